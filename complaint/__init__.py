@@ -1,0 +1,1 @@
+"""complaint-notebook core."""

@@ -1,0 +1,162 @@
+"""Parsing amounts, currencies and dates as they appear in exports.
+
+Amounts: ``1.234,56``, ``-1372.26``, ``1,234.56``, ``US $1,382.11``, ``129,46zł``, ``€12,34``,
+``+0,00``, ``5,490000000``, trailing minus ``12,34-``.  Never float: always ``Decimal``.
+Dates: ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, ISO, ``M/D/YYYY`` (when told), ``Feb 10, 2026``,
+``10 févr. 2026``, CODA ``DDMMYY``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+_CURRENCY_SIGNS = {
+    "US $": "USD", "US$": "USD", "$": "USD", "€": "EUR", "EUR": "EUR", "zł": "PLN", "PLN": "PLN",
+    "£": "GBP", "GBP": "GBP", "CHF": "CHF", "USD": "USD", "C$": "CAD", "CA $": "CAD", "AU $": "AUD",
+    "A$": "AUD", "¥": "CNY", "CN¥": "CNY", "руб.": "RUB", "R$": "BRL", "kr": "SEK", "Kč": "CZK",
+}
+_SIGN_RE = re.compile("|".join(re.escape(s) for s in sorted(_CURRENCY_SIGNS, key=len, reverse=True)))
+_NUM_RE = re.compile(r"^[+-]?\d[\d., '\u00a0\u202f]*$")
+
+
+class ValueParseError(ValueError):
+    """A single cell that is not a number or a date; importers turn it into an Issue."""
+
+
+def currency_in(text: str) -> str | None:
+    """The ISO currency a display price names (``US $1.99`` -> USD), or None."""
+    m = _SIGN_RE.search(text or "")
+    return _CURRENCY_SIGNS[m.group(0)] if m else None
+
+
+def parse_amount(text: str | None, decimal: str | None = None) -> Decimal | None:
+    """A decimal amount from an export cell; None for an empty cell.
+
+    ``decimal`` forces the decimal separator ("," or "."); by default it is inferred: the last
+    of ``.``/``,`` is the decimal mark when followed by 1, 2 or more than 3 digits, or by 3 digits
+    when both marks occur.  A lone mark followed by exactly 3 digits (``1,234``/``1.234``) is
+    ambiguous, and is read as a thousands separator unless ``decimal`` says otherwise.
+    """
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if not raw:
+        return None
+    s = _SIGN_RE.sub("", raw).strip()
+    s = s.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("'", "")
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1]
+    if s.endswith("-") and not s.startswith("-"):
+        negative, s = True, s[:-1]
+    if s.startswith("+"):
+        s = s[1:]
+    elif s.startswith("-"):
+        negative, s = not negative, s[1:]
+    s = _SIGN_RE.sub("", s).strip()
+    if not s or not _NUM_RE.match(s):
+        raise ValueParseError(f"{raw!r} is not a number")
+    if decimal is None:
+        last_dot, last_comma = s.rfind("."), s.rfind(",")
+        if last_dot >= 0 and last_comma >= 0:
+            decimal = "." if last_dot > last_comma else ","
+        elif last_dot >= 0 or last_comma >= 0:
+            mark = "." if last_dot >= 0 else ","
+            pos = max(last_dot, last_comma)
+            digits_after = len(s) - pos - 1
+            decimal = mark if (s.count(mark) == 1 and digits_after != 3) else ("," if mark == "." else ".")
+        else:
+            decimal = "."
+    thousands = "," if decimal == "." else "."
+    if s.count(decimal) > 1:
+        raise ValueParseError(f"{raw!r} is not a number")
+    s = s.replace(thousands, "").replace(decimal, ".")
+    try:
+        value = Decimal(s)
+    except InvalidOperation as exc:
+        raise ValueParseError(f"{raw!r} is not a number") from exc
+    if not value.is_finite():
+        raise ValueParseError(f"{raw!r} is not a number")
+    return -value if negative else value
+
+
+_MONTHS = {
+    # English
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+    # French
+    "janv": 1, "févr": 2, "fevr": 2, "mars": 3, "avr": 4, "mai": 5, "juin": 6, "juil": 7, "août": 8,
+    "aout": 8, "déc": 12,
+    # Dutch / German
+    "mrt": 3, "mei": 5, "okt": 10, "mär": 3, "dez": 12,
+}
+_TEXT_DATE = re.compile(r"^(?:(?P<d1>\d{1,2})\s+(?P<m1>[^\W\d_]+)\.?|(?P<m2>[^\W\d_]+)\.?\s+(?P<d2>\d{1,2}),?)\s+(?P<y>\d{4})")
+
+
+def parse_date(text: str | None, fmt: str | None = None, *, dayfirst: bool = True) -> date | None:
+    """A calendar date; ``fmt`` is a strptime format, else common layouts are tried.
+
+    Slash dates are day-first (Belgian) unless ``dayfirst=False`` (US ``M/D/YYYY`` exporters).
+    """
+    if text is None:
+        return None
+    s = str(text).strip()
+    if not s:
+        return None
+    if fmt:
+        try:
+            return datetime.strptime(s, fmt).date()
+        except ValueError as exc:
+            raise ValueParseError(f"{s!r} is not a date in the format {fmt}") from exc
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$", s)
+    if m:
+        return _mk(s, int(m[1]), int(m[2]), int(m[3]))
+    m = re.match(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:\s.*)?$", s)
+    if m:
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        if y < 100:
+            y += 2000
+        d, mo = (a, b) if dayfirst else (b, a)
+        return _mk(s, y, mo, d)
+    m = re.match(r"^(\d{4})(\d{2})(\d{2})", s)
+    if m and len(s) >= 8:
+        return _mk(s, int(m[1]), int(m[2]), int(m[3]))
+    m = _TEXT_DATE.match(s)
+    if m:
+        month_word = (m["m1"] or m["m2"]).lower().rstrip(".")
+        day = int(m["d1"] or m["d2"])
+        month = _MONTHS.get(month_word) or _MONTHS.get(month_word[:4]) or _MONTHS.get(month_word[:3])
+        if month:
+            return _mk(s, int(m["y"]), month, day)
+    raise ValueParseError(f"{s!r} is not a date")
+
+
+def _mk(raw: str, y: int, m: int, d: int) -> date:
+    try:
+        return date(y, m, d)
+    except ValueError as exc:
+        raise ValueParseError(f"{raw!r} is not a valid date") from exc
+
+
+def parse_coda_date(text: str) -> date | None:
+    """CODA ``DDMMYY``; ``000000`` means no date."""
+    s = text.strip()
+    if not s or s == "000000":
+        return None
+    if not s.isdigit() or len(s) != 6:
+        raise ValueParseError(f"{s!r} is not a DDMMYY date")
+    return _mk(s, 2000 + int(s[4:6]), int(s[2:4]), int(s[0:2]))
+
+
+def minor_units(amount: Decimal, currency: str | None = None) -> int:
+    """Decimal -> integer cents (half away from zero); JPY-like currencies have no minor unit."""
+    exp = 0 if currency in {"JPY", "KRW"} else 2
+    q = amount.scaleb(exp).to_integral_value(rounding="ROUND_HALF_UP")
+    return int(q)
+
+
+def from_minor(units: int, currency: str | None = None) -> Decimal:
+    exp = 0 if currency in {"JPY", "KRW"} else 2
+    return Decimal(units).scaleb(-exp)

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything the app and the tests need, on a fresh Debian machine with Python 3.11.
+# Idempotent: a second run only checks. Usage: scripts/setup.sh [--system]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+want_system=0
+[ "${1:-}" = "--system" ] && want_system=1
+apt_pkgs="chromium libimage-exiftool-perl poppler-utils fonts-dejavu-core postgresql"
+if [ "$want_system" = 1 ]; then
+  missing=""
+  for p in $apt_pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
+  if [ -n "$missing" ]; then
+    if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+    echo "setup: installing Debian packages:$missing" >&2
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >&2
+  fi
+fi
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv" >&2
+  "$PY" -m venv .venv
+fi
+stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
+if [ ! -f "$stamp" ]; then
+  echo "setup: installing Python packages into .venv" >&2
+  .venv/bin/pip install -q --upgrade pip >&2
+  .venv/bin/pip install -q -e ".[test]" >&2
+  rm -f .venv/.installed-* && touch "$stamp"
+fi
