@@ -316,6 +316,7 @@ class Event:
     time_source: str | None = None
     origin: str = "auto"  # "auto" (derived), "manual", "import" (status change on re-import)
     provenance: Provenance | None = None
+    tz_source: str | None = None  # "export", "exif-offset", "assumed Europe/Brussels", ... (None: date only/unknown)
 
 
 @dataclass(frozen=True, slots=True)
