@@ -1,0 +1,3 @@
+from complaint.cli import main
+
+main()

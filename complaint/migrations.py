@@ -1,0 +1,122 @@
+"""Numbered schema migrations, each applied once in its own transaction and recorded in
+``_migrations`` (id, name, applied_at).  Add a migration by appending to MIGRATIONS; never edit
+one that has shipped."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "initial schema", """
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            as_of TEXT
+        );
+        CREATE TABLE source_files (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            importer TEXT NOT NULL,
+            imported_at TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            PRIMARY KEY (case_id, sha256)
+        );
+        CREATE TABLE orders (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            order_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, order_id)
+        );
+        CREATE TABLE transactions (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            txn_id TEXT NOT NULL,
+            booking_date TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, txn_id)
+        );
+        CREATE TABLE evidence (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            content BLOB NOT NULL,
+            PRIMARY KEY (case_id, sha256)
+        );
+        CREATE TABLE events (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            event_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, event_id)
+        );
+        CREATE TABLE promises (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            promise_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, promise_id)
+        );
+        CREATE TABLE annotations (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            order_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, order_id)
+        );
+        CREATE TABLE decisions (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            match_key TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, match_key)
+        );
+        CREATE TABLE rejected_rows (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            file_sha256 TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, file_sha256, seq)
+        );
+    """),
+    (2, "mapping profiles, owners and settings", """
+        CREATE TABLE mapping_profiles (
+            name TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            payload TEXT NOT NULL
+        );
+        ALTER TABLE cases ADD COLUMN owner TEXT;
+        ALTER TABLE cases ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+        CREATE INDEX transactions_by_date ON transactions(case_id, booking_date);
+    """),
+]
+
+LATEST = MIGRATIONS[-1][0]
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    row = conn.execute("SELECT MAX(id) FROM _migrations").fetchone()
+    return row[0] or 0
+
+
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
+    """Apply pending migrations up to ``target`` (default: all); returns the ids applied."""
+    applied = []
+    version = current_version(conn)
+    for number, name, sql in MIGRATIONS:
+        if number <= version or (target is not None and number > target):
+            continue
+        statements = [s.strip() for s in sql.split(";") if s.strip()]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute("INSERT INTO _migrations (id, name, applied_at) VALUES (?, ?, ?)",
+                         (number, name, datetime.now(UTC).isoformat()))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(number)
+    return applied
