@@ -131,7 +131,9 @@ class Issue:
 
 def issue(file: str, line: int | None, msg: str, *, field: str | None = None, value: object = None,
           severity: str = "rejected", **args: object) -> Issue:
-    """Build an Issue; ``args`` fill ``{named}`` fields of the (untranslated) template ``msg``."""
+    """Build an Issue; ``args`` (and ``value``, as ``{value}``) fill the fields of the template ``msg``."""
+    if value is not None:
+        args = {"value": value, **args}
     return Issue(file=file, line=line, msg=msg, args=tuple((k, str(v)) for k, v in args.items()),
                  field=field, value=None if value is None else str(value), severity=severity)
 

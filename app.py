@@ -1,0 +1,36 @@
+"""complaint-notebook: the Streamlit entry point (a router; the pages hold the UI)."""
+
+import streamlit as st
+
+from complaint.errors import ComplaintError
+from complaint.i18n import LANGUAGES, _
+from ui import state
+from ui.sidebar import case_picker
+
+st.set_page_config(page_title="complaint-notebook", page_icon=":material/gavel:", layout="wide")
+lang = state.language()
+
+with st.sidebar:
+    choice = st.selectbox(_("Language"), list(LANGUAGES), index=list(LANGUAGES).index(lang),
+                          format_func=LANGUAGES.get, key="lang_select")
+    if choice != lang:
+        state.set_language_choice(choice)
+        st.rerun()
+    try:
+        case_picker()
+    except ComplaintError as exc:
+        st.error(str(exc))
+    if state.hosted():
+        st.info(_("Hosted mode: nothing you upload is kept on the server. Download your case to keep it."),
+                icon=":material/lock:")
+
+pages = [
+    st.Page("pages/home.py", title=_("Overview"), icon=":material/home:", default=True),
+    st.Page("pages/import.py", title=_("Import"), icon=":material/upload:"),
+    st.Page("pages/reconcile.py", title=_("Reconcile"), icon=":material/account_balance:"),
+    st.Page("pages/evidence.py", title=_("Evidence"), icon=":material/photo_library:"),
+    st.Page("pages/timeline.py", title=_("Timeline"), icon=":material/timeline:"),
+    st.Page("pages/dossier.py", title=_("Dossier"), icon=":material/description:"),
+    st.Page("pages/cases.py", title=_("Cases"), icon=":material/folder:"),
+]
+st.navigation(pages).run()
