@@ -119,7 +119,7 @@ class _Item:
 
 def _is_hidden(name: str) -> bool:
     parts = PurePosixPath(name.replace("\\", "/")).parts
-    return any(p.startswith(".") or p == "__MACOSX" for p in parts)
+    return any((p.startswith(".") and p not in (".", "..")) or p == "__MACOSX" for p in parts)
 
 
 def _safe_member(name: str) -> bool:

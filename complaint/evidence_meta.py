@@ -70,6 +70,11 @@ def sniff(data: bytes) -> str | None:
 
 def open_image(data: bytes, name: str, limit: int | None = None) -> Image.Image:
     """Open lazily (headers only), enforcing the per-call pixel limit; ImageUnreadable otherwise."""
+    return open_image_noting(data, name, limit)[0]
+
+
+def open_image_noting(data: bytes, name: str, limit: int | None = None) -> tuple[Image.Image, list[str]]:
+    """:func:`open_image`, also returning the parser's warnings ("Corrupt EXIF data...") as text."""
     if not data:
         raise ImageUnreadable(_("{file}: empty file (0 bytes)", file=name))
     media = sniff(data)
@@ -79,8 +84,8 @@ def open_image(data: bytes, name: str, limit: int | None = None) -> Image.Image:
         register_heif()
     limit = int(limit if limit is not None else SETTINGS.max_image_pixels)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             im = Image.open(io.BytesIO(data), formats=[f for f in _FORMATS[media] if f in Image.OPEN])
     except Image.DecompressionBombError as exc:
         raise ImageUnreadable(_("{file}: image too large (more than {limit} pixels), not opened",
@@ -95,7 +100,9 @@ def open_image(data: bytes, name: str, limit: int | None = None) -> Image.Image:
     if w * h > limit:
         raise ImageUnreadable(_("{file}: image too large ({w}x{h} = {pixels} pixels, limit {limit})",
                                 file=name, w=w, h=h, pixels=w * h, limit=limit))
-    return im
+    notes = [_short(w.message) for w in caught  # type: ignore[arg-type]
+             if not issubclass(w.category, Image.DecompressionBombWarning)]
+    return im, notes
 
 
 def _short(exc: BaseException) -> str:
@@ -121,12 +128,20 @@ class Meta:
 
 def read_meta(data: bytes, name: str, limit: int | None = None) -> Meta:
     """Everything we read from headers; raises ImageUnreadable when the file is not an image."""
-    im = open_image(data, name, limit)
+    im, notes = open_image_noting(data, name, limit)
     meta = Meta(media_type=MEDIA_TYPES.get(im.format or "", sniff(data)), width=im.size[0], height=im.size[1])
     _check_complete(data, im, name)
     try:
-        exif = _pillow_exif(im, data)
-        _from_pillow(exif, meta)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            exif = _pillow_exif(im, data)
+            _from_pillow(exif, meta)
+        notes += [_short(w.message) for w in caught]  # type: ignore[arg-type]
+        raw = im.info.get("exif")
+        if isinstance(raw, bytes) and len(raw) > 8 and not len(exif):
+            notes.append(_("the EXIF block is present but no tag could be read"))
+        for note in dict.fromkeys(notes):
+            meta.warnings.append(_("EXIF damaged: {reason}", reason=note))
     except Exception as exc:  # Pillow's EXIF parser on broken offsets/encodings: try exifread
         meta.warnings.append(_("EXIF block could not be read by Pillow ({reason})", reason=_short(exc)))
         if meta.media_type in ("image/jpeg", "image/tiff", "image/webp"):
@@ -293,7 +308,9 @@ def _small_upright(data: bytes, box: int, mode: str, name: str) -> Image.Image:
     except Exception as exc:  # decoder errors on corrupt or truncated pixel data
         raise ImageUnreadable(_("{file}: image data is damaged ({reason})", file=name, reason=_short(exc))) from exc
     try:
-        return ImageOps.exif_transpose(im)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # already reported by read_meta
+            return ImageOps.exif_transpose(im)
     except Exception:  # a broken EXIF block must not hide the picture
         return im
 
