@@ -1,0 +1,75 @@
+"""The Streamlit app through AppTest: every page renders on the sample case, and hosted
+sessions are isolated from each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+PAGES = ["pages/home.py", "pages/import.py", "pages/reconcile.py", "pages/evidence.py", "pages/timeline.py",
+         "pages/dossier.py", "pages/cases.py"]
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches():
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def _problems(at: AppTest) -> list[str]:
+    return [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
+
+
+@pytest.fixture
+def sample_app(monkeypatch) -> AppTest:
+    monkeypatch.setenv("COMPLAINT_DEMO", "1")
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert _problems(at) == []
+    return at
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_sample_case(sample_app, page):
+    sample_app.switch_page(page).run()
+    assert _problems(sample_app) == [], page
+    assert sample_app.title, f"{page} has no title"
+
+
+@pytest.mark.slow
+def test_home_shows_the_sample_figures(sample_app):
+    labels = {m.label: m.value for m in sample_app.metric}
+    assert {"Total paid", "Refunds expected", "Refunds credited", "Missing credits"} <= set(labels)
+    assert labels["Missing credits"].startswith(("2 ", "3 "))
+
+
+def test_empty_store_offers_the_sample_case():
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert _problems(at) == []
+    assert any(b.label == "Open the sample case" for b in at.sidebar.button)
+
+
+def test_two_hosted_sessions_never_see_each_other(monkeypatch):
+    monkeypatch.setenv("COMPLAINT_HOSTED", "1")
+    alice = AppTest.from_file(APP, default_timeout=60)
+    bob = AppTest.from_file(APP, default_timeout=60)
+    alice.run()
+    bob.run()
+    alice.switch_page("pages/cases.py").run()
+    alice.text_input(key="new_case_name").set_value("Alice private dispute")
+    [submit] = [b for b in alice.button if b.label == "Create case"]
+    submit.click().run()
+    assert _problems(alice) == []
+    assert alice.session_state["_store"].list_cases()[0].name == "Alice private dispute"
+    bob.switch_page("pages/cases.py").run()
+    assert bob.session_state["_store"].list_cases() == []
+    assert alice.session_state["_store"] is not bob.session_state["_store"]
+    assert alice.session_state["_store"].path == ":memory:"
