@@ -74,12 +74,14 @@ def ingest_bytes(name: str, data: bytes, mtime: datetime | None = None, tz: str 
                 ev = replace(ev, perceptual_hash=perceptual_hash(data, file_name))
             except ImageUnreadable as exc:
                 error = str(exc)
+    prov = Provenance(source_name=source_name or name, source_sha256=sha, importer=reader)
+    if error is not None:  # an unreadable file is not dated: it cannot show what it claims to show
+        return replace(ev, warnings=tuple(warnings), error=error, provenance=prov)
     ct = capture_time(meta.times if meta else RawTimes(), file_name, mtime, tz, now=now)
     warnings.extend(ct.warnings)
     return replace(ev, captured_at=ct.at, captured_text=ct.text, time_source=ct.source, tz_source=ct.tz_source,
                    filename_time=ct.filename_time, warnings=tuple(warnings), error=error,
-                   provenance=Provenance(source_name=source_name or name, source_sha256=sha, importer=reader,
-                                         locator=_LOCATOR.get(ct.source or "")))
+                   provenance=replace(prov, locator=_LOCATOR.get(ct.source or "")))
 
 
 def date_only(ev: Evidence) -> bool:
