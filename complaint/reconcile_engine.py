@@ -1,0 +1,298 @@
+"""The vectorised reconciliation: one entry point for records (``reconcile``) and bulk frames (bench).
+
+Input frames (money as int64 minor units, days as int64 day numbers since 1970-01-01):
+
+- orders: order_id, order_day, checkout (minute number, or ``-1 - day`` when only the date is known),
+  currency, due_cents (-1 unknown), status, refund_expected, refund_cents (-1), refund_reason,
+  refund_since_day (-1), payment_method, end_reason;
+- txns: txn_id, day, amount_cents (signed), currency, orig_cents (0 none), orig_currency, merchant,
+  payment_method, related_id, bank_reference, refund_wording, is_duplicate;
+- promises: promise_id, order_id, amount_cents, currency, promised_day, destination, by.
+
+Decisions (``records.Decision``) are applied first: a confirmed or linked pair is fixed before the
+optimiser runs, a rejected pair is never proposed again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .reconcile_assign import assign
+from .reconcile_expect import (
+    add_business_days,
+    build_expectations,
+    business_days_between,
+    delay_table,
+    method_group,
+)
+from .reconcile_fx import to_eur_cents
+from .reconcile_pay import MAX_POINTS, build_units, payment_candidates
+from .reconcile_refund import MAX_POINTS as REFUND_MAX
+from .reconcile_refund import full_candidates, partial_candidates, take_partials
+from .records import match_key
+
+NEVER_PAID_END_REASONS = ("buyer_pay_timeout", "buyer_cancel_notpay_order")
+DUPLICATE_DAYS = 3
+
+
+@dataclass
+class FrameResult:
+    orders: pd.DataFrame
+    txns: pd.DataFrame
+    payments: pd.DataFrame  # one row per payment match
+    refunds: pd.DataFrame  # one row per expectation with at least one credit
+    expectations: pd.DataFrame
+    unmatched_debits: np.ndarray
+    orders_without_payment: np.ndarray
+    duplicates: pd.DataFrame
+    credits_without_refund: np.ndarray
+    stale_decisions: list = field(default_factory=list)
+    delays: dict = field(default_factory=dict)
+
+
+def _index(ids: np.ndarray) -> dict[str, int]:
+    return {str(v): i for i, v in enumerate(ids)}
+
+
+def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame | None = None,
+                     decisions: list | None = None, *, as_of_day: int, window_days: int = 10,
+                     amount_tolerance: float = 0.03, refund_delay_business_days: dict | None = None,
+                     max_group: int = 10) -> FrameResult:
+    tol = float(amount_tolerance)
+    orders = orders.reset_index(drop=True)
+    txns = txns.reset_index(drop=True)
+    promises = promises if promises is not None else pd.DataFrame(
+        columns=["promise_id", "order_id", "amount_cents", "currency", "promised_day", "destination", "by"])
+    n_o, n_t = len(orders), len(txns)
+    o_ids = orders["order_id"].to_numpy(dtype=object)
+    t_ids = txns["txn_id"].to_numpy(dtype=object)
+    o_day = orders["order_day"].to_numpy(dtype=np.int64)
+    t_day = txns["day"].to_numpy(dtype=np.int64)
+    o_eur, o_rate = to_eur_cents(orders["due_cents"].to_numpy(dtype=np.int64), orders["currency"].to_numpy(), o_day)
+    t_eur, t_rate = to_eur_cents(txns["amount_cents"].to_numpy(dtype=np.int64), txns["currency"].to_numpy(), t_day)
+    amount = txns["amount_cents"].to_numpy(dtype=np.int64)
+    merchant = txns["merchant"].to_numpy(dtype=object)
+    recognised = (merchant != "") & pd.notna(merchant)
+    dup = txns["is_duplicate"].to_numpy(dtype=bool)
+    status = orders["status"].to_numpy(dtype=object)
+    o_rank = np.empty(n_o, dtype=np.int64)
+    o_rank[np.lexsort((o_ids.astype(str), orders["checkout"].to_numpy(), o_day))] = np.arange(n_o)
+    t_rank = np.empty(n_t, dtype=np.int64)
+    t_rank[np.lexsort((t_ids.astype(str), t_day))] = np.arange(n_t)
+
+    # -- decisions --------------------------------------------------------------------------------
+    oi, ti = _index(o_ids), _index(t_ids)
+    fixed_pay, fixed_ref, rejected_pay, rejected_ref, stale = [], [], set(), set(), []
+    used_o = np.zeros(n_o, dtype=bool)
+    used_t = np.zeros(n_t, dtype=bool)
+    for d in sorted(decisions or [], key=lambda d: (d.decided_at, d.match_key)):
+        if d.decision == "rejected":
+            (rejected_pay if d.kind == "payment" else rejected_ref).add(d.match_key)
+            if d.kind == "refund":
+                rejected_ref.update((o, t) for o in d.order_ids for t in d.txn_ids)
+            continue
+        os_ = [oi.get(o) for o in d.order_ids]
+        ts_ = [ti.get(t) for t in d.txn_ids]
+        if any(x is None for x in os_ + ts_) or any(used_t[t] for t in ts_):
+            stale.append(d)
+            continue
+        used_t[ts_] = True
+        if d.kind == "payment":
+            if any(used_o[o] for o in os_):
+                used_t[ts_] = False
+                stale.append(d)
+                continue
+            used_o[os_] = True
+            fixed_pay.append((os_, ts_, d.decision))
+        else:
+            fixed_ref.append((os_, ts_, d.decision))
+
+    # -- payments ---------------------------------------------------------------------------------
+    eligible = ((orders["due_cents"].to_numpy() > 0) & ~used_o & (status != "awaiting_payment")
+                & ~np.isin(orders["end_reason"].to_numpy(dtype=object), NEVER_PAID_END_REASONS)
+                & np.isfinite(o_rate))
+    units = build_units(orders, eligible, o_eur, o_rate, max_group=max_group)
+    debit_idx = np.flatnonzero((amount < 0) & recognised & ~dup & ~used_t)
+    cand = payment_candidates(units, txns, debit_idx, t_eur, window_days, tol)
+    if rejected_pay and len(cand):
+        keys = [match_key("payment", [str(o_ids[m]) for m in units.members[units.ptr[u]:units.ptr[u + 1]]],
+                          [str(t_ids[t])]) for u, t in zip(cand["unit"].tolist(), cand["txn"].tolist(), strict=True)]
+        cand = cand[~np.isin(np.array(keys, dtype=object), list(rejected_pay))].reset_index(drop=True)
+    res = assign(cand["unit"].to_numpy(), cand["txn"].to_numpy(), cand["points"].to_numpy(), units.ptr,
+                 units.members, n_o, n_t, o_rank, t_rank)
+    pay = cand[res.chosen].copy()
+    tie = res.tie_with[res.chosen]
+    pay["tie_unit"] = np.where(tie >= 0, cand["unit"].to_numpy()[np.maximum(tie, 0)], -1)
+    pay["tie_txn"] = np.where(tie >= 0, cand["txn"].to_numpy()[np.maximum(tie, 0)], -1)
+    pay["order_idx"] = [units.members[units.ptr[u]:units.ptr[u + 1]] for u in pay["unit"].tolist()]
+    pay["txn_idx"] = [np.array([t]) for t in pay["txn"].tolist()]
+    pay["decision"] = None
+    pay["rate"] = units.rate[pay["unit"].to_numpy()]
+    pay["currency"] = units.currency[pay["unit"].to_numpy()]
+    pay["score"] = np.round(np.clip(pay["points"].to_numpy() / MAX_POINTS, 0, 1), 3)
+    if fixed_pay:
+        fx = pd.DataFrame({"order_idx": [np.array(o) for o, _t, _d in fixed_pay],
+                           "txn_idx": [np.array(t) for _o, t, _d in fixed_pay],
+                           "decision": [d for _o, _t, d in fixed_pay], "score": 1.0, "points": MAX_POINTS})
+        pay = pd.concat([pay, fx], ignore_index=True)
+    pay = pay.reset_index(drop=True)
+    paid_order = np.zeros(n_o, dtype=bool)
+    pay_txn_of_order = np.full(n_o, -1, dtype=np.int64)
+    used_debit = np.zeros(n_t, dtype=bool)
+    for orders_, txns_ in zip(pay["order_idx"].tolist(), pay["txn_idx"].tolist(), strict=True):
+        paid_order[orders_] = True
+        pay_txn_of_order[orders_] = txns_[0]
+        used_debit[txns_] = True
+
+    # -- expectations -----------------------------------------------------------------------------
+    exp = build_expectations(orders, promises, paid_order)
+    e_ord = exp["order_idx"].to_numpy(dtype=np.int64)
+    e_eur, e_rate = to_eur_cents(exp["amount_cents"].to_numpy(dtype=np.int64), exp["currency"].to_numpy(),
+                                 exp["since_day"].to_numpy(dtype=np.int64))
+    exp["eur"], exp["rate"] = e_eur, e_rate
+    ptx = pay_txn_of_order[e_ord] if len(exp) else np.zeros(0, dtype=np.int64)
+    exp["pay_txn"] = ptx
+    exp["pay_day"] = np.where(ptx >= 0, t_day[np.maximum(ptx, 0)], -1) if n_t else -1
+    o_method = orders["payment_method"].to_numpy(dtype=object)
+    t_method = txns["payment_method"].to_numpy(dtype=object)
+    exp["method"] = [method_group(o_method[o] or (t_method[p] if p >= 0 else None),
+                                  merchant[p] if p >= 0 else None) for o, p in zip(e_ord, ptx, strict=True)]
+    related = _related(exp, txns, amount, recognised | (txns["related_id"].to_numpy(dtype=object) != ""))
+
+    # -- refunds ----------------------------------------------------------------------------------
+    credit_pool = (amount > 0) & ~dup & ~used_t & (recognised | (txns["related_id"].to_numpy(dtype=object) != ""))
+    credited = np.zeros(len(exp), dtype=np.int64)
+    credits_of: dict[int, list[int]] = {}
+    decision_of: dict[int, str] = {}
+    for os_, ts_, d in fixed_ref:
+        ex = np.flatnonzero(np.isin(e_ord, os_))
+        if not len(ex):
+            continue  # a link to an order with no expected refund: kept as a stale decision
+        credits_of.setdefault(int(ex[0]), []).extend(ts_)
+        decision_of[int(ex[0])] = d
+        credited[ex[0]] += int(t_eur[ts_].sum())
+    full = full_candidates(exp, txns, np.flatnonzero(credit_pool), t_eur, related, tol)
+    full = _drop_rejected(full, exp, o_ids, t_ids, rejected_ref)
+    full = full[credited[full["exp"].to_numpy()] == 0] if len(full) else full
+    e_ptr = np.arange(len(exp) + 1, dtype=np.int64)
+    e_rank = np.arange(len(exp), dtype=np.int64)
+    res = assign(full["exp"].to_numpy(), full["txn"].to_numpy(), full["points"].to_numpy(), e_ptr,
+                 np.arange(len(exp), dtype=np.int64), len(exp), n_t, e_rank, t_rank)
+    chosen_full = full[res.chosen]
+    for e, t in zip(chosen_full["exp"].tolist(), chosen_full["txn"].tolist(), strict=True):
+        credits_of.setdefault(e, []).append(t)
+        credited[e] += t_eur[t]
+    taken = np.zeros(n_t, dtype=bool)
+    for ts_ in credits_of.values():
+        taken[ts_] = True
+    remaining = np.where(exp["needs_credit"].to_numpy(dtype=bool), e_eur - credited, 0)
+    settled_tol = np.maximum(np.rint(e_eur * tol), 1)
+    remaining = np.where(remaining > settled_tol, remaining, 0)
+    part = partial_candidates(exp, remaining, txns, np.flatnonzero(credit_pool & ~taken), t_eur, related, tol)
+    part = _drop_rejected(part, exp, o_ids, t_ids, rejected_ref)
+    part = take_partials(part, exp, remaining, t_eur, tol)
+    for e, t in zip(part["exp"].tolist(), part["txn"].tolist(), strict=True):
+        credits_of.setdefault(e, []).append(t)
+        credited[e] += t_eur[t]
+        taken[t] = True
+    refunds = _refund_rows(exp, credits_of, decision_of, chosen_full, part, t_eur)
+    _settle(exp, credited, tol, as_of_day, refund_delay_business_days)
+
+    # -- what is left over ------------------------------------------------------------------------
+    unmatched = np.flatnonzero((amount < 0) & recognised & ~dup & ~used_debit)
+    duplicates = _duplicates(unmatched, pay, txns, amount, t_day)
+    dup_set = set(duplicates["txn"].tolist()) if len(duplicates) else set()
+    unmatched = np.array([t for t in unmatched if t not in dup_set], dtype=np.int64)
+    without = np.flatnonzero(eligible & ~paid_order)
+    credits_left = np.flatnonzero((amount > 0) & recognised & ~dup & ~taken)
+    return FrameResult(orders=orders.assign(eur=o_eur, rate=o_rate), txns=txns.assign(eur=t_eur, rate=t_rate),
+                       payments=pay, refunds=refunds, expectations=exp, unmatched_debits=unmatched,
+                       orders_without_payment=without, duplicates=duplicates, credits_without_refund=credits_left,
+                       stale_decisions=stale, delays=delay_table(refund_delay_business_days))
+
+
+def _related(exp: pd.DataFrame, txns: pd.DataFrame, amount: np.ndarray, pool: np.ndarray) -> pd.DataFrame:
+    """(exp, txn) pairs where a credit's related_id names the payment matched to the order."""
+    ptx = exp["pay_txn"].to_numpy(dtype=np.int64)
+    has = np.flatnonzero(ptx >= 0)
+    rel = txns["related_id"].to_numpy(dtype=object)
+    credits = np.flatnonzero((amount > 0) & (rel != "") & pool)
+    if not len(has) or not len(credits):
+        return pd.DataFrame({"exp": np.zeros(0, dtype=np.int64), "txn": np.zeros(0, dtype=np.int64)})
+    ids = txns["txn_id"].to_numpy(dtype=object)
+    refs = txns["bank_reference"].to_numpy(dtype=object)
+    left = pd.concat([pd.DataFrame({"exp": has, "ref": ids[ptx[has]]}),
+                      pd.DataFrame({"exp": has, "ref": refs[ptx[has]]})])
+    left = left[left["ref"].notna() & (left["ref"] != "")]
+    right = pd.DataFrame({"txn": credits, "ref": rel[credits]})
+    out = left.merge(right, on="ref")[["exp", "txn"]].drop_duplicates()
+    return out.astype(np.int64).reset_index(drop=True)
+
+
+def _drop_rejected(cand: pd.DataFrame, exp: pd.DataFrame, o_ids, t_ids, rejected: set) -> pd.DataFrame:
+    if not rejected or not len(cand):
+        return cand
+    e_order = exp["order_id"].to_numpy(dtype=object)
+    bad = [((str(e_order[e]), str(t_ids[t])) in rejected) for e, t in zip(cand["exp"], cand["txn"], strict=True)]
+    return cand[~np.array(bad, dtype=bool)].reset_index(drop=True)
+
+
+def _refund_rows(exp, credits_of, decision_of, full, part, t_eur) -> pd.DataFrame:
+    info = {}
+    for frame, kind in ((full, "full"), (part, "partial")):
+        for row in frame.itertuples(index=False):
+            info[(row.exp, row.txn)] = (row.points, kind, row.mode, row.gap, bool(row.on_purchase),
+                                        bool(row.related), bool(row.after))
+    rows = []
+    for e, ts in sorted(credits_of.items()):
+        details = [info.get((e, t)) for t in ts]
+        pts = [d[0] for d in details if d]
+        score = 1.0 if e in decision_of else round(min(1.0, float(np.mean(pts)) / REFUND_MAX), 3)
+        rows.append({"exp": e, "txn_idx": np.array(ts), "score": score, "details": details,
+                     "decision": decision_of.get(e), "credited_eur": int(t_eur[ts].sum())})
+    return pd.DataFrame(rows, columns=["exp", "txn_idx", "score", "details", "decision", "credited_eur"])
+
+
+def _settle(exp: pd.DataFrame, credited: np.ndarray, tol: float, as_of_day: int, delays: dict | None) -> None:
+    table = delay_table(delays)
+    eur = exp["eur"].to_numpy(dtype=np.int64)
+    need = exp["needs_credit"].to_numpy(dtype=bool)
+    remaining_eur = np.where(need, eur - credited, 0)
+    settled_tol = np.maximum(np.rint(eur * tol), 1)
+    missing = need & (remaining_eur > settled_tol)
+    amount = exp["amount_cents"].to_numpy(dtype=np.int64)
+    share = np.where(eur > 0, remaining_eur / np.maximum(eur, 1), 1.0)
+    exp["credited_eur"] = credited
+    exp["remaining_eur"] = np.where(missing, remaining_eur, 0)
+    exp["remaining_cents"] = np.where(missing, np.where(credited > 0, np.rint(amount * share), amount), 0)
+    exp["difference_eur"] = np.where(need & ~missing & (credited > 0), credited - eur, 0)
+    delay = np.array([table.get(m, table["card"]) for m in exp["method"]], dtype=np.int64)
+    since = exp["since_day"].to_numpy(dtype=np.int64)
+    due = add_business_days(since, delay) if len(exp) else np.zeros(0, dtype=np.int64)
+    exp["delay_days"] = delay
+    exp["due_day"] = due
+    exp["waiting"] = business_days_between(since, np.full(len(exp), as_of_day)) if len(exp) else 0
+    exp["state"] = np.where(~exp["destination"].eq("original_payment").to_numpy(), "platform_balance",
+                            np.where(~need, "unverified",
+                                     np.where(~missing, "credited",
+                                              np.where(as_of_day > due, "overdue", "pending"))))
+
+
+def _duplicates(unmatched: np.ndarray, pay: pd.DataFrame, txns: pd.DataFrame, amount, t_day) -> pd.DataFrame:
+    """An unmatched debit with the same amount and merchant as a matched payment a few days apart."""
+    cols = ["txn", "original_txn", "order_idx"]
+    if not len(unmatched) or not len(pay):
+        return pd.DataFrame(columns=cols)
+    merchant = txns["merchant"].to_numpy(dtype=object)
+    paid_t = np.array([t[0] for t in pay["txn_idx"]], dtype=np.int64)
+    left = pd.DataFrame({"txn": unmatched, "amount": amount[unmatched], "merchant": merchant[unmatched],
+                         "day": t_day[unmatched]})
+    right = pd.DataFrame({"original_txn": paid_t, "amount": amount[paid_t], "merchant": merchant[paid_t],
+                          "oday": t_day[paid_t], "order_idx": pay["order_idx"].to_numpy()})
+    m = left.merge(right, on=["amount", "merchant"])
+    m = m[(m["day"] - m["oday"]).abs() <= DUPLICATE_DAYS]
+    m = m.assign(dist=(m["day"] - m["oday"]).abs()).sort_values(["txn", "dist", "original_txn"])
+    return m.drop_duplicates("txn")[cols].reset_index(drop=True)

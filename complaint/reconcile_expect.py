@@ -1,0 +1,131 @@
+"""Which refunds are expected, where, and by when (the platform's delay per payment method).
+
+Rules (the user can see each one in the explanation of a missing credit):
+
+1. **A recorded promise overrides the order's status.**  When the user recorded one or more
+   refund promises for an order (``case.promises``), exactly those are expected (partial amounts and
+   dates as recorded); the export's status-derived expectation for that order is ignored.
+2. Otherwise an order whose importer set ``refund_expected`` (cancelled after payment, refunded,
+   closed by a refund end reason) expects ``refund_amount``, or the full ``amount_due``.
+   Such an expectation only counts as *missing* when the order's payment was found on the
+   statements: if it was not, the tool cannot tell whether money ever left the account.
+3. ``destination == "platform_balance"`` expects no bank credit at all (the AliExpress balance).
+4. The refund is *pending* while within the delay for the payment method, counted in Belgian
+   business days (:mod:`complaint.calendar_be`) from the day it was promised or granted, and
+   *overdue* after.  The delays are declared once, below, with the text they come from.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import holidays
+import numpy as np
+import pandas as pd
+
+from .i18n import N_
+from .reconcile_fx import EPOCH
+
+
+@dataclass(frozen=True, slots=True)
+class RefundDelay:
+    business_days: int
+    source: str
+
+
+REFUND_DELAYS: dict[str, RefundDelay] = {
+    "card": RefundDelay(20, N_(
+        "AliExpress help: 'It normally takes 3-20 business days for refunds to be processed' "
+        "(card refunds; Alipay adds that the issuer 'may require between 7 and 15 business days')")),
+    "paypal": RefundDelay(5, N_(
+        "AliExpress help: refunds to the payment method take 1-10 working days depending on the method; "
+        "PayPal credits its balance within days (project default, 5 business days)")),
+    "bank_transfer": RefundDelay(10, N_(
+        "AliExpress help: 1-10 working days depending on the payment method (upper bound for transfers)")),
+}
+METHOD_GROUPS = {"credit_card": "card", "debit_card": "card", "card": "card", "paypal": "paypal",
+                 "bank_transfer": "bank_transfer", "other": "card", "": "card"}
+REFUND_SEARCH_HORIZON_DAYS = 180  # credits are searched from the purchase day to this long after the promise
+
+
+def delay_table(overrides: dict | None = None) -> dict[str, int]:
+    table = {k: v.business_days for k, v in REFUND_DELAYS.items()}
+    for key, value in (overrides or {}).items():
+        table[METHOD_GROUPS.get(key, key)] = int(value)
+    return table
+
+
+def method_group(method: str | None, merchant: str | None = None) -> str:
+    if method:
+        return METHOD_GROUPS.get(method, "card")
+    if merchant and merchant.startswith("paypal"):
+        return "paypal"
+    return "card"
+
+
+@functools.cache
+def _holiday_array() -> np.ndarray:
+    days = holidays.country_holidays("BE", years=range(1999, 2041)).keys()
+    return np.array(sorted(days), dtype="datetime64[D]")
+
+
+def _d64(days: np.ndarray) -> np.ndarray:
+    return (np.datetime64(EPOCH, "D") + np.asarray(days, dtype=np.int64).astype("timedelta64[D]"))
+
+
+def add_business_days(days: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Vectorised calendar_be.add_business_days on day numbers."""
+    out = np.busday_offset(_d64(days), np.asarray(n, dtype=np.int64), roll="backward",
+                           holidays=_holiday_array())
+    return (out - np.datetime64(EPOCH, "D")).astype(np.int64)
+
+
+def business_days_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Vectorised calendar_be.business_days_between: business days after start up to end."""
+    s = _d64(start) + np.timedelta64(1, "D")
+    e = _d64(end) + np.timedelta64(1, "D")
+    counts = np.busday_count(s, e, holidays=_holiday_array())
+    return np.maximum(counts, 0)
+
+
+def build_expectations(orders: pd.DataFrame, promises: pd.DataFrame, paid_order: np.ndarray) -> pd.DataFrame:
+    """One row per expected refund (see the module rules); ``paid_order`` is a bool per order row."""
+    oidx = pd.Series(np.arange(len(orders)), index=orders["order_id"].to_numpy())
+    oidx = oidx[~oidx.index.duplicated()]
+    p = promises[promises["order_id"].isin(oidx.index)] if len(promises) else promises
+    promised_orders = set(p["order_id"]) if len(p) else set()
+    prom = pd.DataFrame({
+        "exp_id": "promise:" + p["promise_id"].astype(str),
+        "order_idx": oidx.reindex(p["order_id"]).to_numpy(dtype=np.int64),
+        "source": "promise",
+        "promise_id": p["promise_id"].astype(object),
+        "by": p["by"].astype(str),
+        "amount_cents": p["amount_cents"].astype(np.int64),
+        "currency": p["currency"].astype(str),
+        "since_day": p["promised_day"].astype(np.int64),
+        "destination": p["destination"].astype(str),
+    }) if len(p) else None
+    st = orders[orders["refund_expected"].to_numpy(dtype=bool) & ~orders["order_id"].isin(promised_orders)]
+    amount = np.where(st["refund_cents"].to_numpy() >= 0, st["refund_cents"].to_numpy(), st["due_cents"].to_numpy())
+    since = np.where(st["refund_since_day"].to_numpy() >= 0, st["refund_since_day"].to_numpy(),
+                     st["order_day"].to_numpy())
+    stat = pd.DataFrame({
+        "exp_id": "status:" + st["order_id"].astype(str),
+        "order_idx": oidx.reindex(st["order_id"]).to_numpy(dtype=np.int64),
+        "source": "status",
+        "promise_id": None,
+        "by": st["refund_reason"].astype(str),
+        "amount_cents": amount.astype(np.int64),
+        "currency": st["currency"].astype(str),
+        "since_day": since.astype(np.int64),
+        "destination": "original_payment",
+    })
+    stat = stat[stat["amount_cents"] > 0]
+    exp = pd.concat([x for x in (prom, stat) if x is not None], ignore_index=True)
+    o = exp["order_idx"].to_numpy()
+    exp["order_id"] = orders["order_id"].to_numpy()[o]
+    exp["purchase_day"] = orders["order_day"].to_numpy()[o]
+    exp["paid"] = paid_order[o] if len(o) else np.zeros(0, dtype=bool)
+    exp["needs_credit"] = (exp["destination"] != "platform_balance") & ((exp["source"] == "promise") | exp["paid"])
+    return exp.sort_values(["since_day", "order_id", "exp_id"], kind="stable").reset_index(drop=True)

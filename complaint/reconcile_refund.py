@@ -1,0 +1,148 @@
+"""Refund candidates: which credit settles which expected refund.
+
+Search window: from the day before the purchase (banks sometimes book a card refund on the
+purchase date, weeks before it was granted: AliExpress documents it) to
+``REFUND_SEARCH_HORIZON_DAYS`` after the promise.  Two passes:
+
+1. *full* credits (the whole expected amount, exactly or through the ECB rate of the credit's day
+   within the tolerance) are assigned one-to-one with the global assignment;
+2. *partial* credits (smaller than what is still expected) are given to the expectation they fit
+   best, then taken in date order while their sum stays within the remaining amount.
+
+A PayPal refund whose ``related_id`` names the payment the order was matched to is linked
+directly (points +6), whatever its date.
+
+Points (maximum 9.5, ``score = min(1, points / 9.5)``): descriptor 1-3 plus 0.5 for refund wording;
+amount 3 exact, 1-2.5 through a rate, 1 for a part; date 3 on or after the promise (falling to 1
+at the horizon), 2 on the purchase or payment day, 1.5 in between.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .reconcile_assign import band_join
+from .reconcile_expect import REFUND_SEARCH_HORIZON_DAYS
+from .reconcile_pay import DAY_SPAN, buckets, compare_amounts, descriptor_points
+
+MAX_POINTS = 9.5
+
+
+def full_candidates(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx: np.ndarray, txn_eur: np.ndarray,
+                    related: pd.DataFrame, tol: float) -> pd.DataFrame:
+    e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool))
+    if not len(e_idx) or not len(credit_idx):
+        return _empty()
+    c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
+    ckey = buckets(txn_eur[credit_idx], tol) * DAY_SPAN + c_day
+    srt = np.argsort(ckey, kind="stable")
+    keys_sorted = ckey[srt]
+    eb = buckets(exp["eur"].to_numpy(dtype=np.int64)[e_idx], tol)
+    lo_day, hi_day = _window(exp, e_idx)
+    lefts, rights = [], []
+    for shift in (-1, 0, 1):
+        base = (eb + shift) * DAY_SPAN
+        left, right = band_join(base + lo_day, base + hi_day, keys_sorted)
+        lefts.append(left)
+        rights.append(right)
+    e = e_idx[np.concatenate(lefts)]
+    t = credit_idx[srt[np.concatenate(rights)]]
+    e, t = _add_related(e, t, related, exp)
+    return score_refunds(exp, txns, e, t, txn_eur, related, tol, partial=False)
+
+
+def partial_candidates(exp: pd.DataFrame, remaining_eur: np.ndarray, txns: pd.DataFrame,
+                       credit_idx: np.ndarray, txn_eur: np.ndarray, related: pd.DataFrame,
+                       tol: float) -> pd.DataFrame:
+    e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool) & (remaining_eur > 0))
+    if not len(e_idx) or not len(credit_idx):
+        return _empty()
+    c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
+    srt = np.argsort(c_day, kind="stable")
+    lo_day, hi_day = _window(exp, e_idx)
+    left, right = band_join(lo_day, hi_day, c_day[srt])
+    e = e_idx[left]
+    t = credit_idx[srt[right]]
+    e, t = _add_related(e, t, related, exp)
+    fits = txn_eur[t] <= remaining_eur[e] * (1 + tol)
+    return score_refunds(exp, txns, e[fits], t[fits], txn_eur, related, tol, partial=True)
+
+
+def _window(exp: pd.DataFrame, e_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    purchase = exp["purchase_day"].to_numpy(dtype=np.int64)[e_idx]
+    pay = exp["pay_day"].to_numpy(dtype=np.int64)[e_idx]
+    start = np.where(pay >= 0, np.minimum(pay, purchase), purchase) - 1
+    since = exp["since_day"].to_numpy(dtype=np.int64)[e_idx]
+    return start, np.maximum(since, start) + REFUND_SEARCH_HORIZON_DAYS
+
+
+def _add_related(e: np.ndarray, t: np.ndarray, related: pd.DataFrame, exp: pd.DataFrame):
+    if not len(related):
+        return e, t
+    need = exp["needs_credit"].to_numpy(dtype=bool)[related["exp"].to_numpy()]
+    rel = related[need]
+    e = np.concatenate([e, rel["exp"].to_numpy(dtype=np.int64)])
+    t = np.concatenate([t, rel["txn"].to_numpy(dtype=np.int64)])
+    pairs = np.unique(np.stack([e, t], axis=1), axis=0) if len(e) else np.zeros((0, 2), dtype=np.int64)
+    return pairs[:, 0], pairs[:, 1]
+
+
+def score_refunds(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
+                  related: pd.DataFrame, tol: float, partial: bool) -> pd.DataFrame:
+    if not len(e):
+        return _empty()
+    mode, gap, rel = compare_amounts(exp["currency"].to_numpy(dtype=object)[e],
+                                     exp["amount_cents"].to_numpy(dtype=np.int64)[e],
+                                     exp["eur"].to_numpy(dtype=np.int64)[e], txns, t, txn_eur)
+    exact = np.abs(gap) <= 1
+    is_related = np.zeros(len(e), dtype=bool)
+    if len(related):
+        rk = set(zip(related["exp"].tolist(), related["txn"].tolist(), strict=True))
+        is_related = np.fromiter(((a, b) in rk for a, b in zip(e.tolist(), t.tolist(), strict=True)),
+                                 dtype=bool, count=len(e))
+    if partial:
+        keep = ~(exact | (rel <= tol)) | is_related
+        amount_pts = np.where(exact, 3.0, 1.0)
+    else:
+        keep = exact | (rel <= tol)
+        closeness = 1 - np.minimum(rel / max(tol, 1e-9), 1)
+        amount_pts = np.where(exact, 3.0, np.where(mode == 2, 1.0 + 1.5 * closeness, 0.5 + closeness))
+    day = txns["day"].to_numpy(dtype=np.int64)[t]
+    since = exp["since_day"].to_numpy(dtype=np.int64)[e]
+    purchase = exp["purchase_day"].to_numpy(dtype=np.int64)[e]
+    pay = exp["pay_day"].to_numpy(dtype=np.int64)[e]
+    on_purchase = ((day == purchase) | (day == pay)) & (day < since)
+    after = day >= since
+    date_pts = np.where(after, 3.0 - 2.0 * np.minimum((day - since) / REFUND_SEARCH_HORIZON_DAYS, 1),
+                        np.where(on_purchase, 2.0, 1.5))
+    wording = txns["refund_wording"].to_numpy(dtype=bool)[t]
+    desc_pts = descriptor_points(txns, t) + 0.5 * wording
+    points = desc_pts + amount_pts + date_pts + 6.0 * is_related
+    out = pd.DataFrame({"exp": e, "txn": t, "points": points, "mode": mode, "gap": gap, "day": day,
+                        "on_purchase": on_purchase, "after": after, "related": is_related,
+                        "wording": wording, "amount_pts": amount_pts})
+    return out[keep].reset_index(drop=True)
+
+
+def take_partials(cand: pd.DataFrame, exp: pd.DataFrame, remaining_eur: np.ndarray, txn_eur: np.ndarray,
+                  tol: float) -> pd.DataFrame:
+    """Each credit to its best expectation, then in date order while the sum fits the remainder."""
+    if not len(cand):
+        return cand
+    c = cand.assign(since=exp["since_day"].to_numpy()[cand["exp"].to_numpy()])
+    c = c.sort_values(["txn", "points", "since", "exp"], ascending=[True, False, True, True], kind="stable")
+    c = c.drop_duplicates("txn", keep="first")
+    c = c.assign(eur=txn_eur[c["txn"].to_numpy()]).sort_values(["exp", "day", "txn"], kind="stable")
+    c["cum"] = c.groupby("exp")["eur"].cumsum()
+    cap = remaining_eur[c["exp"].to_numpy()] * (1 + tol)
+    return c[c["cum"].to_numpy() <= cap].reset_index(drop=True)
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame({"exp": np.zeros(0, dtype=np.int64), "txn": np.zeros(0, dtype=np.int64),
+                         "points": np.zeros(0), "mode": np.zeros(0, dtype=np.int64),
+                         "gap": np.zeros(0, dtype=np.int64), "day": np.zeros(0, dtype=np.int64),
+                         "on_purchase": np.zeros(0, dtype=bool), "after": np.zeros(0, dtype=bool),
+                         "related": np.zeros(0, dtype=bool), "wording": np.zeros(0, dtype=bool),
+                         "amount_pts": np.zeros(0)})
