@@ -78,7 +78,10 @@ def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError) as exc:
             raise ParseError(_("cannot be decoded as {encoding}", encoding=encoding)) from exc
     if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass  # a UTF-16 mark on bytes that are not UTF-16: read it as the 8-bit encodings below
     for enc in ENCODINGS:
         try:
             return data.decode(enc), enc
