@@ -163,7 +163,7 @@ def annotation_events(case) -> list[Event]:
 def txn_event(txn: BankTxn, kind: str, order_ids: tuple[str, ...]) -> Event:
     amount = f"{txn.amount} {txn.currency}"
     if kind == "paid":
-        title = _("Payment of {amount} booked", amount=amount)
+        title = _("Payment of {amount} booked", amount=f"{abs(txn.amount)} {txn.currency}")
     elif kind == "refund_credited":
         title = _("Refund of {amount} credited", amount=amount)
     else:

@@ -126,7 +126,8 @@ def _paid_twice(events: list[Event]) -> list[Flag]:
 def _silences(events: list[Event], as_of: date) -> list[Flag]:
     out = []
     for oid, (start, end) in open_disputes(events, as_of).items():
-        days = sorted({ev.on for ev in events if oid in ev.order_ids and start <= ev.on <= end} | {start})
+        days = sorted({ev.on for ev in events if oid in ev.order_ids and start <= ev.on <= end
+                       and ev.kind != "refund_overdue"} | {start})
         days.append(end)
         for a, b in zip(days, days[1:], strict=False):
             if (b - a).days > SILENCE_DAYS:
