@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings as warnings_module
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -80,7 +81,9 @@ class OfxImporter:
             raise ParseError(_("not a readable OFX file: no OFX element"), file=source.name)
         warnings: list[Issue] = []
         try:
-            tree.convert()
+            with warnings_module.catch_warnings():
+                warnings_module.simplefilter("ignore")
+                tree.convert()
         except Exception as exc:  # noqa: BLE001 - strict validation only; the lenient reading goes on
             warnings.append(issue(source.name, None, N_("the file does not follow the OFX specification strictly "
                                                         "({error}); read leniently"),
