@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import io
 import math
+import mmap
+import os
 import struct
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import quote
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
@@ -86,7 +89,8 @@ def open_image_noting(data: bytes, name: str, limit: int | None = None) -> tuple
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            im = Image.open(io.BytesIO(data), formats=[f for f in _FORMATS[media] if f in Image.OPEN])
+            fp = data if isinstance(data, mmap.mmap) else io.BytesIO(data)
+            im = Image.open(fp, formats=[f for f in _FORMATS[media] if f in Image.OPEN])
     except Image.DecompressionBombError as exc:
         raise ImageUnreadable(_("{file}: image too large (more than {limit} pixels), not opened",
                                 file=name, limit=limit)) from exc
@@ -152,6 +156,17 @@ def read_meta(data: bytes, name: str, limit: int | None = None) -> Meta:
         # pillow-heif decodes upright and resets EXIF Orientation; keep what the file said
         meta.orientation = _orientation(im.info.get("original_orientation")) or meta.orientation
     return meta
+
+
+def read_meta_file(path: str | os.PathLike, limit: int | None = None) -> Meta:
+    """:func:`read_meta` on a file through a memory map: only the pages holding the headers and
+    the end marker are read from disk, not the compressed pixels."""
+    p = Path(path)
+    with p.open("rb") as fh:
+        if p.stat().st_size == 0:
+            return read_meta(b"", p.name, limit)
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+            return read_meta(mm, p.name, limit)  # type: ignore[arg-type]
 
 
 def _check_complete(data: bytes, im: Image.Image, name: str) -> None:

@@ -183,3 +183,18 @@ def test_datetimeoriginal_agrees_with_exiftool(tmp_path):
 def test_struct_sanity_of_bomb_fixture():
     head = png_bomb_header()
     assert struct.unpack(">II", head[16:24]) == (100_000, 100_000)
+
+
+def test_read_meta_file_through_mmap(tmp_path):
+    from complaint.evidence_meta import read_meta_file
+
+    p = tmp_path / "p.jpg"
+    p.write_bytes(jpeg(make_exif("2026:03:14 10:15:00", gps=(50.5, 4.5))))
+    meta = read_meta_file(p)
+    assert meta.times.original == "2026:03:14 10:15:00" and meta.gps_lat == pytest.approx(50.5, abs=1e-5)
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    with pytest.raises(ImageUnreadable, match="empty file"):
+        read_meta_file(tmp_path / "empty.jpg")
+    (tmp_path / "cut.jpg").write_bytes(p.read_bytes()[:-200])
+    with pytest.raises(ImageUnreadable, match="truncated JPEG"):
+        read_meta_file(tmp_path / "cut.jpg")
