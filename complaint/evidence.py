@@ -33,7 +33,7 @@ from .i18n import N_, _
 from .records import Event, Evidence, Lane, Provenance
 from .settings import SETTINGS
 
-__all__ = ["Ingested", "ingest_bytes", "ingest_paths", "mark_duplicates", "evidence_events", "thumbnail",
+__all__ = ["Ingested", "ingest_bytes", "ingest_paths", "ingest_upload", "mark_duplicates", "evidence_events", "thumbnail",
            "export_copy", "map_links", "is_screenshot", "date_only", "NEAR_DUPLICATE_BITS"]
 
 Progress = Callable[[int, int, str], None]
@@ -229,6 +229,63 @@ def ingest_paths(paths: Iterable[str | os.PathLike], progress: Progress | None =
     finally:
         if open_zip is not None:
             open_zip[1].close()
+    return out
+
+
+def ingest_upload(name: str, data: bytes, tz: str = "Europe/Brussels", progress: Progress | None = None,
+                  *, max_members: int | None = None,
+                  max_total_bytes: int = ZIP_MAX_TOTAL_BYTES) -> list[tuple[Evidence, bytes]]:
+    """An uploaded file (an image or a ZIP of images, already in memory) -> (Evidence, bytes) pairs."""
+    zone(tz)
+    if not (name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"):
+        ev = ingest_bytes(name, data, tz=tz)
+        if progress is not None:
+            progress(1, 1, name)
+        return [(ev, data)]
+    import io
+
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        return [(Evidence(sha256=hashlib.sha256(data).hexdigest(), file_name=name, size=len(data),
+                          error=_("{file}: not a readable ZIP archive ({reason})", file=name, reason=str(exc))),
+                 data)]
+    out: list[tuple[Evidence, bytes]] = []
+    with zf:
+        members = [i for i in zf.infolist() if not i.is_dir() and not _is_hidden(i.filename)]
+        limit = int(max_members if max_members is not None else SETTINGS.max_files)
+        if len(members) > limit:
+            raise LimitExceeded(_("{file}: {n} files in the ZIP, the limit is {limit}", file=name,
+                                  n=len(members), limit=limit))
+        if sum(i.file_size for i in members) > max_total_bytes:
+            raise LimitExceeded(_("{file}: {size} bytes once unpacked, the limit is {limit}", file=name,
+                                  size=sum(i.file_size for i in members), limit=max_total_bytes))
+        for done, info in enumerate(members, 1):
+            base = PurePosixPath(info.filename).name
+            if not _safe_member(info.filename):
+                ev = Evidence(sha256="", file_name=base, size=info.file_size,
+                              error=_("{file}: unsafe path inside the ZIP, skipped", file=info.filename))
+                out.append((ev, b""))
+            elif info.file_size > int(SETTINGS.max_file_bytes):
+                out.append((Evidence(sha256="", file_name=base, size=info.file_size,
+                                     error=_("{file}: file too large ({size} bytes, limit {limit})", file=base,
+                                             size=info.file_size, limit=SETTINGS.max_file_bytes)), b""))
+            else:
+                try:
+                    member = zf.read(info)
+                except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
+                    out.append((Evidence(sha256="", file_name=base, size=info.file_size,
+                                         error=_("{file}: could not be read ({reason})", file=base,
+                                                 reason=str(exc))), b""))
+                else:
+                    try:
+                        mtime = localize(datetime(*info.date_time), zone(tz))
+                    except ValueError:
+                        mtime = None
+                    out.append((ingest_bytes(base, member, mtime, tz, source_name=f"{name}!/{info.filename}"),
+                                member))
+            if progress is not None:
+                progress(done, len(members), base)
     return out
 
 

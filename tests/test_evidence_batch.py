@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 import struct
@@ -198,3 +199,24 @@ def test_read_meta_file_through_mmap(tmp_path):
     (tmp_path / "cut.jpg").write_bytes(p.read_bytes()[:-200])
     with pytest.raises(ImageUnreadable, match="truncated JPEG"):
         read_meta_file(tmp_path / "cut.jpg")
+
+
+def test_ingest_upload_image_and_zip():
+    from complaint.evidence import ingest_upload
+
+    good = jpeg(make_exif("2026:03:14 10:15:00"))
+    [(ev, data)] = ingest_upload("IMG_1.jpg", good)
+    assert data == good and ev.time_source == "exif"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("x/IMG_1.jpg", good)
+        zf.writestr("../../etc/evil.jpg", good)
+        zf.writestr("notes.txt", b"hello")
+    calls = []
+    out = ingest_upload("upload.zip", buf.getvalue(), progress=lambda d, t, n: calls.append((d, t)))
+    assert [e.file_name for e, _ in out] == ["IMG_1.jpg", "evil.jpg", "notes.txt"]
+    assert out[0][0].provenance.source_name == "upload.zip!/x/IMG_1.jpg" and out[0][1] == good
+    assert "unsafe path" in out[1][0].error and "not a supported image" in out[2][0].error
+    assert calls[-1] == (3, 3)
+    [(bad, _)] = ingest_upload("bad.zip", b"PK\x03\x04junk")
+    assert "not a readable ZIP" in bad.error
