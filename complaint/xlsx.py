@@ -5,9 +5,10 @@ sheet streams.  Every cell becomes text the way a CSV would have it:
 
 - ints as digits; integral floats below 10**15 as digits too (``12345.0`` -> ``12345``), never
   scientific notation.  openpyxl returns an int for a plain integer cell and a float only when
-  the sheet XML holds a decimal or exponent form, which is what Excel writes after keeping 15
-  significant digits: a 16-digit order id that comes back as a float has lost its last digit,
-  so it is written in scientific notation, which the order-id cleaner refuses with a clear message;
+  the sheet XML holds a decimal or exponent form; a float of 16 digits or more cannot be trusted
+  to the last digit (doubles keep 15-17), so it is written in scientific notation, which the
+  order-id cleaner refuses with a clear message.  (An id that a spreadsheet already rounded and
+  stored as a plain integer cannot be recognised: keep ids as text cells);
 - other floats through ``repr`` (shortest exact text, ``12.34``), never rounded;
 - datetimes as ``YYYY-MM-DD HH:MM:SS``, dates as ``YYYY-MM-DD``; booleans as ``true``/``false``.
 

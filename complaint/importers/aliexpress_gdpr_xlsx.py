@@ -16,12 +16,14 @@ Choices (the research could not verify these, so they are visible in the records
   Brussels date of that instant;
 - totals: ``Order.total`` = sum of unit_price x quantity; ``paid_amount`` = sum of payable_amt
   (what was charged after discounts);
-- status: when the lines of one order disagree, a line that makes a refund due wins (a refunded
-  sub-order inside a completed order still owes money back), with a warning.
+- status: when the lines of one order disagree, the first line gives the status and a line that
+  makes a refund due sets ``refund_expected`` (a cancelled sub-order inside a completed order still
+  owes money back), with ``refund_amount`` = that line's payable amount, and a warning.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -134,7 +136,14 @@ class GdprXlsxImporter:
         asm = _orders.OrderAssembler(source, self.name)
         for parent, lines in by_parent.items():
             infos = [p[8] for p in lines]
-            chosen = next((i for i in infos if i.refund_expected), infos[0])
+            due = [p for p in lines if p[8].refund_expected]
+            chosen = infos[0]
+            refund_amount = None
+            if due and not chosen.refund_expected:
+                # a refunded/cancelled sub-order inside an otherwise completed order: partial refund
+                chosen = replace(chosen, refund_expected=True, refund_reason=due[0][8].refund_reason)
+                if all(p[5] is not None for p in due):
+                    refund_amount = sum((p[5] for p in due), Decimal("0"))
             if len({(i.status, i.end_reason) for i in infos}) > 1:
                 warnings.append(issue(name, lines[0][0], N_("order {order}: its lines have different statuses "
                                                             "({statuses}); '{chosen}' is used for the order"),
@@ -151,7 +160,7 @@ class GdprXlsxImporter:
                                      source, self.name, line_no, f"sheet '{SHEET}' row {line_no}"))
                 asm.add(parent, first[3].astimezone(zone).date(), chosen, cur, line, line_no=line_no,
                         order_time=first[3], tz_source="assumed UTC (gmt_ column)", paid_amount=paid,
-                        parent_order_id=None)
+                        refund_amount=refund_amount)
         orders = asm.orders()
         return _orders.result(source, self.name, orders, rows_total=len(table.rows), rows_imported=len(parsed),
                               rejected=rejected, warnings=warnings + asm.warnings)
