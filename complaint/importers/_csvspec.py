@@ -172,9 +172,9 @@ class RowValues:
 class RowError(ValueError):
     """A row that cannot be imported: field, value and reason (an N_ template)."""
 
-    def __init__(self, field_name: str | None, value: object, reason: str, **args: object):
+    def __init__(self, field_name: str | None, cell: object, reason: str, /, **args: object):
         super().__init__(reason)
-        self.field_name, self.value, self.reason, self.args_ = field_name, value, reason, args
+        self.field_name, self.value, self.reason, self.args_ = field_name, cell, reason, args
 
 
 @dataclass
@@ -369,7 +369,7 @@ class CsvImporter:
                 return parse_date(raw, fmt)
             except ValueParseError:
                 continue
-        raise RowError(name, raw, N_("{value} is not a date ({expected})"), value=raw,
+        raise RowError(name, raw, N_("{text} is not a date ({expected})"), text=raw,
                        expected=" / ".join(f.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy")
                                            for f in fmts))
 
@@ -381,7 +381,7 @@ class CsvImporter:
             try:
                 return parse_amount(raw)
             except ValueParseError:
-                raise RowError(name, raw, N_("{value} is not an amount"), value=raw) from None
+                raise RowError(name, raw, N_("{text} is not an amount"), text=raw) from None
 
     # ---- normalisation and ids
 
@@ -393,8 +393,8 @@ class CsvImporter:
             t = v.texts
             currency = (t.get("currency") or self.spec.default_currency).upper()
             if not re.fullmatch(r"[A-Z]{3}", currency):
-                ctx.warnings.append(issue(source.name, v.line, N_("{value} is not a currency code; {default} assumed"),
-                                          field="currency", value=currency, severity="warning",
+                ctx.warnings.append(issue(source.name, v.line, N_("{text} is not a currency code; {default} assumed"),
+                                          field="currency", value=currency, severity="warning", text=currency,
                                           default=self.spec.default_currency))
                 currency = self.spec.default_currency
             account = _banktext.compact_account(t.get("account") or ctx.account)
@@ -436,15 +436,15 @@ class CsvImporter:
             return _banktext.find_structured(description), None
         norm, bad = _banktext.structured_communication(communication)
         if bad:
-            ctx.warnings.append(issue(ctx.source.name, v.line, N_("structured communication {value} has a wrong check number"),
-                                      field="communication", value=bad, severity="warning"))
+            ctx.warnings.append(issue(ctx.source.name, v.line, N_("structured communication {text} has a wrong check number"),
+                                      field="communication", value=bad, severity="warning", text=bad))
         return norm, None
 
     def _counterparty_account(self, raw: str | None, v: RowValues, ctx: Context) -> str | None:
         value, problem = _banktext.validate_iban(raw)
         if problem:
-            ctx.warnings.append(issue(ctx.source.name, v.line, N_("counterparty account {value} is not a valid IBAN ({error}); kept as text"),
-                                      field="counterparty_account", value=raw, severity="warning",
+            ctx.warnings.append(issue(ctx.source.name, v.line, N_("counterparty account {text} is not a valid IBAN ({error}); kept as text"),
+                                      field="counterparty_account", value=raw, severity="warning", text=raw,
                                       error=problem))
         return value
 

@@ -119,6 +119,7 @@ LEGACY_SIGNATURES = (
     ("Valutadatum", "Ref. v/d verrichting", "Beschrijving", "Bedrag v/d verrichting", "Datum v. verrichting"),
     ("Référence de l'opération", "Date d'opération", "Montant de l'opération"),
 )
+LEGACY_OWNERS = {"ARSP", "BBRU"}  # Argenta, ING (which absorbed Record Bank)
 ACCOUNT_LINE = ("nr v/d rekening :", "n° de compte :", "nr v/d rekening")
 
 
@@ -137,9 +138,11 @@ class LegacyLayoutImporter(CsvImporter):
             bic = str(IBAN(account.replace(" ", "")).bic or "")
         except (SchwiftyException, ValueError):
             bic = ""
-        if not bic:
-            return 0.6  # unknown bank: both layouts claim it and the user chooses
-        return 0.95 if bic.startswith(self.bic) else 0.3
+        if bic.startswith(self.bic):
+            return 0.95
+        if bic[:4] in LEGACY_OWNERS:
+            return 0.3  # the other owner's account
+        return 0.6  # another or unknown bank: both layouts claim it and the user chooses
 
     def prepare(self, ctx: Context) -> None:
         ctx.account = _account_line([r.cells for r in ctx.table.preamble])

@@ -46,8 +46,8 @@ class BelfiusImporter(CsvImporter):
                 elif key.startswith("datum/uur van het laatste saldo") or key.startswith("date/heure du dernier solde"):
                     closing_date = parse_date(value.split(" ")[0], "%d/%m/%Y") if value else None
             except ValueParseError:
-                ctx.warnings.append(issue(ctx.source.name, row.line_no, N_("{value} cannot be read"),
-                                          field=row.cells[0], value=value, severity="warning"))
+                ctx.warnings.append(issue(ctx.source.name, row.line_no, N_("{text} cannot be read"),
+                                          field=row.cells[0], value=value, severity="warning", text=value))
         if closing is not None:
             account = None
             if ctx.table.rows and "account" in ctx.index:

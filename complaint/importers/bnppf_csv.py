@@ -129,7 +129,7 @@ def _decimal(raw: str, field: str, line: int) -> Decimal | None:
     try:
         return parse_amount(raw, ",")
     except ValueParseError:
-        raise RowError(field, raw, N_("{value} is not a number"), value=raw) from None
+        raise RowError(field, raw, N_("{text} is not a number"), text=raw) from None
 
 
 BNPPF_VISA = register(BnppfVisaImporter(CsvSpec(
