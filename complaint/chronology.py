@@ -36,6 +36,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "tracking": (Lane.TRACKING, N_("tracking update")),
     "delivered": (Lane.TRACKING, N_("delivered")),
     "photo_taken": (Lane.EVIDENCE, N_("photo taken")),
+    "screenshot_taken": (Lane.EVIDENCE, N_("screenshot taken")),
     "message_in": (Lane.MESSAGES, N_("message from the seller")),
     "message_out": (Lane.MESSAGES, N_("message to the seller")),
     "support_chat": (Lane.MESSAGES, N_("chat with customer service")),

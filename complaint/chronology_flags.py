@@ -44,7 +44,7 @@ def _photo_before_delivery(events: list[Event], case) -> list[Flag]:
     problems = {e.sha256: e.problem for e in case.evidence}
     out = []
     for ev in events:
-        if ev.kind != "photo_taken":
+        if ev.kind != "photo_taken":  # screenshots may well predate the delivery
             continue
         if ev.evidence_ids and all(problems.get(s) in NOT_RECEIVED_PROBLEMS for s in ev.evidence_ids):
             continue
