@@ -307,3 +307,50 @@ def test_cli_stores_into_a_case(tmp_path: Path) -> None:
     assert len(store_mod.Store.open(str(db)).load_case(case.id).transactions) == 5
     res = CliRunner().invoke(command, [str(DATA / "kbc_csv" / "kbc_overlap_b.csv"), "--db", str(db), "--case", "Nope"])
     assert res.exit_code == 2
+
+
+# --------------------------------------------------------------------------- Streamlit section
+
+
+def _ui_script(path: str, db: str) -> None:
+    import types
+
+    from complaint.store import Store
+    from ui import import_bank
+
+    store = Store.open(db)
+    case = store.get_case("UI") if any(c.name == "UI" for c in store.list_cases()) else store.create_case("UI")
+    with open(path, "rb") as fh:
+        data = fh.read()
+    upload = types.SimpleNamespace(name=path.rsplit("/", 1)[-1], getvalue=lambda: data)
+    import_bank.render(store, case.id)
+    import_bank._one_file(store, case.id, upload)
+
+
+@pytest.mark.parametrize("rel,expect", [("kbc_csv/kbc_nl_18col.csv", "success"), ("bnppf_csv/bnppf_v3_fr.csv", "info")])
+def test_ui_section_shows_format_balance_and_preview(tmp_path: Path, rel: str, expect: str) -> None:
+    pytest.importorskip("complaint.store")
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_ui_script, args=(str(DATA / rel), str(tmp_path / "c.sqlite")), default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert any("Detected format" in m.value for m in at.markdown)
+    assert len(getattr(at, expect)) >= 1
+    assert len(at.dataframe) >= 1
+    at.button(key=[b.key for b in at.button if b.key.endswith("_store")][0]).click().run()
+    assert not at.exception
+    assert any("added" in s.value for s in at.success)
+
+
+def test_ui_section_offers_mapping_for_unknown_files(tmp_path: Path) -> None:
+    pytest.importorskip("complaint.importers.generic_mapped")
+    from streamlit.testing.v1 import AppTest
+
+    junk = tmp_path / "odd.csv"
+    junk.write_text("When;How much;Who\n01/03/2026;-4,50;ALIEXPRESS.COM\n", encoding="utf-8")
+    at = AppTest.from_function(_ui_script, args=(str(junk), str(tmp_path / "c.sqlite")), default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert any("mapping" in i.value for i in at.info)
+    assert len(at.selectbox) >= 3
