@@ -1,0 +1,99 @@
+"""The timeline figure, its private HTML export and the PNG fallback."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import plotly.graph_objects as go
+
+from complaint.chronology import build_chronology, manual_event
+from complaint.timeline_chart import GL_THRESHOLD, OVERDUE_COLOUR, timeline_figure, timeline_html
+from complaint.timeline_render import PRIVATE_CONFIG, matplotlib_png, render_png
+from tests.test_chronology import O1, O2, make_case
+
+BXL = ZoneInfo("Europe/Brussels")
+LANE_NAMES = ["Order", "Bank / PayPal", "Evidence", "Messages", "Tracking", "Dispute"]
+
+
+def figure(**kw):
+    case, rec = make_case()
+    return timeline_figure(build_chronology(case, rec), rec, as_of=case.as_of, **kw)
+
+
+def test_lanes_markers_and_hover():
+    fig = figure()
+    assert list(fig.layout.yaxis.categoryarray) == LANE_NAMES
+    assert fig.layout.yaxis.automargin and fig.layout.yaxis.type == "category"
+    assert fig.layout.xaxis.title.text and fig.layout.yaxis.title.text
+    lanes = {t.name for t in fig.data if t.type == "scatter" and t.mode == "markers" and t.name != "lanes"}
+    assert {"Order", "Bank / PayPal", "Evidence", "Tracking", "Dispute"} <= lanes
+    bank = next(t for t in fig.data if t.name == "Bank / PayPal")
+    assert any("date only" in row[1] for row in bank.customdata)
+    order = next(t for t in fig.data if t.name == "Order")
+    assert any(row[1] == "2026-02-20 21:14 +01:00" for row in order.customdata)
+    assert any(O1 in row[2] for row in order.customdata)
+    # every lane is on the axis even without events (the invisible lane trace)
+    assert list(next(t for t in fig.data if t.name == "lanes").y) == LANE_NAMES
+
+
+def test_overdue_span_is_red_and_today_line():
+    fig = figure(deadlines=[(date(2026, 5, 15), "Chargeback <b>deadline</b>")])
+    overdue = next(t for t in fig.data if t.type == "bar" and t.name == "Refund overdue")
+    r, g, b = (int(OVERDUE_COLOUR[i:i + 2], 16) for i in (1, 3, 5))
+    assert overdue.marker.color.startswith(f"rgba({r}, {g}, {b}")
+    assert overdue.base == ("2026-04-22 00:00:00",) and overdue.y == ("Bank / PayPal",)
+    end = datetime.fromisoformat(overdue.base[0]) + timedelta(milliseconds=overdue.x[0])
+    assert end.date() == date(2026, 5, 4)  # up to today (as_of)
+    names = {t.name for t in fig.data if t.type == "bar"}
+    assert {"Delivery time", "Dispute open", "Refund awaited (within the announced delay)"} <= names
+    xs = {s.x0 for s in fig.layout.shapes}
+    assert "2026-05-04 12:00:00" in xs and "2026-05-15 12:00:00" in xs
+    texts = [a.text for a in fig.layout.annotations]
+    assert any("Today 2026-05-04" in t for t in texts)
+    assert any("&lt;b&gt;" in t for t in texts)  # a user label cannot inject markup
+
+
+def test_filter_by_order():
+    fig = figure(order_id=O2)
+    for trace in fig.data:
+        if trace.type == "scatter" and trace.name != "lanes":
+            assert all(O2 in row[2] for row in trace.customdata)
+    assert not any(t.name == "Refund overdue" for t in fig.data)  # O1's refund
+    assert O2 in fig.layout.title.text
+
+
+def test_many_events_use_webgl():
+    case, rec = make_case()
+    start = datetime(2026, 1, 1, 8, tzinfo=BXL)
+    extra = [manual_event("tracking", f"scan {i}", date(2026, 1, 1), at=start + timedelta(minutes=7 * i),
+                          order_ids=[O1])[0] for i in range(GL_THRESHOLD + 5)]
+    case.events.extend(extra)
+    fig = timeline_figure(build_chronology(case, rec), rec, as_of=case.as_of)
+    tracking = next(t for t in fig.data if t.name == "Tracking")
+    assert isinstance(tracking, go.Scattergl)
+    assert isinstance(next(t for t in fig.data if t.name == "Order"), go.Scatter)
+
+
+def test_html_is_self_contained_and_private():
+    html = timeline_html(figure())
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert not re.search(r"<script[^>]+src\s*=", html, re.I)
+    assert not re.search(r"<link[^>]+href\s*=\s*[\"']?(https?:)?//", html, re.I)
+    assert not re.search(r"<(img|iframe|embed|object)[^>]+(src|data)\s*=\s*[\"']?(https?:)?//", html, re.I)
+    assert '"showSendToCloud": false' in html and '"displaylogo": false' in html
+    config = html[html.rfind('"showSendToCloud"'):]
+    assert '"topojsonURL": ""' in config and "http" not in config  # plotly.py drops plotlyServerURL itself
+    assert "cdn.plot.ly" not in html.split("</script>")[-1]
+    assert len(html) > 1_000_000  # plotly.js is inlined
+    assert PRIVATE_CONFIG["showSendToCloud"] is False
+
+
+def test_png_fallback_without_browser(monkeypatch):
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    fig = figure()
+    result = render_png(fig, 900, 500, scale=1)
+    assert result.engine == "matplotlib" and "Chromium" in result.note
+    assert result.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert matplotlib_png(fig, 600, 400, scale=1).startswith(b"\x89PNG")
