@@ -1,0 +1,53 @@
+"""pages/evidence.py through AppTest: gallery with capture times, duplicates, linking a photo to an order."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from evidence_factory import encode, jpeg, make_exif, picture
+from streamlit.testing.v1 import AppTest
+
+from complaint.evidence import ingest_bytes, mark_duplicates
+from complaint.store import Store
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "evidence.py")
+
+
+def _store_with_photos():
+    store = Store.open(os.environ["COMPLAINT_DB"])
+    case = store.create_case("Parcel")
+    photo = jpeg(make_exif("2026:03:14 10:15:00", orientation=6, gps=(50.85, 4.35)), seed=11, size=(320, 240))
+    shot = encode(picture((200, 400), seed=12), "PNG")
+    small = encode(picture((320, 240), seed=11).resize((160, 120)), "JPEG", make_exif(orientation=6), quality=70)
+    items = [("IMG_1.jpg", photo), ("small.jpg", small), ("Screenshot_20260315-090000.png", shot)]
+    evs = mark_duplicates([ingest_bytes(n, d) for n, d in items])
+    for ev, (_n, data) in zip(evs, items, strict=True):
+        store.add_evidence(case.id, ev, data)
+    return store, case
+
+
+def test_gallery_renders_and_saves_a_note():
+    store, case = _store_with_photos()
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["_case_id"] = case.id
+    at.run()
+    assert not at.exception and not at.error
+    assert [m.value for m in at.metric] == ["3", "1", "1"]  # pictures, with camera time, duplicates
+    texts = [t.value for t in at.text]
+    assert "IMG_1.jpg" in texts and "Screenshot_20260315-090000.png" in texts
+    assert any("DateTimeOriginal" in c.value for c in at.caption)
+    sha = next(e.sha256 for e in store.load_case(case.id).evidence if e.file_name == "IMG_1.jpg")
+    area = next(t for t in at.text_area if t.label == "Note")  # the first card is IMG_1 (earliest)
+    area.input("box crushed on arrival")
+    at.selectbox[1].select("damaged")
+    at.button(key=f"FormSubmitter:ev_{sha}-Save").click().run()
+    assert not at.exception and not at.error
+    saved = {e.file_name: e for e in Store.open(os.environ["COMPLAINT_DB"]).load_case(case.id).evidence}
+    assert saved["IMG_1.jpg"].note == "box crushed on arrival" and saved["IMG_1.jpg"].problem == "damaged"
+
+
+def test_no_case_selected():
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.run()
+    assert not at.exception and at.info
