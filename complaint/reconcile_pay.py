@@ -12,8 +12,9 @@ Points (additive, GnuCash style; maximum 9, ``score = points / 9``):
 - descriptor: 3 when the statement text names AliExpress/Alipay (or PayPal with an AliExpress hint),
   1.5 for PayPal alone, 1 for other recognised merchants;
 - amount: 3 when equal to the cent (in the order currency, or in the original currency the bank
-  shows), 1 to 2.5 through the ECB rate within the tolerance (card FX margin), 0.5 to 1.5 for the
-  same currency within the tolerance;
+  shows), 1 to 2.5 through the ECB rate within the tolerance (card FX margin).  In the same
+  currency only the exact amount counts: the tolerance is for exchange rates, and "same amount
+  give or take a few percent" is exactly the false-merge shape of many small orders;
 - date: 3 when booked 0-3 days after the order, falling to 1 at the end of the window, 2 the day
   before (time zones);
 - combined checkout: minus 0.25 per extra order, so one exact order beats a coincidental sum.
@@ -152,7 +153,7 @@ def score_payments(units: Units, txns: pd.DataFrame, unit: np.ndarray, t: np.nda
     mode, gap, rel = compare_amounts(units.currency[unit], units.due[unit], units.eur[unit], txns, t, txn_eur)
     exact = np.abs(gap) <= 1
     day_gap = txns["day"].to_numpy(dtype=np.int64)[t] - units.day[unit]
-    keep = (exact | (rel <= tol)) & (day_gap >= -1) & (day_gap <= window_days) & (units.due[unit] > 0)
+    keep = (exact | ((mode == 2) & (rel <= tol))) & (day_gap >= -1) & (day_gap <= window_days) & (units.due[unit] > 0)
     unit, t, mode, gap, rel, exact, day_gap = (a[keep] for a in (unit, t, mode, gap, rel, exact, day_gap))
     closeness = 1 - np.minimum(rel / max(tol, 1e-9), 1)
     amount_pts = np.where(exact, 3.0, np.where(mode == 2, 1.0 + 1.5 * closeness, 0.5 + 1.0 * closeness))

@@ -102,10 +102,10 @@ def score_refunds(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.nd
         is_related = np.fromiter(((a, b) in rk for a, b in zip(e.tolist(), t.tolist(), strict=True)),
                                  dtype=bool, count=len(e))
     if partial:
-        keep = ~(exact | (rel <= tol)) | is_related
+        keep = ~(exact | ((mode == 2) & (rel <= tol))) | is_related
         amount_pts = np.where(exact, 3.0, 1.0)
     else:
-        keep = exact | (rel <= tol)
+        keep = exact | ((mode == 2) & (rel <= tol))
         closeness = 1 - np.minimum(rel / max(tol, 1e-9), 1)
         amount_pts = np.where(exact, 3.0, np.where(mode == 2, 1.0 + 1.5 * closeness, 0.5 + closeness))
     day = txns["day"].to_numpy(dtype=np.int64)[t]

@@ -80,11 +80,16 @@ def test_two_equal_orders_same_day_resolved_in_time_order_and_explained():
 
 
 def test_better_later_match_is_not_stolen():
-    # a greedy matcher would give t1 to 5001 (first seen); the global assignment keeps both exact
-    orders = [order("5001", date(2025, 3, 3), "10.00"), order("5002", date(2025, 3, 3), "10.20")]
-    txns = [txn("t1", date(2025, 3, 4), "-10.20"), txn("t2", date(2025, 3, 4), "-10.00")]
+    # USD 10.00 / 10.20 = EUR 9.56 / 9.75 at ECB 1.0465; both debits are within 3 % of both orders.
+    # A greedy matcher takes t1 for 5001 (first seen, close enough) and leaves 5002 unpaid or badly
+    # paired; the global assignment pairs each debit with its closest order.
+    orders = [order("5001", date(2025, 3, 3), "10.00", cur="USD"), order("5002", date(2025, 3, 3), "10.20", cur="USD")]
+    txns = [txn("t1", date(2025, 3, 4), "-9.75"), txn("t2", date(2025, 3, 4), "-9.58")]
     rec = reconcile(case(orders, txns))
     assert payments(rec) == {(("5001",), ("t2",)), (("5002",), ("t1",))}
+    # same currency: only the exact amount counts (no "give or take 3 %" merge)
+    rec = reconcile(case([order("5003", date(2025, 3, 3), "10.00")], [txn("t3", date(2025, 3, 4), "-10.20")]))
+    assert rec.matches == [] and len(rec.unmatched_transactions) == 1
 
 
 def test_partial_refunds_and_missing_remainder():

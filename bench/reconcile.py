@@ -1,0 +1,187 @@
+"""Reconciliation at scale: 100,000 orders and 1,000,000 bank rows, end to end vs plain reading.
+
+    .venv/bin/python bench/reconcile.py            # generate (cached under bench/out/) and measure
+
+Baseline: ``pandas.read_csv`` with its defaults reading the same two files.  Measured: in a
+subprocess, the typed pyarrow-backed read, normalisation (cents, day numbers, merchant rules),
+matching (``reconcile_frames``, the same engine ``reconcile()`` uses) and the report (summary and
+missing credits); printed with the ratio and the subprocess's peak memory (ru_maxrss).
+Targets: at most 5x the baseline read time and under 2 GiB.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+OUT = Path(__file__).parent / "out"
+ORDERS = OUT / "orders_100k.csv"
+BANK = OUT / "bank_1m.csv"
+N_ORDERS, N_BANK = 100_000, 1_000_000
+FIRST_DAY = np.datetime64("2021-01-04")
+N_DAYS = 1800
+AS_OF = "2026-01-15"
+
+
+def generate(seed: int = 7) -> None:
+    if ORDERS.exists() and BANK.exists():
+        return
+    OUT.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    day = np.sort(rng.integers(0, N_DAYS, N_ORDERS))
+    minute = rng.integers(0, 1440, N_ORDERS)
+    combined = rng.random(N_ORDERS) < 0.05  # 5 % share the checkout minute of the previous order
+    combined[0] = False
+    day = np.where(combined, np.roll(day, 1), day)
+    minute = np.where(combined, np.roll(minute, 1), minute)
+    usd = rng.random(N_ORDERS) < 0.10
+    cents = rng.integers(99, 20_000, N_ORDERS)
+    ts = FIRST_DAY + day.astype("timedelta64[D]") + minute.astype("timedelta64[m]")
+    refund = rng.random(N_ORDERS) < 0.08
+    orders = pd.DataFrame({
+        "order_id": (3_000_000_000_000_000 + np.arange(N_ORDERS)).astype(str),
+        "order_time": pd.to_datetime(ts).strftime("%Y-%m-%dT%H:%M:00"),
+        "currency": np.where(usd, "USD", "EUR"),
+        "amount": _fmt(cents),
+        "status": np.where(refund, "cancelled", "completed"),
+        "refund_expected": refund.astype(int),
+    })
+    orders.to_csv(ORDERS, index=False)
+    # payments: one debit per checkout (EUR exact; USD converted at ~1.09 with a 1.5 % card margin)
+    eur_cents = np.where(usd, np.rint(cents / 1.09 * 1.015), cents).astype(np.int64)
+    checkout = pd.Series(day * 1440 + minute)
+    pay_cents = pd.Series(eur_cents).groupby(checkout.to_numpy()).transform("sum").to_numpy()
+    first = ~checkout.duplicated().to_numpy()
+    paid = first & (rng.random(N_ORDERS) < 0.97)  # 3 % of orders have no payment on the statements
+    p_day = day[paid] + rng.integers(0, 5, paid.sum())
+    p_amount = -pay_cents[paid]
+    # refunds: 80 % of expected refunds credited, some on the purchase date
+    r_idx = np.flatnonzero(refund & paid)
+    r_idx = r_idx[rng.random(len(r_idx)) < 0.8]
+    r_day = np.where(rng.random(len(r_idx)) < 0.1, day[r_idx], day[r_idx] + rng.integers(5, 40, len(r_idx)))
+    r_amount = eur_cents[r_idx]
+    n_noise = N_BANK - len(p_day) - len(r_day)
+    noise_day = rng.integers(0, N_DAYS, n_noise)
+    noise_amount = -rng.integers(100, 30_000, n_noise)
+    shops = np.array(["COLRUYT HALLE", "DELHAIZE BRUXELLES", "SNCB NMBS", "BOL.COM", "PROXIMUS", "SHELL 1234"])
+    desc = np.concatenate([np.full(len(p_day), "ALI*ALIEXPRESS.COM LUXEMBOURG"),
+                           np.full(len(r_day), "TERUGBETALING ALIEXPRESS.COM LUXEMBOURG"),
+                           shops[rng.integers(0, len(shops), n_noise)]])
+    all_day = np.concatenate([p_day, r_day, noise_day])
+    bank = pd.DataFrame({
+        "txn_id": np.char.add("b", np.arange(N_BANK).astype(str)),
+        "booking_date": pd.to_datetime(FIRST_DAY + all_day.astype("timedelta64[D]")).strftime("%Y-%m-%d"),
+        "amount": _fmt(np.concatenate([p_amount, r_amount, noise_amount])),
+        "currency": "EUR",
+        "description": desc,
+    }).sample(frac=1.0, random_state=seed)
+    bank.to_csv(BANK, index=False)
+
+
+def _fmt(cents: np.ndarray) -> np.ndarray:
+    sign = np.where(cents < 0, "-", "")
+    a = np.abs(cents)
+    return np.char.add(np.char.add(np.char.add(sign, (a // 100).astype(str)), "."),
+                       np.char.zfill((a % 100).astype(str), 2))
+
+
+def end_to_end() -> dict:
+    """Read (typed, pyarrow), normalise, match, report: the whole path, timed."""
+    import pyarrow.compute as pc
+
+    from complaint.merchants import DEFAULT_RULES, REFUND_WORDING
+    from complaint.reconcile_engine import reconcile_frames
+    from complaint.reconcile_fx import EPOCH
+
+    t0 = time.perf_counter()
+    o = pd.read_csv(ORDERS, engine="pyarrow", dtype_backend="pyarrow",
+                    dtype={"order_id": "string[pyarrow]", "amount": "string[pyarrow]"})
+    b = pd.read_csv(BANK, engine="pyarrow", dtype_backend="pyarrow",
+                    dtype={"txn_id": "string[pyarrow]", "amount": "string[pyarrow]"})
+    t_read = time.perf_counter()
+
+    def cents(col: pd.Series) -> np.ndarray:  # fixed two-decimal layout: exact, no float
+        arr = pc.replace_substring(pd.arrays.ArrowExtensionArray(col.array._pa_array)._pa_array, ".", "")
+        return pc.cast(arr, "int64").to_numpy()
+
+    def days(col: pd.Series) -> np.ndarray:
+        return (pd.to_datetime(col).to_numpy(dtype="datetime64[D]") - np.datetime64(EPOCH)).astype(np.int64)
+
+    otime = pd.to_datetime(o["order_time"]).to_numpy(dtype="datetime64[m]").astype(np.int64)
+    orders = pd.DataFrame({
+        "order_id": o["order_id"].to_numpy(dtype=object), "order_day": otime // 1440, "checkout": otime,
+        "currency": o["currency"].to_numpy(dtype=object), "due_cents": cents(o["amount"]),
+        "status": o["status"].to_numpy(dtype=object), "refund_expected": o["refund_expected"].to_numpy(dtype=bool),
+        "refund_cents": -1, "refund_reason": "status:" + o["status"].to_numpy(dtype=object),
+        "refund_since_day": -1, "payment_method": "", "end_reason": ""})
+    text = b["description"].array._pa_array
+    merchant = np.full(len(b), "", dtype=object)
+    for rule in reversed(DEFAULT_RULES):  # first rule wins: apply in reverse, later overwrite earlier
+        hit = pc.match_substring_regex(text, rule.pattern, ignore_case=True).to_numpy(zero_copy_only=False)
+        merchant[hit] = rule.merchant
+    wording = pc.match_substring_regex(text, REFUND_WORDING.pattern, ignore_case=True).to_numpy(zero_copy_only=False)
+    txns = pd.DataFrame({
+        "txn_id": b["txn_id"].to_numpy(dtype=object), "day": days(b["booking_date"]), "amount_cents": cents(b["amount"]),
+        "currency": b["currency"].to_numpy(dtype=object), "orig_cents": 0, "orig_currency": "", "merchant": merchant,
+        "payment_method": "", "related_id": "", "bank_reference": "", "refund_wording": wording,
+        "is_duplicate": False})
+    t_norm = time.perf_counter()
+    as_of = (np.datetime64(AS_OF) - np.datetime64(EPOCH)).astype(np.int64)
+    r = reconcile_frames(orders, txns, None, [], as_of_day=int(as_of))
+    t_match = time.perf_counter()
+    exp = r.expectations
+    summary = {
+        "paid_eur": int(sum(-r.txns["eur"].to_numpy()[t].sum() for t in r.payments["txn_idx"])) / 100,
+        "refunds_expected_eur": int(exp["eur"][exp["needs_credit"]].sum()) / 100,
+        "refunds_credited_eur": int(exp["credited_eur"].sum()) / 100,
+        "refunds_pending_eur": int(exp["remaining_eur"][exp["state"] == "pending"].sum()) / 100,
+        "refunds_overdue_eur": int(exp["remaining_eur"][exp["state"] == "overdue"].sum()) / 100,
+    }
+    missing = exp[exp["state"].isin(["pending", "overdue"])][["order_id", "remaining_cents", "currency",
+                                                              "since_day", "waiting", "state"]]
+    report = json.dumps({"summary": summary, "missing_credits": missing.to_dict("records")}, default=str)
+    t_end = time.perf_counter()
+    return {"read_s": t_read - t0, "normalise_s": t_norm - t_read, "match_s": t_match - t_norm,
+            "report_s": t_end - t_match, "total_s": t_end - t0, "payments": len(r.payments),
+            "combined": int(sum(len(x) > 1 for x in r.payments["order_idx"])),
+            "missing_credits": len(missing), "unmatched_debits": len(r.unmatched_debits),
+            "orders_without_payment": len(r.orders_without_payment), "report_bytes": len(report),
+            "summary": summary}
+
+
+def main() -> None:
+    t = time.perf_counter()
+    generate()
+    print(f"data: {ORDERS.name} ({ORDERS.stat().st_size >> 20} MiB), {BANK.name} ({BANK.stat().st_size >> 20} MiB)"
+          f"  [ready in {time.perf_counter() - t:.1f} s]")
+    t0 = time.perf_counter()
+    pd.read_csv(ORDERS)
+    pd.read_csv(BANK)
+    baseline = time.perf_counter() - t0
+    proc = subprocess.run([sys.executable, __file__, "--e2e"], capture_output=True, text=True, check=True)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    print(f"baseline pandas.read_csv (default): {baseline:.2f} s")
+    print("end to end: read {read_s:.2f} s + normalise {normalise_s:.2f} s + match {match_s:.2f} s + "
+          "report {report_s:.2f} s = {total_s:.2f} s".format(**result))
+    print(f"payments matched {result['payments']} (combined checkouts {result['combined']}), "
+          f"missing credits {result['missing_credits']}, debits without order {result['unmatched_debits']}, "
+          f"orders without payment {result['orders_without_payment']}")
+    ratio = result["total_s"] / baseline
+    print(f"ratio end-to-end / read: {ratio:.2f}x (target <= 5x) {'OK' if ratio <= 5 else 'OVER'}")
+    print(f"peak memory (subprocess maxrss): {peak / 2**30:.2f} GiB (target < 2 GiB) "
+          f"{'OK' if peak < 2 * 2**30 else 'OVER'}")
+
+
+if __name__ == "__main__":
+    if "--e2e" in sys.argv:
+        print(json.dumps(end_to_end()))
+    else:
+        main()
