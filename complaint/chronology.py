@@ -115,7 +115,8 @@ def sort_key(ev: Event) -> tuple:
     """Chronological; a date-only event sorts at the start of its day, then by lane and id."""
     instant = ev.at.astimezone(UTC) if ev.at else datetime.combine(ev.on, time.min, BRUSSELS).astimezone(UTC)
     lane_rank = LANES.index(ev.lane) if ev.lane in LANES else len(LANES)
-    return (ev.on, instant, lane_rank, ev.id)
+    line = ev.provenance.line_no if ev.provenance and ev.provenance.line_no is not None else 0
+    return (ev.on, instant, lane_rank, line, ev.id)
 
 
 def format_when(ev: Event) -> str:

@@ -73,3 +73,27 @@ def chronology_markdown(events: Iterable[Event], evidence: Iterable[Evidence] = 
             cells[2] += " — " + md_escape(r["details"])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def chronology_records(events: Iterable[Event], evidence: Iterable[Evidence] = ()) -> list[dict]:
+    """Stable, untranslated keys for ``--format json|csv`` (a CLI contract: keep the keys)."""
+    from .calendar_be import BRUSSELS
+
+    by_sha = {e.sha256: e for e in evidence}
+    return [{
+        "when": ev.at.astimezone(BRUSSELS).isoformat() if ev.at else ev.on.isoformat(),
+        "date_only": ev.at is None,
+        "lane": ev.lane,
+        "kind": ev.kind,
+        "title": ev.title,
+        "order_ids": list(ev.order_ids),
+        "evidence": [by_sha[s].file_name if s in by_sha else s for s in ev.evidence_ids],
+        "evidence_sha256": list(ev.evidence_ids),
+        "txn_ids": list(ev.txn_ids),
+        "source": ev.provenance.where() if ev.provenance else None,
+        "time_source": ev.time_source,
+        "tz_source": ev.tz_source,
+        "origin": ev.origin,
+        "body": ev.body,
+        "id": ev.id,
+    } for ev in events]

@@ -43,6 +43,7 @@ _NOT_DELIVERED = re.compile(r"(out for delivery|en cours de livraison|wordt (van
 _SHIPPED = re.compile(r"(seller (has )?shipped|package shipped|dispatched|picked up|accepted by (the )?carrier"
                       r"|pris en charge|remis au transporteur|aangenomen|opgehaald|abgeholt)", re.I)
 _STRIP = " \t-|:[]•·,"
+_CARRIER = re.compile(r"^(carrier|courier|transporteur|vervoerder|logistics|service|spediteur)\s*:", re.I)
 
 
 @dataclass
@@ -140,6 +141,24 @@ def _conversation_blocks(text: str, result: ParseResult) -> list[_Block]:
     return blocks
 
 
+_SPEAKER = re.compile(r"^(?P<name>[^\W\d][^:\d]{0,39}):\s+(?P<text>\S.*)$")
+
+
+def _split_speakers(block: _Block) -> list[_Block]:
+    """A header without a name followed by 'Name: text' lines (one time for several messages)."""
+    if block.name is not None or not block.lines or not _SPEAKER.match(block.lines[0]):
+        return [block]
+    parts: list[_Block] = []
+    for line in block.lines:
+        m = _SPEAKER.match(line)
+        if m:
+            parts.append(_Block(block.line_no + len(parts), block.day, block.at, m.group("name").strip(),
+                                [m.group("text")]))
+        else:
+            parts[-1].lines.append(line)
+    return parts
+
+
 def parse_conversation(text: str, order_id: str | None, buyer_names=BUYER_NAMES,
                        today: date | None = None, source_name: str = "pasted conversation") -> ParseResult:
     """Dated message events from a copied conversation; see the module docstring for layouts."""
@@ -150,7 +169,7 @@ def parse_conversation(text: str, order_id: str | None, buyer_names=BUYER_NAMES,
     sha = _sha(text)
     buyers = {b.casefold() for b in buyer_names}
     order_ids = (order_id,) if order_id else ()
-    blocks = _conversation_blocks(text, result)
+    blocks = [part for block in _conversation_blocks(text, result) for part in _split_speakers(block)]
     unknown_sender = 0
     for block in blocks:
         body = "\n".join(block.lines).strip()
@@ -237,10 +256,14 @@ def parse_tracking(text: str, order_id: str | None, tracking_number: str | None 
     desc_before = tokens[0][0] == "text" and tokens[-1][0] == "dt" and not tokens[-1][4]
     entries: list[list] = []  # [line_no, day, time, [texts]]
     buffer: list[tuple[int, str]] = []
+    carrier = ""
     for tok in tokens:
         if tok[0] == "day":
             continue
         if tok[0] == "text":
+            if not entries and _CARRIER.match(tok[2]):
+                carrier = tok[2]
+                continue
             if not tracking_number and _TRACKING_NO.search(tok[2]) and not entries:
                 tracking_number = _TRACKING_NO.search(tok[2]).group(1)
                 continue
@@ -276,6 +299,7 @@ def parse_tracking(text: str, order_id: str | None, tracking_number: str | None 
         seen.add(eid)
         title = _summary(description) or _("tracking scan")
         body = description + (("\n" + _("Tracking number {number}", number=number)) if number else "")
+        body += ("\n" + carrier) if carrier else ""
         result.events.append(Event(
             id=eid, kind=kind, lane=lane_of(kind), title=title, on=day, at=at, body=body or None,
             order_ids=order_ids, time_source="pasted tracking", tz_source=TZ_SOURCE if at else None,

@@ -257,3 +257,13 @@ def timeline_png(fig: go.Figure, width: int = 1400, height: int | None = None) -
     from .timeline_render import render_png
 
     return render_png(fig, width, height).data
+
+
+def chart_deadlines(case, reconciliation, as_of: date, events: list[Event] | None = None,
+                    order_id: str | None = None, limit: int = 6) -> list[tuple[date, str]]:
+    """Upcoming deadlines (complaint.deadlines) as (day, label) pairs for the chart."""
+    from .deadlines import deadlines, upcoming
+
+    items = deadlines(case, reconciliation, as_of, events=events,
+                      order_ids=[order_id] if order_id else None)
+    return [(d.date, d.label) for d in upcoming(items, as_of, limit=limit)]

@@ -39,6 +39,19 @@ def test_name_above_english_month_header_12h():
     assert r.events[0].body == "Hi friend"
 
 
+def test_one_header_several_speakers_and_bracketed_times():
+    text = ("Mar 14, 2026 10:12\nYou: The label says S.\nSimwood Store: Dear friend, so sorry.\nmore text\n"
+            "You: OK, dispute opened.\nMar 20, 2026 16:40\nSimwood Store: Thank you.\n")
+    r = parse_conversation(text, OID)
+    assert [(e.kind, e.at.day) for e in r.events] == [("message_out", 14), ("message_in", 14), ("message_out", 14),
+                                                      ("message_in", 20)]
+    assert r.events[1].body == "Dear friend, so sorry.\nmore text"
+    from complaint.chronology import sort_key
+    assert sorted(r.events, key=sort_key) == r.events  # same minute: kept in pasted order
+    b = parse_conversation("[22/04/2026 17:41] You: Hello\n[23/04/2026 08:12] Nordic Store: Hi", OID)
+    assert [(e.kind, e.body) for e in b.events] == [("message_out", "Hello"), ("message_in", "Hi")]
+
+
 def test_slash_dates_whatsapp_style_and_dutch_buyer():
     text = "12/03/2026 14:05 - Ik: Hallo\n13/03/2026 10:00 - Winkel: Goedendag\nmeer tekst"
     r = parse_conversation(text, OID)
@@ -106,12 +119,13 @@ def test_dayfirst_detection():
 # --- tracking --------------------------------------------------------------------------------
 
 def test_cainiao_same_line_and_tracking_number_header():
-    text = ("Tracking number: LP00123456789012\n2026-03-10 08:15:22  Arrived at destination country\n"
+    text = ("Tracking number: LP00123456789012\nCarrier: Cainiao\n2026-03-10 08:15:22  Arrived at destination country\n"
             "2026-02-24 10:11:00  Seller shipped\n2026-03-12 10:00:00  Delivered\n")
     r = parse_tracking(text, OID)
     assert [e.kind for e in r.events] == ["tracking", "shipped", "delivered"]
     assert r.events[0].at == at(2026, 3, 10, 8, 15, 22) and r.events[0].title == "Arrived at destination country"
     assert r.events[0].provenance.locator == "LP00123456789012" and "LP00123456789012" in r.events[0].body
+    assert "Carrier: Cainiao" in r.events[0].body
     assert all(e.lane == "tracking" for e in r.events) and r.unparsed_lines == [] and r.warnings == []
 
 
