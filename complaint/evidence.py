@@ -108,6 +108,10 @@ class Ingested:
         with zipfile.ZipFile(self.file) as zf:
             return zf.read(self.member)
 
+    def read_bytes(self) -> bytes:
+        """Same as :meth:`data` (the name ``pathlib.Path`` users expect)."""
+        return self.data()
+
 
 @dataclass(frozen=True, slots=True)
 class _Item:

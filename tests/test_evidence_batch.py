@@ -116,6 +116,7 @@ def test_folder_batch_goes_on_past_bad_files(photo_tree):
     assert out[2].evidence.time_source == "mtime"
     for item in out:
         assert hashlib.sha256(item.data()).hexdigest() == item.evidence.sha256
+        assert item.read_bytes() == item.data()
 
 
 def test_missing_path_is_an_error_entry(tmp_path):
