@@ -8,6 +8,7 @@ dispute events, pasted conversations) from sample_data/case.json.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -53,16 +54,26 @@ def pasted_events(root: Path = SAMPLE_DIR) -> list[Event]:
     """Seller conversations and tracking histories, parsed like a user's paste."""
     from .paste import parse_conversation, parse_tracking
 
-    doc = _case_json(root)
+    files = _case_json(root).get("files", {})
     out: list[Event] = []
-    for entry in doc.get("messages", []):
-        text = (root / entry["file"]).read_text(encoding="utf-8")
-        if entry.get("kind") == "tracking":
-            result = parse_tracking(text, entry["order_id"], entry.get("tracking_number"))
-        else:
-            result = parse_conversation(text, entry["order_id"])
-        out.extend(result.events)
+    for rel, order_id in sorted(files.get("messages", {}).items()):
+        text = (root / rel).read_text(encoding="utf-8")
+        out.extend(parse_conversation(text, order_id, source_name=Path(rel).name).events)
+    for rel, order_id in sorted(files.get("tracking", {}).items()):
+        text = (root / rel).read_text(encoding="utf-8")
+        out.extend(parse_tracking(text, order_id, source_name=Path(rel).name).events)
     return out
+
+
+def evidence_links(root: Path = SAMPLE_DIR) -> dict[str, str]:
+    """Evidence file name -> the order the sample user attached it to."""
+    files = _case_json(root).get("files", {})
+    return {Path(rel).name: order_id for rel, order_id in files.get("evidence", {}).items()}
+
+
+def _attach(evidence, links: dict[str, str]):
+    order_id = links.get(evidence.file_name)
+    return replace(evidence, order_id=order_id) if order_id and not evidence.order_id else evidence
 
 
 def sample_case_data(root: Path = SAMPLE_DIR) -> CaseData:
@@ -71,6 +82,8 @@ def sample_case_data(root: Path = SAMPLE_DIR) -> CaseData:
     promises, annotations, events, as_of = user_records(root)
     case = CaseData.from_files(orders=files["orders"], bank=files["bank"], evidence=files["evidence"],
                                as_of=as_of, name=SAMPLE_NAME)
+    links = evidence_links(root)
+    case.evidence = [_attach(e, links) for e in case.evidence]
     case.promises = promises
     case.annotations = {a.order_id: a for a in annotations}
     case.events.extend(events)
@@ -94,8 +107,9 @@ def load_sample(store, name: str = SAMPLE_NAME, root: Path = SAMPLE_DIR, progres
         store.add_import(case.id, import_file(path, kind="orders"))
     for path in files["bank"]:
         store.add_import(case.id, import_file(path, kind="bank"))
+    links = evidence_links(root)
     for item in ingest_paths(files["evidence"], progress=progress):
-        store.add_evidence(case.id, item.evidence, item.read_bytes())
+        store.add_evidence(case.id, _attach(item.evidence, links), item.read_bytes())
     for p in promises:
         store.add_promise(case.id, p)
     for a in annotations:
