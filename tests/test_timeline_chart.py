@@ -97,3 +97,39 @@ def test_png_fallback_without_browser(monkeypatch):
     assert result.engine == "matplotlib" and "Chromium" in result.note
     assert result.data.startswith(b"\x89PNG\r\n\x1a\n")
     assert matplotlib_png(fig, 600, 400, scale=1).startswith(b"\x89PNG")
+
+
+def test_cli_prints_chronology_and_writes_html(tmp_path):
+    import json
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from complaint.cli import cli
+
+    sample = Path(__file__).resolve().parent.parent / "sample_data"
+    orders = sample / "orders" / "aliexpress_orders.csv"
+    chat = tmp_path / "chat.txt"
+    chat.write_text("Shop  2026-01-27 18:50\n=HYPERLINK(\"x\")\nYou  2026-01-27 18:52\nBroken.\n", encoding="utf-8")
+    oid = "3082753449609284"
+    base = ["timeline", "--orders", str(orders), "--as-of", "2026-11-20", "--messages", str(chat), "--order", oid]
+    runner = CliRunner()
+    res = runner.invoke(cli, [*base, "--format", "json"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.stdout)
+    assert {"order_placed", "message_in", "message_out"} <= {r["kind"] for r in rows}
+    msg = next(r for r in rows if r["kind"] == "message_out")
+    assert msg["when"] == "2026-01-27T18:52:00+01:00" and msg["order_ids"] == [oid] and msg["lane"] == "messages"
+    csv_out = runner.invoke(cli, [*base, "--format", "csv"])
+    assert csv_out.exit_code == 0
+    import csv
+    import io
+
+    table = list(csv.reader(io.StringIO(csv_out.stdout)))
+    assert table[0] == ["when", "lane", "kind", "title", "order_ids", "evidence", "source"]
+    assert all(not c.startswith(("=", "+", "-", "@")) for row in table for c in row)
+    out = tmp_path / "chart.html"
+    res = runner.invoke(cli, [*base, "--out", str(out)])
+    assert res.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!doctype html>")
+    bad = runner.invoke(cli, ["timeline", "--orders", str(orders), "--messages", str(chat)])
+    assert bad.exit_code == 2 and "--order" in bad.output

@@ -65,7 +65,10 @@ def command(messages: tuple[str, ...], tracking: tuple[str, ...], order_id: str 
     if order_id:
         events = filter_events(events, order_id=order_id)
     if out is None:
-        emit(chronology_records(events, case.evidence), fmt, columns=None if fmt == "json" else COLUMNS)
+        records = chronology_records(events, case.evidence)
+        if fmt != "json":
+            records = [{k: ", ".join(v) if isinstance(v, list) else v for k, v in r.items()} for r in records]
+        emit(records, fmt, columns=None if fmt == "json" else COLUMNS)
         return
     from ..timeline_chart import chart_deadlines, timeline_figure, timeline_html
     from ..timeline_render import render_png
