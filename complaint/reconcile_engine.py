@@ -84,7 +84,7 @@ def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.Data
     t_rank[np.lexsort((t_ids.astype(str), t_day))] = np.arange(n_t)
 
     # -- decisions --------------------------------------------------------------------------------
-    oi, ti = _index(o_ids), _index(t_ids)
+    oi, ti = (_index(o_ids), _index(t_ids)) if decisions else ({}, {})
     fixed_pay, fixed_ref, rejected_pay, rejected_ref, stale = [], [], set(), set(), []
     used_o = np.zeros(n_o, dtype=bool)
     used_t = np.zeros(n_t, dtype=bool)
