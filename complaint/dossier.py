@@ -12,6 +12,7 @@ plus the two manifest files.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -120,7 +121,10 @@ def _thumbs(ctx: _Context, loader: Callable, size: int) -> dict[str, bytes]:
 
     originals: dict[str, bytes] = {}
     for item in ctx.evidence:
-        data = loader(item)
+        try:
+            data = loader(item)
+        except ComplaintError:
+            data = None
         if data is None:
             ctx.notes.append(_("{file}: original not available, not included", file=item.file_name))
             continue
@@ -130,7 +134,7 @@ def _thumbs(ctx: _Context, loader: Callable, size: int) -> dict[str, bytes]:
                                file=item.file_name))
         try:
             thumb = thumbnail(data, size)
-            with Image.open(__import__("io").BytesIO(thumb)) as im:
+            with Image.open(io.BytesIO(thumb)) as im:
                 ctx.thumb_heights[item.sha256] = im.height / im.width
             ctx.thumbnails[item.sha256] = thumb
         except ComplaintError as exc:

@@ -188,3 +188,11 @@ def problem_order_ids(case, reconciliation) -> list[str]:
         if (ann and ann.problem) or order.order_id in missing or order.refund_expected:
             out.append(order.order_id)
     return out
+
+
+def order_choices(case, reconciliation) -> list[str]:
+    """Every order id, the orders with a problem first (the dossier page's picker)."""
+    first = problem_order_ids(case, reconciliation)
+    rest = [o.order_id for o in sorted(case.orders, key=lambda o: (o.order_date, o.order_id), reverse=True)
+            if o.order_id not in first]
+    return first + rest
