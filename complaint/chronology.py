@@ -369,3 +369,57 @@ def chronology_markdown(events: Iterable[Event], evidence: Iterable[Evidence] = 
     from .chronology_export import chronology_markdown as to_md
 
     return to_md(events, evidence)
+
+
+MANUAL_COLUMNS = ["id", "day", "time", "kind", "title", "order_ids", "body"]
+
+
+def manual_rows(events: Iterable[Event]) -> list[dict]:
+    """The user's own events as editable rows (day, local time 'HH:MM' or '', ids joined)."""
+    out = []
+    for ev in events:
+        if ev.origin != "manual":
+            continue
+        local = ev.at.astimezone(BRUSSELS) if ev.at else None
+        out.append({"id": ev.id, "day": ev.on, "time": local.strftime("%H:%M") if local else "", "kind": ev.kind,
+                    "title": ev.title, "order_ids": ", ".join(ev.order_ids), "body": ev.body or ""})
+    return out
+
+
+def events_from_rows(rows: Iterable[dict], previous: dict[str, Event] | None = None) -> tuple[list[Event], list[str]]:
+    """Edited rows back to events (ids kept, so links survive); problems are returned per row."""
+    previous = previous or {}
+    events, problems = [], []
+    for n, row in enumerate(rows, start=1):
+        title = str(row.get("title") or "").strip()
+        day = row.get("day")
+        if isinstance(day, datetime):
+            day = day.date()
+        if isinstance(day, str) and day:
+            try:
+                day = date.fromisoformat(day[:10])
+            except ValueError:
+                day = None
+        kind = str(row.get("kind") or "note")
+        if not title or not isinstance(day, date):
+            problems.append(_("row {n}: a day and a title are needed", n=n))
+            continue
+        if kind not in KINDS:
+            problems.append(_("row {n}: unknown kind '{kind}'", n=n, kind=kind))
+            continue
+        at = None
+        text = str(row.get("time") or "").strip()
+        if text:
+            try:
+                at = datetime.combine(day, time.fromisoformat(text))
+            except ValueError:
+                problems.append(_("row {n}: time '{time}' is not HH:MM", n=n, time=text))
+                continue
+        old = previous.get(str(row.get("id") or ""))
+        ev, note = manual_event(kind, title, day, at=at, body=str(row.get("body") or "") or None,
+                                order_ids=str(row.get("order_ids") or "").split(","),
+                                evidence_ids=old.evidence_ids if old else (), event_id_=row.get("id") or None)
+        if note:
+            problems.append(_("row {n}: {note}", n=n, note=note))
+        events.append(ev)
+    return events, problems
