@@ -1,0 +1,151 @@
+"""Reconcile: which refunds never reached the account, for how much, since when, and why."""
+
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from complaint.errors import ComplaintError
+from complaint.i18n import _
+from complaint.records import Decision, OrderAnnotation, Problem, RefundPromise, match_key
+from ui import state
+
+st.title(_("Reconcile payments and refunds"))
+case_id = state.current_case_id()
+if case_id is None:
+    st.info(_("Create or open a case in the sidebar first."))
+    st.stop()
+store = state.get_store()
+case = state.load_case()
+try:
+    rec = state.reconciliation()
+except ComplaintError as exc:
+    st.error(str(exc))
+    st.stop()
+
+
+def _done(message: str) -> None:
+    state.invalidate()
+    st.toast(message)
+    st.rerun()
+
+
+s = rec.summary
+cols = st.columns(5)
+labels = [(_("Paid"), "paid_eur"), (_("Refunds expected"), "refunds_expected_eur"),
+          (_("Credited"), "refunds_credited_eur"), (_("Pending"), "refunds_pending_eur"),
+          (_("Overdue"), "refunds_overdue_eur")]
+for col, (label, key) in zip(cols, labels, strict=True):
+    col.metric(label, f"€ {s[key]:,.2f}")
+fig = go.Figure(go.Bar(x=[label for label, _k in labels[1:]], y=[float(s[k]) for _l, k in labels[1:]],
+                       marker_color=["#888", "#2a9d8f", "#e9c46a", "#e76f51"]))
+fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="EUR")
+st.plotly_chart(fig, width="stretch")
+
+st.subheader(_("Refunds not received"))
+if not rec.missing_credits:
+    st.success(_("Every expected refund has reached the account (or is not due on the bank)."))
+for i, m in enumerate(rec.missing_credits):
+    with st.container(border=True):
+        state_label = _("OVERDUE") if m.state == "overdue" else _("pending")
+        st.text(_("{state}: order {order}: {amount} {currency} expected since {since}, "
+                  "{days} business days, due {due}", state=state_label, order=m.order_id,
+                  amount=f"{m.expected_amount:.2f}", currency=m.currency, since=m.expected_since.isoformat(),
+                  days=m.business_days_waiting, due=m.due_date.isoformat()))
+        st.caption(m.reason)
+        ann = case.annotations.get(m.order_id)
+        if ann is not None and ann.problem == Problem.REFUND_NOT_RECEIVED.value:
+            st.caption(_("In the dossier as 'refund promised but not received'."))
+        elif st.button(_("Add to dossier"), key=f"rec_add_{i}"):
+            base = ann or OrderAnnotation(order_id=m.order_id)
+            store.set_annotation(case_id, replace(base, problem=Problem.REFUND_NOT_RECEIVED.value))
+            _done(_("Order {order} marked: refund not received", order=m.order_id))
+
+st.subheader(_("Matches"))
+kinds = {_("payments"): "payment", _("refunds"): "refund"}
+states = {_("proposed"): None, _("confirmed"): "confirmed", _("linked by hand"): "linked"}
+f1, f2 = st.columns(2)
+pick_kinds = f1.multiselect(_("Kind"), list(kinds), default=list(kinds), key="rec_kinds")
+pick_states = f2.multiselect(_("State"), list(states), default=list(states), key="rec_states")
+shown = [m for m in rec.matches if m.kind in {kinds[k] for k in pick_kinds}
+         and m.decision in {states[k] for k in pick_states}]
+st.dataframe([{_("kind"): m.kind, _("orders"): ", ".join(m.order_ids), _("transactions"): ", ".join(m.txn_ids),
+               _("score"): m.score, _("decision"): m.decision or "", _("why"): " | ".join(m.reasons)}
+              for m in shown], width="stretch", hide_index=True)
+if shown:
+    choice = st.selectbox(_("Review a match"), range(len(shown)), key="rec_pick",
+                          format_func=lambda k: f"{shown[k].kind}: {', '.join(shown[k].order_ids)} ↔ "
+                                                f"{', '.join(shown[k].txn_ids)} ({shown[k].score:.2f})")
+    m = shown[choice]
+    for reason in m.reasons:
+        st.text("• " + reason)
+    b1, b2 = st.columns(2)
+    now = datetime.now(UTC)
+    if b1.button(_("Confirm"), key="rec_confirm"):
+        store.set_decision(case_id, Decision(m.key, "confirmed", m.kind, m.order_ids, m.txn_ids, now))
+        _done(_("Match confirmed"))
+    if b2.button(_("Reject (never propose again)"), key="rec_reject"):
+        store.set_decision(case_id, Decision(m.key, "rejected", m.kind, m.order_ids, m.txn_ids, now))
+        _done(_("Match rejected"))
+
+with st.expander(_("Link by hand")):
+    with st.form("rec_link"):
+        kind = st.radio(_("Kind"), ["payment", "refund"], horizontal=True,
+                        format_func=lambda k: _("payment") if k == "payment" else _("refund"))
+        order_ids = st.multiselect(_("Order(s)"), [o.order_id for o in case.orders])
+        txn_labels = {t.id: f"{t.booking_date} {t.amount} {t.currency} {t.description or t.counterparty or ''}"
+                      for t in case.transactions}
+        txn_ids = st.multiselect(_("Transaction(s)"), list(txn_labels), format_func=txn_labels.get)
+        if st.form_submit_button(_("Link")):
+            if not order_ids or not txn_ids:
+                st.error(_("Pick at least one order and one transaction."))
+            else:
+                store.set_decision(case_id, Decision(match_key(kind, order_ids, txn_ids), "linked", kind,
+                                                     tuple(order_ids), tuple(txn_ids), datetime.now(UTC)))
+                _done(_("Linked"))
+
+with st.expander(_("Record a refund promise")):
+    with st.form("rec_promise"):
+        order_id = st.selectbox(_("Order"), [o.order_id for o in case.orders])
+        c1, c2, c3 = st.columns(3)
+        amount_text = c1.text_input(_("Amount"), value="")
+        currency = c2.selectbox(_("Currency"), ["EUR", "USD", "GBP", "PLN", "CHF"])
+        promised_on = c3.date_input(_("Promised on"), value=state.as_of())
+        by = st.selectbox(_("Promised by"), ["platform", "seller", "dispute"])
+        destination = st.selectbox(_("Refund to"), ["original_payment", "platform_balance"],
+                                   format_func=lambda d: _("the original payment (card, PayPal)")
+                                   if d == "original_payment" else _("the AliExpress balance"))
+        note = st.text_input(_("Note"))
+        if st.form_submit_button(_("Save promise")):
+            try:
+                amount = Decimal(amount_text.replace(",", "."))
+                if amount <= 0:
+                    raise InvalidOperation
+            except InvalidOperation:
+                st.error(_("'{value}' is not a positive amount", value=amount_text))
+            else:
+                store.add_promise(case_id, RefundPromise(uuid.uuid4().hex[:12], order_id, amount, currency,
+                                                         promised_on, by=by, destination=destination,
+                                                         note=note or None))
+                _done(_("Promise recorded"))
+
+for title, rows in ((_("Debits with no order"), rec.unmatched_transactions),
+                    (_("Credits with no expected refund"), rec.credits_without_refund)):
+    if rows:
+        st.subheader(title)
+        st.dataframe([{_("date"): t.booking_date, _("amount"): str(t.amount), _("currency"): t.currency,
+                       _("text"): t.description or t.counterparty or "", "id": t.id} for t in rows],
+                     hide_index=True, width="stretch")
+if rec.orders_without_payment:
+    st.subheader(_("Orders with no payment found"))
+    st.dataframe([{_("order"): o.order_id, _("date"): o.order_date, _("amount"): str(o.amount_due),
+                   _("currency"): o.currency or ""} for o in rec.orders_without_payment], hide_index=True)
+if rec.duplicate_charges:
+    st.subheader(_("Double charges"))
+    st.dataframe(rec.duplicate_charges, hide_index=True)
+if rec.rejected_rows:
+    st.subheader(_("Rows not imported"))
+    st.dataframe(rec.to_json()["rejected_rows"], hide_index=True)
