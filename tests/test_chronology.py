@@ -25,7 +25,16 @@ from complaint.chronology import (
     manual_event,
 )
 from complaint.csvsafe import safe_cell, write_csv
-from complaint.records import BankTxn, Evidence, Match, Order, OrderAnnotation, OrderStatus, Provenance, RefundPromise
+from complaint.records import (
+    BankTxn,
+    Evidence,
+    Match,
+    Order,
+    OrderAnnotation,
+    OrderStatus,
+    Provenance,
+    RefundPromise,
+)
 
 BXL = ZoneInfo("Europe/Brussels")
 O1, O2 = "8190000000000001", "8190000000000002"
@@ -221,3 +230,18 @@ def test_markdown_escapes_user_text():
     assert "\\[click\\]\\(http://evil\\)" in line and "\\*bold\\*" in line and "\\|" in line
     assert line.count(" | ") == 5  # the table row was not broken by the user's pipe or newline
     assert "IMG\\_20260314\\_101500\\.jpg" in md
+
+
+def test_edited_rows_round_trip_and_report_problems():
+    from complaint.chronology import events_from_rows, manual_rows
+
+    ev, _ = manual_event("reminder_sent", "Reminder", date(2026, 4, 3), at=datetime(2026, 4, 3, 9, 30),
+                         order_ids=[O1], evidence_ids=["e1" * 32])
+    rows = manual_rows([ev])
+    assert rows[0]["time"] == "09:30" and rows[0]["order_ids"] == O1
+    back, problems = events_from_rows(rows, {ev.id: ev})
+    assert problems == [] and back == [ev]  # same id, evidence link kept
+    rows.append({"day": date(2026, 4, 4), "time": "25:00", "kind": "note", "title": "x"})
+    rows.append({"day": None, "kind": "note", "title": ""})
+    _, problems = events_from_rows(rows)
+    assert len(problems) == 2 and "row 2" in problems[0] and "row 3" in problems[1]
