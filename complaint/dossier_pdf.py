@@ -189,6 +189,13 @@ def chronology(pdf: DossierPDF, ctx, kinds_filter: Callable | None = None, title
 
 
 def timeline(pdf: DossierPDF, ctx) -> None:
+    if ctx.chart_png is not None:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(ctx.chart_png)) as im:
+            needed = pdf.epw * im.height / im.width + 20
+        if pdf.get_y() + needed > pdf.h - 16:
+            pdf.add_page()  # keep the heading with the image
     pdf.h2(_("Timeline"))
     if ctx.chart_png is None:
         pdf.para(ctx.chart_note or _("No timeline image: no chart renderer is available."), 9, GREY)
