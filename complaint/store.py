@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from . import migrations
 from .case import CaseData, merge_orders
 from .errors import CaseNotFound, ComplaintError, LimitExceeded, StoreError
 from .i18n import _
@@ -37,6 +36,7 @@ from .records import (
     RefundPromise,
 )
 from .serialize import dumps, from_dict
+from .store_sql import SQLITE, Db, Dialect, insert, insert_ignore, upsert
 
 CASE_FILE_FORMAT = "complaint-notebook-case"
 CASE_FILE_VERSION = 1
@@ -54,12 +54,18 @@ class ImportSummary:
     events: list[Event] = field(default_factory=list)
 
 
-class Store:
-    """A handle on one SQLite case store.  Thread-safe (one lock per store)."""
+_ANY = object()   # list_cases(owner=_ANY): every owner's cases
 
-    def __init__(self, conn: sqlite3.Connection, path: str):
+
+class Store:
+    """A handle on one case store: SQLite, or PostgreSQL through complaint.server_store (the SQL
+    differences live in complaint.store_sql).  Thread-safe (one lock per store)."""
+
+    def __init__(self, conn, path: str, dialect: Dialect = SQLITE):
         self.conn = conn
         self.path = path
+        self.dialect = dialect
+        self._db = Db(conn, dialect)
         self._lock = threading.RLock()
 
     # -- opening ---------------------------------------------------------------------------
@@ -75,7 +81,7 @@ class Store:
             if path != ":memory:":
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
-            migrations.migrate(conn)
+            SQLITE.migrate(conn)
         except sqlite3.DatabaseError as exc:
             raise StoreError(_("{path}: not a usable case store ({error})", path=path, error=exc)) from exc
         return cls(conn, path)
@@ -84,23 +90,31 @@ class Store:
         self.conn.close()
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self) -> Iterator[Db]:
         with self._lock:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._db.execute(self.dialect.begin)
             try:
-                yield self.conn
+                yield self._db
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                self._db.execute("ROLLBACK")
                 raise
-            self.conn.execute("COMMIT")
+            self._db.execute("COMMIT")
 
     def _rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
-            return self.conn.execute(sql, params).fetchall()
+            return self._db.execute(sql, params).fetchall()
 
     # -- cases -------------------------------------------------------------------------------
-    def list_cases(self) -> list[Case]:
-        return [self._case(r) for r in self._rows("SELECT id, name, created_at, as_of FROM cases ORDER BY name")]
+    def list_cases(self, *, owner: str | None | object = _ANY) -> list[Case]:
+        """Every case, or only those of ``owner`` (None: the cases that have no owner)."""
+        if owner is _ANY:
+            rows = self._rows("SELECT id, name, created_at, as_of FROM cases ORDER BY name, id")
+        elif owner is None:
+            rows = self._rows("SELECT id, name, created_at, as_of FROM cases WHERE owner IS NULL ORDER BY name, id")
+        else:
+            rows = self._rows("SELECT id, name, created_at, as_of FROM cases WHERE owner = ? ORDER BY name, id",
+                              (owner,))
+        return [self._case(r) for r in rows]
 
     @staticmethod
     def _case(row: tuple) -> Case:
@@ -113,11 +127,12 @@ class Store:
             raise ComplaintError(_("a case needs a name"))
         try:
             with self._tx() as c:
-                cur = c.execute("INSERT INTO cases (name, created_at, as_of, owner) VALUES (?, ?, ?, ?)",
-                                (name, datetime.now(UTC).isoformat(), as_of.isoformat() if as_of else None, owner))
-        except sqlite3.IntegrityError as exc:
+                (new_id,) = c.execute("INSERT INTO cases (name, created_at, as_of, owner) VALUES (?, ?, ?, ?) "
+                                      "RETURNING id", (name, datetime.now(UTC).isoformat(),
+                                                       as_of.isoformat() if as_of else None, owner)).fetchone()
+        except self.dialect.integrity_errors as exc:
             raise ComplaintError(_("a case named '{name}' already exists", name=name)) from exc
-        return self.get_case(cur.lastrowid)
+        return self.get_case(new_id)
 
     def get_case(self, name_or_id: str | int) -> Case:
         if isinstance(name_or_id, int) or (isinstance(name_or_id, str) and name_or_id.isdigit()):
@@ -128,6 +143,8 @@ class Store:
             rows = self._rows("SELECT id, name, created_at, as_of FROM cases WHERE name = ?", (name_or_id,))
         if not rows:
             raise CaseNotFound(_("no case named '{name}' in {path}", name=name_or_id, path=self.path))
+        if len(rows) > 1:  # only where names are unique per owner: the caller must choose by id
+            raise ComplaintError(_("several cases are named '{name}': choose one by its number", name=name_or_id))
         return self._case(rows[0])
 
     def rename_case(self, case_id: int, new_name: str) -> Case:
@@ -138,7 +155,7 @@ class Store:
         try:
             with self._tx() as c:
                 c.execute("UPDATE cases SET name = ? WHERE id = ?", (new_name, case_id))
-        except sqlite3.IntegrityError as exc:
+        except self.dialect.integrity_errors as exc:
             raise ComplaintError(_("a case named '{name}' already exists", name=new_name)) from exc
         return self.get_case(case_id)
 
@@ -172,8 +189,8 @@ class Store:
                 self._add_orders(c, case_id, result.records, summary)
             elif result.kind == "bank":
                 for txn in result.records:
-                    cur = c.execute("INSERT OR IGNORE INTO transactions (case_id, txn_id, booking_date, payload) "
-                                    "VALUES (?, ?, ?, ?)", (case_id, txn.id, txn.booking_date.isoformat(), dumps(txn)))
+                    cur = c.execute(insert_ignore("transactions", ("case_id", "txn_id", "booking_date", "payload")),
+                                    (case_id, txn.id, txn.booking_date.isoformat(), dumps(txn)))
                     if cur.rowcount:
                         summary.added += 1
                     else:
@@ -189,7 +206,7 @@ class Store:
                        datetime.now(UTC).isoformat(), dumps(replace(result, records=(), rejected=()))))
         return summary
 
-    def _add_orders(self, c: sqlite3.Connection, case_id: int, orders, summary: ImportSummary) -> None:
+    def _add_orders(self, c: Db, case_id: int, orders, summary: ImportSummary) -> None:
         for order in orders:
             row = c.execute("SELECT payload FROM orders WHERE case_id = ? AND order_id = ?",
                             (case_id, order.order_id)).fetchone()
@@ -207,7 +224,7 @@ class Store:
                       (dumps(merged), case_id, order.order_id))
             summary.updated += 1
             for event in events:
-                c.execute("INSERT OR REPLACE INTO events (case_id, event_id, payload) VALUES (?, ?, ?)",
+                c.execute(upsert("events", ("case_id", "event_id", "payload"), ("case_id", "event_id")),
                           (case_id, event.id, dumps(event)))
                 summary.events.append(event)
 
@@ -237,7 +254,7 @@ class Store:
     def _put(self, table: str, key_col: str, case_id: int, key: str, record) -> None:
         self.get_case(case_id)
         with self._tx() as c:
-            c.execute(f"INSERT OR REPLACE INTO {table} (case_id, {key_col}, payload) VALUES (?, ?, ?)",  # noqa: S608
+            c.execute(upsert(table, ("case_id", key_col, "payload"), ("case_id", key_col)),
                       (case_id, key, dumps(record)))
 
     def _delete(self, table: str, key_col: str, case_id: int, key: str) -> None:
@@ -251,7 +268,7 @@ class Store:
     def add_transaction(self, case_id: int, txn: BankTxn) -> None:
         self.get_case(case_id)
         with self._tx() as c:
-            c.execute("INSERT OR REPLACE INTO transactions (case_id, txn_id, booking_date, payload) VALUES (?, ?, ?, ?)",
+            c.execute(upsert("transactions", ("case_id", "txn_id", "booking_date", "payload"), ("case_id", "txn_id")),
                       (case_id, txn.id, txn.booking_date.isoformat(), dumps(txn)))
 
     def add_event(self, case_id: int, event: Event) -> None:
@@ -280,8 +297,8 @@ class Store:
         """Keep the original bytes unchanged; False when the same file (hash) is already there."""
         self.get_case(case_id)
         with self._tx() as c:
-            cur = c.execute("INSERT OR IGNORE INTO evidence (case_id, sha256, payload, content) VALUES (?, ?, ?, ?)",
-                            (case_id, evidence.sha256, dumps(evidence), sqlite3.Binary(data)))
+            cur = c.execute(insert_ignore("evidence", ("case_id", "sha256", "payload", "content")),
+                            (case_id, evidence.sha256, dumps(evidence), bytes(data)))
             return bool(cur.rowcount)
 
     def update_evidence(self, case_id: int, evidence: Evidence) -> None:
@@ -301,16 +318,33 @@ class Store:
         self._delete("evidence", "sha256", case_id, sha256)
 
     # -- mapping profiles --------------------------------------------------------------------
-    def save_profile(self, profile: MappingProfile) -> None:
-        with self._tx() as c:
-            c.execute("INSERT OR REPLACE INTO mapping_profiles (name, kind, payload) VALUES (?, ?, ?)",
-                      (profile.name, profile.kind, dumps(profile)))
+    def _profile_owner(self, owner: str | None) -> None:
+        if owner is not None and not self.dialect.owner_profiles:
+            raise StoreError(_("this case store keeps no per-user mapping profiles"))
 
-    def profiles(self, kind: str | None = None) -> list[MappingProfile]:
-        sql, params = "SELECT payload FROM mapping_profiles", ()
+    def save_profile(self, profile: MappingProfile, *, owner: str | None = None) -> None:
+        self._profile_owner(owner)
+        with self._tx() as c:
+            if self.dialect.owner_profiles:  # (owner, name) is the key; NULL owner is a value like any other
+                c.execute("DELETE FROM mapping_profiles WHERE name = ? AND owner IS NOT DISTINCT FROM ?",
+                          (profile.name, owner))
+                c.execute(insert("mapping_profiles", ("owner", "name", "kind", "payload")),
+                          (owner, profile.name, profile.kind, dumps(profile)))
+            else:
+                c.execute(upsert("mapping_profiles", ("name", "kind", "payload"), ("name",)),
+                          (profile.name, profile.kind, dumps(profile)))
+
+    def profiles(self, kind: str | None = None, *, owner: str | None = None) -> list[MappingProfile]:
+        self._profile_owner(owner)
+        where, params = [], []
+        if self.dialect.owner_profiles:
+            where.append("owner IS NOT DISTINCT FROM ?")
+            params.append(owner)
         if kind:
-            sql, params = sql + " WHERE kind = ?", (kind,)
-        return [from_dict(MappingProfile, json.loads(p)) for (p,) in self._rows(sql + " ORDER BY name", params)]
+            where.append("kind = ?")
+            params.append(kind)
+        sql = "SELECT payload FROM mapping_profiles" + (" WHERE " + " AND ".join(where) if where else "")  # noqa: S608
+        return [from_dict(MappingProfile, json.loads(p)) for (p,) in self._rows(sql + " ORDER BY name", tuple(params))]
 
     # -- whole-case files --------------------------------------------------------------------
     def export_case(self, case_id: int) -> bytes:
@@ -354,7 +388,8 @@ class Store:
         if doc.get("format") != CASE_FILE_FORMAT or doc.get("version") != CASE_FILE_VERSION:
             raise ComplaintError(_("not a case file of this version"))
         wanted = name or doc["case"]["name"]
-        existing = {c.name for c in self.list_cases()}
+        existing = {c.name for c in (self.list_cases(owner=owner) if self.dialect.names_unique_per_owner
+                                     else self.list_cases())}
         final, n = wanted, 2
         while final in existing:
             final, n = f"{wanted} ({n})", n + 1
@@ -378,23 +413,27 @@ class Store:
         cid = case.id
         with self._tx() as c:
             for o in parsed["orders"]:
-                c.execute("INSERT INTO orders VALUES (?, ?, ?)", (cid, o.order_id, dumps(o)))
+                c.execute(insert("orders", ("case_id", "order_id", "payload")), (cid, o.order_id, dumps(o)))
             for t in parsed["transactions"]:
-                c.execute("INSERT INTO transactions VALUES (?, ?, ?, ?)", (cid, t.id, t.booking_date.isoformat(), dumps(t)))
+                c.execute(insert("transactions", ("case_id", "txn_id", "booking_date", "payload")),
+                          (cid, t.id, t.booking_date.isoformat(), dumps(t)))
             for e in parsed["events"]:
-                c.execute("INSERT INTO events VALUES (?, ?, ?)", (cid, e.id, dumps(e)))
+                c.execute(insert("events", ("case_id", "event_id", "payload")), (cid, e.id, dumps(e)))
             for p in parsed["promises"]:
-                c.execute("INSERT INTO promises VALUES (?, ?, ?)", (cid, p.id, dumps(p)))
+                c.execute(insert("promises", ("case_id", "promise_id", "payload")), (cid, p.id, dumps(p)))
             for a in parsed["annotations"]:
-                c.execute("INSERT INTO annotations VALUES (?, ?, ?)", (cid, a.order_id, dumps(a)))
+                c.execute(insert("annotations", ("case_id", "order_id", "payload")), (cid, a.order_id, dumps(a)))
             for d in parsed["decisions"]:
-                c.execute("INSERT INTO decisions VALUES (?, ?, ?)", (cid, d.match_key, dumps(d)))
+                c.execute(insert("decisions", ("case_id", "match_key", "payload")), (cid, d.match_key, dumps(d)))
             for seq, r in enumerate(parsed["rejected_rows"]):
-                c.execute("INSERT INTO rejected_rows VALUES (?, ?, ?, ?)", (cid, "imported", seq, dumps(r)))
+                c.execute(insert("rejected_rows", ("case_id", "file_sha256", "seq", "payload")),
+                          (cid, "imported", seq, dumps(r)))
             for e in parsed["evidence"]:
-                c.execute("INSERT INTO evidence VALUES (?, ?, ?, ?)", (cid, e.sha256, dumps(e), sqlite3.Binary(blobs[e.sha256])))
+                c.execute(insert("evidence", ("case_id", "sha256", "payload", "content")),
+                          (cid, e.sha256, dumps(e), blobs[e.sha256]))
             for sf in doc.get("source_files", []):
-                c.execute("INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+                c.execute(insert("source_files", ("case_id", "sha256", "name", "kind", "importer", "imported_at",
+                                                  "summary")),
                           (cid, sf["sha256"], sf["name"], sf["kind"], sf["importer"], sf["imported_at"],
                            json.dumps(sf["summary"], ensure_ascii=False)))
         return case

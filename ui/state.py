@@ -3,6 +3,11 @@
 Local mode: one SQLite file (``COMPLAINT_DB``).  Hosted mode (``COMPLAINT_HOSTED=1`` or the
 ``hosted`` secret): an in-memory store per browser session, so nothing is written to disk and no
 session can see another's data.  Nothing per-user is ever put in a global cache.
+
+Server mode (``COMPLAINT_DATABASE_URL`` or the ``database_url`` secret): one PostgreSQL store
+shared by the process (a thread-safe resource), seen by each session only through
+``OwnedStore(store, identity)`` where the identity is the logged-in user of ``st.login``.  Without
+a logged-in user the server store is not opened at all: there is no shared anonymous owner.
 """
 
 from __future__ import annotations
@@ -40,10 +45,85 @@ def demo() -> bool:
     return os.environ.get("COMPLAINT_DEMO", "").lower() in {"1", "true", "yes"}
 
 
+def database_url() -> str:
+    """The server store's URL (environment first, then the ``database_url`` secret), or ""."""
+    if SETTINGS.database_url:
+        return str(SETTINGS.database_url)
+    try:
+        if st.secrets.load_if_toml_exists():
+            return str(st.secrets.get("database_url", "") or "")
+    except Exception:  # noqa: BLE001 - a malformed secrets file means "not configured"
+        return ""
+    return ""
+
+
+def user_identity() -> str | None:
+    """The logged-in user's e-mail (or the provider's subject id), None when nobody is logged in."""
+    try:
+        if not st.user.is_logged_in:
+            return None
+        email, sub = st.user.get("email"), st.user.get("sub")
+    except Exception:  # noqa: BLE001 - authentication not configured: nobody is logged in
+        return None
+    if email:
+        return str(email).strip().lower()
+    if sub:
+        return f"{st.user.get('iss') or 'oidc'}|{sub}"
+    return None
+
+
+def auth_configured() -> bool:
+    try:
+        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+    except Exception:  # noqa: BLE001
+        return False
+
+
+@st.cache_resource(show_spinner=False)
+def _server_store(url: str) -> Store:
+    """One connection per process to the team's database (Store is thread-safe; no user data here)."""
+    from complaint.server_store import open_server_store
+
+    return open_server_store(url)
+
+
+def _login_gate() -> None:
+    """Stop the page: the shared store is never opened for an anonymous visitor."""
+    from complaint.i18n import _
+
+    st.error(_("This app keeps cases in a shared database: log in to see your own cases."),
+             icon=":material/lock:")
+    if auth_configured():
+        st.button(_("Log in"), on_click=st.login, key="_login_button", type="primary")
+    else:
+        st.caption(_("The administrator has not configured a login ([auth] in secrets.toml), so the "
+                     "shared case store stays closed. See docs/DEPLOY.md."))
+    st.stop()
+
+
 def get_store() -> Store:
+    url = database_url()
+    if url:
+        return _owned_store(url)
     store = st.session_state.get(_STORE)
     if store is None:
         store = Store.open(":memory:" if hosted() else SETTINGS.db_path)
+        st.session_state[_STORE] = store
+    return store
+
+
+def _owned_store(url: str):
+    from complaint.owned import OwnedStore
+
+    owner = user_identity()
+    if owner is None:
+        st.session_state.pop(_STORE, None)
+        set_case(None)
+        _login_gate()
+    store = st.session_state.get(_STORE)
+    if not isinstance(store, OwnedStore) or store.owner != owner:  # first use, or another user logged in
+        set_case(None)
+        store = OwnedStore(_server_store(url), owner)
         st.session_state[_STORE] = store
     return store
 
