@@ -24,8 +24,16 @@ with st.sidebar:
         st.info(_("Hosted mode: nothing you upload is kept on the server. Download your case to keep it."),
                 icon=":material/lock:")
 
+# A case with no data (or no case yet) opens on the guided help; its url_path stays the same either way,
+# so a user in the middle of the guide is not moved when the case fills up.
+_case = state.load_case()
+fresh = not (_case.orders or _case.transactions)
+guide = st.Page("pages/guide.py", title=_("Guided help"), icon=":material/assistant_direction:", url_path="guide",
+                default=fresh)
 pages = [
-    st.Page("pages/home.py", title=_("Overview"), icon=":material/home:", default=True),
+    *([guide] if fresh else []),
+    st.Page("pages/home.py", title=_("Overview"), icon=":material/home:", default=not fresh),
+    *([] if fresh else [guide]),
     st.Page("pages/import.py", title=_("Import"), icon=":material/upload:"),
     st.Page("pages/reconcile.py", title=_("Reconcile"), icon=":material/account_balance:"),
     st.Page("pages/evidence.py", title=_("Evidence"), icon=":material/photo_library:"),

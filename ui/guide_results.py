@@ -1,0 +1,159 @@
+"""The last two steps of the guided flow: what the reconciliation found for the order, and what to do now.
+
+:func:`order_findings` is a plain function over the reconciliation (no Streamlit), so it is
+tested without a browser; the ``render_*`` functions only draw it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import streamlit as st
+
+from complaint.errors import ComplaintError
+from complaint.i18n import _
+from complaint.records import STATUS_LABELS, BankTxn, Order
+from ui import state
+from ui.widgets import day, money
+
+
+@dataclass
+class Findings:
+    order_id: str
+    order: Order | None
+    payments: list[BankTxn] = field(default_factory=list)
+    expected: list = field(default_factory=list)  # reconcile.ExpectedRefund for this order
+    missing: list = field(default_factory=list)  # reconcile.MissingCredit for this order
+    credits: dict[str, list[BankTxn]] = field(default_factory=dict)  # promise/refund key -> credit lines
+    unpaid: bool = False  # the order is listed as having no payment on the statements
+
+    @property
+    def overdue(self) -> list:
+        return [m for m in self.missing if m.state == "overdue"]
+
+
+def order_findings(case, reconciliation, order_id: str) -> Findings:
+    """Everything the reconciliation says about one order."""
+    by_id = {t.id: t for t in case.transactions}
+    f = Findings(order_id=order_id, order=case.order(order_id))
+    for m in reconciliation.matches:
+        if m.kind == "payment" and order_id in m.order_ids and m.decision != "rejected":
+            f.payments += [by_id[t] for t in m.txn_ids if t in by_id]
+    f.expected = [e for e in reconciliation.expected_refunds if e.order_id == order_id]
+    for e in f.expected:
+        f.credits[e.promise_id or e.source] = [by_id[t] for t in e.txn_ids if t in by_id]
+    f.missing = sorted((m for m in reconciliation.missing_credits if m.order_id == order_id),
+                       key=lambda m: m.expected_since)
+    f.unpaid = any(o.order_id == order_id for o in reconciliation.orders_without_payment)
+    return f
+
+
+def render_found(case, order_id: str | None) -> None:
+    if not order_id:
+        st.info(_("Tell us which order it is in step 1 (What went wrong?), then come back here."),
+                icon=":material/info:")
+        return
+    if not case.orders and not case.transactions:
+        st.info(_("There is nothing to compare yet: add your order export (step 2) and your statement (step 3)."),
+                icon=":material/info:")
+        return
+    with st.spinner(_("Comparing your orders with your statements…")):
+        f = order_findings(case, state.reconciliation(), order_id)
+    o = f.order
+    if o is None:
+        st.warning(_("Order {order} is not in your case yet: add your order export or enter the order by hand "
+                     "(step 2).", order=order_id), icon=":material/warning:")
+    else:
+        st.markdown("**" + _("Order {order}", order=o.order_id) + "**")
+        st.text(_("Placed on {date} · {total} · status: {status}", date=day(o.order_date),
+                  total=money(o.total, o.currency or "EUR") if o.total is not None else "—",
+                  status=_(STATUS_LABELS[o.status])) + (f" · {o.store}" if o.store else ""))
+    _payment(case, f)
+    _refunds(f)
+
+
+def _payment(case, f: Findings) -> None:
+    if f.payments:
+        for t in f.payments:
+            st.success(_("Paid: {amount} on {date} ({source}).", amount=money(-t.amount, t.currency),
+                         date=day(t.booking_date), source=(t.provenance.source_name if t.provenance else _("entered by hand"))),
+                       icon=":material/payments:")
+    elif not case.transactions:
+        st.info(_("We cannot check the payment without a statement: add it in step 3."), icon=":material/info:")
+    elif f.order is not None:
+        st.warning(_("No payment for this order was found on your statements. Check that the statement covers "
+                     "{date} and the account or card you paid with.", date=day(f.order.order_date)),
+                   icon=":material/help:")
+
+
+def _refunds(f: Findings) -> None:
+    for m in f.missing:
+        amount = money(m.expected_amount, m.currency)
+        if m.state == "overdue":
+            st.error(_("Refund of {amount} is overdue: expected since {since}, it should have arrived by {due}. "
+                       "{days} business days have passed.", amount=amount, since=day(m.expected_since),
+                       due=day(m.due_date), days=m.business_days_waiting), icon=":material/report:")
+        else:
+            st.warning(_("Refund of {amount} is on its way: expected since {since}, it should arrive by {due} "
+                         "({days} business days so far).", amount=amount, since=day(m.expected_since),
+                         due=day(m.due_date), days=m.business_days_waiting), icon=":material/schedule:")
+    for e in f.expected:
+        if e.state == "credited":
+            lines = f.credits.get(e.promise_id or e.source, [])
+            when = day(min(t.booking_date for t in lines)) if lines else "—"
+            st.success(_("Refund of {amount} credited on {date}.", amount=money(e.amount, e.currency), date=when),
+                       icon=":material/check_circle:")
+        elif e.state == "platform_balance":
+            st.info(_("Refund of {amount} went to your AliExpress balance, not to your bank.",
+                      amount=money(e.amount, e.currency)), icon=":material/account_balance_wallet:")
+    if not f.expected and not f.missing:
+        st.info(_("No refund is expected for this order yet. If the seller or AliExpress promised one, record it in "
+                  "step 1 and we will check when it should arrive."), icon=":material/info:")
+    if f.overdue:
+        st.markdown("**" + _("The refund is late. The next step shows how to claim it.") + "**")
+
+
+def render_next(case, order_id: str | None, as_of: date) -> None:
+    from complaint.guide import DONE, NOT_APPLICABLE, TODO, guide_for_order
+
+    if not order_id:
+        st.info(_("Tell us which order it is in step 1 (What went wrong?) to get the steps for it."),
+                icon=":material/info:")
+        return
+    try:
+        with st.spinner(_("Preparing the steps for your order…")):
+            guide = guide_for_order(case, order_id, state.reconciliation(), as_of)
+    except ComplaintError as exc:
+        st.error(str(exc))
+        return
+    todo = [s for s in guide.steps if s.status == TODO][:3]
+    done = [s for s in guide.steps if s.status == DONE]
+    if done:
+        st.caption(_("Already done: {steps}", steps=", ".join(s.title for s in done)))
+    if not todo:
+        st.success(_("Nothing left to do for this order."), icon=":material/check_circle:")
+    for i, step in enumerate(todo, 1):
+        with st.container(border=True):
+            st.markdown(f"**{i}. {_md(step.title)}**")
+            st.text(step.how)
+            if step.next_date:
+                st.text(_("Do it by {date}", date=day(step.next_date)) +
+                        (f" · {step.next_action}" if step.next_action else ""))
+            if step.attach:
+                st.text(_("Attach:") + "\n" + "\n".join(f"• {a}" for a in step.attach))
+    skipped = sum(1 for s in guide.steps if s.status == NOT_APPLICABLE)
+    if skipped:
+        st.caption(_("{n} other options do not apply to this order; the Dossier page says why.", n=skipped))
+    coming = [d for d in guide.deadlines if d.date >= as_of][:3]
+    if coming:
+        st.markdown("**" + _("Dates to remember") + "**")
+        for d in coming:
+            st.text(f"{day(d.date)} · {d.label}")
+    st.caption(guide.disclaimer)
+    st.page_link("pages/dossier.py", label=_("Open the Dossier: letters, deadlines and the PDF/ZIP to send"),
+                 icon=":material/description:")
+
+
+def _md(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in str(text))
