@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .case import CaseData
+from .fmt import day, money
 from .i18n import _
 
 
@@ -52,14 +53,14 @@ def overview(case: CaseData, reconciliation) -> Overview:
                                  "import"))
     for m in sorted(overdue, key=lambda m: m.expected_since):
         ov.steps.append(NextStep(
-            _("Refund of {amount} {currency} for order {order} is overdue since {date}: prepare the dossier and "
-              "send the follow-up.", amount=m.expected_amount, currency=m.currency, order=m.order_id,
-              date=m.due_date.isoformat()),
+            _("Refund of {amount} for order {order} is overdue since {date}: prepare the dossier and "
+              "send the follow-up.", amount=money(m.expected_amount, m.currency), order=m.order_id,
+              date=day(m.due_date)),
             "dossier", m.order_id))
     for m in sorted((m for m in missing if m.state == "pending"), key=lambda m: m.due_date):
         ov.steps.append(NextStep(
-            _("Refund of {amount} {currency} for order {order} is still within the bank delay; check again after "
-              "{date}.", amount=m.expected_amount, currency=m.currency, order=m.order_id, date=m.due_date.isoformat()),
+            _("Refund of {amount} for order {order} is still within the bank delay; check again after "
+              "{date}.", amount=money(m.expected_amount, m.currency), order=m.order_id, date=day(m.due_date)),
             "reconcile", m.order_id))
     problem_orders = [a.order_id for a in case.annotations.values() if a.problem]
     with_photos = {e.order_id for e in case.evidence if e.order_id}
