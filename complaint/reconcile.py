@@ -187,14 +187,24 @@ def promises_frame(case: CaseData) -> pd.DataFrame:
 def reconcile(case: CaseData, as_of: date | None = None, *, window_days: int = 10,
               amount_tolerance: Decimal = Decimal("0.03"), refund_delay_business_days: dict | None = None,
               engine: str = "pandas") -> Reconciliation:
-    """Match payments to orders and refunds to credits; list what is missing and why."""
-    if engine != "pandas":
-        raise ValueError(_("unknown reconciliation engine {engine}", engine=engine))
+    """Match payments to orders and refunds to credits; list what is missing and why.
+
+    ``engine``: ``pandas`` (numpy band joins), ``duckdb`` (candidate pairs and points in SQL,
+    identical results) or ``auto`` (DuckDB from ``reconcile_duckdb.DUCKDB_MIN_BANK_ROWS`` rows).
+    """
+    from .reconcile_duckdb import DuckDBCandidates, choose_engine
+
+    chosen = choose_engine(engine, len(case.transactions))
     today = as_of or case.today()
-    result = reconcile_frames(orders_frame(case), txns_frame(case), promises_frame(case), case.decisions,
-                              as_of_day=day_number(today), window_days=window_days,
-                              amount_tolerance=float(amount_tolerance),
-                              refund_delay_business_days=refund_delay_business_days)
+    candidates = DuckDBCandidates() if chosen == "duckdb" else None
+    try:
+        result = reconcile_frames(orders_frame(case), txns_frame(case), promises_frame(case), case.decisions,
+                                  as_of_day=day_number(today), window_days=window_days,
+                                  amount_tolerance=float(amount_tolerance),
+                                  refund_delay_business_days=refund_delay_business_days, candidates=candidates)
+    finally:
+        if candidates is not None:
+            candidates.close()
     return build_report(case, result, today)
 
 

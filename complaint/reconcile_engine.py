@@ -60,7 +60,13 @@ def _index(ids: np.ndarray) -> dict[str, int]:
 def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame | None = None,
                      decisions: list | None = None, *, as_of_day: int, window_days: int = 10,
                      amount_tolerance: float = 0.03, refund_delay_business_days: dict | None = None,
-                     max_group: int = 10) -> FrameResult:
+                     max_group: int = 10, candidates=None) -> FrameResult:
+    """``candidates``: an object with ``payment_candidates``, ``full_candidates`` and
+    ``partial_candidates`` (the SQL engine, ``complaint.reconcile_duckdb.DuckDBCandidates``);
+    None uses the numpy band joins of ``reconcile_pay`` / ``reconcile_refund``."""
+    pay_cands = candidates.payment_candidates if candidates is not None else payment_candidates
+    full_cands = candidates.full_candidates if candidates is not None else full_candidates
+    part_cands = candidates.partial_candidates if candidates is not None else partial_candidates
     tol = float(amount_tolerance)
     orders = orders.reset_index(drop=True)
     txns = txns.reset_index(drop=True)
@@ -116,7 +122,7 @@ def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.Data
                 & np.isfinite(o_rate))
     units = build_units(orders, eligible, o_eur, o_rate, max_group=max_group)
     debit_idx = np.flatnonzero((amount < 0) & recognised & ~dup & ~used_t)
-    cand = payment_candidates(units, txns, debit_idx, t_eur, window_days, tol)
+    cand = pay_cands(units, txns, debit_idx, t_eur, window_days, tol)
     if rejected_pay and len(cand):
         keys = [match_key("payment", [str(o_ids[m]) for m in units.members[units.ptr[u]:units.ptr[u + 1]]],
                           [str(t_ids[t])]) for u, t in zip(cand["unit"].tolist(), cand["txn"].tolist(), strict=True)]
@@ -174,7 +180,7 @@ def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.Data
         credits_of.setdefault(int(ex[0]), []).extend(ts_)
         decision_of[int(ex[0])] = d
         credited[ex[0]] += int(t_eur[ts_].sum())
-    full = full_candidates(exp, txns, np.flatnonzero(credit_pool), t_eur, related, tol)
+    full = full_cands(exp, txns, np.flatnonzero(credit_pool), t_eur, related, tol)
     full = _drop_rejected(full, exp, o_ids, t_ids, rejected_ref)
     full = full[credited[full["exp"].to_numpy()] == 0] if len(full) else full
     e_ptr = np.arange(len(exp) + 1, dtype=np.int64)
@@ -191,7 +197,7 @@ def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.Data
     remaining = np.where(exp["needs_credit"].to_numpy(dtype=bool), e_eur - credited, 0)
     settled_tol = np.maximum(np.rint(e_eur * tol), 1)
     remaining = np.where(remaining > settled_tol, remaining, 0)
-    part = partial_candidates(exp, remaining, txns, np.flatnonzero(credit_pool & ~taken), t_eur, related, tol)
+    part = part_cands(exp, remaining, txns, np.flatnonzero(credit_pool & ~taken), t_eur, related, tol)
     part = _drop_rejected(part, exp, o_ids, t_ids, rejected_ref)
     part = take_partials(part, exp, remaining, t_eur, tol)
     for e, t in zip(part["exp"].tolist(), part["txn"].tolist(), strict=True):
