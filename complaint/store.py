@@ -387,6 +387,9 @@ class Store:
             raise ComplaintError(_("not a case file: {error}", error=exc)) from exc
         if doc.get("format") != CASE_FILE_FORMAT or doc.get("version") != CASE_FILE_VERSION:
             raise ComplaintError(_("not a case file of this version"))
+        records = sum(len(v) for v in doc.values() if isinstance(v, list))
+        if records > SETTINGS.max_rows:
+            raise LimitExceeded(_("the case file holds more than {limit} records", limit=SETTINGS.max_rows))
         wanted = name or doc["case"]["name"]
         existing = {c.name for c in (self.list_cases(owner=owner) if self.dialect.names_unique_per_owner
                                      else self.list_cases())}

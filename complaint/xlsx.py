@@ -63,6 +63,15 @@ def cell_text(value: object) -> str:
 def _open(source: Source):
     from openpyxl import load_workbook
 
+    from .settings import SETTINGS
+
+    try:  # a ZIP bomb (tiny file, huge sheet XML) is refused before openpyxl unpacks anything
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(source.data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ParseError(_("not a readable XLSX workbook: {error}", error=exc), file=source.name) from exc
+    if unpacked > 4 * int(SETTINGS.max_file_bytes):
+        raise LimitExceeded(_("{file}: {size} bytes once unpacked, the limit is {limit}", file=source.name,
+                              size=unpacked, limit=4 * int(SETTINGS.max_file_bytes)))
     try:
         return load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:

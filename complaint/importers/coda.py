@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ..errors import ParseError
+from ..errors import LimitExceeded, ParseError
 from ..i18n import N_, _
 from ..records import BankTxn, ImportResult, Issue, PaymentMethod, Provenance, StatementInfo, issue
 from ..textio import Source, normalise_newlines
@@ -133,6 +133,11 @@ class _Parser:
         lines = normalise_newlines(text).split("\n")
         if not any(ln.strip() for ln in lines):
             raise ParseError(_("the file is empty"), file=self.file)
+        from ..settings import SETTINGS
+
+        movements = sum(1 for ln in lines if ln.startswith("21"))  # one data row per movement record
+        if movements > SETTINGS.max_rows:
+            raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit", limit=SETTINGS.max_rows))
         for no, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
