@@ -46,8 +46,10 @@ def read_promises(path: str) -> list[RefundPromise]:
               help="JSON list of refund promises for a one-off run.")
 @click.option("--window-days", default=10, show_default=True, help="Days a card booking may lag the order.")
 @click.option("--tolerance", default="0.03", show_default=True, help="Relative amount tolerance (FX margin).")
+@click.option("--engine", type=click.Choice(["pandas", "duckdb", "auto"]), default="auto", show_default=True,
+              help="Matching engine: pandas in memory, DuckDB (large inputs), or auto by size.")
 @format_option("table")
-def command(fmt: str, promises: str | None, window_days: int, tolerance: str, **kwargs) -> None:
+def command(fmt: str, promises: str | None, window_days: int, tolerance: str, engine: str, **kwargs) -> None:
     """Match payments to orders and refunds to credits; list the refunds that never arrived.
 
     \b
@@ -65,7 +67,7 @@ def command(fmt: str, promises: str | None, window_days: int, tolerance: str, **
         raise ComplaintError(_("--tolerance '{value}' is not a number", value=tolerance)) from exc
     progress(_("reconciling {orders} orders and {txns} transactions",
                orders=len(case.orders), txns=len(case.transactions)))
-    result = reconcile(case, kwargs.get("as_of"), window_days=window_days, amount_tolerance=tol)
+    result = reconcile(case, kwargs.get("as_of"), window_days=window_days, amount_tolerance=tol, engine=engine)
     data = result.to_json()
     if fmt == "json":
         emit(data, "json")
