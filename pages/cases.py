@@ -6,6 +6,7 @@ from complaint.errors import ComplaintError
 from complaint.i18n import _
 from complaint.sample import load_sample
 from ui import state
+from ui.safe import md_escape
 
 st.title(_("Cases"))
 store = state.get_store()
@@ -38,7 +39,7 @@ if uploaded is not None and st.button(_("Open this case file"), key="open_case_f
 case_id = state.current_case_id()
 if case_id is not None:
     current = store.get_case(case_id)
-    st.subheader(_("Current case: {name}", name=current.name))
+    st.subheader(_("Current case: {name}", name=md_escape(current.name)))
     st.download_button(_("Download this case"), data=store.export_case(case_id),
                        file_name=f"{current.name}.case.zip".replace("/", "_"), mime="application/zip",
                        key="download_case", icon=":material/download:")

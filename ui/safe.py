@@ -1,0 +1,31 @@
+"""Showing user text (file names, order titles, bank descriptions, pasted messages) safely.
+
+Rule for pages: user text goes through ``st.text``, ``st.code``, a dataframe, a widget label's
+``format_func``, or, when it must sit inside markdown (``st.markdown``, ``st.caption``, ``st.info``,
+``st.error``, a ``help=`` tooltip, an expander label), through :func:`md_escape` first.  Never
+``unsafe_allow_html=True`` or ``st.html`` with user data.  Streamlit markdown does not render raw
+HTML, but it does render links, images, emphasis, ``:red[...]`` colour directives,
+``:material/...:`` icons and ``$...$`` LaTeX: ``md_escape`` makes all of them plain characters.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all of them
+# also neutralises Streamlit's own syntax (":", "$", "~", "|").
+_PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
+
+
+def md_escape(text: object) -> str:
+    """``text`` as literal characters inside Streamlit markdown (one line: newlines become spaces)."""
+    s = "" if text is None else str(text)
+    s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    s = "".join(ch for ch in s if ch == "\t" or ch >= " ")  # control characters carry nothing readable
+    return _PUNCT.sub(r"\\\1", s)
+
+
+def md_escape_block(text: object) -> str:
+    """Like :func:`md_escape` but keeps line breaks (as markdown hard breaks)."""
+    lines = ("" if text is None else str(text)).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "  \n".join(md_escape(line) for line in lines)
