@@ -224,6 +224,7 @@ def ingest_paths(paths: Iterable[str | os.PathLike], progress: Progress | None =
                         with open_zip[1].open(item.member) as fh:
                             data = fh.read(int(SETTINGS.max_file_bytes) + 1)
                     ev = ingest_bytes(name, data, item.mtime, tz, perceptual=perceptual, source_name=item.path)
+                    del data  # free before the next read: lets the allocator reuse the same pages
                 except (OSError, zipfile.BadZipFile, RuntimeError, EOFError, NotImplementedError) as exc:
                     ev = Evidence(sha256="", file_name=name, size=item.size,
                                   error=_("{file}: could not be read ({reason})", file=name, reason=str(exc)))
