@@ -71,7 +71,9 @@ back.button(_("Back"), key="guide_back", on_click=go, args=(step - 1,), disabled
 if step < len(STEPS) - 1:
     skip.button(_("Skip this step"), key="guide_skip", on_click=go, args=(step + 1, step),
                 icon=":material/skip_next:", width="stretch")
-    nxt.button(_("Next"), key="guide_next", on_click=go, args=(step + 1,), type="primary",
+    # primary only where the step has no primary action of its own (Save, Add these files...)
+    nxt.button(_("Next"), key="guide_next", on_click=go, args=(step + 1,),
+               type="primary" if name == "found" else "secondary",
                icon=":material/arrow_forward:", width="stretch")
 else:
     nxt.page_link("pages/dossier.py", label=_("Open the Dossier"), icon=":material/description:")

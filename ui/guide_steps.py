@@ -114,7 +114,8 @@ def render_problem(case) -> bool:
         amount = c1.text_input(_("Amount promised"), key=P + "w_p_amount", placeholder="14,90")
         currency = c2.text_input(_("Currency"), value="EUR", max_chars=3, key=P + "w_p_currency")
         on = c3.date_input(_("Promised on"), value=None, key=P + "w_p_date", format="DD/MM/YYYY")
-        by = st.radio(_("Promised by"), list(PROMISED_BY), format_func=lambda b: _(PROMISED_BY[b]), horizontal=True,
+        by = st.radio(_("Promised by"), list(PROMISED_BY), format_func=lambda b: _(PROMISED_BY[b]).capitalize(),
+                      horizontal=True,
                       key=P + "w_p_by")
         promise = (amount, currency, on, by)
     if not st.button(_("Save and continue"), type="primary", key=P + "save_problem", icon=":material/save:"):
