@@ -23,7 +23,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from complaint.paste import parse_conversation
-from complaint.records import BankTxn, Event
+from complaint.records import BankTxn, Event, OrderAnnotation
 from complaint.store import Store
 from ui.safe import md_escape, md_escape_block
 
@@ -45,6 +45,8 @@ def poisoned_case():
         oid = f"81000000000001{i:02d}"
         items = tuple(replace(line, order_id=oid, title=p) for line in base_order.items)
         orders.append(replace(base_order, order_id=oid, store=p, items=items))
+        case.annotations[oid] = OrderAnnotation(oid, problem="damaged", payment_method="debit_card",
+                                                seller_country="CN", delivered_on=date(2026, 3, 10))
         txns.append(BankTxn(id=f"k{i}", booking_date=date(2026, 2, 21), amount=Decimal("-1.00"), currency="EUR",
                             counterparty=p, description=p, merchant="aliexpress"))
         txns.append(BankTxn(id=f"pp{i}", booking_date=date(2026, 2, 22), amount=Decimal("-2.00"), currency="EUR",
