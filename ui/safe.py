@@ -2,8 +2,8 @@
 
 Rule for pages: user text goes through ``st.text``, ``st.code``, a dataframe, a widget label's
 ``format_func``, or, when it must sit inside markdown (``st.markdown``, ``st.caption``, ``st.info``,
-``st.error``, a ``help=`` tooltip, an expander label), through :func:`md_escape` first.  Never
-``unsafe_allow_html=True`` or ``st.html`` with user data.  Streamlit markdown does not render raw
+``st.error``, a ``help=`` tooltip, an expander label), through :func:`md_escape` first.  Never turn
+on ``unsafe_allow_html`` nor call ``st.html`` with user data.  Streamlit markdown does not render raw
 HTML, but it does render links, images, emphasis, ``:red[...]`` colour directives,
 ``:material/...:`` icons and ``$...$`` LaTeX: ``md_escape`` makes all of them plain characters.
 """
