@@ -60,7 +60,170 @@ class Assignment:
 def assign(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit_ptr: np.ndarray,
            unit_orders: np.ndarray, n_orders: int, n_txns: int, order_rank: np.ndarray,
            txn_rank: np.ndarray) -> Assignment:
-    """Maximum-points assignment: each order and each transaction in at most one chosen candidate."""
+    """Maximum-points assignment: each order and each transaction in at most one chosen candidate.
+
+    Same result as :func:`assign_reference`, with the per-group Python work kept for the groups that
+    need it: one-candidate groups and single-order groups with one side of size one (1 x N, N x 1)
+    with a strict best are decided in bulk; the oversized combined-checkout groups run the same
+    best-first pass in vectorised rounds; only contested groups (N x M) call
+    ``linear_sum_assignment`` and only small combined-checkout groups the exact search."""
+    n = len(cand_unit)
+    chosen = np.zeros(n, dtype=bool)
+    tie_with = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return Assignment(chosen, tie_with)
+    cand_unit = np.asarray(cand_unit, dtype=np.int64)
+    cand_txn = np.asarray(cand_txn, dtype=np.int64)
+    points = np.asarray(points, dtype=np.float64)
+    pos, flat = expand_csr(unit_ptr, cand_unit)
+    orders_of_edge = unit_orders[flat]
+    txn_node = n_orders + cand_txn[pos]
+    size = n_orders + n_txns
+    graph = coo_matrix((np.ones(len(pos), dtype=np.int8), (orders_of_edge, txn_node)), shape=(size, size))
+    _count, labels = connected_components(graph, directed=False)
+    comp = labels[n_orders + cand_txn]
+    per_comp = np.bincount(comp)
+    single = per_comp[comp] == 1
+    chosen[single] = True
+    if single.all():
+        return Assignment(chosen, tie_with)
+    sizes = np.diff(unit_ptr)
+    packing_comp = np.bincount(comp, weights=(sizes[cand_unit] > 1), minlength=len(per_comp)) > 0
+    multi = ~single
+    packing = multi & packing_comp[comp]
+    if packing.any():
+        big = packing & (per_comp[comp] > EXACT_LIMIT)
+        if big.any():
+            _best_first(np.flatnonzero(big), cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen)
+        small = np.flatnonzero(packing & ~big)
+        small = small[np.argsort(comp[small], kind="stable")]
+        for idx in np.split(small, np.flatnonzero(np.diff(comp[small])) + 1) if len(small) else ():
+            _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen)
+    bip = np.flatnonzero(multi & ~packing)
+    if len(bip):
+        _solve_bipartite_all(bip, comp, unit_orders[unit_ptr[cand_unit[bip]]], cand_txn[bip], points,
+                             order_rank, txn_rank, chosen, tie_with)
+    return Assignment(chosen, tie_with)
+
+
+def _dense_within(comp: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """For rows sorted by (comp, key): 0, 1, ... per distinct key, restarting at each comp."""
+    new_comp = np.concatenate([[True], comp[1:] != comp[:-1]])
+    new_key = new_comp | np.concatenate([[True], key[1:] != key[:-1]])
+    run = np.cumsum(new_key) - 1
+    return run - run[np.flatnonzero(new_comp)][np.cumsum(new_comp) - 1]
+
+
+def _solve_bipartite_all(idx, comp_all, orders, txns, points, order_rank, txn_rank, chosen, tie_with) -> None:
+    """All single-order groups at once; the matrix of a group is the one the reference builds."""
+    comp = comp_all[idx]
+    # row = place of the order among the group's orders by rank; col = same for transactions
+    srt = np.lexsort((orders, order_rank[orders], comp))
+    row = np.empty(len(idx), dtype=np.int64)
+    row[srt] = _dense_within(comp[srt], orders[srt])
+    srt = np.lexsort((txns, txn_rank[txns], comp))
+    col = np.empty(len(idx), dtype=np.int64)
+    col[srt] = _dense_within(comp[srt], txns[srt])
+    n_comp = int(comp.max()) + 1
+    n_rows = np.zeros(n_comp, dtype=np.int64)
+    n_cols = np.zeros(n_comp, dtype=np.int64)
+    np.maximum.at(n_rows, comp, row + 1)
+    np.maximum.at(n_cols, comp, col + 1)
+    cells = np.stack([comp, row, col], axis=1)
+    dup_cell = np.zeros(n_comp, dtype=bool)
+    uniq_cells, counts = np.unique(cells, axis=0, return_counts=True)
+    dup_cell[uniq_cells[counts > 1, 0]] = True  # the same pair twice: leave it to the general path
+    pts = points[idx]
+    fi = row / np.maximum(n_rows[comp], 1)
+    fj = col / np.maximum(n_cols[comp], 1)
+    adjusted = pts - 1e-6 * (fi - fj) ** 2
+    line = ((n_rows[comp] == 1) | (n_cols[comp] == 1)) & ~dup_cell[comp]
+    general = ~line
+    if line.any():
+        li = np.flatnonzero(line)
+        order = li[np.lexsort((-adjusted[li], comp[li]))]  # best first within each group
+        c_s, a_s = comp[order], adjusted[order]
+        first = np.concatenate([[True], c_s[1:] != c_s[:-1]])
+        eq_next = np.zeros(len(order), dtype=bool)
+        eq_next[:-1] = ~first[1:] & (a_s[1:] == a_s[:-1])
+        tied_comp = np.unique(c_s[first & eq_next])  # no strict best: the general path decides
+        best = order[first & ~np.isin(c_s, tied_comp)]
+        chosen[idx[best]] = True
+        general |= np.isin(comp, tied_comp)
+    gi = np.flatnonzero(general)
+    if not len(gi):
+        return
+    gi = gi[np.argsort(comp[gi], kind="stable")]
+    for part in np.split(gi, np.flatnonzero(np.diff(comp[gi])) + 1):
+        c = comp[part[0]]
+        shape = (int(n_rows[c]), int(n_cols[c]))
+        r, k = row[part], col[part]
+        m = np.zeros(shape)
+        valid = np.zeros(shape, dtype=bool)
+        cidx = np.full(shape, -1, dtype=np.int64)
+        m[r, k] = pts[part]
+        valid[r, k] = True
+        cidx[r, k] = idx[part]
+        fi_ = np.arange(shape[0])[:, None] / max(shape[0], 1)
+        fj_ = np.arange(shape[1])[None, :] / max(shape[1], 1)
+        adj = np.where(valid, m - 1e-6 * (fi_ - fj_) ** 2, -1e6)
+        rows, cols = linear_sum_assignment(adj, maximize=True)
+        keep = valid[rows, cols]
+        rows, cols = rows[keep], cols[keep]
+        chosen[cidx[rows, cols]] = True
+        if 1 < len(rows) <= 60:
+            cross = m[rows][:, cols]  # cross[a, b] = m[r_a, c_b]
+            ok = valid[rows][:, cols]
+            own = np.diagonal(cross)
+            gap = own[:, None] + own[None, :] - cross - cross.T
+            hit = ok & ok.T & (np.abs(gap) < TIE_EPS)
+            np.fill_diagonal(hit, False)
+            has = hit.any(axis=1)
+            partner = np.argmax(hit, axis=1)
+            a = np.flatnonzero(has)
+            tie_with[cidx[rows[a], cols[a]]] = cidx[rows[partner[a]], cols[partner[a]]]
+
+
+def _best_first(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen) -> None:
+    """The reference's best-first pass (by points, then fewer orders, then candidate order; skip a
+    candidate whose transaction or an order is taken) in vectorised rounds.
+
+    A candidate is taken by the sequential pass exactly when no earlier candidate sharing a node with
+    it is taken, so each round takes every candidate that comes first on all its nodes among those
+    still open, then closes the candidates touching what was taken: the same set, without a loop."""
+    sizes = np.diff(unit_ptr)[cand_unit[idx]]
+    order = np.lexsort((idx, sizes, -points[idx]))
+    prio = np.empty(len(idx), dtype=np.int64)
+    prio[order] = np.arange(len(idx))
+    pos, flat = expand_csr(unit_ptr, cand_unit[idx])
+    n_orders = int(unit_orders.max()) + 1 if len(unit_orders) else 0
+    node = np.concatenate([unit_orders[flat], n_orders + cand_txn[idx]])
+    owner = np.concatenate([pos, np.arange(len(idx), dtype=np.int64)])
+    node_ids, node = np.unique(node, return_inverse=True)
+    n_nodes = len(node_ids)
+    open_ = np.ones(len(idx), dtype=bool)
+    big = np.iinfo(np.int64).max
+    while open_.any():
+        live = open_[owner]
+        best = np.full(n_nodes, big, dtype=np.int64)
+        np.minimum.at(best, node[live], prio[owner[live]])
+        first_everywhere = np.ones(len(idx), dtype=bool)
+        lose = live & (best[node] != prio[owner])
+        first_everywhere[owner[lose]] = False
+        take = open_ & first_everywhere
+        chosen[idx[take]] = True
+        taken_node = np.zeros(n_nodes, dtype=bool)
+        taken_node[node[take[owner]]] = True
+        touched = np.zeros(len(idx), dtype=bool)
+        touched[owner[taken_node[node]]] = True
+        open_ &= ~touched
+
+
+def assign_reference(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit_ptr: np.ndarray,
+           unit_orders: np.ndarray, n_orders: int, n_txns: int, order_rank: np.ndarray,
+           txn_rank: np.ndarray) -> Assignment:
+    """The straightforward per-component solver (one Python call per connected group): kept as the
+    oracle of ``tests/test_reconcile_perf_equivalence.py``; :func:`assign` gives the same result."""
     n = len(cand_unit)
     chosen = np.zeros(n, dtype=bool)
     tie_with = np.full(n, -1, dtype=np.int64)
@@ -84,14 +247,14 @@ def assign(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit
     bounds = np.flatnonzero(np.diff(comp[multi])) + 1
     for idx in np.split(multi, bounds):
         if (sizes[cand_unit[idx]] == 1).all():
-            _solve_bipartite(idx, cand_unit, cand_txn, points, unit_orders, unit_ptr, order_rank, txn_rank,
+            _solve_bipartite_ref(idx, cand_unit, cand_txn, points, unit_orders, unit_ptr, order_rank, txn_rank,
                              chosen, tie_with)
         else:
-            _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen)
+            _solve_packing_ref(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen)
     return Assignment(chosen, tie_with)
 
 
-def _solve_bipartite(idx, cand_unit, cand_txn, points, unit_orders, unit_ptr, order_rank, txn_rank,
+def _solve_bipartite_ref(idx, cand_unit, cand_txn, points, unit_orders, unit_ptr, order_rank, txn_rank,
                      chosen, tie_with) -> None:
     orders = unit_orders[unit_ptr[cand_unit[idx]]]
     txns = cand_txn[idx]
@@ -99,8 +262,8 @@ def _solve_bipartite(idx, cand_unit, cand_txn, points, unit_orders, unit_ptr, or
     ut = np.unique(txns)
     uo = uo[np.argsort(order_rank[uo], kind="stable")]
     ut = ut[np.argsort(txn_rank[ut], kind="stable")]
-    ro = _positions(uo, orders)
-    ct = _positions(ut, txns)
+    ro = _positions_ref(uo, orders)
+    ct = _positions_ref(ut, txns)
     m = np.zeros((len(uo), len(ut)))
     valid = np.zeros_like(m, dtype=bool)
     cidx = np.full(m.shape, -1, dtype=np.int64)
@@ -126,12 +289,12 @@ def _solve_bipartite(idx, cand_unit, cand_txn, points, unit_orders, unit_ptr, or
                     break
 
 
-def _positions(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+def _positions_ref(sorted_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
     lookup = {int(v): i for i, v in enumerate(sorted_ids)}
     return np.fromiter((lookup[int(v)] for v in ids), dtype=np.int64, count=len(ids))
 
 
-def _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen) -> None:
+def _solve_packing_ref(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen) -> None:
     members = [frozenset(unit_orders[unit_ptr[u]:unit_ptr[u + 1]].tolist()) for u in cand_unit[idx]]
     # best first; ties: fewer orders first, then stable candidate order
     order = sorted(range(len(idx)), key=lambda k: (-points[idx[k]], len(members[k]), idx[k]))
@@ -165,4 +328,42 @@ def _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chos
 
     search(0, 0.0, frozenset(), frozenset(), [])
     for k in best[1]:
+        chosen[idx[order[k]]] = True
+
+
+def _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen) -> None:
+    """:func:`_solve_packing_ref`'s exact search (same order, same bound, same ties) on bit masks."""
+    units = cand_unit[idx]
+    order = sorted(range(len(idx)), key=lambda k: (-points[idx[k]], int(unit_ptr[units[k] + 1] - unit_ptr[units[k]]),
+                                                   idx[k]))
+    bit_of_order: dict[int, int] = {}
+    bit_of_txn: dict[int, int] = {}
+    pts, tmask, omask = [], [], []
+    for k in order:
+        mask = 0
+        for o in unit_orders[unit_ptr[units[k]]:unit_ptr[units[k] + 1]].tolist():
+            mask |= 1 << bit_of_order.setdefault(o, len(bit_of_order))
+        omask.append(mask)
+        tmask.append(1 << bit_of_txn.setdefault(int(cand_txn[idx[k]]), len(bit_of_txn)))
+        pts.append(float(points[idx[k]]))
+    suffix = np.concatenate([np.cumsum(pts[::-1])[::-1], [0.0]]).tolist()
+    n = len(pts)
+    best_total = -1.0
+    best_pick: list[int] = []
+    picked: list[int] = []
+
+    def search(k: int, total: float, used_o: int, used_t: int) -> None:
+        nonlocal best_total, best_pick
+        if total > best_total + TIE_EPS:
+            best_total, best_pick = total, list(picked)
+        if k == n or total + suffix[k] <= best_total + TIE_EPS:
+            return
+        if not (used_t & tmask[k]) and not (used_o & omask[k]):
+            picked.append(k)
+            search(k + 1, total + pts[k], used_o | omask[k], used_t | tmask[k])
+            picked.pop()
+        search(k + 1, total, used_o, used_t)
+
+    search(0, 0.0, 0, 0)
+    for k in best_pick:
         chosen[idx[order[k]]] = True

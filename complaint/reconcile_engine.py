@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .reconcile_assign import assign
+from .reconcile_assign import assign, assign_reference
 from .reconcile_expect import (
     add_business_days,
     build_expectations,
@@ -60,10 +60,93 @@ def _index(ids: np.ndarray) -> dict[str, int]:
 def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame | None = None,
                      decisions: list | None = None, *, as_of_day: int, window_days: int = 10,
                      amount_tolerance: float = 0.03, refund_delay_business_days: dict | None = None,
-                     max_group: int = 10, candidates=None) -> FrameResult:
+                     max_group: int = 10, candidates=None, reference: bool = False) -> FrameResult:
     """``candidates``: an object with ``payment_candidates``, ``full_candidates`` and
     ``partial_candidates`` (the SQL engine, ``complaint.reconcile_duckdb.DuckDBCandidates``);
-    None uses the numpy band joins of ``reconcile_pay`` / ``reconcile_refund``."""
+    None uses the numpy band joins of ``reconcile_pay`` / ``reconcile_refund``.
+
+    Only the rows that can take part are matched: transactions with a recognised merchant, a
+    ``related_id`` or a decision of the user (a statement is mostly groceries and rent).  They are
+    taken out first, in bulk and without turning text columns into Python objects, and every index of
+    the result is mapped back to the rows of ``txns``.  ``reference=True`` runs the straightforward
+    path instead (every row, one Python call per connected group): the oracle of the equivalence test.
+    """
+    kwargs = dict(as_of_day=as_of_day, window_days=window_days, amount_tolerance=amount_tolerance,
+                  refund_delay_business_days=refund_delay_business_days, max_group=max_group,
+                  candidates=candidates)
+    txns = txns.reset_index(drop=True)
+    t_eur, t_rate = to_eur_cents(txns["amount_cents"].to_numpy(dtype=np.int64), txns["currency"],
+                                 txns["day"].to_numpy(dtype=np.int64))
+    if reference:
+        return _reconcile(orders, txns, promises, decisions, solver=assign_reference, t_fx=(t_eur, t_rate),
+                          **kwargs)
+    keep = _relevant_rows(txns, decisions)
+    if keep.all():
+        return _reconcile(orders, txns, promises, decisions, solver=assign, t_fx=(t_eur, t_rate), **kwargs)
+    back = np.flatnonzero(keep)
+    sub = txns.take(back).reset_index(drop=True)
+    r = _reconcile(orders, sub, promises, decisions, solver=assign, t_fx=(t_eur[back], t_rate[back]), **kwargs)
+    return _lift(r, txns.assign(eur=t_eur, rate=t_rate), back)
+
+
+def _text_is(column: pd.Series, value: str) -> np.ndarray:
+    """``column == value`` as a numpy bool array, missing values False (pyarrow strings stay arrow)."""
+    return column.eq(value).fillna(False).to_numpy(dtype=bool)
+
+
+def _relevant_rows(txns: pd.DataFrame, decisions: list | None) -> np.ndarray:
+    """Rows the matching can use: a recognised merchant, a related id (any value but ""), a decision."""
+    merchant = txns["merchant"]
+    recognised = merchant.notna().to_numpy(dtype=bool) & ~_text_is(merchant, "")
+    keep = recognised | ~_text_is(txns["related_id"], "")
+    ids = {t for d in decisions or () for t in d.txn_ids}
+    if ids:
+        keep |= txns["txn_id"].isin(list(ids)).fillna(False).to_numpy(dtype=bool)
+    return keep
+
+
+def _lift_index(values, back: np.ndarray):
+    """Indices into the kept rows -> indices into all rows (-1 and NaN stay as they are)."""
+    arr = np.asarray(values)
+    if arr.dtype.kind == "f":
+        ok = np.isfinite(arr) & (arr >= 0)
+        out = arr.copy()
+        out[ok] = back[arr[ok].astype(np.int64)]
+        return out
+    if arr.dtype.kind in "iu":
+        return np.where(arr >= 0, back[np.maximum(arr, 0)] if len(back) else arr, arr).astype(arr.dtype)
+    return np.array([v if v is None or (isinstance(v, float) and np.isnan(v)) or int(v) < 0 else back[int(v)]
+                     for v in arr], dtype=object)
+
+
+def _lift(r: FrameResult, txns: pd.DataFrame, back: np.ndarray) -> FrameResult:
+    pay = r.payments.copy()
+    if len(pay):
+        for col in ("txn", "tie_txn"):
+            if col in pay:
+                pay[col] = _lift_index(pay[col].to_numpy(), back)
+        pay["txn_idx"] = [back[np.asarray(t, dtype=np.int64)] for t in pay["txn_idx"].tolist()]
+    refunds = r.refunds.copy()
+    if len(refunds):
+        refunds["txn_idx"] = [back[np.asarray(t, dtype=np.int64)] for t in refunds["txn_idx"].tolist()]
+    exp = r.expectations
+    if len(exp):
+        exp["pay_txn"] = _lift_index(exp["pay_txn"].to_numpy(), back)
+    dups = r.duplicates.copy()
+    if len(dups):
+        for col in ("txn", "original_txn"):
+            dups[col] = _lift_index(dups[col].to_numpy(), back)
+    return FrameResult(orders=r.orders, txns=txns, payments=pay, refunds=refunds, expectations=exp,
+                       unmatched_debits=back[r.unmatched_debits.astype(np.int64)],
+                       orders_without_payment=r.orders_without_payment, duplicates=dups,
+                       credits_without_refund=back[r.credits_without_refund.astype(np.int64)],
+                       stale_decisions=r.stale_decisions, delays=r.delays)
+
+
+def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame | None, decisions: list | None, *,
+               as_of_day: int, window_days: int, amount_tolerance: float, refund_delay_business_days: dict | None,
+               max_group: int, candidates, solver, t_fx: tuple[np.ndarray, np.ndarray]) -> FrameResult:
+    assign = solver
     pay_cands = candidates.payment_candidates if candidates is not None else payment_candidates
     full_cands = candidates.full_candidates if candidates is not None else full_candidates
     part_cands = candidates.partial_candidates if candidates is not None else partial_candidates
@@ -78,7 +161,7 @@ def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.Data
     o_day = orders["order_day"].to_numpy(dtype=np.int64)
     t_day = txns["day"].to_numpy(dtype=np.int64)
     o_eur, o_rate = to_eur_cents(orders["due_cents"].to_numpy(dtype=np.int64), orders["currency"].to_numpy(), o_day)
-    t_eur, t_rate = to_eur_cents(txns["amount_cents"].to_numpy(dtype=np.int64), txns["currency"].to_numpy(), t_day)
+    t_eur, t_rate = t_fx
     amount = txns["amount_cents"].to_numpy(dtype=np.int64)
     merchant = txns["merchant"].to_numpy(dtype=object)
     recognised = (merchant != "") & pd.notna(merchant)

