@@ -12,6 +12,7 @@ from complaint.errors import ComplaintError
 from complaint.i18n import _
 from complaint.records import Decision, OrderAnnotation, Problem, RefundPromise, match_key
 from ui import state
+from ui.widgets import headers
 
 st.title(_("Reconcile payments and refunds"))
 case_id = state.current_case_id()
@@ -145,7 +146,7 @@ if rec.orders_without_payment:
                    _("currency"): o.currency or ""} for o in rec.orders_without_payment], hide_index=True)
 if rec.duplicate_charges:
     st.subheader(_("Double charges"))
-    st.dataframe(rec.duplicate_charges, hide_index=True)
+    st.dataframe(rec.duplicate_charges, hide_index=True, column_config=headers(rec.duplicate_charges[0]))
 if rec.rejected_rows:
     st.subheader(_("Rows not imported"))
-    st.dataframe(rec.to_json()["rejected_rows"], hide_index=True)
+    st.dataframe(rec.to_json()["rejected_rows"], hide_index=True, column_config=headers(["file", "row", "reason", "field"]))

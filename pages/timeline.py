@@ -23,6 +23,7 @@ from complaint.i18n import _
 from complaint.paste import parse_conversation, parse_tracking
 from complaint.timeline_chart import chart_deadlines, timeline_figure, timeline_html
 from ui import state
+from ui.widgets import headers
 
 st.title(_("Timeline"))
 case_id = state.current_case_id()
@@ -109,9 +110,10 @@ def paste_box(key: str, label: str, parse) -> None:
         st.warning(warning)
     if result.unparsed_lines:
         st.caption(_("Lines not understood (not imported):"))
-        st.dataframe([{"line": n, "text": t} for n, t in result.unparsed_lines], hide_index=True)
+        st.dataframe([{"line": n, "text": t} for n, t in result.unparsed_lines], hide_index=True,
+                     column_config=headers(["line", "text"]))
     st.dataframe(chronology_frame(result.events)[["when", "kind_label", "title", "body"]], hide_index=True,
-                 width="stretch")
+                 width="stretch", column_config=headers(["when", "kind_label", "title", "body"]))
     if result.events and st.button(_("Save {n} events", n=len(result.events)), key=f"{key}_save"):
         for ev in result.events:
             store.add_event(case_id, ev)

@@ -14,9 +14,11 @@ from complaint.csvsafe import write_csv
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
 from complaint.i18n import _
 from complaint.importers.base import detect, load_all
+from complaint.mapping import FIELD_LABELS
 from complaint.records import ImportResult
 from complaint.textio import as_source
 from ui import state
+from ui.widgets import headers
 
 PREVIEW_ROWS = 200
 PREVIEW_COLUMNS = ("booking_date", "value_date", "amount", "currency", "counterparty", "description",
@@ -85,7 +87,7 @@ def _mapping_step(source, key: str) -> ImportResult | None:
     choices = ["", *table.header]
     for target in fields_for("bank"):
         current = mapping.columns.get(target, "")
-        picked = st.selectbox(target, choices, index=choices.index(current) if current in choices else 0,
+        picked = st.selectbox(_(FIELD_LABELS.get(target, target)), choices, index=choices.index(current) if current in choices else 0,
                               key=f"{key}_map_{target}")
         mapping = mapping.with_column(target, picked or None)
     cols = st.columns(2)
@@ -116,12 +118,13 @@ def _show_result(store, case_id: int, result: ImportResult, key: str) -> None:
     cols[2].metric(_("Skipped"), len(result.skipped))
     if report["transactions"]:
         preview = pd.DataFrame([{c: t.get(c) for c in PREVIEW_COLUMNS} for t in report["transactions"][:PREVIEW_ROWS]])
-        st.dataframe(preview, hide_index=True, use_container_width=True)
+        st.dataframe(preview, hide_index=True, use_container_width=True, column_config=headers(preview.columns))
     problems = ([{**r, "kind": _("rejected")} for r in report["rejected_rows"]]
                 + [{**r, "kind": _("skipped")} for r in report["skipped_rows"]]
                 + [{**r, "kind": _("warning")} for r in report["warnings"]])
     if problems:
-        st.dataframe(pd.DataFrame(problems), hide_index=True, use_container_width=True)
+        st.dataframe(pd.DataFrame(problems), hide_index=True, use_container_width=True,
+                     column_config=headers(["kind", "row", "field", "value", "reason"]))
         header = ["kind", "row", "field", "value", "reason"]
         st.download_button(_("Download rejected rows (CSV)"), write_csv(problems, header).encode("utf-8"),
                            file_name=f"{result.file}.rejected.csv", mime="text/csv", key=f"{key}_dl")

@@ -20,6 +20,7 @@ from complaint.order_import import GENERIC, import_orders, layout_candidates, or
 from complaint.records import STATUS_LABELS, OrderStatus
 from complaint.store import Store
 from complaint.textio import Source
+from ui.widgets import headers
 
 _P = "imp_o_"
 _AUTO = "auto"
@@ -89,14 +90,15 @@ def _one_file(store: Store, source: Source, options: dict):
     c4.metric(_("Orders"), len(result.records))
     preview = [{k: v for k, v in order_row(o).items() if k != "items"} | {"items": len(o.items)}
                for o in result.records[:200]]
-    st.dataframe(preview, hide_index=True, use_container_width=True)
+    st.dataframe(preview, hide_index=True, use_container_width=True, column_config=headers(preview[0] if preview else ()))
     if result.warnings:
         with st.expander(_("{n} remarks", n=len(result.warnings))):
             st.dataframe([{"row": i.line, "field": i.field, "remark": i.message} for i in result.warnings],
-                         hide_index=True, use_container_width=True)
+                         hide_index=True, use_container_width=True, column_config=headers(["row", "field", "remark"]))
     if result.rejected or result.skipped:
         st.dataframe([{"row": i.line, "field": i.field, "value": i.value, "reason": i.message}
-                      for i in (*result.rejected, *result.skipped)], hide_index=True, use_container_width=True)
+                      for i in (*result.rejected, *result.skipped)], hide_index=True, use_container_width=True,
+                     column_config=headers(["row", "field", "value", "reason"]))
     return result
 
 
@@ -153,7 +155,7 @@ def _import_button(store: Store, case_id: int, results: list) -> None:
                          "rejected": len(r.rejected), "already imported": s.already_imported})
         state.invalidate()
         st.success(_("Imported."))
-        st.dataframe(rows, hide_index=True, use_container_width=True)
+        st.dataframe(rows, hide_index=True, use_container_width=True, column_config=headers(rows[0] if rows else ()))
     if any(r.rejected or r.skipped for r in results):
         c2.download_button(_("Download rejected rows (CSV)"), rejected_csv(results), file_name="rejected_rows.csv",
                            mime="text/csv", key=_P + "rej")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency
 
-from complaint.i18n import LOCALES, get_language
+from complaint.i18n import LOCALES, N_, _, get_language
 
 
 def money(amount: Decimal | float | int | None, currency: str = "EUR") -> str:
@@ -23,3 +23,28 @@ def day(value, fmt: str = "long") -> str:
     from babel.dates import format_date
 
     return format_date(value, format=fmt, locale=LOCALES.get(get_language(), "en_BE"))
+
+
+# Column headers of tables built from records/JSON rows (keys are the CLI's JSON field names).
+COLUMN_LABELS: dict[str, str] = {
+    "row": N_("Row"), "line": N_("Line"), "field": N_("Field"), "value": N_("Value"), "reason": N_("Reason"),
+    "remark": N_("Remark"), "kind": N_("Kind"), "file": N_("File"), "text": N_("Text"), "added": N_("Added"),
+    "updated": N_("Updated"), "unchanged": N_("Unchanged"), "rejected": N_("Rejected"),
+    "already imported": N_("Already imported"), "when": N_("Date and time"), "kind_label": N_("Event"),
+    "title": N_("Title"), "body": N_("Details"), "merchant": N_("Merchant"), "payment_method": N_("Payment method"),
+    "order_time": N_("Order time"), "status_text": N_("Status in the app"), "refund_expected": N_("Refund expected"),
+    "refund_reason": N_("Refund reason"), "end_reason": N_("End reason"), "items": N_("Items"),
+    "order_ids": N_("Orders"), "transaction_id": N_("Transaction"), "original_transaction_id": N_("First charge"),
+}
+
+
+def headers(columns) -> dict[str, str]:
+    """Translated headers for ``st.dataframe(column_config=headers(columns))``; unknown names are left as they are."""
+    from complaint.mapping import FIELD_LABELS
+
+    out = {}
+    for name in columns:
+        label = COLUMN_LABELS.get(name) or FIELD_LABELS.get(name)
+        if label:
+            out[name] = _(label)
+    return out
