@@ -13,6 +13,7 @@ from complaint.i18n import _
 from complaint.letters import KINDS, LETTER_LANGUAGES, letter_from_text, render_letter
 from complaint.order_facts import order_choices
 from ui import state
+from ui.widgets import day as fmt_day
 
 st.title(_("Dossier"))
 case = state.load_case()
@@ -50,7 +51,7 @@ with tab_guide:
             if step.why:
                 st.text(step.why)
             if step.next_date:
-                st.text(_("Next date to act: {date}", date=step.next_date.isoformat()) +
+                st.text(_("Next date to act: {date}", date=fmt_day(step.next_date)) +
                         (f" · {step.next_action}" if step.next_action else ""))
             if step.attach:
                 st.text(_("Attach:") + "\n" + "\n".join(f"• {a}" for a in step.attach))
@@ -106,7 +107,7 @@ with tab_contacts:
     start, end = call_window(day if isinstance(day, date) else as_of)
     st.text(f"{phone['title']}: {phone['phone']}")
     st.text(_("Open 09:00-18:00 Beijing time, that is {start}-{end} in Brussels on {day}.",
-              start=start.strftime("%H:%M"), end=end.strftime("%H:%M"), day=start.date().isoformat()))
+              start=start.strftime("%H:%M"), end=end.strftime("%H:%M"), day=fmt_day(start.date())))
     st.caption(rules.citation("alibaba_phone").text())
     st.text(contacts["head_office"]["title"] + ":\n" + "\n".join(contacts["head_office"]["address"]))
     st.caption(rules.citation("head_office").text())

@@ -5,6 +5,7 @@ import streamlit as st
 from complaint.i18n import _
 from complaint.overview import overview
 from ui import state
+from ui.widgets import day as fmt_day
 from ui.widgets import money
 
 st.title(_("Your case at a glance"))
@@ -22,7 +23,7 @@ c3.metric(_("Refunds credited"), money(ov.refunds_credited_eur))
 c4.metric(_("Missing credits"), f"{ov.missing_count} · {money(ov.missing_eur)}",
           delta=_("{n} overdue", n=ov.overdue_count) if ov.overdue_count else None, delta_color="inverse")
 st.caption(_("{orders} orders, {txns} statement lines, {evidence} photos and screenshots; as of {date}.",
-             orders=ov.orders, txns=ov.transactions, evidence=ov.evidence, date=state.as_of().isoformat()))
+             orders=ov.orders, txns=ov.transactions, evidence=ov.evidence, date=fmt_day(state.as_of())))
 
 st.subheader(_("What to do next"))
 if not ov.steps:

@@ -12,7 +12,8 @@ from complaint.errors import ComplaintError
 from complaint.i18n import _
 from complaint.records import Decision, OrderAnnotation, Problem, RefundPromise, match_key
 from ui import state
-from ui.widgets import headers
+from ui.widgets import day as fmt_day
+from ui.widgets import headers, money
 
 st.title(_("Reconcile payments and refunds"))
 case_id = state.current_case_id()
@@ -52,10 +53,10 @@ if not rec.missing_credits:
 for i, m in enumerate(rec.missing_credits):
     with st.container(border=True):
         state_label = _("OVERDUE") if m.state == "overdue" else _("pending")
-        st.text(_("{state}: order {order}: {amount} {currency} expected since {since}, "
+        st.text(_("{state}: order {order}: {amount} expected since {since}, "
                   "{days} business days, due {due}", state=state_label, order=m.order_id,
-                  amount=f"{m.expected_amount:.2f}", currency=m.currency, since=m.expected_since.isoformat(),
-                  days=m.business_days_waiting, due=m.due_date.isoformat()))
+                  amount=money(m.expected_amount, m.currency), since=fmt_day(m.expected_since),
+                  days=m.business_days_waiting, due=fmt_day(m.due_date)))
         st.caption(m.reason)
         ann = case.annotations.get(m.order_id)
         if ann is not None and ann.problem == Problem.REFUND_NOT_RECEIVED.value:

@@ -23,6 +23,7 @@ from complaint.i18n import _
 from complaint.paste import parse_conversation, parse_tracking
 from complaint.timeline_chart import chart_deadlines, timeline_figure, timeline_html
 from ui import state
+from ui.widgets import day as fmt_day
 from ui.widgets import headers
 
 st.title(_("Timeline"))
@@ -153,5 +154,5 @@ with edit_tab:
                 store.delete_event(case_id, old_id)
             state.invalidate()
             st.rerun()
-st.caption(_("As of {day}. Times in Brussels time. Generated {now}.", day=as_of.isoformat(),
-             now=datetime.now().strftime("%Y-%m-%d %H:%M")))
+st.caption(_("As of {day}. Times in Brussels time. Generated {now}.", day=fmt_day(as_of),
+             now=fmt_day(datetime.now(), "medium") + datetime.now().strftime(" %H:%M")))

@@ -333,3 +333,51 @@ def test_the_scan_catches_literals(tmp_path):
 
 def test_no_user_facing_literal_outside_the_catalogue():
     assert literal_offenders(ui_files()) == []
+
+
+# 7. the app itself in each language ---------------------------------------------------------------
+
+PAGES = ["pages/home.py", "pages/import.py", "pages/reconcile.py", "pages/evidence.py", "pages/timeline.py",
+         "pages/dossier.py", "pages/cases.py"]
+
+
+def _app_in(lang: str, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("COMPLAINT_DEMO", "1")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.session_state["_lang"] = lang
+    at.run()
+    return at
+
+
+def _problems(at) -> list[str]:
+    return [str(e.value) for e in at.exception] + [str(e.value) for e in at.error]
+
+
+@pytest.mark.slow
+def test_every_page_renders_in_french_with_belgian_amounts(monkeypatch):
+    at = _app_in("fr", monkeypatch)
+    assert _problems(at) == []
+    metrics = {m.label: m.value for m in at.metric}
+    assert {"Total payé", "Remboursements attendus", "Remboursements crédités", "Crédits manquants"} <= set(metrics)
+    assert re.fullmatch(r"[\d\u00a0\u202f ]+,\d\d\u00a0€", metrics["Total payé"]), metrics["Total payé"]
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert _problems(at) == [], page
+        assert at.title, page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang,label,pattern", [
+    ("nl", "Totaal betaald", r"€\u00a0[\d.]+,\d\d"),
+    ("de", "Insgesamt bezahlt", r"[\d.]+,\d\d\u00a0€"),
+])
+def test_home_in_dutch_and_german(monkeypatch, lang, label, pattern):
+    at = _app_in(lang, monkeypatch)
+    assert _problems(at) == []
+    metrics = {m.label: m.value for m in at.metric}
+    assert re.fullmatch(pattern, metrics[label]), metrics
