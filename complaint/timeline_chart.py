@@ -8,6 +8,13 @@ time with the overdue part in red), a line for today (the as-of date) and dashed
 upcoming deadlines.  Colours are the Okabe-Ito palette (colour-blind safe); lanes also differ
 by position and kinds by marker symbol, so nothing relies on colour alone.
 
+Readability on a real case (a year of orders, deadlines two years ahead): the x axis runs from
+the first event to ``as_of`` plus a horizon (``HORIZON_DAYS``); deadlines beyond it are not drawn
+but counted in a note (the page lists them under the chart).  Line labels (today, deadlines) are
+short (kind + date, the full text is in the hover) and stacked in rows so they never overlap;
+labels that find no free row are left to the hover.  Spans carry text only in a sparse lane and
+when the text fits the span; markers never carry text (the hover has the detail).
+
 Times are shown in Brussels local time (plotly has no zones): the x axis says so, and each hover
 shows the UTC offset, or "date only" for events without a time (drawn at noon of their day).
 """
@@ -24,6 +31,8 @@ import plotly.graph_objects as go
 
 from .calendar_be import BRUSSELS, today_brussels
 from .chronology import LANES, filter_events, format_when, kind_label, lane_label, open_disputes, sort_key
+from .fmt import day as fmt_day
+from .fmt import money as fmt_money
 from .i18n import _, get_language, set_language
 from .records import Event
 
@@ -39,6 +48,13 @@ SYMBOLS = {"paid": "triangle-down", "refund_credited": "triangle-up", "refund_ov
            "shipped": "square", "photo_taken": "diamond", "message_out": "circle-open", "dispute_opened": "square",
            "escalation": "hexagram", "refund_promised": "triangle-up-open", "letter_sent": "square-open"}
 DAY_MS = 86_400_000
+HORIZON_DAYS = 60  # how far past as_of the x axis runs by default
+SPARSE_LANE = 8  # a lane with more items than this in view shows no text on its spans
+LABEL_ROWS = 4  # rows of line labels above the plot (today + deadlines); more go to the hover
+LABEL_ROW_PX = 20  # height of a row of line labels
+PLOT_PX = 700  # plot width assumed when deciding what fits (conservative: the page is usually wider)
+CHAR_PX = 7.2  # average width of a character at the 12 px label font
+LABEL_GAP_PX = 12  # free space kept between two labels on the same row
 
 
 @contextlib.contextmanager
@@ -142,35 +158,36 @@ def waiting_spans(events: list[Event], reconciliation, as_of: date, order_id: st
             end = _local_dt(delivered[oid])
             days = (delivered[oid].on - p.on).days
             delivery.append((start, end, order_lane, _("Order {order}: delivered after {n} days ({start} to {end})",
-                                                       order=oid, n=days, start=p.on, end=delivered[oid].on),
+                                                       order=oid, n=days, start=fmt_day(p.on),
+                                                       end=fmt_day(delivered[oid].on)),
                              _("…{short}: {n} days", short=oid[-4:], n=days)))
         elif oid in shipped and as_of > p.on:
             waiting_delivery.append((start, today, order_lane, _("Order {order}: not delivered yet, {n} days since "
                                                                  "the order", order=oid, n=(as_of - p.on).days),
                                      _("…{short}: not delivered", short=oid[-4:])))
     disputes = [(datetime.combine(start, time.min), datetime.combine(end, time(23, 59)), dispute_lane,
-                 _("Order {order}: dispute open {start} to {end} ({n} days)", order=oid, start=start, end=end,
+                 _("Order {order}: dispute open {start} to {end} ({n} days)", order=oid, start=fmt_day(start), end=fmt_day(end),
                    n=(end - start).days), _("…{short}: dispute, {n} days", short=oid[-4:], n=(end - start).days))
                 for oid, (start, end) in open_disputes(events, as_of).items()]
     within, overdue = [], []
     for mc in getattr(reconciliation, "missing_credits", None) or ():
         if order_id is not None and mc.order_id != order_id:
             continue
-        amount = f"{mc.expected_amount} {mc.currency}"
+        amount = fmt_money(mc.expected_amount, mc.currency)
         since = datetime.combine(mc.expected_since, time.min)
         due = datetime.combine(mc.due_date, time.min)
         if mc.state == "overdue" and mc.due_date < as_of:
             within.append((since, due, bank_lane, _("Order {order}: refund of {amount} expected since {since}, "
                                                     "due by {due}", order=mc.order_id, amount=amount,
-                                                    since=mc.expected_since, due=mc.due_date)))
+                                                    since=fmt_day(mc.expected_since), due=fmt_day(mc.due_date))))
             overdue.append((due, today, bank_lane, _("Order {order}: refund of {amount} OVERDUE since {due} "
                                                      "({n} business days waiting)", order=mc.order_id, amount=amount,
-                                                     due=mc.due_date, n=mc.business_days_waiting),
+                                                     due=fmt_day(mc.due_date), n=mc.business_days_waiting),
                             _("overdue {n} days", n=(as_of - mc.due_date).days)))
         else:
             within.append((since, today, bank_lane, _("Order {order}: refund of {amount} expected since {since}, "
                                                       "due by {due}", order=mc.order_id, amount=amount,
-                                                      since=mc.expected_since, due=mc.due_date)))
+                                                      since=fmt_day(mc.expected_since), due=fmt_day(mc.due_date))))
     traces = [
         _span_trace(_("Delivery time"), delivery, OKABE_ITO["sky_blue"], 0.35, "span-delivery"),
         _span_trace(_("Waiting for delivery"), waiting_delivery, OKABE_ITO["sky_blue"], 0.35, "span-delivery-wait",
@@ -182,45 +199,173 @@ def waiting_spans(events: list[Event], reconciliation, as_of: date, order_id: st
     return [t for t in traces if t is not None]
 
 
+def split_deadlines(deadlines: Sequence[tuple[date, str]], as_of: date, horizon_days: int = HORIZON_DAYS
+                    ) -> tuple[list[tuple[date, str]], list[tuple[date, str]]]:
+    """(drawn, later): deadlines up to ``as_of + horizon_days`` are drawn, later ones are listed."""
+    limit = as_of + timedelta(days=horizon_days)
+    items = sorted((d, label) for d, label, *_rest in deadlines)
+    return [x for x in items if x[0] <= limit], [x for x in items if x[0] > limit]
+
+
+def _short(label: str, limit: int = 26) -> str:
+    """The start of a label, cut at a word boundary: the kind of deadline."""
+    label = " ".join(label.split())
+    if len(label) <= limit:
+        return label
+    cut = label[:limit].rsplit(" ", 1)[0].rstrip(" ,;:(-·")
+    return (cut or label[:limit]) + "…"
+
+
+def _anchor(x: float, width: float) -> str:
+    """Labels near an edge are anchored inwards (they start, or end, at their line)."""
+    return "left" if x - width / 2 < 0 else "right" if x + width / 2 > PLOT_PX else "center"
+
+
+def _place_labels(positions: list[tuple[float, int]], fixed_first: bool = True,
+                  rows: int = LABEL_ROWS) -> list[int | None]:
+    """A row for each label (x in px, width in px, centred on x), none sharing a row with a neighbour it
+    would touch; ``None`` when no row is free.  The first label (today) keeps row 0 when ``fixed_first``."""
+    taken: list[list[tuple[float, float]]] = [[] for _r in range(rows)]
+    out: list[int | None] = []
+    for k, (x, width) in enumerate(positions):
+        left = x - width / 2 if _anchor(x, width) == "center" else x if _anchor(x, width) == "left" else x - width
+        box = (left - LABEL_GAP_PX / 2, left + width + LABEL_GAP_PX / 2)
+        candidates = [0] if (fixed_first and k == 0) else range(rows)
+        row = next((r for r in candidates if all(box[1] <= a or box[0] >= b for a, b in taken[r])), None)
+        if row is not None:
+            taken[row].append(box)
+        out.append(row)
+    return out
+
+
+def _span_labels(fig: go.Figure, x_start: date, x_end: date) -> None:
+    """Move the spans' text to labels placed where they can be read, or drop it.
+
+    A span keeps a label only in a sparse lane (at most ``SPARSE_LANE`` items in view), when no other
+    span of the lane overlaps it, and when the text fits inside the visible part of the span at a
+    place no marker covers (tried from the middle outwards).  The hover keeps the detail either way.
+    """
+    span_ms = max(1, (x_end - x_start).days) * DAY_MS
+    lo, hi = datetime.combine(x_start, time.min), datetime.combine(x_end, time.min)
+    counts: dict[str, int] = defaultdict(int)
+    marks: dict[str, list[datetime]] = defaultdict(list)
+    bars: dict[str, list[tuple[int, int, datetime, datetime]]] = defaultdict(list)
+    for ti, trace in enumerate(fig.data):
+        if trace.type == "bar":
+            for pi, (base, ms, lane) in enumerate(zip(trace.base, trace.x, trace.y, strict=True)):
+                s = datetime.fromisoformat(base)
+                e = s + timedelta(milliseconds=float(ms))
+                bars[lane].append((ti, pi, s, e))
+                counts[lane] += e >= lo and s <= hi
+        elif trace.type in ("scatter", "scattergl") and trace.name != "lanes" and trace.x is not None:
+            for x, lane in zip(trace.x, trace.y, strict=True):
+                at = datetime.fromisoformat(x)
+                counts[lane] += lo <= at <= hi
+                marks[lane].append(at)
+
+    def ms_of(px: float) -> timedelta:
+        return timedelta(milliseconds=px / PLOT_PX * span_ms)
+
+    labels = []
+    for lane, items in bars.items():
+        if counts[lane] > SPARSE_LANE:
+            continue
+        for ti, pi, s, e in items:
+            texts = fig.data[ti].text or ()
+            text = texts[pi] if pi < len(texts) else ""
+            if not text or any((a, b) != (ti, pi) and c < e and s < d for a, b, c, d in items):
+                continue
+            v0, v1 = max(s, lo), min(e, hi)
+            half = ms_of(len(html.unescape(text)) * CHAR_PX / 2 + 4)
+            if v1 - v0 < 2 * half:
+                continue
+            guard = half + ms_of(6)  # half a marker
+            middle, step = v0 + (v1 - v0) / 2, ms_of(8)
+            room = (v1 - v0) / 2 - half
+            for k in range(int(room / step) + 1 if step else 1):
+                spot = next((c for c in (middle - step * k, middle + step * k)
+                             if not any(c - guard <= at <= c + guard for at in marks[lane])), None)
+                if spot is not None:
+                    labels.append((spot, lane, text, fig.data[ti].textfont.color or "#000000"))
+                    break
+    for trace in fig.data:
+        if trace.type == "bar":
+            trace.text = None
+    for k, (spot, lane, text, colour) in enumerate(labels):
+        fig.add_annotation(x=spot.strftime("%Y-%m-%d %H:%M:%S"), y=lane, xref="x", yref="y", text=text,
+                           showarrow=False, font={"size": 11, "color": colour}, name=f"span-label-{k}")
+
+
 def timeline_figure(events: Iterable[Event], reconciliation=None, as_of: date | None = None,
                     order_id: str | None = None, lang: str | None = None,
-                    deadlines: Sequence[tuple[date, str]] = (), title: str | None = None) -> go.Figure:
-    """The chart for a whole case, or for one order (``order_id``)."""
+                    deadlines: Sequence[tuple[date, str]] = (), title: str | None = None,
+                    horizon_days: int = HORIZON_DAYS) -> go.Figure:
+    """The chart for a whole case, or for one order (``order_id``).
+
+    The x axis runs from the first event to at most ``as_of + horizon_days``; deadlines after that
+    are not drawn (``fig.layout.meta["later_deadlines"]`` lists them, a note on the chart counts them).
+    """
     with _language(lang):
         as_of = as_of or today_brussels()
         events = sorted(filter_events(events, order_id=order_id), key=sort_key)
         labels = [lane_label(lane) for lane in LANES]
+        drawn, later = split_deadlines(deadlines, as_of, horizon_days)
         fig = go.Figure()
         for trace in waiting_spans(events, reconciliation, as_of, order_id):
             fig.add_trace(trace)
         for trace in _marker_traces(events):
             fig.add_trace(trace)
-        days = [ev.on for ev in events] + [as_of] + [d for d, _l in deadlines]
+        days = [ev.on for ev in events] + [as_of]
         days += [mc.expected_since for mc in getattr(reconciliation, "missing_credits", None) or ()
                  if order_id is None or mc.order_id == order_id]
-        first, last = min(days), max(days)
-        pad = max(2, (last - first).days // 25)
+        first = min(days + [d for d, _l in drawn])
+        pad = max(2, (max(days) - first).days // 40)
+        x_start = first - timedelta(days=pad)
+        # today and the drawn deadlines, plus a little room; never past the horizon unless events are
+        x_end = min(as_of + timedelta(days=horizon_days),
+                    max([as_of, *(d for d, _l in drawn)]) + timedelta(days=pad + 1))
+        x_end = max(x_end, max(days) + timedelta(days=1), as_of + timedelta(days=2))
+        span = max(1, (x_end - x_start).days)
         # every lane is shown, even an empty one (an empty "Messages" lane says something too)
-        fig.add_trace(go.Scatter(x=[_day_start(first)] * len(labels), y=labels, mode="markers",
+        fig.add_trace(go.Scatter(x=[_day_start(x_start)] * len(labels), y=labels, mode="markers",
                                  marker={"opacity": 0, "size": 1}, hoverinfo="skip", showlegend=False,
                                  name="lanes"))
-        x_start, x_end = first - timedelta(days=pad), last + timedelta(days=pad + 1)
-        span = max(1, (x_end - x_start).days)
+        _span_labels(fig, x_start, x_end)
 
-        def where(day: date) -> float:
-            return (day - x_start).days / span
+        def px(day: date) -> float:
+            return ((day - x_start).days + 0.5) / span * PLOT_PX
 
-        _add_vline(fig, as_of, _("Today {day}", day=as_of.isoformat()), OKABE_ITO["vermillion"], "solid", 1.0,
-                   where(as_of))
-        for k, (day, label) in enumerate(sorted(deadlines)):
-            _add_vline(fig, day, _esc(label) + f" ({day.isoformat()})", OKABE_ITO["blue"], "dash",
-                       1.0 + 0.07 * ((k % 3) + 1), where(day))
+        lines = [(as_of, _("Today · {day}", day=fmt_day(as_of)), _("Today (as of) {day}", day=fmt_day(as_of)),
+                  OKABE_ITO["vermillion"], "solid")]
+        lines += [(d, _("{deadline} · {day}", deadline=_short(label), day=fmt_day(d)),
+                   _("{deadline} ({day})", deadline=label, day=fmt_day(d)), OKABE_ITO["blue"], "dash")
+                  for d, label in drawn]
+        rows = _place_labels([(px(d), len(short) * CHAR_PX + 10) for d, short, *_r in lines])
+        for k, ((day, short, full, colour, dash), row) in enumerate(zip(lines, rows, strict=True)):
+            _add_vline(fig, day, short, full, colour, dash, row, px(day) / PLOT_PX, f"line-{k}")
+        if drawn:
+            fig.add_trace(go.Scatter(  # hover on the deadline lines, in every lane: the full label
+                x=[f"{d.isoformat()} 12:00:00" for d, _l in drawn for _lane in labels],
+                y=[lane for _d in drawn for lane in labels], mode="markers", name="deadlines", showlegend=False,
+                marker={"opacity": 0, "size": 14}, customdata=[_esc(full) for _d, _s, full, *_r in lines[1:]
+                                                               for _lane in labels],
+                hovertemplate="%{customdata}<extra></extra>"))
+        used_rows = max((r for r in rows if r is not None), default=0) + 1
+        if later:  # a row of its own, right-aligned above the line labels
+            fig.add_annotation(
+                name="later-deadlines", xref="paper", yref="paper", x=1, y=1.0, xanchor="right", yanchor="bottom",
+                yshift=2 + LABEL_ROW_PX * used_rows, showarrow=False, font={"color": OKABE_ITO["blue"], "size": 12},
+                text=_esc(_("1 later deadline, {first}, not drawn", first=fmt_day(later[0][0])) if len(later) == 1
+                          else _("{n} later deadlines, {first} to {last}, not drawn", n=len(later),
+                                 first=fmt_day(later[0][0]), last=fmt_day(later[-1][0]))),
+                hovertext="<br>".join(_esc(f"{fmt_day(d)}: {label}") for d, label in later))
+            used_rows += 1
         heading = title or (_("Dispute timeline, order {order}", order=order_id) if order_id
                             else _("Dispute timeline"))
         fig.update_layout(
-            title={"text": _esc(heading), "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top"},
-            barmode="overlay", template="plotly_white", height=140 + 75 * len(labels),
-            margin={"l": 10, "r": 30, "t": 70 + 22 * min(3, len(deadlines)), "b": 130},
+            title={"text": _esc(heading), "x": 0.01, "xanchor": "left", "y": 0.995, "yanchor": "top"},
+            barmode="overlay", template="plotly_white", height=140 + 75 * len(labels) + LABEL_ROW_PX * used_rows,
+            margin={"l": 10, "r": 30, "t": 40 + LABEL_ROW_PX * used_rows, "b": 130},
             font={"family": "DejaVu Sans, Arial, sans-serif", "size": 13},
             legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.01, "x": 0,
                     "xanchor": "left", "font": {"size": 12}},
@@ -232,19 +377,26 @@ def timeline_figure(events: Iterable[Event], reconciliation=None, as_of: date | 
                    "title": {"text": _("Source")}, "automargin": True, "showgrid": True, "gridcolor": "#eeeeee",
                    "fixedrange": True},
         )
-        fig.layout.meta = {"as_of": as_of.isoformat(), "order_id": order_id, "lanes": list(LANES)}
+        fig.layout.meta = {"as_of": as_of.isoformat(), "order_id": order_id, "lanes": list(LANES),
+                           "horizon_days": horizon_days,
+                           "drawn_deadlines": [[d.isoformat(), label] for d, label in drawn],
+                           "later_deadlines": [[d.isoformat(), label] for d, label in later]}
         return fig
 
 
-def _add_vline(fig: go.Figure, day: date, label: str, colour: str, dash: str, y_label: float,
-               position: float = 0.5) -> None:
-    """A vertical line with its label above the plot; labels near an edge are anchored inwards."""
+def _add_vline(fig: go.Figure, day: date, label: str, full: str, colour: str, dash: str, row: int | None,
+               position: float, name: str) -> None:
+    """A vertical line; its short label above the plot in ``row`` (none when ``row`` is None), the full
+    text in the label's hover.  Labels near an edge are anchored inwards."""
     x = f"{day.isoformat()} 12:00:00"
-    anchor = "right" if position > 0.8 else "left" if position < 0.2 else "center"
     fig.add_shape(type="line", x0=x, x1=x, xref="x", yref="paper", y0=0, y1=1,
-                  line={"color": colour, "width": 2, "dash": dash}, name=label)
-    fig.add_annotation(x=x, xref="x", yref="paper", y=y_label, yanchor="bottom", text=label, showarrow=False,
-                       xanchor=anchor, font={"color": colour, "size": 12}, bgcolor="rgba(255,255,255,0.8)")
+                  line={"color": colour, "width": 2, "dash": dash}, name=name)
+    if row is None:
+        return
+    anchor = _anchor(position * PLOT_PX, len(label) * CHAR_PX + 10)
+    fig.add_annotation(x=x, xref="x", yref="paper", y=1.0, yanchor="bottom", yshift=2 + LABEL_ROW_PX * row,
+                       text=_esc(label), hovertext=_esc(full), showarrow=False, xanchor=anchor, name=name,
+                       font={"color": colour, "size": 12}, bgcolor="rgba(255,255,255,0.85)")
 
 
 def timeline_html(fig: go.Figure) -> str:
@@ -260,10 +412,12 @@ def timeline_png(fig: go.Figure, width: int = 1400, height: int | None = None) -
 
 
 def chart_deadlines(case, reconciliation, as_of: date, events: list[Event] | None = None,
-                    order_id: str | None = None, limit: int = 6) -> list[tuple[date, str]]:
-    """Upcoming deadlines (complaint.deadlines) as (day, label) pairs for the chart."""
+                    order_id: str | None = None, limit: int | None = 20) -> list[tuple[date, str]]:
+    """Upcoming deadlines (complaint.deadlines) as (day, label) pairs for the chart; for the whole
+    case the label names the order.  The chart draws those within its horizon, the page lists the rest."""
     from .deadlines import deadlines, upcoming
 
     items = deadlines(case, reconciliation, as_of, events=events,
                       order_ids=[order_id] if order_id else None)
-    return [(d.date, d.label) for d in upcoming(items, as_of, limit=limit)]
+    return [(d.date, d.label if order_id else _("{deadline}, order {order}", deadline=d.label, order=d.order_id))
+            for d in upcoming(items, as_of, limit=limit)]

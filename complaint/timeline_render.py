@@ -120,7 +120,7 @@ def matplotlib_png(fig: go.Figure, width: int = 1400, height: int = 600, scale: 
                         middle = _dt(base) + timedelta(milliseconds=float(ms)) / 2
                         ax.text(middle, index[lane], html.unescape(text), va="center", ha="center", fontsize=8,
                                 clip_on=True)
-            elif trace.type in ("scatter", "scattergl") and trace.name != "lanes":
+            elif trace.type in ("scatter", "scattergl") and trace.marker.opacity != 0:  # not the hover helpers
                 colours = trace.marker.color
                 symbols = trace.marker.symbol
                 xs = [_dt(x) for x in trace.x]
@@ -132,12 +132,24 @@ def matplotlib_png(fig: go.Figure, width: int = 1400, height: int = 600, scale: 
                     ax.scatter([x], [y], marker=_MPL_MARKERS.get(symbol, "o"), s=70, zorder=3,
                                facecolors="none" if open_ else colour, edgecolors=colour if open_ else "#333333",
                                label=trace.name if k == 0 else None)
-        for shape, note in zip(fig.layout.shapes, fig.layout.annotations, strict=False):
+        notes = {note.name: note for note in fig.layout.annotations}
+        for shape in fig.layout.shapes:  # a line, and its label in its row (a line may have no label)
             x = _dt(shape.x0)
             ax.axvline(x, color=shape.line.color, linestyle="--" if shape.line.dash == "dash" else "-", linewidth=1.5)
-            ax.annotate(str(note.text).replace("<br>", " "), (x, 1.0), xycoords=("data", "axes fraction"),
-                        xytext=(0, 4 + 14 * round((float(note.y) - 1.0) / 0.07)), textcoords="offset points",
-                        ha="center", fontsize=9, color=shape.line.color)
+            note = notes.get(shape.name)
+            if note is not None:
+                ax.annotate(html.unescape(str(note.text)).replace("<br>", " "), (x, 1.0),
+                            xycoords=("data", "axes fraction"), xytext=(0, 3 + 0.75 * float(note.yshift or 0)),
+                            textcoords="offset points", ha=note.xanchor if note.xanchor in ("left", "right")
+                            else "center", fontsize=8, color=shape.line.color, clip_on=False)
+        for note in fig.layout.annotations:  # the labels placed on spans, in their lane
+            if note.yref == "y" and note.y in index:
+                ax.text(_dt(note.x), index[note.y], html.unescape(str(note.text)), va="center", ha="center",
+                        fontsize=8, clip_on=True, zorder=4)
+        later = notes.get("later-deadlines")
+        if later is not None:
+            mfig.text(0.99, 0.99, html.unescape(str(later.text)), ha="right", va="top", fontsize=8,
+                      color=later.font.color)
         ax.set_yticks(range(len(lanes)), lanes)
         ax.set_ylim(len(lanes) - 0.5, -0.5)
         if fig.layout.xaxis.range:
@@ -149,7 +161,8 @@ def matplotlib_png(fig: go.Figure, width: int = 1400, height: int = 600, scale: 
         ax.set_axisbelow(True)
         title = fig.layout.title.text
         if title:
-            ax.set_title(str(title), loc="left", pad=40)
+            rows = max((float(n.yshift or 0) for n in notes.values() if n.yshift is not None), default=0)
+            ax.set_title(html.unescape(str(title)), loc="left", pad=16 + 0.75 * rows)
         handles, names = ax.get_legend_handles_labels()
         unique = dict(zip(names, handles, strict=True))
         if unique:

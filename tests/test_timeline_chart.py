@@ -7,9 +7,17 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import plotly.graph_objects as go
+import pytest
 
 from complaint.chronology import build_chronology, manual_event
-from complaint.timeline_chart import GL_THRESHOLD, OVERDUE_COLOUR, timeline_figure, timeline_html
+from complaint.timeline_chart import (
+    GL_THRESHOLD,
+    HORIZON_DAYS,
+    OVERDUE_COLOUR,
+    split_deadlines,
+    timeline_figure,
+    timeline_html,
+)
 from complaint.timeline_render import PRIVATE_CONFIG, matplotlib_png, render_png
 from tests.test_chronology import O1, O2, make_case
 
@@ -51,7 +59,7 @@ def test_overdue_span_is_red_and_today_line():
     xs = {s.x0 for s in fig.layout.shapes}
     assert "2026-05-04 12:00:00" in xs and "2026-05-15 12:00:00" in xs
     texts = [a.text for a in fig.layout.annotations]
-    assert any("Today 2026-05-04" in t for t in texts)
+    assert "Today · 04 May 2026" in texts  # the today line, labelled in the language's Belgian date format
     assert any("&lt;b&gt;" in t for t in texts)  # a user label cannot inject markup
 
 
@@ -133,3 +141,116 @@ def test_cli_prints_chronology_and_writes_html(tmp_path):
     assert res.exit_code == 0 and out.read_text(encoding="utf-8").startswith("<!doctype html>")
     bad = runner.invoke(cli, ["timeline", "--orders", str(orders), "--messages", str(chat)])
     assert bad.exit_code == 2 and "--order" in bad.output
+
+
+# --- readability on the sample case: horizon, deadline labels, dense lanes ------------------------
+
+@pytest.fixture(scope="module")
+def sample():
+    from complaint.reconcile import reconcile
+    from complaint.sample import sample_case_data
+    from complaint.timeline_chart import chart_deadlines
+
+    case = sample_case_data()
+    rec = reconcile(case, as_of=case.as_of)
+    events = build_chronology(case, rec, case.as_of)
+    return case, rec, events, chart_deadlines(case, rec, case.as_of, events)
+
+
+def _day(value) -> date:
+    return datetime.fromisoformat(str(value)).date()
+
+
+def test_sample_x_range_ends_within_the_horizon(sample):
+    case, rec, events, deadlines = sample
+    assert max(d for d, _l in deadlines) > case.as_of + timedelta(days=365)  # the legal guarantee, 2028
+    fig = timeline_figure(events, rec, as_of=case.as_of, deadlines=deadlines)
+    start, end = (_day(x) for x in fig.layout.xaxis.range)
+    assert case.as_of < end <= case.as_of + timedelta(days=HORIZON_DAYS)
+    assert start <= min(ev.on for ev in events) and (min(ev.on for ev in events) - start).days <= 15
+    drawn = {_day(s.x0) for s in fig.layout.shapes}
+    assert all(start <= d <= end for d in drawn)
+    later = fig.layout.meta["later_deadlines"]
+    assert [d for d, _l in later] == sorted(d.isoformat() for d, _l in deadlines if d > end)
+    assert len(later) == 4 and all("Legal guarantee" in label and "order" in label for _d, label in later)
+    note = next(a for a in fig.layout.annotations if a.name == "later-deadlines")
+    assert note.text.startswith("4 later deadlines") and "08 Jun 2028" in note.text
+    assert "Legal guarantee" in note.hovertext
+    shorter = timeline_figure(events, rec, as_of=case.as_of, deadlines=deadlines, horizon_days=5)
+    assert _day(shorter.layout.xaxis.range[1]) <= case.as_of + timedelta(days=5)
+    assert len(shorter.layout.meta["later_deadlines"]) == 5
+
+
+def _label_boxes(fig, plot_px=1000, char_px=6.0):
+    """(row, left, right) in px of each line label, from the annotation's own anchor."""
+    x0, x1 = (datetime.fromisoformat(x) for x in fig.layout.xaxis.range)
+    boxes = []
+    for a in fig.layout.annotations:
+        if not (a.name or "").startswith("line-"):
+            continue
+        x = (datetime.fromisoformat(a.x) - x0) / (x1 - x0) * plot_px
+        w = len(a.text) * char_px
+        left = x - w / 2 if a.xanchor == "center" else x if a.xanchor == "left" else x - w
+        boxes.append((a.yshift, left, left + w, a.text))
+    return boxes
+
+
+def test_deadline_labels_never_overlap():
+    case, rec = make_case()
+    as_of = case.as_of
+    crowded = [(as_of + timedelta(days=k), f"Chargeback deadline for the card payment number {k}")
+               for k in (1, 2, 3, 5, 8, 9, 30, 31)]
+    fig = timeline_figure(build_chronology(case, rec), rec, as_of=as_of, deadlines=crowded)
+    boxes = _label_boxes(fig)
+    assert len(boxes) >= 4  # today and several deadlines are labelled, in several rows
+    assert len({row for row, *_r in boxes}) >= 3
+    for i, (row, left, right, text) in enumerate(boxes):
+        for row2, left2, right2, text2 in boxes[i + 1:]:
+            if row == row2:
+                assert right <= left2 or right2 <= left, (text, text2)
+    today = next(b for b in boxes if b[3].startswith("Today"))
+    assert today[0] == min(row for row, *_r in boxes)  # today stays on the row next to the plot
+    # labels are short (kind + date), the full text is in their hover and on the lines' hover trace
+    labelled = [a for a in fig.layout.annotations if (a.name or "").startswith("line-") and "Chargeback" in a.text]
+    assert all(len(a.text) <= 45 and "number" in a.hovertext for a in labelled)
+    hover = next(t for t in fig.data if t.name == "deadlines")
+    assert {row for row in hover.customdata} >= {f"{label} ({d.strftime('%d %b %Y')})" for d, label in crowded}
+    assert len([s for s in fig.layout.shapes if s.line.dash == "dash"]) == len(crowded)  # every line is drawn
+
+
+def test_sample_dense_lanes_have_no_text(sample):
+    case, rec, events, deadlines = sample
+    fig = timeline_figure(events, rec, as_of=case.as_of, deadlines=deadlines)
+    counts = {}
+    for t in fig.data:
+        if t.name not in ("lanes", "deadlines"):
+            for lane in t.y:
+                counts[lane] = counts.get(lane, 0) + 1
+    dense = {lane for lane, n in counts.items() if n > 12}  # well beyond sparse, whatever the constant
+    assert {"Order", "Bank / PayPal", "Dispute"} <= dense
+    assert all(not t.text for t in fig.data if t.type == "bar")
+    assert all(t.mode == "markers" and not t.text for t in fig.data if t.type in ("scatter", "scattergl"))
+    assert not [a.text for a in fig.layout.annotations if a.yref == "y" and a.y in dense]
+
+
+def test_sparse_lane_label_avoids_markers(sample):
+    case, rec, events, _deadlines = sample
+    overdue = next(m for m in rec.missing_credits if m.state == "overdue")
+    fig = timeline_figure(events, rec, as_of=case.as_of, order_id=overdue.order_id)
+    label = next(a for a in fig.layout.annotations if a.yref == "y" and a.text.startswith("overdue"))
+    assert label.y == "Bank / PayPal"
+    x0, x1 = (datetime.fromisoformat(x) for x in fig.layout.xaxis.range)
+    at = datetime.fromisoformat(label.x)
+    assert datetime.combine(overdue.due_date, datetime.min.time()) < at < x1
+    half = (x1 - x0) * (len(label.text) * 7 / 2 / 700)
+    bank = next(t for t in fig.data if t.name == "Bank / PayPal")
+    assert all(abs(datetime.fromisoformat(x) - at) > half for x in bank.x)
+
+
+def test_split_deadlines():
+    as_of = date(2026, 11, 20)
+    items = [(date(2028, 1, 1), "b"), (date(2026, 12, 1), "a"), (date(2027, 1, 19), "c", "extra")]
+    assert split_deadlines(items, as_of) == ([(date(2026, 12, 1), "a"), (date(2027, 1, 19), "c")],
+                                             [(date(2028, 1, 1), "b")])
+    assert split_deadlines(items, as_of, horizon_days=10) == ([], [(date(2026, 12, 1), "a"), (date(2027, 1, 19), "c"),
+                                                                   (date(2028, 1, 1), "b")])
