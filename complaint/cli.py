@@ -24,6 +24,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ComplaintError as exc:
             raise _UsageExit(str(exc)) from exc
+        except click.UsageError as exc:  # bad arguments: the same one line as any unusable input
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            raise _UsageExit(" ".join(exc.format_message().split()) + hint) from exc
 
 
 class _UsageExit(click.ClickException):

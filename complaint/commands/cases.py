@@ -46,7 +46,12 @@ def _case_row(store: Store, c) -> dict:
 @db_option
 @format_option("table")
 def list_cases(db: str | None, fmt: str) -> None:
-    """List the cases with their record counts."""
+    """List the cases with their record counts.
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite list --format json
+    """
     store = _store(db)
     emit([_case_row(store, c) for c in store.list_cases()], fmt,
          ["id", "name", "created_at", "as_of", "orders", "transactions", "evidence"])
@@ -57,7 +62,12 @@ def list_cases(db: str | None, fmt: str) -> None:
 @click.argument("name")
 @as_of_option
 def create(db: str | None, name: str, as_of: date | None) -> None:
-    """Create an empty case NAME."""
+    """Create an empty case NAME.
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite create "Sofa 2026" --as-of 2026-11-20
+    """
     case = _store(db).create_case(name, as_of=as_of)
     click.echo(_("created case {name} (id {id})", name=case.name, id=case.id))
 
@@ -67,7 +77,12 @@ def create(db: str | None, name: str, as_of: date | None) -> None:
 @click.argument("name")
 @click.argument("new_name")
 def rename(db: str | None, name: str, new_name: str) -> None:
-    """Rename case NAME to NEW_NAME."""
+    """Rename case NAME to NEW_NAME.
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite rename "Sofa 2026" "Sofa (refund)"
+    """
     store = _store(db)
     case = store.rename_case(store.get_case(name).id, new_name)
     click.echo(_("renamed to {name}", name=case.name))
@@ -78,7 +93,12 @@ def rename(db: str | None, name: str, new_name: str) -> None:
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def delete(db: str | None, name: str, yes: bool) -> None:
-    """Delete case NAME and everything in it."""
+    """Delete case NAME and everything in it.
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite delete "Sofa 2026" --yes
+    """
     store = _store(db)
     case = store.get_case(name)
     if not yes:
@@ -92,7 +112,12 @@ def delete(db: str | None, name: str, yes: bool) -> None:
 @click.argument("name")
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="Case file to write (.zip).")
 def export(db: str | None, name: str, out: str) -> None:
-    """Export case NAME to one file (records + original evidence)."""
+    """Export case NAME to one file (records + original evidence).
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite export "Sofa 2026" --out sofa.zip
+    """
     store = _store(db)
     data = store.export_case(store.get_case(name).id)
     Path(out).write_bytes(data)
@@ -104,6 +129,11 @@ def export(db: str | None, name: str, out: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--name", default=None, help="Name of the new case (default: the name in the file).")
 def import_(db: str | None, file: str, name: str | None) -> None:
-    """Import a case file made by `complaint cases export`."""
+    """Import a case file made by `complaint cases export`.
+
+    \b
+    Example:
+      complaint cases --db other.sqlite import sofa.zip --name "Sofa 2026 (copy)"
+    """
     case = _store(db).import_case(Path(file).read_bytes(), name=name)
     click.echo(_("imported case {name} (id {id})", name=case.name, id=case.id))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from ..cli_common import db_option, progress
+from ..cli_common import db_option, emit, progress
 from ..csvsafe import write_csv
 from ..errors import AmbiguousFormat, ComplaintError
 from ..i18n import _
@@ -83,8 +83,8 @@ def import_bank_files(paths: list[str], importer: str | None = None) -> tuple[li
 
 @click.command("import-bank")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-              help="json: one object per file; csv: one row per transaction.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="json", show_default=True,
+              help="json: one object per file; csv or table: one row per transaction.")
 @click.option("--importer", "importer", metavar="NAME", default=None,
               help="Force an importer (see --list-importers), e.g. when two formats match.")
 @click.option("--list-importers", is_flag=True, is_eager=True, expose_value=False,
@@ -115,6 +115,9 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, db: str | No
             report["stored"] = stored[report["file"]]
     if fmt == "json":
         click.echo(json.dumps(reports, ensure_ascii=False, indent=2))
+    elif fmt == "table":
+        emit([{"file": rep["file"], "format": rep["format"], **{c: t.get(c) for c in TXN_COLUMNS}}
+              for rep in reports for t in rep["transactions"]], "table", ["file", "format", *TXN_COLUMNS])
     else:
         header = ["file", "format", *TXN_COLUMNS]
         rows = [[rep["file"], rep["format"], *(_cell(c, t.get(c)) for c in TXN_COLUMNS)]
