@@ -12,6 +12,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from complaint.i18n import _
+
 _CURRENCY_SIGNS = {
     "US $": "USD", "US$": "USD", "$": "USD", "€": "EUR", "EUR": "EUR", "zł": "PLN", "PLN": "PLN",
     "£": "GBP", "GBP": "GBP", "CHF": "CHF", "USD": "USD", "C$": "CAD", "CA $": "CAD", "AU $": "AUD",
@@ -57,7 +59,7 @@ def parse_amount(text: str | None, decimal: str | None = None) -> Decimal | None
         negative, s = not negative, s[1:]
     s = _SIGN_RE.sub("", s).strip()
     if not s or not _NUM_RE.match(s):
-        raise ValueParseError(f"{raw!r} is not a number")
+        raise ValueParseError(_("'{value}' is not a number", value=raw))
     if decimal is None:
         last_dot, last_comma = s.rfind("."), s.rfind(",")
         if last_dot >= 0 and last_comma >= 0:
@@ -71,14 +73,14 @@ def parse_amount(text: str | None, decimal: str | None = None) -> Decimal | None
             decimal = "."
     thousands = "," if decimal == "." else "."
     if s.count(decimal) > 1:
-        raise ValueParseError(f"{raw!r} is not a number")
+        raise ValueParseError(_("'{value}' is not a number", value=raw))
     s = s.replace(thousands, "").replace(decimal, ".")
     try:
         value = Decimal(s)
     except InvalidOperation as exc:
-        raise ValueParseError(f"{raw!r} is not a number") from exc
+        raise ValueParseError(_("'{value}' is not a number", value=raw)) from exc
     if not value.is_finite():
-        raise ValueParseError(f"{raw!r} is not a number")
+        raise ValueParseError(_("'{value}' is not a number", value=raw))
     return -value if negative else value
 
 
@@ -109,7 +111,7 @@ def parse_date(text: str | None, fmt: str | None = None, *, dayfirst: bool = Tru
         try:
             return datetime.strptime(s, fmt).date()
         except ValueError as exc:
-            raise ValueParseError(f"{s!r} is not a date in the format {fmt}") from exc
+            raise ValueParseError(_("'{value}' is not a date in the format {fmt}", value=s, fmt=fmt)) from exc
     m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$", s)
     if m:
         return _mk(s, int(m[1]), int(m[2]), int(m[3]))
@@ -130,14 +132,14 @@ def parse_date(text: str | None, fmt: str | None = None, *, dayfirst: bool = Tru
         month = _MONTHS.get(month_word) or _MONTHS.get(month_word[:4]) or _MONTHS.get(month_word[:3])
         if month:
             return _mk(s, int(m["y"]), month, day)
-    raise ValueParseError(f"{s!r} is not a date")
+    raise ValueParseError(_("'{value}' is not a date", value=s))
 
 
 def _mk(raw: str, y: int, m: int, d: int) -> date:
     try:
         return date(y, m, d)
     except ValueError as exc:
-        raise ValueParseError(f"{raw!r} is not a valid date") from exc
+        raise ValueParseError(_("'{value}' is not a valid date", value=raw)) from exc
 
 
 def parse_coda_date(text: str) -> date | None:
@@ -146,7 +148,7 @@ def parse_coda_date(text: str) -> date | None:
     if not s or s == "000000":
         return None
     if not s.isdigit() or len(s) != 6:
-        raise ValueParseError(f"{s!r} is not a DDMMYY date")
+        raise ValueParseError(_("'{value}' is not a DDMMYY date", value=s))
     return _mk(s, 2000 + int(s[4:6]), int(s[2:4]), int(s[0:2]))
 
 

@@ -381,3 +381,17 @@ def test_home_in_dutch_and_german(monkeypatch, lang, label, pattern):
     assert _problems(at) == []
     metrics = {m.label: m.value for m in at.metric}
     assert re.fullmatch(pattern, metrics[label]), metrics
+
+
+def test_parse_errors_reach_the_user_in_their_language():
+    from complaint.values import ValueParseError, parse_amount
+
+    set_language("fr")
+    with pytest.raises(ValueParseError, match="« douze » n'est pas un nombre"):
+        parse_amount("douze")
+    set_language("nl")
+    with pytest.raises(ValueParseError, match="'twaalf' is geen getal"):
+        parse_amount("twaalf")
+    set_language("en")
+    with pytest.raises(ValueParseError, match="'twelve' is not a number"):
+        parse_amount("twelve")

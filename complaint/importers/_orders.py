@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from ..i18n import N_
+from ..i18n import N_, _
 from ..orderstatus import StatusInfo
 from ..records import ImportResult, Issue, Order, OrderLine, Provenance, issue
 from ..textio import Source, decode, sniff_delimiter
@@ -35,18 +35,18 @@ def clean_order_id(raw: object) -> str:
     digits and is refused with a message saying so.
     """
     if raw is None:
-        raise ValueParseError("the order id is empty")
+        raise ValueParseError(_("the order id is empty"))
     if isinstance(raw, bool):
-        raise ValueParseError(f"{raw!r} is not an order id")
+        raise ValueParseError(_("'{value}' is not an order id", value=raw))
     if isinstance(raw, int):
         text = str(raw)
     elif isinstance(raw, float):
         if not raw.is_integer() or abs(raw) >= 2**53:
-            raise ValueParseError(f"{raw!r} is a rounded number, not an order id: store ids as text")
+            raise ValueParseError(_("'{value}' is a rounded number, not an order id: store ids as text", value=raw))
         text = str(int(raw))
     elif isinstance(raw, Decimal):
         if raw != raw.to_integral_value():
-            raise ValueParseError(f"{raw!r} is not an order id")
+            raise ValueParseError(_("'{value}' is not an order id", value=raw))
         text = str(int(raw))
     else:
         text = str(raw)
@@ -57,8 +57,7 @@ def clean_order_id(raw: object) -> str:
         text = text[:-2]
     if _SCI_RE.match(text):
         raise ValueParseError(
-            f"{raw!r} is an order id turned into scientific notation by a spreadsheet; "
-            "its last digits are lost: export the file again without opening it in a spreadsheet")
+            _("'{value}' is an order id turned into scientific notation by a spreadsheet; its last digits are lost: export the file again without opening it in a spreadsheet", value=raw))
     if not _ID_RE.match(text):
         raise ValueParseError(f"{raw!r} is not an order id (expected digits)" if text else "the order id is empty")
     return text
@@ -196,7 +195,7 @@ def to_datetime(value: object) -> datetime | None:
             return datetime.strptime(text, fmt)
         except ValueError:
             continue
-    raise ValueParseError(f"{text!r} is not a date and time")
+    raise ValueParseError(_("'{value}' is not a date and time", value=text))
 
 
 def quantity(raw: object, default: int | None = None) -> int:
@@ -204,12 +203,12 @@ def quantity(raw: object, default: int | None = None) -> int:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if default is not None:
             return default
-        raise ValueParseError("the quantity is empty")
+        raise ValueParseError(_("the quantity is empty"))
     text = str(raw).strip().lstrip("xX×").strip()
     try:
         value = Decimal(text)
     except Exception as exc:  # noqa: BLE001 - decimal raises several types
-        raise ValueParseError(f"{raw!r} is not a quantity") from exc
+        raise ValueParseError(_("'{value}' is not a quantity", value=raw)) from exc
     if not value.is_finite() or value != value.to_integral_value() or value <= 0:
-        raise ValueParseError(f"{raw!r} is not a positive whole quantity")
+        raise ValueParseError(_("'{value}' is not a positive whole quantity", value=raw))
     return int(value)

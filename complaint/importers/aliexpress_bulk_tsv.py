@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from ..i18n import N_
+from ..i18n import N_, _
 from ..orderstatus import classify
 from ..records import ImportResult, Issue, OrderLine, issue
 from ..textio import Row, Source, read_table
@@ -61,7 +61,7 @@ def read_amount(text: str) -> tuple[Decimal | None, bool]:
         cents = int(s.lstrip("-").replace(".", ""))
         value = Decimal(cents).scaleb(-2)
         return (-value if negative else value), True
-    raise ValueParseError(f"{text!r} is not an amount")
+    raise ValueParseError(_("'{value}' is not an amount", value=text))
 
 
 def _clean(text: str) -> str:
@@ -108,7 +108,7 @@ class BulkTsvImporter:
                 order_id = _orders.clean_order_id(cell("Order Number"))
                 field = "Order Date"
                 if not _DATE.match(cell("Order Date")):
-                    raise ValueParseError(f"{cell('Order Date')!r} is not a M/D/YYYY date")
+                    raise ValueParseError(_("'{value}' is not a M/D/YYYY date", value=cell('Order Date')))
                 day = parse_date(cell("Order Date"), dayfirst=False)
                 amounts: dict[str, tuple[Decimal | None, bool]] = {}
                 for field in ("Price", "Total Order Amount"):

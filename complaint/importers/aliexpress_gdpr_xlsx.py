@@ -52,9 +52,9 @@ def cents(text: str) -> Decimal | None:
     try:
         value = Decimal(s)
     except Exception as exc:  # noqa: BLE001 - decimal raises several types
-        raise ValueParseError(f"{text!r} is not an amount in cents") from exc
+        raise ValueParseError(_("'{value}' is not an amount in cents", value=text)) from exc
     if not value.is_finite() or value != value.to_integral_value():
-        raise ValueParseError(f"{text!r} is not a whole number of cents")
+        raise ValueParseError(_("'{value}' is not a whole number of cents", value=text))
     return value.scaleb(-2)
 
 
@@ -111,7 +111,7 @@ class GdprXlsxImporter:
                 field = "gmt_create_order_time"
                 created = _orders.to_datetime(cell("gmt_create_order_time"))
                 if created is None:
-                    raise ValueParseError("the order time is empty")
+                    raise ValueParseError(_("the order time is empty"))
                 field = "unit_price"
                 price = cents(cell("unit_price"))
                 field = "payable_amt"

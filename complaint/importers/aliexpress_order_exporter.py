@@ -66,7 +66,7 @@ class OrderExporterImporter:
                 field = "Order Date"
                 day = parse_date(cell("Order Date"), dayfirst=False)
                 if day is None:
-                    raise ValueParseError("the order date is empty")
+                    raise ValueParseError(_("the order date is empty"))
             except ValueParseError as exc:
                 rejected.append(issue(source.name, row.line_no, N_("{error}"), field=field,
                                       value=cell(field), column=field, error=exc))

@@ -128,7 +128,7 @@ def _order_date(source: Source, r: _Row, warnings: list[Issue]) -> date:
     shown = parse_date(r.order_date, dayfirst=True) if r.order_date.strip() else None
     iso = parse_date(r.date_iso) if r.date_iso.strip() else None
     if shown is None and iso is None:
-        raise ValueParseError("the order date is empty")
+        raise ValueParseError(_("the order date is empty"))
     if shown and iso and abs((shown - iso).days) > 1:
         warnings.append(issue(source.name, r.line_no, N_("the displayed date {shown} and the ISO date {iso} "
                                                          "differ by more than a day; the displayed date is used"),

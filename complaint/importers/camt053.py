@@ -84,11 +84,11 @@ def _amount(el: Element | None, field: str) -> tuple[Decimal, str | None] | None
         return None
     raw = el.text or ""
     if not _AMOUNT_RE.match(raw):
-        raise ValueParseError(f"{field} {raw.strip()[:40]!r} is not an amount")
+        raise ValueParseError(_("{field} '{value}' is not an amount", field=field, value=raw.strip()[:40]))
     try:
         return Decimal(raw.strip()), el.get("Ccy")
     except InvalidOperation as exc:  # pragma: no cover - the regex already checked
-        raise ValueParseError(f"{field} {raw!r} is not an amount") from exc
+        raise ValueParseError(_("{field} '{value}' is not an amount", field=field, value=raw)) from exc
 
 
 def _date(el: Element | None, path: str) -> date | None:
@@ -101,7 +101,7 @@ def _sign(indicator: str | None, field: str) -> int:
         return 1
     if indicator == "DBIT":
         return -1
-    raise ValueParseError(f"{field} {indicator!r} is neither CRDT nor DBIT")
+    raise ValueParseError(_("{field} '{indicator}' is neither CRDT nor DBIT", field=field, indicator=indicator))
 
 
 class Camt053Importer:
@@ -194,17 +194,17 @@ class _Reader:
             return []
         amt = _amount(ntry.find("Amt"), "Amt")
         if amt is None:
-            raise ValueParseError("Amt is missing")
+            raise ValueParseError(_("Amt is missing"))
         currency = amt[1] or info.currency
         if not currency:
-            raise ValueParseError("Amt has no currency (Ccy)")
+            raise ValueParseError(_("Amt has no currency (Ccy)"))
         sign = _sign(_text(ntry, "CdtDbtInd"), "CdtDbtInd")
         amount = amt[0] * sign
         reversal = (_text(ntry, "RvslInd") or "").lower() in ("true", "1")
         booking = _date(ntry, "BookgDt")
         value_date = _date(ntry, "ValDt")
         if booking is None and value_date is None:
-            raise ValueParseError("BookgDt and ValDt are missing")
+            raise ValueParseError(_("BookgDt and ValDt are missing"))
         booking = booking or value_date
         family = _text(ntry, "BkTxCd/Domn/Fmly/Cd")
         ref = _text(ntry, "AcctSvcrRef")

@@ -40,7 +40,7 @@ def cut(line: str, start: int, end: int) -> str:
 def coda_amount(sign: str, digits: str) -> Decimal:
     """15 digits with 3 implied decimals; sign ``0`` credit, ``1`` debit."""
     if sign not in ("0", "1") or not digits.isdigit():
-        raise ValueParseError(f"{sign}{digits!r} is not a CODA amount")
+        raise ValueParseError(_("{sign}'{digits}' is not a CODA amount", sign=sign, digits=digits))
     value = cents(Decimal(int(digits)).scaleb(-3))
     return -value if sign == "1" else value
 

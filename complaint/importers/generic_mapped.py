@@ -81,7 +81,7 @@ def _date(text: str, opts: dict) -> object:
     day = parse_date(text, opts.get("date_format") or None,
                      dayfirst=str(opts.get("dayfirst", "true")).lower() != "false")
     if day is None:
-        raise ValueParseError("the date is empty")
+        raise ValueParseError(_("the date is empty"))
     return day
 
 
@@ -153,7 +153,7 @@ def _bank_from(source: Source, table: Table, c: _Cells, opts: dict) -> ImportRes
                 field = "credit"
                 credit = _amount(get("credit"), opts)
                 if debit is None and credit is None:
-                    raise ValueParseError("no amount")
+                    raise ValueParseError(_("no amount"))
                 amount = (credit or Decimal(0)) - abs(debit or Decimal(0))
         except ValueParseError as exc:
             rejected.append(issue(name, row.line_no, N_("{error}"), field=field, value=get(field), error=exc))

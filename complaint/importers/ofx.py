@@ -42,11 +42,11 @@ def ofx_date(raw: str | None) -> date | None:
         return None
     m = re.match(r"^\s*(\d{4})(\d{2})(\d{2})", raw)
     if not m:
-        raise ValueParseError(f"{raw!r} is not an OFX date")
+        raise ValueParseError(_("'{value}' is not an OFX date", value=raw))
     try:
         return date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError as exc:
-        raise ValueParseError(f"{raw!r} is not a valid date") from exc
+        raise ValueParseError(_("'{value}' is not a valid date", value=raw)) from exc
 
 
 def _text(el, path: str) -> str | None:
@@ -130,13 +130,13 @@ class OfxImporter:
     def transaction(self, source: Source, trn, info: StatementInfo, ids: TxnIds, n: int, locator: str) -> BankTxn:
         amount = parse_amount(_text(trn, "TRNAMT"))
         if amount is None:
-            raise ValueParseError("TRNAMT is missing")
+            raise ValueParseError(_("TRNAMT is missing"))
         posted = ofx_date(_text(trn, "DTPOSTED")) or ofx_date(_text(trn, "DTUSER"))
         if posted is None:
-            raise ValueParseError("DTPOSTED is missing")
+            raise ValueParseError(_("DTPOSTED is missing"))
         currency = _text(trn, "CURRENCY/CURSYM") or info.currency
         if not currency:
-            raise ValueParseError("no currency (CURDEF)")
+            raise ValueParseError(_("no currency (CURDEF)"))
         orig_ccy = _text(trn, "ORIGCURRENCY/CURSYM")
         rate = parse_amount(_text(trn, "ORIGCURRENCY/CURRATE")) if orig_ccy else None
         name = _text(trn, "NAME") or _text(trn, "PAYEE/NAME")
@@ -161,7 +161,7 @@ def _original(amount: Decimal, rate: Decimal | None) -> Decimal | None:
     try:
         return (amount / rate).quantize(Decimal("0.01"))
     except InvalidOperation as exc:
-        raise ValueParseError(f"CURRATE {rate} cannot convert {amount}") from exc
+        raise ValueParseError(_("CURRATE {rate} cannot convert {amount}", rate=rate, amount=amount)) from exc
 
 
 base.register(OfxImporter())
