@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/i18n.py extract     # refresh complaint/locale/*/LC_MESSAGES/complaint.po
     .venv/bin/python scripts/i18n.py missing     # list msgids without a translation, per language
+    .venv/bin/python scripts/i18n.py check       # translations whose {placeholders} differ from the msgid
 
 Existing translations are kept; strings no longer in the code are marked obsolete (dropped).
 """
@@ -80,11 +81,36 @@ def missing() -> int:
     return total
 
 
+def fields(text: str) -> list[str]:
+    import string
+
+    return sorted(name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None)
+
+
+def check() -> int:
+    bad = 0
+    for lang in LANGS:
+        for m in load(lang):
+            if not (m.id and m.string and isinstance(m.id, str)):
+                continue
+            try:
+                ok = fields(m.string) == fields(m.id)
+            except ValueError:
+                ok = False
+            if not ok:
+                bad += 1
+                print(f"{lang}: {m.id!r} -> {m.string!r}")
+    print(f"{bad} translation(s) with wrong placeholders")
+    return bad
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else "extract"
     if cmd == "extract":
         update()
     elif cmd == "missing":
         sys.exit(1 if missing() else 0)
+    elif cmd == "check":
+        sys.exit(1 if check() else 0)
     else:
         sys.exit(__doc__)
