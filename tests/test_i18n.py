@@ -260,10 +260,15 @@ PATH_FIRST = {"Page", "page_link", "switch_page"}
 LABEL_KEYWORDS = {"label", "help", "placeholder", "title", "page_title", "caption", "text", "body"}
 
 
+# Streamlit Markdown directives (colours, badges, icons) are markup, not words for the user.
+MARKUP = re.compile(r"-(badge|background)\[|:material/[a-z_]+:|:(red|orange|green|blue|violet|gray|grey|rainbow|primary)"
+                    r"(?=[-\[])")
+
+
 def _has_words(node: ast.AST) -> bool:
     """A literal or f-string whose fixed text holds a word (two letters in a row)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return re.search(r"[^\W\d_]{2}", node.value) is not None and not node.value.startswith(":material/")
+        return re.search(r"[^\W\d_]{2}", MARKUP.sub(" ", node.value)) is not None
     if isinstance(node, ast.JoinedStr):
         return any(_has_words(v) for v in node.values if isinstance(v, ast.Constant))
     return False
@@ -325,10 +330,12 @@ def test_the_scan_catches_literals(tmp_path):
         "st.header(_('Import your files'))\n"           # fine
         "st.markdown(f'**{_(\"Order\")}** {x}')\n"       # fine: no words outside _()
         "st.Page('pages/home.py', title=_('Overview'), icon=':material/home:')\n"  # fine
-        "st.markdown('---')\n",                          # fine: no words
+        "st.markdown('---')\n"                           # fine: no words
+        "st.markdown(f':red-badge[{icon} {_(\"late\")}] **{x}**')\n"  # fine: badge markup only
+        "st.markdown(f':green[{x}] paid')\n",             # offender (line 12)
         encoding="utf-8")
     offenders = literal_offenders([sample])
-    assert [o.split(" ", 1)[0].rsplit(":", 1)[1] for o in offenders] == ["3", "4", "5", "6"]
+    assert [o.split(" ", 1)[0].rsplit(":", 1)[1] for o in offenders] == ["3", "4", "5", "6", "12"]
 
 
 def test_no_user_facing_literal_outside_the_catalogue():
