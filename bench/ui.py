@@ -1,0 +1,187 @@
+"""Home page render time on a case of 10,000 orders vs the same page on an empty case.
+
+    .venv/bin/python bench/ui.py                 # measure and print the ratio (target: at most 3x)
+    .venv/bin/python bench/ui.py --profile       # also profile the big case's cold render (pyinstrument)
+
+The big case is built from records directly (no files): 10,000 AliExpress orders over two years
+(8 % cancelled, so a refund is expected), one card debit per order, a refund credit for most of the
+cancelled ones, and 10,000 unrelated statement lines (groceries, rent, transport).  Both cases are
+rendered with Streamlit's AppTest through app.py (sidebar, router and page), in the same run:
+
+- cold: a new session (nothing cached: the case is loaded and reconciled);
+- warm: a rerun of the same session (the per-session case and reconciliation caches are used),
+  which is what the user waits for on every click.
+
+Best of three for each.  The breakdown times the core calls the page makes on the big case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from complaint.records import BankTxn, ImportResult, Order, OrderLine, OrderStatus, Provenance  # noqa: E402
+from complaint.store import Store  # noqa: E402
+
+N_ORDERS = 10_000
+N_NOISE = 10_000
+AS_OF = date(2026, 11, 20)
+FIRST = date(2024, 11, 1)
+TARGET = 3.0
+
+
+def _prov(name: str, line: int) -> Provenance:
+    return Provenance(source_name=name, source_sha256="0" * 64, importer="bench", line_no=line)
+
+
+def build(store: Store, seed: int = 11) -> int:
+    """A case of N_ORDERS orders with their statement lines; returns its id."""
+    rng = np.random.default_rng(seed)
+    days = np.sort(rng.integers(0, (AS_OF - FIRST).days - 3, N_ORDERS))
+    cents = rng.integers(199, 15_000, N_ORDERS)
+    cancelled = rng.random(N_ORDERS) < 0.08
+    refunded = cancelled & (rng.random(N_ORDERS) < 0.8)
+    orders, txns = [], []
+    for i in range(N_ORDERS):
+        oid = str(3_000_000_000_000_000 + i * 7919)
+        day = FIRST + timedelta(days=int(days[i]))
+        amount = Decimal(int(cents[i])) / 100
+        status = OrderStatus.CANCELLED if cancelled[i] else OrderStatus.COMPLETED
+        line = OrderLine(order_id=oid, title=f"Item {i}", quantity=1, unit_price=amount, currency="EUR",
+                         line_id="1", provenance=_prov("orders.csv", i + 2))
+        orders.append(Order(order_id=oid, order_date=day, status=status, status_text=status.value, currency="EUR",
+                            total=amount, store=f"Store {i % 300}", items=(line,), refund_expected=bool(cancelled[i]),
+                            refund_reason="status:cancelled" if cancelled[i] else None,
+                            provenance=_prov("orders.csv", i + 2)))
+        paid_on = day + timedelta(days=int(rng.integers(0, 3)))
+        txns.append(BankTxn(id=f"p{i}", booking_date=paid_on, amount=-amount, currency="EUR",
+                            counterparty="AliExpress", description=f"ALIEXPRESS.COM LUXEMBOURG card 1234 {paid_on}",
+                            merchant="aliexpress", merchant_rule="bench", payment_method="debit_card",
+                            provenance=_prov("bank.csv", len(txns) + 2)))
+        if refunded[i]:
+            back = paid_on + timedelta(days=int(rng.integers(3, 15)))
+            if back < AS_OF:
+                txns.append(BankTxn(id=f"r{i}", booking_date=back, amount=amount, currency="EUR",
+                                    counterparty="AliExpress", description="ALIEXPRESS.COM REFUND",
+                                    merchant="aliexpress", merchant_rule="bench", payment_method="debit_card",
+                                    provenance=_prov("bank.csv", len(txns) + 2)))
+    for j in range(N_NOISE):
+        day = FIRST + timedelta(days=int(rng.integers(0, (AS_OF - FIRST).days)))
+        who = ("DELHAIZE", "COLRUYT", "NMBS/SNCB", "HUUR APPARTEMENT", "PROXIMUS")[j % 5]
+        txns.append(BankTxn(id=f"n{j}", booking_date=day, amount=-Decimal(int(rng.integers(150, 90_000))) / 100,
+                            currency="EUR", counterparty=who, description=f"{who} {day}",
+                            provenance=_prov("bank.csv", len(txns) + 2)))
+    case = store.create_case("bench 10k", as_of=AS_OF)
+    store.add_import(case.id, ImportResult(file="orders.csv", importer="bench", kind="orders", sha256="a" * 64,
+                                           records=tuple(orders), rows_total=len(orders), rows_imported=len(orders)))
+    store.add_import(case.id, ImportResult(file="bank.csv", importer="bench", kind="bank", sha256="b" * 64,
+                                           records=tuple(txns), rows_total=len(txns), rows_imported=len(txns)))
+    return case.id
+
+
+def _app(store: Store, case_id: int):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.session_state["_store"] = store
+    at.session_state["_case_id"] = case_id
+    at.session_state["_lang"] = "en"
+    return at
+
+
+def render_times(store: Store, case_id: int, repeat: int = 3) -> tuple[float, float]:
+    """(cold, warm) seconds, best of ``repeat``, for the home page of one case."""
+    cold, warm = [], []
+    for _ in range(repeat):
+        at = _app(store, case_id)
+        at.run()  # the router lands on the guide for an empty case; both are measured on home
+        at.switch_page("pages/home.py")
+        t0 = time.perf_counter()
+        at.run()
+        cold.append(time.perf_counter() - t0)
+        problems = [str(e.value) for e in at.exception]
+        if problems:
+            raise SystemExit(f"the home page failed: {problems[0][:500]}")
+        t0 = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - t0)
+    return min(cold), min(warm)
+
+
+def breakdown(store: Store, case_id: int) -> dict[str, float]:
+    from complaint.deadlines import deadlines
+    from complaint.overview import overview
+    from complaint.reconcile import reconcile
+
+    out = {}
+    t0 = time.perf_counter()
+    case = store.load_case(case_id)
+    out["store.load_case"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    recon = reconcile(case, as_of=AS_OF)
+    out["reconcile"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    overview(case, recon)
+    out["overview"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    deadlines(case, recon, AS_OF)
+    out["deadlines"] = time.perf_counter() - t0
+    return out
+
+
+def profile(store: Store, case_id: int) -> None:
+    """pyinstrument when installed (pip install pyinstrument), else cProfile's top functions."""
+    at = _app(store, case_id)
+    at.run()
+    at.switch_page("pages/home.py")
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.enable()
+        at.run()
+        prof.disable()
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(25)
+        return
+    with Profiler(interval=0.005) as prof:  # pyinstrument samples every thread, AppTest's script thread too
+        at.run()
+    print(prof.output_text(unicode=True, color=False, show_all=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", action="store_true", help="profile the big case's cold render")
+    args = parser.parse_args()
+    store = Store.open(":memory:")
+    t0 = time.perf_counter()
+    empty_id = store.create_case("bench empty", as_of=AS_OF).id
+    big_id = build(store)
+    print(f"built {N_ORDERS:,} orders and their statement lines in {time.perf_counter() - t0:.1f} s")
+    empty = render_times(store, empty_id)
+    big = render_times(store, big_id)
+    print(f"{'':24}{'empty case':>12}{'10k orders':>12}{'ratio':>8}")
+    for label, e, b in (("cold (new session)", empty[0], big[0]), ("warm (rerun)", empty[1], big[1])):
+        print(f"{label:24}{e:>11.3f}s{b:>11.3f}s{b / e:>7.1f}x")
+    ratio = big[1] / empty[1]
+    print(f"warm ratio {ratio:.1f}x (target at most {TARGET:.0f}x): {'OK' if ratio <= TARGET else 'MISSED'}")
+    print(f"cold ratio {big[0] / empty[0]:.1f}x (target at most {TARGET:.0f}x): "
+          f"{'OK' if big[0] / empty[0] <= TARGET else 'MISSED'}")
+    print("core calls on the 10k case: " + ", ".join(f"{k} {v:.3f}s" for k, v in breakdown(store, big_id).items()))
+    if args.profile:
+        profile(store, big_id)
+
+
+if __name__ == "__main__":
+    main()
