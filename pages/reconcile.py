@@ -2,18 +2,20 @@
 
 import uuid
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 import plotly.graph_objects as go
 import streamlit as st
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from complaint import fmt
 from complaint.errors import ComplaintError
-from complaint.i18n import _
+from complaint.i18n import LOCALES, _, get_language
 from complaint.records import Decision, OrderAnnotation, Problem, RefundPromise, match_key
 from ui import state
-from ui.widgets import day as fmt_day
-from ui.widgets import headers, money
+from ui.safe import md_escape
+from ui.widgets import headers
 
 st.title(_("Reconcile payments and refunds"))
 case_id = state.current_case_id()
@@ -41,23 +43,35 @@ labels = [(_("Paid"), "paid_eur"), (_("Refunds expected"), "refunds_expected_eur
           (_("Credited"), "refunds_credited_eur"), (_("Pending"), "refunds_pending_eur"),
           (_("Overdue"), "refunds_overdue_eur")]
 for col, (label, key) in zip(cols, labels, strict=True):
-    col.metric(label, f"€ {s[key]:,.2f}")
+    col.metric(label, fmt.money(s[key], "EUR"))
+# the same Okabe-Ito colours as the timeline: expected grey, credited green, pending orange, overdue vermillion
+locale = LOCALES.get(get_language(), "en_BE")
+amounts = [fmt.money(s[k], "EUR") for _l, k in labels[1:]]
 fig = go.Figure(go.Bar(x=[label for label, _k in labels[1:]], y=[float(s[k]) for _l, k in labels[1:]],
-                       marker_color=["#888", "#2a9d8f", "#e9c46a", "#e76f51"]))
-fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10}, yaxis_title="EUR")
-st.plotly_chart(fig, width="stretch")
+                       marker_color=["#999999", "#009E73", "#E69F00", "#D55E00"], text=amounts,
+                       textposition="outside", cliponaxis=False, customdata=amounts,
+                       hovertemplate="%{x}: %{customdata}<extra></extra>"))
+fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                  separators=get_decimal_symbol(locale) + get_group_symbol(locale).replace("\u202f", "\xa0"),
+                  xaxis_title=_("Refunds"), yaxis_title=_("Amount in euro"), yaxis_rangemode="tozero")
+st.plotly_chart(fig, width="stretch", key="rec_chart")
 
 st.subheader(_("Refunds not received"))
 if not rec.missing_credits:
     st.success(_("Every expected refund has reached the account (or is not due on the bank)."))
 for i, m in enumerate(rec.missing_credits):
     with st.container(border=True):
-        state_label = _("OVERDUE") if m.state == "overdue" else _("pending")
-        st.text(_("{state}: order {order}: {amount} expected since {since}, "
-                  "{days} business days, due {due}", state=state_label, order=m.order_id,
-                  amount=money(m.expected_amount, m.currency), since=fmt_day(m.expected_since),
-                  days=m.business_days_waiting, due=fmt_day(m.due_date)))
-        st.caption(m.reason)
+        overdue = m.state == "overdue"
+        state_label = _("Overdue") if overdue else _("Pending")
+        header = " · ".join([
+            state_label, _("order {order}", order=m.order_id),
+            _("{amount} expected since {since}", amount=fmt.money(m.expected_amount, m.currency),
+              since=fmt.day(m.expected_since)),
+            _("{n} business days", n=m.business_days_waiting), _("due {due}", due=fmt.day(m.due_date))])
+        icon = ":material/error:" if overdue else ":material/schedule:"
+        st.markdown(f":{'red' if overdue else 'orange'}-badge[{icon} {md_escape(state_label)}] "
+                    f"**{md_escape(header.split(' · ', 1)[1])}**")
+        st.caption(md_escape(m.reason))  # the engine's explanation, as it is
         ann = case.annotations.get(m.order_id)
         if ann is not None and ann.problem == Problem.REFUND_NOT_RECEIVED.value:
             st.caption(_("In the dossier as 'refund promised but not received'."))
@@ -74,13 +88,17 @@ pick_kinds = f1.multiselect(_("Kind"), list(kinds), default=list(kinds), key="re
 pick_states = f2.multiselect(_("State"), list(states), default=list(states), key="rec_states")
 shown = [m for m in rec.matches if m.kind in {kinds[k] for k in pick_kinds}
          and m.decision in {states[k] for k in pick_states}]
-st.dataframe([{_("kind"): m.kind, _("orders"): ", ".join(m.order_ids), _("transactions"): ", ".join(m.txn_ids),
-               _("score"): m.score, _("decision"): m.decision or "", _("why"): " | ".join(m.reasons)}
-              for m in shown], width="stretch", hide_index=True)
+kind_names = {"payment": _("payment"), "refund": _("refund")}
+state_names = {code: label for label, code in states.items()}
+st.dataframe([{_("kind"): kind_names.get(m.kind, m.kind), _("orders"): ", ".join(m.order_ids),
+               _("transactions"): ", ".join(m.txn_ids), _("score"): m.score,
+               _("decision"): state_names.get(m.decision, m.decision or ""), _("why"): " | ".join(m.reasons)}
+              for m in shown], width="stretch", hide_index=True, key="rec_matches")
 if shown:
     choice = st.selectbox(_("Review a match"), range(len(shown)), key="rec_pick",
-                          format_func=lambda k: f"{shown[k].kind}: {', '.join(shown[k].order_ids)} ↔ "
-                                                f"{', '.join(shown[k].txn_ids)} ({shown[k].score:.2f})")
+                          format_func=lambda k: f"{kind_names.get(shown[k].kind, shown[k].kind)}: "
+                                                f"{', '.join(shown[k].order_ids)} ↔ {', '.join(shown[k].txn_ids)} "
+                                                f"({shown[k].score:.2f})")
     m = shown[choice]
     for reason in m.reasons:
         st.text("• " + reason)
@@ -98,8 +116,8 @@ with st.expander(_("Link by hand")):
         kind = st.radio(_("Kind"), ["payment", "refund"], horizontal=True,
                         format_func=lambda k: _("payment") if k == "payment" else _("refund"))
         order_ids = st.multiselect(_("Order(s)"), [o.order_id for o in case.orders])
-        txn_labels = {t.id: f"{t.booking_date} {t.amount} {t.currency} {t.description or t.counterparty or ''}"
-                      for t in case.transactions}
+        txn_labels = {t.id: f"{fmt.day(t.booking_date)} · {fmt.money(t.amount, t.currency)} · "
+                            f"{t.description or t.counterparty or ''}" for t in case.transactions}
         txn_ids = st.multiselect(_("Transaction(s)"), list(txn_labels), format_func=txn_labels.get)
         if st.form_submit_button(_("Link")):
             if not order_ids or not txn_ids:
@@ -116,7 +134,9 @@ with st.expander(_("Record a refund promise")):
         amount_text = c1.text_input(_("Amount"), value="")
         currency = c2.selectbox(_("Currency"), ["EUR", "USD", "GBP", "PLN", "CHF"])
         promised_on = c3.date_input(_("Promised on"), value=state.as_of())
-        by = st.selectbox(_("Promised by"), ["platform", "seller", "dispute"])
+        by = st.selectbox(_("Promised by"), ["platform", "seller", "dispute"],
+                          format_func=lambda b: {"platform": _("AliExpress"), "seller": _("the seller"),
+                                                 "dispute": _("the dispute decision")}[b])
         destination = st.selectbox(_("Refund to"), ["original_payment", "platform_balance"],
                                    format_func=lambda d: _("the original payment (card, PayPal)")
                                    if d == "original_payment" else _("the AliExpress balance"))
@@ -138,16 +158,20 @@ for title, rows in ((_("Debits with no order"), rec.unmatched_transactions),
                     (_("Credits with no expected refund"), rec.credits_without_refund)):
     if rows:
         st.subheader(title)
-        st.dataframe([{_("date"): t.booking_date, _("amount"): str(t.amount), _("currency"): t.currency,
+        st.dataframe([{_("date"): fmt.day(t.booking_date), _("amount"): fmt.money(t.amount, t.currency),
                        _("text"): t.description or t.counterparty or "", "id": t.id} for t in rows],
                      hide_index=True, width="stretch")
 if rec.orders_without_payment:
     st.subheader(_("Orders with no payment found"))
-    st.dataframe([{_("order"): o.order_id, _("date"): o.order_date, _("amount"): str(o.amount_due),
-                   _("currency"): o.currency or ""} for o in rec.orders_without_payment], hide_index=True)
+    st.dataframe([{_("order"): o.order_id, _("date"): fmt.day(o.order_date),
+                   _("amount"): fmt.money(o.amount_due, o.currency) if o.amount_due is not None else "—"}
+                  for o in rec.orders_without_payment], hide_index=True)
 if rec.duplicate_charges:
     st.subheader(_("Double charges"))
-    st.dataframe(rec.duplicate_charges, hide_index=True, column_config=headers(rec.duplicate_charges[0]))
+    doubles = [{**d, "amount": fmt.money(d["amount"], d["currency"]),
+                "booking_date": fmt.day(date.fromisoformat(d["booking_date"]))} for d in rec.duplicate_charges]
+    doubles = [{k: v for k, v in d.items() if k != "currency"} for d in doubles]
+    st.dataframe(doubles, hide_index=True, column_config=headers(doubles[0]))
 if rec.rejected_rows:
     st.subheader(_("Rows not imported"))
     st.dataframe(rec.to_json()["rejected_rows"], hide_index=True, column_config=headers(["file", "row", "reason", "field"]))

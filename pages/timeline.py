@@ -21,7 +21,7 @@ from complaint.chronology import (
 from complaint.errors import ComplaintError
 from complaint.i18n import _
 from complaint.paste import parse_conversation, parse_tracking
-from complaint.timeline_chart import chart_deadlines, timeline_figure, timeline_html
+from complaint.timeline_chart import chart_deadlines, split_deadlines, timeline_figure, timeline_html
 from ui import state
 from ui.widgets import day as fmt_day
 from ui.widgets import headers
@@ -55,6 +55,12 @@ except ComplaintError as exc:
     st.warning(str(exc))
 fig = timeline_figure(events, rec, as_of=as_of, order_id=order_id, deadlines=deadlines)
 st.plotly_chart(fig, theme=None, key="tl_chart", config={"displaylogo": False})
+_drawn, later = split_deadlines(deadlines, as_of, int(fig.layout.meta["horizon_days"]))
+if later:
+    st.caption(_("Later deadlines, not drawn on the chart (it shows up to {n} days after today):",
+                 n=fig.layout.meta["horizon_days"]))
+    st.dataframe([{_("Date"): fmt_day(d), _("Days left"): (d - as_of).days, _("Deadline"): label}
+                  for d, label in later], hide_index=True, width="stretch", key="tl_later")
 
 flags = find_contradictions(shown, case, as_of=as_of)
 if flags:
