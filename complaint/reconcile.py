@@ -22,6 +22,7 @@ import pandas as pd
 
 from .case import CaseData
 from .i18n import _
+from .importers.paypal_csv import _DEPOSIT_RE as PAYPAL_FUNDING  # "Bank Deposit to PP Account"
 from .merchants import is_refund_wording
 from .reconcile_engine import FrameResult, reconcile_frames
 from .reconcile_explain import missing_reason, payment_reasons, refund_reasons
@@ -165,14 +166,15 @@ def txns_frame(case: CaseData) -> pd.DataFrame:
         text = " ".join(x for x in (t.counterparty, t.description, t.communication) if x)
         wording = bool(t.merchant_rule and "refund-wording" in t.merchant_rule) or is_refund_wording(text)
         orig = _cents(t.original_amount, t.original_currency) if t.original_amount is not None else 0
+        funding = t.payment_method == "paypal" and bool(PAYPAL_FUNDING.search(t.description or ""))
         rows.append((t.id, day_number(t.booking_date), _cents(t.amount, t.currency), t.currency, orig,
                      t.original_currency or "", t.merchant or "", t.payment_method or "", t.related_id or "",
-                     t.bank_reference or "", wording, t.duplicate_of is not None))
+                     t.bank_reference or "", wording, t.duplicate_of is not None, funding))
     cols = ["txn_id", "day", "amount_cents", "currency", "orig_cents", "orig_currency", "merchant",
-            "payment_method", "related_id", "bank_reference", "refund_wording", "is_duplicate"]
+            "payment_method", "related_id", "bank_reference", "refund_wording", "is_duplicate", "funding"]
     return pd.DataFrame(rows, columns=cols).astype({"day": "int64", "amount_cents": "int64",
                                                      "orig_cents": "int64", "refund_wording": bool,
-                                                     "is_duplicate": bool})
+                                                     "is_duplicate": bool, "funding": bool})
 
 
 def promises_frame(case: CaseData) -> pd.DataFrame:

@@ -346,8 +346,18 @@ def _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chos
         omask.append(mask)
         tmask.append(1 << bit_of_txn.setdefault(int(cand_txn[idx[k]]), len(bit_of_txn)))
         pts.append(float(points[idx[k]]))
-    suffix = np.concatenate([np.cumsum(pts[::-1])[::-1], [0.0]]).tolist()
     n = len(pts)
+    # bound of what candidates k.. can still add: each transaction once, at its best (first) points;
+    # never below the true best of the subtree, so it cuts only subtrees the reference finds nothing in
+    bound = [0.0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        seen, total = 0, 0.0
+        for j in range(k, n):
+            if not seen & tmask[j]:
+                seen |= tmask[j]
+                total += max(pts[j], 0.0)
+        bound[k] = total + 1e-6
+    suffix = bound
     best_total = -1.0
     best_pick: list[int] = []
     picked: list[int] = []

@@ -29,7 +29,13 @@ from .reconcile_expect import (
     method_group,
 )
 from .reconcile_fx import to_eur_cents
-from .reconcile_pay import MAX_POINTS, build_units, payment_candidates
+from .reconcile_pay import (
+    MAX_POINTS,
+    STRONG_MERCHANTS,
+    build_units,
+    payment_candidates,
+    score_payments_reference,
+)
 from .reconcile_refund import MAX_POINTS as REFUND_MAX
 from .reconcile_refund import full_candidates, partial_candidates, take_partials
 from .records import match_key
@@ -51,6 +57,17 @@ class FrameResult:
     credits_without_refund: np.ndarray
     stale_decisions: list = field(default_factory=list)
     delays: dict = field(default_factory=dict)
+    # bank debits that top up PayPal, each linked to the PayPal funding mirror and the PayPal payment
+    # it funds: columns bank, mirror, payment (txn rows) and aliexpress (the payment is one)
+    funding: pd.DataFrame = field(default_factory=lambda: _empty_funding())
+
+
+FUNDING_DAYS_BEFORE, FUNDING_DAYS_AFTER = 2, 7  # bank booking relative to the PayPal mirror row
+
+
+def _empty_funding() -> pd.DataFrame:
+    return pd.DataFrame({"bank": np.zeros(0, np.int64), "mirror": np.zeros(0, np.int64),
+                         "payment": np.zeros(0, np.int64), "aliexpress": np.zeros(0, bool)})
 
 
 def _index(ids: np.ndarray) -> dict[str, int]:
@@ -78,6 +95,8 @@ def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.Data
     t_eur, t_rate = to_eur_cents(txns["amount_cents"].to_numpy(dtype=np.int64), txns["currency"],
                                  txns["day"].to_numpy(dtype=np.int64))
     if reference:
+        if candidates is None:
+            kwargs["candidates"] = _ReferenceCandidates()
         return _reconcile(orders, txns, promises, decisions, solver=assign_reference, t_fx=(t_eur, t_rate),
                           **kwargs)
     keep = _relevant_rows(txns, decisions)
@@ -87,6 +106,17 @@ def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.Data
     sub = txns.take(back).reset_index(drop=True)
     r = _reconcile(orders, sub, promises, decisions, solver=assign, t_fx=(t_eur[back], t_rate[back]), **kwargs)
     return _lift(r, txns.assign(eur=t_eur, rate=t_rate), back)
+
+
+class _ReferenceCandidates:
+    """The numpy band joins with the straightforward scoring (``reference=True``)."""
+
+    @staticmethod
+    def payment_candidates(*args):
+        return payment_candidates(*args, scorer=score_payments_reference)
+
+    full_candidates = staticmethod(full_candidates)
+    partial_candidates = staticmethod(partial_candidates)
 
 
 def _text_is(column: pd.Series, value: str) -> np.ndarray:
@@ -99,6 +129,13 @@ def _relevant_rows(txns: pd.DataFrame, decisions: list | None) -> np.ndarray:
     merchant = txns["merchant"]
     recognised = merchant.notna().to_numpy(dtype=bool) & ~_text_is(merchant, "")
     keep = recognised | ~_text_is(txns["related_id"], "")
+    if "funding" in txns:  # PayPal funding mirrors and the payments they fund
+        fund = txns["funding"].fillna(False).to_numpy(dtype=bool)
+        keep |= fund
+        targets = txns["related_id"][fund].dropna().tolist()
+        if targets:
+            keep |= (txns["txn_id"].isin(targets).fillna(False).to_numpy(dtype=bool)
+                     | txns["bank_reference"].isin(targets).fillna(False).to_numpy(dtype=bool))
     ids = {t for d in decisions or () for t in d.txn_ids}
     if ids:
         keep |= txns["txn_id"].isin(list(ids)).fillna(False).to_numpy(dtype=bool)
@@ -136,11 +173,14 @@ def _lift(r: FrameResult, txns: pd.DataFrame, back: np.ndarray) -> FrameResult:
     if len(dups):
         for col in ("txn", "original_txn"):
             dups[col] = _lift_index(dups[col].to_numpy(), back)
+    funding = r.funding.copy()
+    for col in ("bank", "mirror", "payment"):
+        funding[col] = _lift_index(funding[col].to_numpy(dtype=np.int64), back)
     return FrameResult(orders=r.orders, txns=txns, payments=pay, refunds=refunds, expectations=exp,
                        unmatched_debits=back[r.unmatched_debits.astype(np.int64)],
                        orders_without_payment=r.orders_without_payment, duplicates=dups,
                        credits_without_refund=back[r.credits_without_refund.astype(np.int64)],
-                       stale_decisions=r.stale_decisions, delays=r.delays)
+                       stale_decisions=r.stale_decisions, delays=r.delays, funding=funding)
 
 
 def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame | None, decisions: list | None, *,
@@ -204,7 +244,11 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
                 & ~np.isin(orders["end_reason"].to_numpy(dtype=object), NEVER_PAID_END_REASONS)
                 & np.isfinite(o_rate))
     units = build_units(orders, eligible, o_eur, o_rate, max_group=max_group)
-    debit_idx = np.flatnonzero((amount < 0) & recognised & ~dup & ~used_t)
+    funding = paypal_funding(txns, amount, t_day, merchant, dup)
+    funded = np.zeros(n_t, dtype=bool)  # bank top-ups of PayPal and their mirrors: not payments, not refunds
+    funded[funding["bank"].to_numpy()] = True
+    funded[funding["mirror"].to_numpy()] = True
+    debit_idx = np.flatnonzero((amount < 0) & recognised & ~dup & ~used_t & ~funded)
     cand = pay_cands(units, txns, debit_idx, t_eur, window_days, tol)
     if rejected_pay and len(cand):
         keys = [match_key("payment", [str(o_ids[m]) for m in units.members[units.ptr[u]:units.ptr[u + 1]]],
@@ -252,7 +296,8 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     related = _related(exp, txns, amount, recognised | (txns["related_id"].to_numpy(dtype=object) != ""))
 
     # -- refunds ----------------------------------------------------------------------------------
-    credit_pool = (amount > 0) & ~dup & ~used_t & (recognised | (txns["related_id"].to_numpy(dtype=object) != ""))
+    credit_pool = ((amount > 0) & ~dup & ~used_t & ~funded
+                   & (recognised | (txns["related_id"].to_numpy(dtype=object) != "")))
     credited = np.zeros(len(exp), dtype=np.int64)
     credits_of: dict[int, list[int]] = {}
     decision_of: dict[int, str] = {}
@@ -291,7 +336,7 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     _settle(exp, credited, tol, as_of_day, refund_delay_business_days)
 
     # -- what is left over ------------------------------------------------------------------------
-    unmatched = np.flatnonzero((amount < 0) & recognised & ~dup & ~used_debit)
+    unmatched = np.flatnonzero((amount < 0) & recognised & ~dup & ~used_debit & ~funded)
     duplicates = _duplicates(unmatched, pay, txns, amount, t_day)
     dup_set = set(duplicates["txn"].tolist()) if len(duplicates) else set()
     unmatched = np.array([t for t in unmatched if t not in dup_set], dtype=np.int64)
@@ -300,7 +345,61 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     return FrameResult(orders=orders.assign(eur=o_eur, rate=o_rate), txns=txns.assign(eur=t_eur, rate=t_rate),
                        payments=pay, refunds=refunds, expectations=exp, unmatched_debits=unmatched,
                        orders_without_payment=without, duplicates=duplicates, credits_without_refund=credits_left,
-                       stale_decisions=stale, delays=delay_table(refund_delay_business_days))
+                       stale_decisions=stale, delays=delay_table(refund_delay_business_days), funding=funding)
+
+
+def paypal_funding(txns: pd.DataFrame, amount: np.ndarray, day: np.ndarray, merchant: np.ndarray,
+                   dup: np.ndarray) -> pd.DataFrame:
+    """Bank debits to PayPal linked to the PayPal file's funding mirror (``Bank Deposit to PP Account``,
+    same amount and currency, booked ``FUNDING_DAYS_BEFORE`` days before to ``FUNDING_DAYS_AFTER``
+    days after it) and through its ``related_id`` to the PayPal payment it funds.
+
+    Needs the ``funding`` column (True on mirror rows of a PayPal activity file); without it, or
+    without mirrors, nothing is linked and PayPal debits are matched as before.  One bank debit per
+    mirror: the nearest in days, then the earlier rows."""
+    if "funding" not in txns or not len(txns):
+        return _empty_funding()
+    fund = txns["funding"].fillna(False).to_numpy(dtype=bool)
+    mirrors = np.flatnonzero(fund & (amount > 0) & ~dup)
+    if not len(mirrors):
+        return _empty_funding()
+    ids = txns["txn_id"].to_numpy(dtype=object)
+    refs = txns["bank_reference"].to_numpy(dtype=object)
+    method = txns["payment_method"].to_numpy(dtype=object)
+    rel = txns["related_id"].to_numpy(dtype=object)
+    target: dict[str, int] = {}
+    for i in np.flatnonzero((amount < 0) & ~fund):  # PayPal payments (and anything a mirror may name)
+        for key in (ids[i], refs[i]):
+            if isinstance(key, str) and key:
+                target.setdefault(key, int(i))
+    pay_of = np.array([target.get(r, -1) if isinstance(r, str) else -1 for r in rel[mirrors]], dtype=np.int64)
+    mirrors, pay_of = mirrors[pay_of >= 0], pay_of[pay_of >= 0]
+    banks = np.flatnonzero((amount < 0) & np.isin(merchant, ("paypal", "paypal-aliexpress")) & ~dup & ~fund
+                           & (method != "paypal"))
+    if not len(mirrors) or not len(banks):
+        return _empty_funding()
+    cur = txns["currency"].to_numpy(dtype=object)
+    left = pd.DataFrame({"bank": banks, "cents": -amount[banks], "cur": cur[banks], "bday": day[banks]})
+    right = pd.DataFrame({"mirror": mirrors, "cents": amount[mirrors], "cur": cur[mirrors], "mday": day[mirrors],
+                          "payment": pay_of})
+    pairs = left.merge(right, on=["cents", "cur"])
+    gap = (pairs["bday"] - pairs["mday"]).to_numpy()
+    pairs = pairs[(gap >= -FUNDING_DAYS_BEFORE) & (gap <= FUNDING_DAYS_AFTER)]
+    pairs = pairs.assign(dist=(pairs["bday"] - pairs["mday"]).abs()).sort_values(
+        ["dist", "mday", "mirror", "bank"], kind="stable")
+    seen_b, seen_m, rows = set(), set(), []
+    for b, m, p in zip(pairs["bank"].tolist(), pairs["mirror"].tolist(), pairs["payment"].tolist(), strict=True):
+        if b in seen_b or m in seen_m:
+            continue
+        seen_b.add(b)
+        seen_m.add(m)
+        rows.append((b, m, p))
+    if not rows:
+        return _empty_funding()
+    b, m, p = (np.array(x, dtype=np.int64) for x in zip(*rows, strict=True))
+    strong = np.isin(merchant[p], STRONG_MERCHANTS)
+    return pd.DataFrame({"bank": b, "mirror": m, "payment": p, "aliexpress": strong}).sort_values(
+        "bank", kind="stable").reset_index(drop=True)
 
 
 def _related(exp: pd.DataFrame, txns: pd.DataFrame, amount: np.ndarray, pool: np.ndarray) -> pd.DataFrame:

@@ -70,9 +70,26 @@ def payment_reasons(row, r, oids, tids):
         reasons.append(_("same evidence as order {other} with transaction {txn}: paired in time order (earlier "
                          "order with earlier debit); swap by hand if that is wrong",
                          other=", ".join(other), txn=str(txns["txn_id"].iat[int(row.tie_txn)])))
+    reasons.extend(funding_reasons(r, t))
     reasons.append(_("score {score} = descriptor {d} + amount {a} + date {t} points out of 9",
                      score=row.score, d=round(row.desc_pts, 2), a=round(row.amount_pts, 2), t=round(row.date_pts, 2)))
     return reasons, gap_value, dg, rate
+
+
+def funding_reasons(r, t: int) -> list[str]:
+    """"Funded through PayPal payment X": the bank debits that topped up PayPal for payment row ``t``."""
+    f = getattr(r, "funding", None)
+    if f is None or not len(f):
+        return []
+    txns = r.txns
+    out = []
+    for bank in f["bank"].to_numpy()[f["payment"].to_numpy() == t].tolist():
+        out.append(_("funded through PayPal payment {payment}: bank debit {txn} of {amount} {currency} on {day} "
+                     "topped up PayPal for it", payment=str(txns["txn_id"].iat[t]), txn=str(txns["txn_id"].iat[bank]),
+                     amount=_m(-int(txns["amount_cents"].iat[bank]), str(txns["currency"].iat[bank])),
+                     currency=str(txns["currency"].iat[bank]),
+                     day=from_day_number(int(txns["day"].iat[bank])).isoformat()))
+    return out
 
 
 def _unit_members(r, row):

