@@ -28,7 +28,7 @@ from ..balance import check_running_balances
 from ..errors import ParseError
 from ..i18n import N_, _
 from ..records import BankTxn, ImportResult, Issue, PaymentMethod, Provenance, StatementInfo, issue
-from ..textio import Source, decode, read_table
+from ..textio import Source, decode, normalise_newlines, read_table
 from ..values import ValueParseError, parse_amount, parse_date
 from . import base
 from ._statement import TxnIds, clean, combine_checks, finish
@@ -95,7 +95,11 @@ class PaypalCsvImporter:
 
     def identify(self, source: Source) -> float:
         text, _enc = decode(source.data[:4096])
-        first = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=_delim(text)), [])
+        text = normalise_newlines(text)
+        try:
+            first = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=_delim(text)), [])
+        except csv.Error:
+            return 0.0
         cols = column_map(first)
         if {"date", "currency", "txid"} <= cols.keys() and ({"gross", "net"} & cols.keys()):
             return 0.9
