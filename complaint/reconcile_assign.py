@@ -18,6 +18,8 @@ reported so the explanation can say so and the user can swap the pair by hand.
 
 from __future__ import annotations
 
+import functools
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,26 +156,30 @@ def _solve_bipartite_all(idx, comp_all, orders, txns, points, order_rank, txn_ra
     if not len(gi):
         return
     gi = gi[np.argsort(comp[gi], kind="stable")]
-    for part in np.split(gi, np.flatnonzero(np.diff(comp[gi])) + 1):
+    gi = _solve_small_groups(gi, comp, row, col, n_rows, n_cols, dup_cell, pts, idx, chosen, tie_with)
+    for part in np.split(gi, np.flatnonzero(np.diff(comp[gi])) + 1) if len(gi) else ():
         c = comp[part[0]]
         shape = (int(n_rows[c]), int(n_cols[c]))
-        r, k = row[part], col[part]
-        m = np.zeros(shape)
-        valid = np.zeros(shape, dtype=bool)
-        cidx = np.full(shape, -1, dtype=np.int64)
-        m[r, k] = pts[part]
-        valid[r, k] = True
-        cidx[r, k] = idx[part]
-        fi_ = np.arange(shape[0])[:, None] / max(shape[0], 1)
-        fj_ = np.arange(shape[1])[None, :] / max(shape[1], 1)
-        adj = np.where(valid, m - 1e-6 * (fi_ - fj_) ** 2, -1e6)
+        cell = row[part] * shape[1] + col[part]
+        by_cell = np.argsort(cell, kind="stable")
+        cells = cell[by_cell]
+        adj = np.full(shape, -1e6)
+        adj[row[part], col[part]] = adjusted[part]  # the reference's matrix, cell by cell
+
+        def lookup(r, k, cells=cells, by_cell=by_cell, part=part, width=shape[1]):
+            """(valid, points, candidate) at cells (r, k); a repeated pair: its last candidate."""
+            key = np.asarray(r) * width + np.asarray(k)
+            at = np.searchsorted(cells, key, side="right") - 1
+            ok = (at >= 0) & (cells[np.maximum(at, 0)] == key)
+            cand = part[by_cell[np.maximum(at, 0)]]
+            return ok, np.where(ok, pts[cand], 0.0), np.where(ok, idx[cand], -1)
+
         rows, cols = linear_sum_assignment(adj, maximize=True)
-        keep = valid[rows, cols]
+        keep, _p, cand = lookup(rows, cols)
         rows, cols = rows[keep], cols[keep]
-        chosen[cidx[rows, cols]] = True
+        chosen[cand[keep]] = True
         if 1 < len(rows) <= 60:
-            cross = m[rows][:, cols]  # cross[a, b] = m[r_a, c_b]
-            ok = valid[rows][:, cols]
+            ok, cross, _c = lookup(rows[:, None], cols[None, :])  # cross[a, b] = m[r_a, c_b]
             own = np.diagonal(cross)
             gap = own[:, None] + own[None, :] - cross - cross.T
             hit = ok & ok.T & (np.abs(gap) < TIE_EPS)
@@ -181,7 +187,93 @@ def _solve_bipartite_all(idx, comp_all, orders, txns, points, order_rank, txn_ra
             has = hit.any(axis=1)
             partner = np.argmax(hit, axis=1)
             a = np.flatnonzero(has)
-            tie_with[cidx[rows[a], cols[a]]] = cidx[rows[partner[a]], cols[partner[a]]]
+            own_c = cand[keep]
+            tie_with[own_c[a]] = own_c[partner[a]]
+
+
+SMALL_SIDE, SMALL_OTHER = 3, 6  # groups up to 3 x 6 are solved by enumeration, in bulk per shape
+SURE_MARGIN = 1e-7  # an enumerated best must beat the runner-up by this much, else the solver decides
+
+
+@functools.cache
+def _injections(k: int, n: int) -> np.ndarray:
+    """Every injective map of ``k`` slots into ``n`` places, one per row."""
+    return np.array(list(itertools.permutations(range(n), k)), dtype=np.int64).reshape(-1, k)
+
+
+def _solve_small_groups(gi, comp, row, col, n_rows, n_cols, dup_cell, pts, idx, chosen, tie_with) -> np.ndarray:
+    """Small contested groups without a Python call each: the assignment maximising the same
+    adjusted matrix the solver gets, by enumerating all of them, for every group of one shape at
+    once.  A group whose best is not ahead of the next by ``SURE_MARGIN`` is returned (with the
+    groups too large to enumerate) for ``linear_sum_assignment``; so is one with a repeated pair."""
+    c = comp[gi]
+    k_all, l_all = n_rows[c], n_cols[c]
+    small = (np.minimum(k_all, l_all) <= SMALL_SIDE) & (np.maximum(k_all, l_all) <= SMALL_OTHER) & ~dup_cell[c]
+    rest = [gi[~small]]
+    sel = gi[small]
+    if not len(sel):
+        return gi
+    shapes = n_rows[comp[sel]] * 64 + n_cols[comp[sel]]
+    for shape in np.unique(shapes):
+        part = sel[shapes == shape]
+        k, l_ = int(shape // 64), int(shape % 64)
+        groups, g = np.unique(comp[part], return_inverse=True)
+        n_g = len(groups)
+        m = np.zeros((n_g, k, l_))
+        valid = np.zeros((n_g, k, l_), dtype=bool)
+        cidx = np.full((n_g, k, l_), -1, dtype=np.int64)
+        r, q = row[part], col[part]
+        m[g, r, q] = pts[part]
+        valid[g, r, q] = True
+        cidx[g, r, q] = idx[part]
+        fi = np.arange(k)[:, None] / max(k, 1)
+        fj = np.arange(l_)[None, :] / max(l_, 1)
+        adj = np.where(valid, m - 1e-6 * (fi - fj) ** 2, -1e6)
+        if k <= l_:
+            maps = _injections(k, l_)  # row r -> column maps[:, r]
+            total = sum(adj[:, r, maps[:, r]] for r in range(k))
+        else:
+            maps = _injections(l_, k)  # column q -> row maps[:, q]
+            total = sum(adj[:, maps[:, q], q] for q in range(l_))
+        order = np.argsort(-total, axis=1, kind="stable")
+        best = order[:, 0]
+        first = total[np.arange(n_g), best]
+        second = total[np.arange(n_g), order[:, 1]] if total.shape[1] > 1 else np.full(n_g, -np.inf)
+        sure = first - second > SURE_MARGIN
+        if not sure.all():
+            rest.append(part[~sure[g]])
+        gs = np.flatnonzero(sure)
+        if not len(gs):
+            continue
+        if k <= l_:
+            rows = np.broadcast_to(np.arange(k), (len(gs), k))
+            cols = maps[best[gs]]
+        else:
+            cols = np.broadcast_to(np.arange(l_), (len(gs), l_))
+            rows = maps[best[gs]]
+            by_row = np.argsort(rows, axis=1)  # the solver lists its pairs by row
+            rows = np.take_along_axis(rows, by_row, axis=1)
+            cols = np.take_along_axis(cols, by_row, axis=1)
+        gg = gs[:, None]
+        keep = valid[gg, rows, cols]
+        chosen[cidx[gg, rows, cols][keep]] = True
+        n_kept = keep.sum(axis=1)
+        # equal evidence: the first other kept pair (by row) whose swap scores the same
+        slots = rows.shape[1]
+        found = np.zeros((len(gs), slots), dtype=bool)
+        for a in range(slots):
+            for b in range(slots):
+                if a == b:
+                    continue
+                r1, c1, r2, c2 = rows[:, a], cols[:, a], rows[:, b], cols[:, b]
+                g1 = gs
+                hit = (keep[:, a] & keep[:, b] & ~found[:, a] & (n_kept > 1) & (n_kept <= 60)
+                       & valid[g1, r1, c2] & valid[g1, r2, c1]
+                       & (np.abs(m[g1, r1, c1] + m[g1, r2, c2] - m[g1, r1, c2] - m[g1, r2, c1]) < TIE_EPS))
+                tie_with[cidx[g1[hit], r1[hit], c1[hit]]] = cidx[g1[hit], r2[hit], c2[hit]]
+                found[hit, a] = True
+    out = np.concatenate(rest)
+    return out[np.argsort(comp[out], kind="stable")]
 
 
 def _best_first(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen) -> None:
