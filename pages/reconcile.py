@@ -81,18 +81,18 @@ for i, m in enumerate(rec.missing_credits):
             _done(_("Order {order} marked: refund not received", order=m.order_id))
 
 st.subheader(_("Matches"))
-kinds = {_("payments"): "payment", _("refunds"): "refund"}
-states = {_("proposed"): None, _("confirmed"): "confirmed", _("linked by hand"): "linked"}
+# options are codes (labels via format_func), so a choice survives a change of language
+kinds = {"payment": _("payments"), "refund": _("refunds")}
+states = {"proposed": _("proposed"), "confirmed": _("confirmed"), "linked": _("linked by hand")}
 f1, f2 = st.columns(2)
-pick_kinds = f1.multiselect(_("Kind"), list(kinds), default=list(kinds), key="rec_kinds")
-pick_states = f2.multiselect(_("State"), list(states), default=list(states), key="rec_states")
-shown = [m for m in rec.matches if m.kind in {kinds[k] for k in pick_kinds}
-         and m.decision in {states[k] for k in pick_states}]
+pick_kinds = f1.multiselect(_("Kind"), list(kinds), default=list(kinds), format_func=kinds.get, key="rec_kinds")
+pick_states = f2.multiselect(_("State"), list(states), default=list(states), format_func=states.get,
+                             key="rec_states")
+shown = [m for m in rec.matches if m.kind in pick_kinds and (m.decision or "proposed") in pick_states]
 kind_names = {"payment": _("payment"), "refund": _("refund")}
-state_names = {code: label for label, code in states.items()}
 st.dataframe([{_("kind"): kind_names.get(m.kind, m.kind), _("orders"): ", ".join(m.order_ids),
                _("transactions"): ", ".join(m.txn_ids), _("score"): m.score,
-               _("decision"): state_names.get(m.decision, m.decision or ""), _("why"): " | ".join(m.reasons)}
+               _("decision"): states.get(m.decision or "proposed", m.decision), _("why"): " | ".join(m.reasons)}
               for m in shown], width="stretch", hide_index=True, key="rec_matches")
 if shown:
     choice = st.selectbox(_("Review a match"), range(len(shown)), key="rec_pick",

@@ -113,14 +113,23 @@ def test_match_filters(tmp_path):
     _no_problem(at)
     table = at.dataframe[0].value
     assert len(table) == 2 and set(table["kind"]) == {"payment"}
-    at.multiselect(key="rec_kinds").set_value(["refunds"]).run()
+    assert at.multiselect(key="rec_kinds").options == ["payments", "refunds"]
+    at.multiselect(key="rec_kinds").set_value(["refund"]).run()
     _no_problem(at)
     assert len(at.dataframe[0].value) == 0
     assert not [s for s in at.selectbox if s.key == "rec_pick"]  # nothing to review
-    at.multiselect(key="rec_kinds").set_value(["payments", "refunds"]).run()
+    at.multiselect(key="rec_kinds").set_value(["payment", "refund"]).run()
     at.multiselect(key="rec_states").set_value(["confirmed"]).run()
     assert len(at.dataframe[0].value) == 0  # nothing confirmed yet
     at.multiselect(key="rec_states").set_value(["proposed"]).run()
+    assert len(at.dataframe[0].value) == 2 and set(at.dataframe[0].value["decision"]) == {"proposed"}
+    # the choice survives a change of language (the options are codes, the labels are translated)
+    at.session_state["_lang"] = "nl"
+    at.run()
+    _no_problem(at)
+    assert at.multiselect(key="rec_states").value == ["proposed"]
+    assert at.multiselect(key="rec_kinds").value == ["payment", "refund"]
+    assert at.multiselect(key="rec_kinds").options != ["payments", "refunds"]  # Dutch labels
     assert len(at.dataframe[0].value) == 2
 
 
