@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ["pages/home.py", "pages/import.py", "pages/reconcile.py", "pages/evidence.py", "pages/timeline.py",
+PAGES = ["pages/home.py", "pages/guide.py", "pages/import.py", "pages/reconcile.py", "pages/evidence.py", "pages/timeline.py",
          "pages/dossier.py", "pages/cases.py"]
 
 

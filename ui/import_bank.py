@@ -18,6 +18,7 @@ from complaint.mapping import FIELD_LABELS
 from complaint.records import ImportResult
 from complaint.textio import as_source
 from ui import state
+from ui.safe import md_escape
 from ui.widgets import headers
 
 PREVIEW_ROWS = 200
@@ -36,7 +37,7 @@ def render(store, case_id: int) -> None:
         return
     for upload in uploads:
         with st.container(border=True):
-            st.markdown(f"**{_escape(upload.name)}**")
+            st.markdown(f"**{md_escape(upload.name)}**")
             try:
                 _one_file(store, case_id, upload)
             except ComplaintError as exc:
@@ -129,14 +130,13 @@ def _show_result(store, case_id: int, result: ImportResult, key: str) -> None:
         st.download_button(_("Download rejected rows (CSV)"), write_csv(problems, header).encode("utf-8"),
                            file_name=f"{result.file}.rejected.csv", mime="text/csv", key=f"{key}_dl")
     if st.button(_("Add to the case"), key=f"{key}_store", type="primary", disabled=not result.records):
-        summary = store.add_import(case_id, result)
+        with st.spinner(_("Adding {file} to the case…", file=result.file)):
+            summary = store.add_import(case_id, result)
         state.invalidate()
+        st.toast(_("Statement saved in the case"), icon=":material/check:")
         if summary.already_imported:
             st.info(_("This file was already imported: nothing added."))
         else:
             st.success(_("{added} added, {unchanged} already known", added=summary.added,
                          unchanged=summary.unchanged))
 
-
-def _escape(text: str) -> str:
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~" else ch for ch in text)

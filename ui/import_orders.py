@@ -149,11 +149,15 @@ def _import_button(store: Store, case_id: int, results: list) -> None:
     c1, c2 = st.columns(2)
     if c1.button(_("Import {n} file(s) into the case", n=len(results)), type="primary", key=_P + "go"):
         rows = []
-        for r in results:
+        bar = st.progress(0.0, text=_("Adding the files to the case…"))
+        for i, r in enumerate(results, start=1):
             s = store.add_import(case_id, r)
+            bar.progress(i / len(results), text=_("Added {done} of {total} files", done=i, total=len(results)))
             rows.append({"file": r.file, "added": s.added, "updated": s.updated, "unchanged": s.unchanged,
                          "rejected": len(r.rejected), "already imported": s.already_imported})
         state.invalidate()
+        bar.empty()
+        st.toast(_("Orders saved in the case"), icon=":material/check:")
         st.success(_("Imported."))
         st.dataframe(rows, hide_index=True, use_container_width=True, column_config=headers(rows[0] if rows else ()))
     if any(r.rejected or r.skipped for r in results):
