@@ -17,7 +17,7 @@ from datetime import date
 import streamlit as st
 
 from complaint.case import CaseData
-from complaint.i18n import LANGUAGES, normalise_language, set_language
+from complaint.i18n import LANGUAGES, get_language, normalise_language, set_language
 from complaint.settings import SETTINGS
 from complaint.store import Store
 
@@ -163,7 +163,7 @@ def reconciliation():
     """Reconciliation of the current case, cached per session until the case changes."""
     from complaint.reconcile import reconcile
 
-    key = (current_case_id(), as_of())
+    key = (current_case_id(), as_of(), get_language())  # its reasons are text in the language of the time
     cached = st.session_state.get("_recon_cache")
     if cached is not None and cached[0] == key:
         return cached[1]
