@@ -81,13 +81,23 @@ for i, m in enumerate(rec.missing_credits):
             _done(_("Order {order} marked: refund not received", order=m.order_id))
 
 st.subheader(_("Matches"))
-# options are codes (labels via format_func), so a choice survives a change of language
+# The options are codes with translated labels; the browser keeps a widget's labels while its key is
+# unchanged, so the key names the language and the choice (codes) is carried over in session state.
+lang = get_language()
 kinds = {"payment": _("payments"), "refund": _("refunds")}
 states = {"proposed": _("proposed"), "confirmed": _("confirmed"), "linked": _("linked by hand")}
+
+
+def _choice(name: str, options: dict[str, str]) -> list[str]:
+    return [c for c in st.session_state.get(f"{name}_choice", list(options)) if c in options]
+
+
 f1, f2 = st.columns(2)
-pick_kinds = f1.multiselect(_("Kind"), list(kinds), default=list(kinds), format_func=kinds.get, key="rec_kinds")
-pick_states = f2.multiselect(_("State"), list(states), default=list(states), format_func=states.get,
-                             key="rec_states")
+pick_kinds = f1.multiselect(_("Kind"), list(kinds), default=_choice("rec_kinds", kinds), format_func=kinds.get,
+                            key=f"rec_kinds_{lang}")
+pick_states = f2.multiselect(_("State"), list(states), default=_choice("rec_states", states),
+                             format_func=states.get, key=f"rec_states_{lang}")
+st.session_state["rec_kinds_choice"], st.session_state["rec_states_choice"] = pick_kinds, pick_states
 shown = [m for m in rec.matches if m.kind in pick_kinds and (m.decision or "proposed") in pick_states]
 kind_names = {"payment": _("payment"), "refund": _("refund")}
 st.dataframe([{_("kind"): kind_names.get(m.kind, m.kind), _("orders"): ", ".join(m.order_ids),
@@ -95,11 +105,15 @@ st.dataframe([{_("kind"): kind_names.get(m.kind, m.kind), _("orders"): ", ".join
                _("decision"): states.get(m.decision or "proposed", m.decision), _("why"): " | ".join(m.reasons)}
               for m in shown], width="stretch", hide_index=True, key="rec_matches")
 if shown:
-    choice = st.selectbox(_("Review a match"), range(len(shown)), key="rec_pick",
+    keys = [m.key for m in shown]
+    before = st.session_state.get("rec_pick_choice")
+    choice = st.selectbox(_("Review a match"), range(len(shown)), key=f"rec_pick_{lang}",
+                          index=keys.index(before) if before in keys else 0,
                           format_func=lambda k: f"{kind_names.get(shown[k].kind, shown[k].kind)}: "
                                                 f"{', '.join(shown[k].order_ids)} ↔ {', '.join(shown[k].txn_ids)} "
                                                 f"({shown[k].score:.2f})")
     m = shown[choice]
+    st.session_state["rec_pick_choice"] = m.key
     for reason in m.reasons:
         st.text("• " + reason)
     b1, b2 = st.columns(2)

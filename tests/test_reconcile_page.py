@@ -113,30 +113,32 @@ def test_match_filters(tmp_path):
     _no_problem(at)
     table = at.dataframe[0].value
     assert len(table) == 2 and set(table["kind"]) == {"payment"}
-    assert at.multiselect(key="rec_kinds").options == ["payments", "refunds"]
-    at.multiselect(key="rec_kinds").set_value(["refund"]).run()
+    assert at.multiselect(key="rec_kinds_en").options == ["payments", "refunds"]
+    at.multiselect(key="rec_kinds_en").set_value(["refund"]).run()
     _no_problem(at)
     assert len(at.dataframe[0].value) == 0
-    assert not [s for s in at.selectbox if s.key == "rec_pick"]  # nothing to review
-    at.multiselect(key="rec_kinds").set_value(["payment", "refund"]).run()
-    at.multiselect(key="rec_states").set_value(["confirmed"]).run()
+    assert not [s for s in at.selectbox if s.key == "rec_pick_en"]  # nothing to review
+    at.multiselect(key="rec_kinds_en").set_value(["payment", "refund"]).run()
+    at.multiselect(key="rec_states_en").set_value(["confirmed"]).run()
     assert len(at.dataframe[0].value) == 0  # nothing confirmed yet
-    at.multiselect(key="rec_states").set_value(["proposed"]).run()
+    at.multiselect(key="rec_states_en").set_value(["proposed"]).run()
     assert len(at.dataframe[0].value) == 2 and set(at.dataframe[0].value["decision"]) == {"proposed"}
+    at.selectbox(key="rec_pick_en").set_value(1).run()
     # the choice survives a change of language (the options are codes, the labels are translated)
     at.session_state["_lang"] = "nl"
     at.run()
     _no_problem(at)
-    assert at.multiselect(key="rec_states").value == ["proposed"]
-    assert at.multiselect(key="rec_kinds").value == ["payment", "refund"]
-    assert at.multiselect(key="rec_kinds").options != ["payments", "refunds"]  # Dutch labels
+    assert at.multiselect(key="rec_states_nl").value == ["proposed"]
+    assert at.multiselect(key="rec_kinds_nl").value == ["payment", "refund"]
+    assert at.multiselect(key="rec_kinds_nl").options != ["payments", "refunds"]  # Dutch labels
+    assert at.selectbox(key="rec_pick_nl").value == 1
     assert len(at.dataframe[0].value) == 2
 
 
 def test_confirm_link_and_promise(tmp_path):
     at, store, cid = _two_orders(tmp_path)
     at.run()
-    pick = at.selectbox(key="rec_pick")
+    pick = at.selectbox(key="rec_pick_en")
     assert pick.format_func(0).startswith("payment: ")
     target = pick.options[1].split(": ")[1].split(" ")[0]  # the order of the second match
     pick.set_value(1).run()
