@@ -40,5 +40,6 @@ pages = [
     st.Page("pages/timeline.py", title=_("Timeline"), icon=":material/timeline:"),
     st.Page("pages/dossier.py", title=_("Dossier"), icon=":material/description:"),
     st.Page("pages/cases.py", title=_("Cases"), icon=":material/folder:"),
+    st.Page("pages/analyst.py", title=_("Analyst"), icon=":material/query_stats:"),
 ]
 st.navigation(pages).run()

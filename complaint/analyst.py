@@ -26,7 +26,8 @@ from .i18n import _
 GROUPINGS = ("store", "payment_method", "month")
 DETAIL_COLUMNS = ["case", "order_id", "store", "payment_method", "month", "state", "expected_eur_cents",
                   "expected_since", "due_date", "business_days_waiting", "days_overdue"]
-GROUP_COLUMNS = ["overdue", "overdue_eur_cents", "overdue_eur", "pending", "pending_eur_cents", "cases", "orders",
+GROUP_COLUMNS = ["overdue", "overdue_eur_cents", "overdue_eur", "pending", "pending_eur_cents", "pending_eur",
+                 "cases", "orders",
                  "median_business_days_waiting", "max_days_overdue"]
 REFUND_COLUMNS = ["order_id", "store", "order_date", "payment_method", "source", "destination", "state",
                   "expected_since", "expected_eur_cents", "credited_eur_cents", "credited_on", "delay_days"]
@@ -137,6 +138,7 @@ def group_missing(detail: pd.DataFrame, by: str) -> pd.DataFrame:
         "max_days_overdue": g["_late"].max().astype("int64"),
     }).reset_index()
     out["overdue_eur"] = out["overdue_eur_cents"] / 100
+    out["pending_eur"] = out["pending_eur_cents"] / 100
     out = out.sort_values(["overdue_eur_cents", "overdue", "pending_eur_cents", by],
                           ascending=[False, False, False, True], kind="stable")
     return out[[by, *GROUP_COLUMNS]].reset_index(drop=True)
