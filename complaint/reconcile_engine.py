@@ -438,7 +438,8 @@ def _refund_rows(exp, credits_of, decision_of, full, part, t_eur) -> pd.DataFram
     for e, ts in sorted(credits_of.items()):
         details = [info.get((e, t)) for t in ts]
         pts = [d[0] for d in details if d]
-        score = 1.0 if e in decision_of else round(min(1.0, float(np.mean(pts)) / REFUND_MAX), 3)
+        mean = float(pts[0]) if len(pts) == 1 else float(np.mean(pts))
+        score = 1.0 if e in decision_of else round(min(1.0, mean / REFUND_MAX), 3)
         rows.append({"exp": e, "txn_idx": np.array(ts), "score": score, "details": details,
                      "decision": decision_of.get(e), "credited_eur": int(t_eur[ts].sum())})
     return pd.DataFrame(rows, columns=["exp", "txn_idx", "score", "details", "decision", "credited_eur"])

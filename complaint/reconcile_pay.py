@@ -171,6 +171,11 @@ def score_payments(units: Units, txns: pd.DataFrame, unit: np.ndarray, t: np.nda
     The same arithmetic as :func:`compare_amounts` on integer currency codes, and the cheap rules
     first: most pairs of a banded join fail the amount test, so only the survivors are scored."""
     u_cur, t_cur_all, o_cur_all = shared_codes(units.currency, txns["currency"], txns["orig_currency"])
+    # a pair in the account's own currency can only pass with the exact amount: drop the others first
+    same = t_cur_all[t] == u_cur[unit]
+    near = np.abs(np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[t]) - units.due[unit]) <= 1
+    sel = np.flatnonzero(~same | near)
+    unit, t = unit[sel], t[sel]
     exp_cur = u_cur[unit]
     t_cur, o_cur = t_cur_all[t], o_cur_all[t]
     exp_cents, exp_eur = units.due[unit], units.eur[unit]
