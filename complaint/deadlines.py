@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from . import rules
 from .calendar_be import BRUSSELS, add_business_days
 from .i18n import _
-from .order_facts import CONFORMITY_PROBLEMS, order_facts, problem_order_ids
+from .order_facts import CONFORMITY_PROBLEMS, case_index, order_facts, problem_order_ids
 from .records import PaymentMethod, Problem
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -53,8 +53,8 @@ def refund_due_date(start: date, method: PaymentMethod | str | None) -> date:
     return add_business_days(start, int(low_high[1]))
 
 
-def _order_deadlines(case, order_id: str, reconciliation, as_of: date, events) -> list[Deadline]:
-    f = order_facts(case, order_id, reconciliation, as_of, events)
+def _order_deadlines(case, order_id: str, reconciliation, as_of: date, index) -> list[Deadline]:
+    f = order_facts(case, order_id, reconciliation, as_of, index=index)
     out: list[Deadline] = []
 
     def add(day: date | None, kind: str, label: str, rule_id: str, detail: str | None = None) -> None:
@@ -156,23 +156,24 @@ def deadlines(case, reconciliation, as_of: date | None = None, events=None,
               order_ids: list[str] | None = None) -> list[Deadline]:
     """All deadlines of the case's problem orders (and follow-ups on any order), sorted by date."""
     as_of = as_of or case.today()
-    from .order_facts import events_for
-
-    evs = events_for(case, reconciliation, as_of, events)
-    ids = order_ids if order_ids is not None else _orders_to_watch(case, reconciliation, evs)
+    index = case_index(case, reconciliation, as_of, events)  # one pass over the case, shared by every order
+    ids = order_ids if order_ids is not None else _orders_to_watch(case, reconciliation, index)
     out: list[Deadline] = []
     for oid in ids:
-        out += _order_deadlines(case, oid, reconciliation, as_of, evs)
+        out += _order_deadlines(case, oid, reconciliation, as_of, index)
     return sorted(out, key=lambda d: (d.date, d.order_id, d.kind))
 
 
-def _orders_to_watch(case, reconciliation, events) -> list[str]:
+def _orders_to_watch(case, reconciliation, index) -> list[str]:
+    """Problem orders, then orders with a message sent (in the chronology's order)."""
     ids = problem_order_ids(case, reconciliation)
-    known = {o.order_id for o in case.orders}
-    for e in events:
-        for oid in e.order_ids:
-            if oid in known and oid not in ids and e.kind in ("message_out", "message_sent", "seller_contacted"):
-                ids.append(oid)
+    seen = set(ids)
+    for e in index.all_events:
+        if e.kind in ("message_out", "message_sent", "seller_contacted"):
+            for oid in e.order_ids:
+                if oid in index.orders and oid not in seen:
+                    ids.append(oid)
+                    seen.add(oid)
     return ids
 
 

@@ -96,15 +96,75 @@ def missing_credits_for(reconciliation, order_id: str) -> list:
     return [m for m in getattr(reconciliation, "missing_credits", []) if m.order_id == order_id]
 
 
+class CaseIndex:
+    """Per-order lookups of one case, its reconciliation and chronology, built in one pass each.
+
+    :func:`order_facts` answers from it, so the facts of every order of a case cost
+    O(orders + transactions + events + matches) instead of one full scan per order."""
+
+    def __init__(self, case, reconciliation, events: list[Event]):
+        self.case = case
+        self.reconciliation = reconciliation
+        self.all_events = events
+        self.orders: dict[str, object] = {}
+        for o in case.orders:
+            self.orders.setdefault(o.order_id, o)  # the first order of an id, like CaseData.order
+        self.txns = {t.id: t for t in case.transactions}
+        self.events: dict[str, list[Event]] = {}
+        for e in events:
+            for oid in dict.fromkeys(e.order_ids):
+                self.events.setdefault(oid, []).append(e)
+        for evs in self.events.values():
+            evs.sort(key=lambda e: (e.on, e.at.isoformat() if e.at else ""))
+        self.payment_matches: dict[str, list] = {}
+        self.missing: dict[str, list] = {}
+        if reconciliation is not None:
+            for m in getattr(reconciliation, "matches", []) or []:
+                if m.kind == "payment":
+                    for oid in dict.fromkeys(m.order_ids):
+                        self.payment_matches.setdefault(oid, []).append(m)
+            for m in getattr(reconciliation, "missing_credits", []):
+                self.missing.setdefault(m.order_id, []).append(m)
+        self.promises: dict[str, list] = {}
+        for p in case.promises:
+            self.promises.setdefault(p.order_id, []).append(p)
+        self.found: dict[str, list[date]] = {}
+        for e in case.evidence:
+            if e.order_id and e.captured_at:
+                self.found.setdefault(e.order_id, []).append(e.captured_at.date())
+
+    def events_of(self, order_id: str) -> list[Event]:
+        return list(self.events.get(order_id, ()))
+
+    def payment_dates(self, order_id: str) -> list[date]:
+        """Booking dates of the payments matched to the order (rejected matches left out)."""
+        out = []
+        for m in self.payment_matches.get(order_id, ()):
+            if m.decision != "rejected":
+                out += [self.txns[t].booking_date for t in m.txn_ids if t in self.txns]
+        return out
+
+    def payment_method(self, order_id: str, annotation: OrderAnnotation | None):
+        if annotation and annotation.payment_method:
+            return _enum(PaymentMethod, annotation.payment_method)
+        if self.reconciliation is None:
+            return None
+        for m in self.payment_matches.get(order_id, ()):
+            for t in m.txn_ids:
+                if t in self.txns and self.txns[t].payment_method:
+                    return _enum(PaymentMethod, self.txns[t].payment_method)
+        return None
+
+
+def case_index(case, reconciliation, as_of: date, events: list[Event] | None = None) -> CaseIndex:
+    """The lookups :func:`order_facts` needs, for many calls on the same case."""
+    return CaseIndex(case, reconciliation, events_for(case, reconciliation, as_of, events))
+
+
 def _payment_txn_dates(case, reconciliation, order_id: str) -> list[date]:
     if reconciliation is None:
         return []
-    by_id = {t.id: t for t in case.transactions}
-    out = []
-    for m in getattr(reconciliation, "matches", []) or []:
-        if m.kind == "payment" and order_id in m.order_ids and m.decision != "rejected":
-            out += [by_id[t].booking_date for t in m.txn_ids if t in by_id]
-    return out
+    return CaseIndex(case, reconciliation, []).payment_dates(order_id)
 
 
 def payment_method_of(case, reconciliation, order_id: str, annotation: OrderAnnotation | None):
@@ -112,20 +172,18 @@ def payment_method_of(case, reconciliation, order_id: str, annotation: OrderAnno
         return _enum(PaymentMethod, annotation.payment_method)
     if reconciliation is None:
         return None
-    by_id = {t.id: t for t in case.transactions}
-    for m in getattr(reconciliation, "matches", []) or []:
-        if m.kind == "payment" and order_id in m.order_ids:
-            for t in m.txn_ids:
-                if t in by_id and by_id[t].payment_method:
-                    return _enum(PaymentMethod, by_id[t].payment_method)
-    return None
+    return CaseIndex(case, reconciliation, []).payment_method(order_id, annotation)
 
 
-def order_facts(case, order_id: str, reconciliation, as_of: date, events: list[Event] | None = None) -> OrderFacts:
-    order = case.order(order_id)
+def order_facts(case, order_id: str, reconciliation, as_of: date, events: list[Event] | None = None,
+                index: CaseIndex | None = None) -> OrderFacts:
+    """What is known about one order.  Pass ``index`` (from :func:`case_index`, built on the same
+    case, reconciliation and events) when asking about many orders: ``events`` is then ignored."""
+    if index is None:
+        index = case_index(case, reconciliation, as_of, events)
+    order = index.orders.get(order_id)
     ann = case.annotations.get(order_id)
-    evs = sorted((e for e in events_for(case, reconciliation, as_of, events) if order_id in e.order_ids),
-                 key=lambda e: (e.on, e.at.isoformat() if e.at else ""))
+    evs = index.events_of(order_id)
 
     def first(kinds: frozenset[str]) -> date | None:
         days = [e.on for e in evs if e.kind in kinds]
@@ -140,11 +198,10 @@ def order_facts(case, order_id: str, reconciliation, as_of: date, events: list[E
     if completed is None and order is not None and order.status == OrderStatus.COMPLETED:
         completed = delivered
     dispute = (ann.dispute_opened_on if ann and ann.dispute_opened_on else None) or first(STEP_KINDS["dispute"])
-    pay_dates = [d for d in _payment_txn_dates(case, reconciliation, order_id)] + [
-        e.on for e in evs if e.kind in PAID]
-    promises = [p.promised_on for p in case.promises if p.order_id == order_id]
+    pay_dates = index.payment_dates(order_id) + [e.on for e in evs if e.kind in PAID]
+    promises = [p.promised_on for p in index.promises.get(order_id, ())]
     refund_days = promises + [e.on for e in evs if e.kind in REFUND_AGREED]
-    found = [e.captured_at.date() for e in case.evidence if e.order_id == order_id and e.captured_at]
+    found = index.found.get(order_id, [])
     steps_done: dict[str, date] = {}
     for step, kinds in STEP_KINDS.items():
         d = first(kinds)
@@ -153,14 +210,14 @@ def order_facts(case, order_id: str, reconciliation, as_of: date, events: list[E
     if dispute is not None:
         steps_done.setdefault("dispute", dispute)
     problem = _enum(Problem, ann.problem if ann else None)
-    missing = missing_credits_for(reconciliation, order_id)
+    missing = list(index.missing.get(order_id, ()))
     if problem is None and (missing or (order is not None and order.refund_expected)):
         problem = Problem.REFUND_NOT_RECEIVED
     return OrderFacts(
         order_id=order_id,
         order_date=order.order_date if order else None,
         problem=problem,
-        payment_method=payment_method_of(case, reconciliation, order_id, ann),
+        payment_method=index.payment_method(order_id, ann),
         seller_country=(ann.seller_country or "").strip().upper() or None if ann else None,
         paid_on=min(pay_dates) if pay_dates else (order.order_date if order else None),
         delivered_on=delivered,

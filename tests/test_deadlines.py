@@ -75,3 +75,85 @@ def test_ics_is_rfc5545():
     unfolded = ics.replace("\r\n ", "")
     assert "attendu\\; très" in unfolded and "23\\,50" in unfolded
     ics.encode("utf-8")  # folding never splits a multi-byte character
+
+
+# --- cost: one pass over the case, whatever the number of orders ------------------------------
+
+class _Counted(list):
+    """A list that counts how often it is walked through."""
+
+    walks = 0
+
+    def __iter__(self):
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def _generated(n: int):
+    """``n`` orders: every 3rd cancelled (refund expected, a missing credit for half of those),
+    every 5th annotated damaged (credit card), every 7th with a message sent; one payment each."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from dossier_case import MissingCredit, Recon, ev, order
+
+    from complaint.case import CaseData
+    from complaint.records import BankTxn, Match, OrderAnnotation, OrderStatus
+
+    case = CaseData(name="generated", as_of=AS_OF)
+    recon = Recon(summary={})
+    for i in range(n):
+        oid = str(8_200_000_000_000_000 + i)
+        day = date(2025, 1, 1) + timedelta(days=i % 400)
+        cancelled = i % 3 == 0
+        case.orders.append(order(oid, day, "12.50", f"item {i}", f"store {i % 40}",
+                                 status=OrderStatus.CANCELLED if cancelled else OrderStatus.COMPLETED,
+                                 refund_expected=cancelled))
+        case.transactions.append(BankTxn(id=f"t{i}", booking_date=day + timedelta(days=1), amount=Decimal("-12.50"),
+                                         currency="EUR", payment_method="debit_card"))
+        recon.matches.append(Match(kind="payment", order_ids=(oid,), txn_ids=(f"t{i}",), score=9.0))
+        if cancelled and i % 2 == 0:
+            recon.missing_credits.append(MissingCredit(oid, Decimal("12.50"), "EUR", day + timedelta(days=3), 30,
+                                                       "overdue", day + timedelta(days=31)))
+        if i % 5 == 0:
+            case.annotations[oid] = OrderAnnotation(oid, problem="damaged", payment_method="credit_card",
+                                                    delivered_on=day + timedelta(days=12))
+        if i % 7 == 0:
+            case.events.append(ev("message_out", day + timedelta(days=14), oid, "message"))
+    return case, recon
+
+
+def _walks(n: int) -> tuple[int, int, int]:
+    case, recon = _generated(n)
+    _Counted.walks = 0
+    case.transactions = _Counted(case.transactions)
+    case.events = _Counted(case.events)
+    recon.matches = _Counted(recon.matches)
+    items = deadlines(case, recon, AS_OF)
+    assert len(items) > n // 3  # every problem order has deadlines
+    return _Counted.walks, len(items), n
+
+
+def test_deadlines_walk_the_case_a_fixed_number_of_times():
+    """Transactions, events and matches are read a fixed number of times, not once per order
+    (was: two dictionaries of all transactions and a scan of every event for each order)."""
+    small, n_small, _ = _walks(60)
+    large, n_large, _ = _walks(600)
+    assert n_large > 9 * n_small
+    assert small == large
+    assert large <= 12
+
+
+def test_deadlines_match_the_facts_of_each_order_on_its_own():
+    """The shared lookups give the same facts and deadlines as each order computed alone."""
+    from complaint.order_facts import case_index, order_facts
+
+    case, recon = _generated(90)
+    index = case_index(case, recon, AS_OF)
+    for o in case.orders:
+        assert order_facts(case, o.order_id, recon, AS_OF, index=index) == order_facts(case, o.order_id, recon, AS_OF)
+    together = deadlines(case, recon, AS_OF)
+    alone = sorted((d for o in case.orders for d in deadlines(case, recon, AS_OF, order_ids=[o.order_id])),
+                   key=lambda d: (d.date, d.order_id, d.kind))
+    assert together == [d for d in alone if d.order_id in {x.order_id for x in together}]
+    assert {d.kind for d in together} >= {"refund_due", "follow_up", "withdrawal", "chargeback_deadline"}
