@@ -344,8 +344,7 @@ def test_no_user_facing_literal_outside_the_catalogue():
 
 # 7. the app itself in each language ---------------------------------------------------------------
 
-PAGES = ["pages/home.py", "pages/import.py", "pages/reconcile.py", "pages/evidence.py", "pages/timeline.py",
-         "pages/dossier.py", "pages/cases.py"]
+PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
 
 
 def _app_in(lang: str, monkeypatch):
@@ -395,7 +394,7 @@ def page_in(tmp_path, monkeypatch):
         st.cache_data.clear()
         st.cache_resource.clear()
         host = tmp_path / f"host_{lang}_{Path(page).stem}.py"
-        host.write_text(HOST.format(root=str(ROOT), page=page, pages=PAGES + ["pages/guide.py"]), encoding="utf-8")
+        host.write_text(HOST.format(root=str(ROOT), page=page, pages=PAGES), encoding="utf-8")
         at = AppTest.from_file(str(host), default_timeout=120)
         at.session_state["_lang"] = lang
         at.run()
