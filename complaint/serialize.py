@@ -50,67 +50,121 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        last_error: Exception | None = None
-        for arg in args:
-            try:
-                return _convert(arg, value)
-            except (TypeError, ValueError, KeyError) as exc:
-                last_error = exc
-        raise ValueError(f"cannot convert {value!r} to {tp}") from last_error
-    if origin is tuple:
-        args = typing.get_args(tp)
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], v) for v in value)
-        return tuple(_convert(a, v) for a, v in zip(args, value, strict=True))
-    if origin is list:
-        (arg,) = typing.get_args(tp)
-        return [_convert(arg, v) for v in value]
-    if origin is dict:
-        k, v = typing.get_args(tp)
-        return {_convert(k, kk): _convert(v, vv) for kk, vv in value.items()}
-    if tp is Any:
-        return value
-    if isinstance(tp, type):
-        if dataclasses.is_dataclass(tp):
-            return from_dict(tp, value)
-        if issubclass(tp, Enum):
-            return tp(value)
-        if tp is Decimal:
-            return Decimal(str(value))
-        if tp is datetime:
-            return value if isinstance(value, datetime) else datetime.fromisoformat(value)
-        if tp is date:
-            if isinstance(value, datetime):
-                return value.date()
-            return value if isinstance(value, date) else date.fromisoformat(value)
-        if tp is float:
-            return float(value)
-        if tp is int:
-            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                raise TypeError(f"{value!r} is not an integer")
-            return int(value)
-        if tp is str:
-            if not isinstance(value, str):
-                raise TypeError(f"{value!r} is not a string")
-            return value
-        if tp is bool:
-            if not isinstance(value, bool):
-                raise TypeError(f"{value!r} is not a boolean")
-            return value
+    """``value`` (JSON-ready) as type ``tp``; None stays None."""
+    return None if value is None else _converter(tp)(value)
+
+
+# --- conversion plans: the type hints are read once per type, not once per value --------------
+
+def _identity(value: Any) -> Any:
     return value
 
 
-def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+def _to_decimal(value: Any) -> Decimal:
+    return Decimal(value if isinstance(value, str) else str(value))
+
+
+def _to_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
+
+
+def _to_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise TypeError(f"{value!r} is not an integer")
+    return int(value)
+
+
+def _to_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{value!r} is not a string")
+    return value
+
+
+def _to_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{value!r} is not a boolean")
+    return value
+
+
+_SCALARS: dict[type, Any] = {Decimal: _to_decimal, datetime: _to_datetime, date: _to_date, float: float,
+                             int: _to_int, str: _to_str, bool: _to_bool}
+
+
+def _optional(conv):
+    """An element converter that keeps None (as the nested ``_convert`` calls did)."""
+    return lambda v: None if v is None else conv(v)
+
+
+@functools.cache
+def _converter(tp: Any):
+    """The function turning a non-None JSON value into ``tp`` (compiled once per type)."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        convs = [_converter(a) for a in typing.get_args(tp) if a is not type(None)]
+        if len(convs) == 1:  # X | None, the common case
+            (only,) = convs
+
+            def optional(value: Any) -> Any:
+                try:
+                    return only(value)
+                except (TypeError, ValueError, KeyError) as exc:
+                    raise ValueError(f"cannot convert {value!r} to {tp}") from exc
+
+            return optional
+
+        def union(value: Any, convs=convs) -> Any:
+            last_error: Exception | None = None
+            for conv in convs:
+                try:
+                    return conv(value)
+                except (TypeError, ValueError, KeyError) as exc:
+                    last_error = exc
+            raise ValueError(f"cannot convert {value!r} to {tp}") from last_error
+
+        return union
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _optional(_converter(args[0]))
+            return lambda value: tuple([item(v) for v in value])
+        items = [_optional(_converter(a)) for a in args]
+        return lambda value: tuple([c(v) for c, v in zip(items, value, strict=True)])
+    if origin is list:
+        (arg,) = typing.get_args(tp)
+        item = _optional(_converter(arg))
+        return lambda value: [item(v) for v in value]
+    if origin is dict:
+        k, v = typing.get_args(tp)
+        key, val = _optional(_converter(k)), _optional(_converter(v))
+        return lambda value: {key(kk): val(vv) for kk, vv in value.items()}
+    if tp is Any or not isinstance(tp, type):
+        return _identity
+    if dataclasses.is_dataclass(tp):
+        return lambda value: from_dict(tp, value)
+    if issubclass(tp, Enum):
+        return tp
+    return _SCALARS.get(tp, _identity)
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, Any], ...]:
+    """(field name, converter) for every field of the dataclass ``cls``."""
     hints = _hints(cls)
+    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
     kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    for name, conv in _plan(cls):
+        if name in data:
+            value = data[name]
+            kwargs[name] = None if value is None else conv(value)
     return cls(**kwargs)
 
 
