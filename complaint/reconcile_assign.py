@@ -442,12 +442,14 @@ def _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chos
     # bound of what candidates k.. can still add: each transaction once, at its best (first) points;
     # never below the true best of the subtree, so it cuts only subtrees the reference finds nothing in
     bound = [0.0] * (n + 1)
+    firsts: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
     for k in range(n - 1, -1, -1):
         seen, total = 0, 0.0
         for j in range(k, n):
             if not seen & tmask[j]:
                 seen |= tmask[j]
                 total += max(pts[j], 0.0)
+                firsts[k].append((tmask[j], max(pts[j], 0.0)))
         bound[k] = total + 1e-6
     suffix = bound
     best_total = -1.0
@@ -460,6 +462,8 @@ def _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chos
             best_total, best_pick = total, list(picked)
         if k == n or total + suffix[k] <= best_total + TIE_EPS:
             return
+        if used_t and total + sum(p for m, p in firsts[k] if not used_t & m) + 1e-6 <= best_total + TIE_EPS:
+            return  # the transactions still free cannot lift the total above the best
         if not (used_t & tmask[k]) and not (used_o & omask[k]):
             picked.append(k)
             search(k + 1, total + pts[k], used_o | omask[k], used_t | tmask[k])

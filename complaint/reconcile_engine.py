@@ -156,16 +156,24 @@ def _lift_index(values, back: np.ndarray):
                      for v in arr], dtype=object)
 
 
+def _lift_lists(lists: list, back: np.ndarray) -> list[np.ndarray]:
+    """``[back[a] for a in lists]`` without a Python step per list when each holds one index."""
+    sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    if len(lists) and (sizes == 1).all():
+        return list(back[np.concatenate(lists).astype(np.int64)][:, None])
+    return [back[np.asarray(t, dtype=np.int64)] for t in lists]
+
+
 def _lift(r: FrameResult, txns: pd.DataFrame, back: np.ndarray) -> FrameResult:
     pay = r.payments.copy()
     if len(pay):
         for col in ("txn", "tie_txn"):
             if col in pay:
                 pay[col] = _lift_index(pay[col].to_numpy(), back)
-        pay["txn_idx"] = [back[np.asarray(t, dtype=np.int64)] for t in pay["txn_idx"].tolist()]
+        pay["txn_idx"] = _lift_lists(pay["txn_idx"].tolist(), back)
     refunds = r.refunds.copy()
     if len(refunds):
-        refunds["txn_idx"] = [back[np.asarray(t, dtype=np.int64)] for t in refunds["txn_idx"].tolist()]
+        refunds["txn_idx"] = _lift_lists(refunds["txn_idx"].tolist(), back)
     exp = r.expectations
     if len(exp):
         exp["pay_txn"] = _lift_index(exp["pay_txn"].to_numpy(), back)
@@ -261,7 +269,7 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     pay["tie_unit"] = np.where(tie >= 0, cand["unit"].to_numpy()[np.maximum(tie, 0)], -1)
     pay["tie_txn"] = np.where(tie >= 0, cand["txn"].to_numpy()[np.maximum(tie, 0)], -1)
     pay["order_idx"] = [units.members[units.ptr[u]:units.ptr[u + 1]] for u in pay["unit"].tolist()]
-    pay["txn_idx"] = [np.array([t]) for t in pay["txn"].tolist()]
+    pay["txn_idx"] = list(pay["txn"].to_numpy(dtype=np.int64)[:, None])  # one debit per payment
     pay["decision"] = None
     pay["rate"] = units.rate[pay["unit"].to_numpy()]
     pay["currency"] = units.currency[pay["unit"].to_numpy()]
@@ -438,8 +446,11 @@ def _refund_rows(exp, credits_of, decision_of, full, part, t_eur) -> pd.DataFram
     for e, ts in sorted(credits_of.items()):
         details = [info.get((e, t)) for t in ts]
         pts = [d[0] for d in details if d]
-        mean = float(pts[0]) if len(pts) == 1 else float(np.mean(pts))
-        score = 1.0 if e in decision_of else round(min(1.0, mean / REFUND_MAX), 3)
+        if e in decision_of:
+            score = 1.0
+        else:
+            mean = float(pts[0]) if len(pts) == 1 else float(np.mean(pts))
+            score = round(min(1.0, mean / REFUND_MAX), 3)
         rows.append({"exp": e, "txn_idx": np.array(ts), "score": score, "details": details,
                      "decision": decision_of.get(e), "credited_eur": int(t_eur[ts].sum())})
     return pd.DataFrame(rows, columns=["exp", "txn_idx", "score", "details", "decision", "credited_eur"])

@@ -49,6 +49,11 @@ def _table() -> tuple[tuple[str, ...], tuple[list[str], ...]]:
     return tuple(header), tuple(line.strip().split(",") for line in lines[1:] if line.strip())
 
 
+def _day_of(text: str) -> int:
+    y, m, d = text.strip().split("-")
+    return day_number(date(int(y), int(m), int(d)))
+
+
 @functools.cache
 def _history(currency: str) -> tuple[np.ndarray, tuple[Decimal, ...]] | None:
     """(sorted day numbers with a published rate, the rates as Decimal) for one currency; None when the
@@ -61,7 +66,7 @@ def _history(currency: str) -> tuple[np.ndarray, tuple[Decimal, ...]] | None:
         for row in rows:
             rate = row[pos] if pos < len(row) else ""
             if rate not in ("", "N/A"):
-                found[day_number(date.fromisoformat(row[0].strip()))] = Decimal(rate)
+                found[_day_of(row[0])] = Decimal(rate)
     if not found:
         return None
     days = np.array(sorted(found), dtype=np.int64)
@@ -124,9 +129,10 @@ def rates_for(currencies, days: np.ndarray) -> np.ndarray:
     out[codes == eur_code] = 1.0
     rest = np.flatnonzero((codes != eur_code) & (codes >= 0))
     if len(rest):
-        pairs, inverse = np.unique(np.stack([codes[rest], days[rest]], axis=1), axis=0, return_inverse=True)
-        vals = np.empty(len(pairs))
-        for i, (c, d) in enumerate(pairs.tolist()):  # distinct (currency, day) pairs only
+        keys, inverse = np.unique(codes[rest] * (1 << 32) + (days[rest] + (1 << 31)), return_inverse=True)
+        vals = np.empty(len(keys))
+        for i, key in enumerate(keys.tolist()):  # distinct (currency, day) pairs only
+            c, d = key >> 32, (key & 0xFFFFFFFF) - (1 << 31)
             name = uniq[c]
             r = ecb_rate(name, from_day_number(d)) if name and name != "None" else None
             vals[i] = float(r) if r is not None else np.nan
