@@ -87,6 +87,17 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE cases ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
         CREATE INDEX transactions_by_date ON transactions(case_id, booking_date);
     """),
+    (3, "case revision counter and per-case snapshots", """
+        ALTER TABLE cases ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE case_cache (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            saved_at TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, name)
+        );
+    """),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
+from . import rules
 from .case import CaseData
+from .deadlines import Deadline, deadlines, upcoming
 from .fmt import day, money
-from .i18n import _
+from .i18n import _, get_language
+from .serialize import from_dict, to_dict
 
 
 @dataclass
@@ -71,3 +77,74 @@ def overview(case: CaseData, reconciliation) -> Overview:
         ov.steps.append(NextStep(_("{n} input rows could not be read: review them on the Import page.",
                                    n=len(case.rejected)), "import"))
     return ov
+
+
+# --- the home page's figures, and their snapshot in the case store ----------------------------
+
+HOME_SNAPSHOT_VERSION = 1  # bump when Overview, NextStep, Deadline or what they hold changes
+HOME_DEADLINES = 6
+
+
+@dataclass
+class HomeFigures:
+    """Everything the home page shows: the overview and the next deadlines (texts in ``language``)."""
+
+    overview: Overview
+    upcoming: list[Deadline]
+    as_of: date
+    language: str
+
+
+def home_figures(case: CaseData, reconciliation, as_of: date, all_deadlines: list[Deadline] | None = None,
+                 limit: int = HOME_DEADLINES) -> HomeFigures:
+    """The overview and the first ``limit`` deadlines on or after ``as_of``."""
+    if all_deadlines is None:
+        all_deadlines = deadlines(case, reconciliation, as_of)
+    return HomeFigures(overview=overview(case, reconciliation), upcoming=upcoming(all_deadlines, as_of, limit),
+                       as_of=as_of, language=get_language())
+
+
+def home_snapshot_name(language: str) -> str:
+    """The case_cache key: the texts (next steps, deadline labels, amounts) are in one language."""
+    return f"home/{language}"
+
+
+@functools.cache
+def _rules_fingerprint() -> str:
+    return hashlib.sha256(rules.RULES_PATH.read_bytes()).hexdigest()[:16]
+
+
+def home_snapshot(figures: HomeFigures) -> dict:
+    """JSON-ready snapshot of the figures (with what they were computed under)."""
+    return {"version": HOME_SNAPSHOT_VERSION, "rules": _rules_fingerprint(), "figures": to_dict(figures)}
+
+
+def figures_from_snapshot(snapshot: dict | None, as_of: date, language: str) -> HomeFigures | None:
+    """The figures of a snapshot made for this date and language by this version, else None."""
+    if not snapshot or snapshot.get("version") != HOME_SNAPSHOT_VERSION or snapshot.get("rules") != _rules_fingerprint():
+        return None
+    try:
+        figures = from_dict(HomeFigures, snapshot["figures"])
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return None  # written by another version: recompute
+    if figures.as_of != as_of or figures.language != language:
+        return None
+    return figures
+
+
+def cached_home_figures(store, case_id: int, as_of: date, compute) -> tuple[HomeFigures, bool]:
+    """The home figures from the store's snapshot when it is current, else ``compute()`` (which
+    loads and reconciles the case) and keep its result as the new snapshot.  Returns (figures,
+    from_snapshot).  Stores without snapshots (``keeps_snapshots`` false or absent) always compute."""
+    language = get_language()
+    name = home_snapshot_name(language)
+    keeps = getattr(store, "keeps_snapshots", False)
+    if keeps:
+        figures = figures_from_snapshot(store.case_snapshot(case_id, name), as_of, language)
+        if figures is not None:
+            return figures, True
+        revision = store.case_revision(case_id)  # before reading the case: a write meanwhile makes it stale
+    figures = compute()
+    if keeps:
+        store.save_case_snapshot(case_id, name, home_snapshot(figures), revision)
+    return figures, False

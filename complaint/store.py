@@ -4,6 +4,10 @@ Foreign keys on, WAL journal for files, every write in one transaction, schema v
 :mod:`complaint.migrations`.  Records are stored as their exact JSON (complaint.serialize) next
 to the key columns, so every record type round-trips unchanged.  Re-importing a file already
 seen (same SHA-256) adds nothing; an overlapping file adds only what is new.
+
+Every write that changes a case bumps its ``revision`` in the same transaction; a snapshot of
+figures computed from the case (``case_cache``, e.g. the home page's) is only returned while the
+revision it was computed at is still the case's (SQLite stores; other stores keep no snapshots).
 """
 
 from __future__ import annotations
@@ -155,6 +159,7 @@ class Store:
         try:
             with self._tx() as c:
                 c.execute("UPDATE cases SET name = ? WHERE id = ?", (new_name, case_id))
+                self._bump(c, case_id)
         except self.dialect.integrity_errors as exc:
             raise ComplaintError(_("a case named '{name}' already exists", name=new_name)) from exc
         return self.get_case(case_id)
@@ -162,6 +167,7 @@ class Store:
     def set_case_as_of(self, case_id: int, as_of: date | None) -> None:
         with self._tx() as c:
             c.execute("UPDATE cases SET as_of = ? WHERE id = ?", (as_of.isoformat() if as_of else None, case_id))
+            self._bump(c, case_id)
 
     def delete_case(self, case_id: int) -> None:
         self.get_case(case_id)
@@ -185,6 +191,7 @@ class Store:
                 summary.already_imported = True
                 summary.rejected = 0
                 return summary
+            self._bump(c, case_id)
             if result.kind == "orders":
                 self._add_orders(c, case_id, result.records, summary)
             elif result.kind == "bank":
@@ -256,10 +263,12 @@ class Store:
         with self._tx() as c:
             c.execute(upsert(table, ("case_id", key_col, "payload"), ("case_id", key_col)),
                       (case_id, key, dumps(record)))
+            self._bump(c, case_id)
 
     def _delete(self, table: str, key_col: str, case_id: int, key: str) -> None:
         with self._tx() as c:
-            c.execute(f"DELETE FROM {table} WHERE case_id = ? AND {key_col} = ?", (case_id, key))  # noqa: S608
+            if c.execute(f"DELETE FROM {table} WHERE case_id = ? AND {key_col} = ?", (case_id, key)).rowcount:  # noqa: S608
+                self._bump(c, case_id)
 
     def add_order(self, case_id: int, order: Order) -> None:
         """A hand-entered order (manual entry); replaces one with the same id."""
@@ -270,6 +279,7 @@ class Store:
         with self._tx() as c:
             c.execute(upsert("transactions", ("case_id", "txn_id", "booking_date", "payload"), ("case_id", "txn_id")),
                       (case_id, txn.id, txn.booking_date.isoformat(), dumps(txn)))
+            self._bump(c, case_id)
 
     def add_event(self, case_id: int, event: Event) -> None:
         self._put("events", "event_id", case_id, event.id, event)
@@ -292,6 +302,50 @@ class Store:
     def clear_decision(self, case_id: int, match_key: str) -> None:
         self._delete("decisions", "match_key", case_id, match_key)
 
+    # -- revision and snapshots ----------------------------------------------------------------
+    @property
+    def keeps_snapshots(self) -> bool:
+        """True when this store has the revision counter and ``case_cache`` (SQLite stores)."""
+        return self.dialect.name == "sqlite"
+
+    def _bump(self, c: Db, case_id: int) -> None:
+        """The case changed: a new revision (in the caller's transaction), so its snapshots are stale."""
+        if self.keeps_snapshots:
+            c.execute("UPDATE cases SET revision = revision + 1 WHERE id = ?", (case_id,))
+
+    def case_revision(self, case_id: int) -> int | None:
+        """The case's revision counter (None on a store that keeps no snapshots)."""
+        if not self.keeps_snapshots:
+            return None
+        rows = self._rows("SELECT revision FROM cases WHERE id = ?", (case_id,))
+        if not rows:
+            raise CaseNotFound(_("no case with id {id}", id=case_id))
+        return int(rows[0][0])
+
+    def case_snapshot(self, case_id: int, name: str) -> dict | None:
+        """The snapshot ``name`` of the case if it was saved at the case's current revision, else None."""
+        if not self.keeps_snapshots:
+            return None
+        rows = self._rows("SELECT k.payload FROM case_cache k JOIN cases c ON c.id = k.case_id "
+                          "WHERE k.case_id = ? AND k.name = ? AND k.revision = c.revision", (case_id, name))
+        return json.loads(rows[0][0]) if rows else None
+
+    def save_case_snapshot(self, case_id: int, name: str, payload: dict, revision: int | None) -> bool:
+        """Keep ``payload`` (JSON-ready) as snapshot ``name``, computed from the case at ``revision``
+        (read with :meth:`case_revision` before loading the case, so a write made meanwhile leaves it
+        stale).  False when the store keeps no snapshots or the case has changed since."""
+        if not self.keeps_snapshots or revision is None:
+            return False
+        with self._tx() as c:
+            row = c.execute("SELECT revision FROM cases WHERE id = ?", (case_id,)).fetchone()
+            if row is None or int(row[0]) != revision:
+                return False
+            c.execute(upsert("case_cache", ("case_id", "name", "revision", "saved_at", "payload"),
+                             ("case_id", "name")),
+                      (case_id, name, revision, datetime.now(UTC).isoformat(),
+                       json.dumps(payload, ensure_ascii=False)))
+        return True
+
     # -- evidence ----------------------------------------------------------------------------
     def add_evidence(self, case_id: int, evidence: Evidence, data: bytes) -> bool:
         """Keep the original bytes unchanged; False when the same file (hash) is already there."""
@@ -299,6 +353,8 @@ class Store:
         with self._tx() as c:
             cur = c.execute(insert_ignore("evidence", ("case_id", "sha256", "payload", "content")),
                             (case_id, evidence.sha256, dumps(evidence), bytes(data)))
+            if cur.rowcount:
+                self._bump(c, case_id)
             return bool(cur.rowcount)
 
     def update_evidence(self, case_id: int, evidence: Evidence) -> None:
@@ -307,6 +363,7 @@ class Store:
                             (dumps(evidence), case_id, evidence.sha256))
             if not cur.rowcount:
                 raise ComplaintError(_("no evidence file {sha} in this case", sha=evidence.sha256[:12]))
+            self._bump(c, case_id)
 
     def evidence_bytes(self, case_id: int, sha256: str) -> bytes:
         rows = self._rows("SELECT content FROM evidence WHERE case_id = ? AND sha256 = ?", (case_id, sha256))

@@ -1,21 +1,22 @@
-"""Overview: the case at a glance and the next recommended step."""
+"""Overview: the case at a glance and the next recommended step.
+
+The figures come from ``state.home_figures()``: cached for the session, and kept in the case
+store as a snapshot, so a visit to an unchanged case neither loads nor reconciles it."""
 
 import streamlit as st
 
 from complaint.i18n import _
-from complaint.overview import overview
 from ui import state
 from ui.widgets import day as fmt_day
 from ui.widgets import money
 
 st.title(_("Your case at a glance"))
-case = state.load_case()
 if state.current_case_id() is None:
     st.info(_("Open the sample case or create a case from the sidebar to begin."))
     st.stop()
 
-recon = state.reconciliation()
-ov = overview(case, recon)
+figures = state.home_figures()
+ov = figures.overview
 c1, c2, c3, c4 = st.columns(4)
 c1.metric(_("Total paid"), money(ov.paid_eur))
 c2.metric(_("Refunds expected"), money(ov.refunds_expected_eur))
@@ -23,7 +24,7 @@ c3.metric(_("Refunds credited"), money(ov.refunds_credited_eur))
 c4.metric(_("Missing credits"), f"{ov.missing_count} · {money(ov.missing_eur)}",
           delta=_("{n} overdue", n=ov.overdue_count) if ov.overdue_count else None, delta_color="inverse")
 st.caption(_("{orders} orders, {txns} statement lines, {evidence} photos and screenshots; as of {date}.",
-             orders=ov.orders, txns=ov.transactions, evidence=ov.evidence, date=fmt_day(state.as_of())))
+             orders=ov.orders, txns=ov.transactions, evidence=ov.evidence, date=fmt_day(figures.as_of)))
 
 st.subheader(_("What to do next"))
 if not ov.steps:
@@ -31,7 +32,7 @@ if not ov.steps:
 links = {"import": ("pages/import.py", _("Import")), "reconcile": ("pages/reconcile.py", _("Reconcile")),
          "evidence": ("pages/evidence.py", _("Evidence")), "timeline": ("pages/timeline.py", _("Timeline")),
          "dossier": ("pages/dossier.py", _("Dossier"))}
-for i, step in enumerate(ov.steps[:8]):
+for step in ov.steps[:8]:
     with st.container(border=True):
         left, right = st.columns([5, 1])
         left.text(step.text)
@@ -39,11 +40,8 @@ for i, step in enumerate(ov.steps[:8]):
         right.page_link(page, label=label, icon=":material/arrow_forward:")
 
 st.subheader(_("Coming deadlines"))
-from complaint.deadlines import deadlines  # noqa: E402
-
-upcoming = [d for d in deadlines(case, recon, state.as_of()) if d.date >= state.as_of()][:6]
-if upcoming:
-    st.dataframe([{_("Date"): d.date.isoformat(), _("Order"): d.order_id, _("What"): d.label} for d in upcoming],
-                 hide_index=True, width="stretch")
+if figures.upcoming:
+    st.dataframe([{_("Date"): d.date.isoformat(), _("Order"): d.order_id, _("What"): d.label}
+                  for d in figures.upcoming], hide_index=True, width="stretch")
 else:
     st.caption(_("No deadline in the coming weeks."))

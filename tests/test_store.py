@@ -185,7 +185,7 @@ def test_migration_from_previous_schema_version(tmp_path):
     conn.close()
     store = Store.open(path)
     assert migrations.current_version(store.conn) == migrations.LATEST
-    assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2]
+    assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3]
     assert store.get_case("Old case").name == "Old case"
     assert store.case_owner(store.get_case("Old case").id) is None
     store.save_profile(MappingProfile("p", "orders", (("order_id", "Nr"),)))
@@ -210,3 +210,106 @@ def test_file_store_persists_and_uses_wal(tmp_path):
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     store.close()
     assert Store.open(path).load_case(cid).orders == [order()]
+
+
+# --- revision counter and snapshots (the home page's figures) ----------------------------------
+
+def test_every_write_to_a_case_bumps_its_revision_and_only_its_own(case_store):
+    cid = fill(case_store)
+    other = case_store.create_case("Other").id
+    oid = "3069099405659913"
+    key = match_key("payment", [oid], ["r0001"])
+    writes = {
+        "import": lambda: case_store.add_import(cid, orders_result(order(status=OrderStatus.CANCELLED), sha="3" * 64)),
+        "order": lambda: case_store.add_order(cid, order("3069099405659914")),
+        "transaction": lambda: case_store.add_transaction(cid, txn(3)),
+        "event": lambda: case_store.add_event(cid, Event(id="e2", kind="message_out", lane="messages", title="Sent",
+                                                         on=date(2026, 3, 21), order_ids=(oid,))),
+        "delete event": lambda: case_store.delete_event(cid, "e2"),
+        "promise": lambda: case_store.add_promise(cid, RefundPromise("p2", oid, Decimal("1"), "EUR", date(2026, 4, 2))),
+        "delete promise": lambda: case_store.delete_promise(cid, "p2"),
+        "annotation": lambda: case_store.set_annotation(cid, OrderAnnotation(oid, problem="wrong_item")),
+        "decision": lambda: case_store.set_decision(cid, Decision(key, "rejected", "payment", (oid,), ("r0001",),
+                                                                  datetime(2026, 4, 3, tzinfo=UTC))),
+        "clear decision": lambda: case_store.clear_decision(cid, key),
+        "evidence": lambda: case_store.add_evidence(cid, replace(evidence(), sha256="d" * 64), b"x"),
+        "update evidence": lambda: case_store.update_evidence(cid, replace(evidence(), note="edited")),
+        "delete evidence": lambda: case_store.delete_evidence(cid, "d" * 64),
+        "rename": lambda: case_store.rename_case(cid, "Sofa 2"),
+        "as of": lambda: case_store.set_case_as_of(cid, date(2026, 11, 21)),
+    }
+    for what, write in writes.items():
+        before = case_store.case_revision(cid)
+        write()
+        assert case_store.case_revision(cid) == before + 1, what
+    assert case_store.case_revision(other) == 0
+    # nothing changed: same revision
+    before = case_store.case_revision(cid)
+    assert case_store.add_import(cid, orders_result(order())).already_imported
+    assert not case_store.add_evidence(cid, evidence(), b"\xff\xd8\xff")
+    case_store.delete_event(cid, "no such event")
+    assert case_store.case_revision(cid) == before
+
+
+def test_a_snapshot_is_returned_only_while_the_case_is_unchanged(case_store):
+    cid = fill(case_store)
+    assert case_store.keeps_snapshots and case_store.case_snapshot(cid, "home/en") is None
+    rev = case_store.case_revision(cid)
+    assert case_store.save_case_snapshot(cid, "home/en", {"paid": "24.68", "n": [1, 2]}, rev)
+    assert case_store.case_snapshot(cid, "home/en") == {"paid": "24.68", "n": [1, 2]}
+    assert case_store.case_snapshot(cid, "home/fr") is None
+    case_store.set_annotation(cid, OrderAnnotation("3069099405659913", problem="late"))
+    assert case_store.case_snapshot(cid, "home/en") is None
+    # computed from the case before that write: not kept
+    assert not case_store.save_case_snapshot(cid, "home/en", {"paid": "0"}, rev)
+    assert case_store.case_snapshot(cid, "home/en") is None
+    assert case_store.save_case_snapshot(cid, "home/en", {"paid": "1"}, case_store.case_revision(cid))
+    assert case_store.case_snapshot(cid, "home/en") == {"paid": "1"}
+    case_store.delete_case(cid)
+    assert case_store.conn.execute("SELECT COUNT(*) FROM case_cache").fetchone()[0] == 0
+
+
+def test_home_figures_come_from_the_snapshot_until_the_case_changes(case_store):
+    from complaint.i18n import set_language
+    from complaint.overview import cached_home_figures, home_figures
+    from complaint.reconcile import reconcile
+
+    cid = fill(case_store)
+    as_of = date(2026, 11, 20)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        case = case_store.load_case(cid)
+        return home_figures(case, reconcile(case, as_of=as_of), as_of)
+
+    set_language("en")
+    try:
+        first, cached = cached_home_figures(case_store, cid, as_of, compute)
+        assert not cached and len(calls) == 1
+        assert first.overview.orders == 1 and first.overview.transactions == 2 and first.upcoming
+        again, cached = cached_home_figures(case_store, cid, as_of, compute)
+        assert cached and len(calls) == 1 and again == first
+        # another day, another language, a change to the case: computed again
+        assert not cached_home_figures(case_store, cid, date(2026, 11, 21), compute)[1]
+        set_language("fr")
+        french, cached = cached_home_figures(case_store, cid, as_of, compute)
+        assert not cached and french.overview.steps[0].text != first.overview.steps[0].text
+        assert cached_home_figures(case_store, cid, as_of, compute)[1]
+        case_store.add_evidence(cid, replace(evidence(), sha256="e" * 64), b"y")
+        changed, cached = cached_home_figures(case_store, cid, as_of, compute)
+        assert not cached and changed.overview.evidence == 2
+    finally:
+        set_language("en")
+
+
+def test_a_store_without_snapshots_always_computes():
+    class Plain:  # e.g. the server store seen through OwnedStore: no snapshot methods
+        pass
+
+    from complaint.overview import cached_home_figures
+
+    calls = []
+    assert cached_home_figures(Plain(), 1, date(2026, 1, 1), lambda: calls.append(1) or "figures") == ("figures", False)
+    assert cached_home_figures(Plain(), 1, date(2026, 1, 1), lambda: calls.append(1) or "figures")[1] is False
+    assert len(calls) == 2

@@ -25,6 +25,9 @@ _STORE = "_store"
 _CASE = "_case_id"
 _CACHE = "_case_cache"
 _LANG = "_lang"
+_AS_OF = "_as_of_cache"
+_DEADLINES = "_deadlines_cache"
+_HOME = "_home_cache"
 
 
 def hosted() -> bool:
@@ -151,12 +154,22 @@ def load_case() -> CaseData:
 
 
 def invalidate() -> None:
-    st.session_state.pop(_CACHE, None)
-    st.session_state.pop("_recon_cache", None)
+    for key in (_CACHE, "_recon_cache", _AS_OF, _DEADLINES, _HOME):
+        st.session_state.pop(key, None)
 
 
 def as_of() -> date:
-    return load_case().today()
+    """The case's "today": its fixed as-of date, else today in Brussels (without loading the case)."""
+    from complaint.calendar_be import today_brussels
+
+    case_id = current_case_id()
+    if case_id is None:
+        return today_brussels()
+    cached = st.session_state.get(_AS_OF)
+    if cached is None or cached[0] != case_id:
+        cached = (case_id, get_store().get_case(case_id).as_of)
+        st.session_state[_AS_OF] = cached
+    return cached[1] or today_brussels()
 
 
 def reconciliation():
@@ -170,6 +183,38 @@ def reconciliation():
     result = reconcile(load_case(), as_of=as_of())
     st.session_state["_recon_cache"] = (key, result)
     return result
+
+
+def deadlines():
+    """Every deadline of the current case, cached per session like the reconciliation."""
+    from complaint.deadlines import deadlines as compute
+
+    key = (current_case_id(), as_of(), get_language())  # the labels are text in the language of the time
+    cached = st.session_state.get(_DEADLINES)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result = compute(load_case(), reconciliation(), as_of())
+    st.session_state[_DEADLINES] = (key, result)
+    return result
+
+
+def home_figures():
+    """The home page's figures (complaint.overview.HomeFigures): from this session's cache, else
+    from the case store's snapshot when the case has not changed since, else computed (the case
+    loaded and reconciled) and kept in both."""
+    from complaint.overview import cached_home_figures
+    from complaint.overview import home_figures as compute
+
+    case_id = current_case_id()
+    day = as_of()
+    key = (case_id, day, get_language())
+    cached = st.session_state.get(_HOME)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    figures, _from_snapshot = cached_home_figures(
+        get_store(), case_id, day, lambda: compute(load_case(), reconciliation(), day, deadlines()))
+    st.session_state[_HOME] = (key, figures)
+    return figures
 
 
 def language() -> str:
