@@ -28,7 +28,7 @@ MINE = ("bank.kbc_csv", "bank.kbc_creditcard_csv", "bank.bnppf_csv", "bank.bnppf
 MY_DIRS = ("kbc_csv", "kbc_creditcard_csv", "bnppf_csv", "bnppf_visa_csv", "ing_be_csv", "record_legacy_csv",
            "belfius_csv", "argenta_csv", "argenta_xlsx", "argenta_legacy_csv", "crelan_csv", "keytrade_csv")
 GOLDEN = sorted(p for d in MY_DIRS for p in (DATA / d).glob("*") if p.with_name(p.name + ".expected.json").exists())
-FUZZ_EXAMPLES = int(os.environ.get("COMPLAINT_FUZZ_EXAMPLES", "200"))
+FUZZ_EXAMPLES = int(os.environ.get("COMPLAINT_FUZZ_UNIT_EXAMPLES", "200"))
 
 
 def _expected(path: Path) -> dict:

@@ -17,7 +17,7 @@ from complaint.textio import Source
 
 DATA = Path(__file__).parent / "data" / "bank" / "camt053"
 IMP = Camt053Importer()
-FUZZ = settings(max_examples=int(os.environ.get("COMPLAINT_FUZZ_EXAMPLES", "200")), deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("COMPLAINT_FUZZ_UNIT_EXAMPLES", "200")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 

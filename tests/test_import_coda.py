@@ -18,7 +18,7 @@ from complaint.textio import Source
 DATA = Path(__file__).parent / "data" / "bank" / "coda"
 GOOD = DATA / "statement.cod"
 IMP = CodaImporter()
-FUZZ = settings(max_examples=int(os.environ.get("COMPLAINT_FUZZ_EXAMPLES", "200")), deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("COMPLAINT_FUZZ_UNIT_EXAMPLES", "200")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 

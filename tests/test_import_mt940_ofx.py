@@ -18,7 +18,7 @@ from complaint.textio import Source
 
 MT = Path(__file__).parent / "data" / "bank" / "mt940"
 OFX = Path(__file__).parent / "data" / "bank" / "ofx"
-FUZZ = settings(max_examples=int(os.environ.get("COMPLAINT_FUZZ_EXAMPLES", "200")), deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("COMPLAINT_FUZZ_UNIT_EXAMPLES", "200")), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
 
 
