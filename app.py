@@ -26,8 +26,7 @@ with st.sidebar:
 
 # A case with no data (or no case yet) opens on the guided help; its url_path stays the same either way,
 # so a user in the middle of the guide is not moved when the case fills up.
-_case = state.load_case()
-fresh = not (_case.orders or _case.transactions)
+fresh = state.case_is_empty()  # without loading the case: the home page may not need it
 guide = st.Page("pages/guide.py", title=_("Guided help"), icon=":material/assistant_direction:", url_path="guide",
                 default=fresh)
 pages = [

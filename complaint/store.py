@@ -257,6 +257,11 @@ class Store:
             "SELECT summary FROM source_files WHERE case_id = ? ORDER BY imported_at", (case_id,))]
         return data
 
+    def has_records(self, case_id: int) -> bool:
+        """True when the case holds an order or a statement line (cheaper than loading it)."""
+        return bool(self._rows("SELECT EXISTS (SELECT 1 FROM orders WHERE case_id = ?) "
+                               "OR EXISTS (SELECT 1 FROM transactions WHERE case_id = ?)", (case_id, case_id))[0][0])
+
     # -- single records ----------------------------------------------------------------------
     def _put(self, table: str, key_col: str, case_id: int, key: str, record) -> None:
         self.get_case(case_id)

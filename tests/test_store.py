@@ -313,3 +313,12 @@ def test_a_store_without_snapshots_always_computes():
     assert cached_home_figures(Plain(), 1, date(2026, 1, 1), lambda: calls.append(1) or "figures") == ("figures", False)
     assert cached_home_figures(Plain(), 1, date(2026, 1, 1), lambda: calls.append(1) or "figures")[1] is False
     assert len(calls) == 2
+
+
+def test_has_records_without_loading_the_case(case_store):
+    empty = case_store.create_case("Empty").id
+    assert not case_store.has_records(empty)
+    only_bank = case_store.create_case("Bank only").id
+    case_store.add_import(only_bank, bank_result(txn(1)))
+    assert case_store.has_records(only_bank)
+    assert case_store.has_records(fill(case_store))

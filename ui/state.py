@@ -153,6 +153,20 @@ def load_case() -> CaseData:
     return data
 
 
+def case_is_empty() -> bool:
+    """No orders and no statement lines in the current case (the router then opens the guide),
+    answered by the store without loading the case when it can."""
+    case_id = current_case_id()
+    if case_id is None:
+        return True
+    cached = st.session_state.get(_CACHE)
+    has_records = getattr(get_store(), "has_records", None)
+    if (cached is not None and cached[0] == case_id) or has_records is None:
+        data = load_case()
+        return not (data.orders or data.transactions)
+    return not has_records(case_id)
+
+
 def invalidate() -> None:
     for key in (_CACHE, "_recon_cache", _AS_OF, _DEADLINES, _HOME):
         st.session_state.pop(key, None)
