@@ -452,16 +452,19 @@ def test_parse_errors_reach_the_user_in_their_language():
 def test_the_session_reconciliation_cache_follows_the_language(monkeypatch):
     """ui.state caches the reconciliation per session; its explanations are text, so a language switch
     must recompute it.  (AppTest cannot show this: with st.navigation its reruns skip the entry point.)"""
+    import importlib
+
     import streamlit as st
 
-    import complaint.reconcile
     from ui import state
+
+    engine = importlib.import_module("complaint.reconcile")  # the package exposes a function of that name
 
     monkeypatch.setattr(st, "session_state", {})
     monkeypatch.setattr(state, "current_case_id", lambda: 1)
     monkeypatch.setattr(state, "as_of", lambda: date(2026, 11, 20))
     monkeypatch.setattr(state, "load_case", lambda: None)
-    monkeypatch.setattr(complaint.reconcile, "reconcile", lambda case, as_of: _("Total paid"))
+    monkeypatch.setattr(engine, "reconcile", lambda case, as_of: _("Total paid"))
     set_language("en")
     assert state.reconciliation() == "Total paid"
     set_language("nl")
