@@ -198,7 +198,7 @@ def _solve_bipartite_all(idx, comp_all, orders, txns, points, order_rank, txn_ra
             tie_with[own_c[a]] = own_c[partner[a]]
 
 
-SMALL_SIDE, SMALL_OTHER = 3, 6  # groups up to 3 x 6 are solved by enumeration, in bulk per shape
+MAX_ENUMERATED = 5040  # groups with at most this many assignments (7 x 7, 4 x 9, 3 x 17) are enumerated
 SURE_MARGIN = 1e-7  # an enumerated best must beat the runner-up by this much, else the solver decides
 
 
@@ -209,13 +209,17 @@ def _injections(k: int, n: int) -> np.ndarray:
 
 
 def _solve_small_groups(gi, comp, row, col, n_rows, n_cols, dup_cell, pts, idx, chosen, tie_with) -> np.ndarray:
-    """Small contested groups without a Python call each: the assignment maximising the same
-    adjusted matrix the solver gets, by enumerating all of them, for every group of one shape at
-    once.  A group whose best is not ahead of the next by ``SURE_MARGIN`` is returned (with the
+    """Small contested groups (up to ``MAX_ENUMERATED`` assignments) without a Python call each: the
+    assignment maximising the same adjusted matrix the solver gets, by enumerating all of them, for
+    every group of one shape at once.  A group whose best is not ahead of the next by ``SURE_MARGIN`` is returned (with the
     groups too large to enumerate) for ``linear_sum_assignment``; so is one with a repeated pair."""
     c = comp[gi]
     k_all, l_all = n_rows[c], n_cols[c]
-    small = (np.minimum(k_all, l_all) <= SMALL_SIDE) & (np.maximum(k_all, l_all) <= SMALL_OTHER) & ~dup_cell[c]
+    lo, hi = np.minimum(k_all, l_all), np.maximum(k_all, l_all)
+    count = np.ones(len(gi))  # hi! / (hi - lo)!: the number of assignments (7 sides give 8! > the limit)
+    for j in range(min(int(lo.max()), 7) if len(lo) else 0):
+        count = np.minimum(count * np.where(j < lo, hi - j, 1), MAX_ENUMERATED + 1)
+    small = (lo <= 7) & (count <= MAX_ENUMERATED) & ~dup_cell[c]
     rest = [gi[~small]]
     sel = gi[small]
     if not len(sel):
