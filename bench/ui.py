@@ -8,16 +8,19 @@ The big case is built from records directly (no files): 10,000 AliExpress orders
 cancelled ones, and 10,000 unrelated statement lines (groceries, rent, transport).  Both cases are
 rendered with Streamlit's AppTest through app.py (sidebar, router and page), in the same run:
 
-- cold: a new session (nothing cached: the case is loaded and reconciled);
-- warm: a rerun of the same session (the per-session case and reconciliation caches are used),
-  which is what the user waits for on every click.
+- cold: the first session on the case (no snapshot of its home figures in the store: the case is
+  loaded, reconciled and its deadlines computed, then the snapshot is kept);
+- warm: a new session on the unchanged case (the store's snapshot is current: nothing is loaded
+  or reconciled), what the user waits for on every later visit;
+- rerun: a rerun of the same session (the per-session caches), what the user waits for on every click.
 
-Best of three for each.  The breakdown times the core calls the page makes on the big case.
+Best of three for each.  The breakdown times the core calls a cold render makes on the big case.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 from datetime import date, timedelta
@@ -92,29 +95,50 @@ def _app(store: Store, case_id: int):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    for name in list(logging.root.manager.loggerDict):  # AppTest's "missing ScriptRunContext" noise
+        if name.startswith("streamlit"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     at.session_state["_store"] = store
     at.session_state["_case_id"] = case_id
     at.session_state["_lang"] = "en"
     return at
 
 
-def render_times(store: Store, case_id: int, repeat: int = 3) -> tuple[float, float]:
-    """(cold, warm) seconds, best of ``repeat``, for the home page of one case."""
-    cold, warm = [], []
+def _home(store: Store, case_id: int) -> tuple[object, float]:
+    """A new session's first render of the home page: (AppTest, seconds)."""
+    at = _app(store, case_id)
+    at.switch_page("pages/home.py")  # the router would land on the guide for an empty case
+    t0 = time.perf_counter()
+    at.run()
+    took = time.perf_counter() - t0
+    problems = [str(e.value) for e in at.exception]
+    if problems:
+        raise SystemExit(f"the home page failed: {problems[0][:500]}")
+    if not at.metric:
+        raise SystemExit("the home page showed no figures")
+    return at, took
+
+
+def render_times(store: Store, case_id: int, repeat: int = 3) -> dict[str, float]:
+    """{"cold", "warm", "rerun"} seconds, best of ``repeat``, for the home page of one case."""
+    times: dict[str, list[float]] = {"cold": [], "warm": [], "rerun": []}
+    figures = None
     for _ in range(repeat):
-        at = _app(store, case_id)
-        at.run()  # the router lands on the guide for an empty case; both are measured on home
-        at.switch_page("pages/home.py")
+        store.conn.execute("DELETE FROM case_cache WHERE case_id = ?", (case_id,))  # the first visit ever
+        at, took = _home(store, case_id)
+        times["cold"].append(took)
+        shown = [m.value for m in at.metric]
         t0 = time.perf_counter()
         at.run()
-        cold.append(time.perf_counter() - t0)
-        problems = [str(e.value) for e in at.exception]
-        if problems:
-            raise SystemExit(f"the home page failed: {problems[0][:500]}")
-        t0 = time.perf_counter()
-        at.run()
-        warm.append(time.perf_counter() - t0)
-    return min(cold), min(warm)
+        times["rerun"].append(time.perf_counter() - t0)
+        if [m.value for m in at.metric] != shown or at.exception:
+            raise SystemExit("the rerun did not show the home page's figures")
+        at, took = _home(store, case_id)  # a later visit: the snapshot is current
+        times["warm"].append(took)
+        if [m.value for m in at.metric] != shown or (figures is not None and figures != shown):
+            raise SystemExit("the snapshot shows other figures than the computation")
+        figures = shown
+    return {k: min(v) for k, v in times.items()}
 
 
 def breakdown(store: Store, case_id: int) -> dict[str, float]:
@@ -140,8 +164,8 @@ def breakdown(store: Store, case_id: int) -> dict[str, float]:
 
 def profile(store: Store, case_id: int) -> None:
     """pyinstrument when installed (pip install pyinstrument), else cProfile's top functions."""
+    store.conn.execute("DELETE FROM case_cache WHERE case_id = ?", (case_id,))  # a cold render
     at = _app(store, case_id)
-    at.run()
     at.switch_page("pages/home.py")
     try:
         from pyinstrument import Profiler
@@ -169,15 +193,18 @@ def main() -> None:
     empty_id = store.create_case("bench empty", as_of=AS_OF).id
     big_id = build(store)
     print(f"built {N_ORDERS:,} orders and their statement lines in {time.perf_counter() - t0:.1f} s")
+    _home(store, empty_id)  # imports and Streamlit's first-run work, outside the measures
     empty = render_times(store, empty_id)
     big = render_times(store, big_id)
-    print(f"{'':24}{'empty case':>12}{'10k orders':>12}{'ratio':>8}")
-    for label, e, b in (("cold (new session)", empty[0], big[0]), ("warm (rerun)", empty[1], big[1])):
-        print(f"{label:24}{e:>11.3f}s{b:>11.3f}s{b / e:>7.1f}x")
-    ratio = big[1] / empty[1]
-    print(f"warm ratio {ratio:.1f}x (target at most {TARGET:.0f}x): {'OK' if ratio <= TARGET else 'MISSED'}")
-    print(f"cold ratio {big[0] / empty[0]:.1f}x (target at most {TARGET:.0f}x): "
-          f"{'OK' if big[0] / empty[0] <= TARGET else 'MISSED'}")
+    print(f"{'':36}{'empty case':>12}{'10k orders':>12}{'ratio':>8}")
+    labels = {"cold": "cold (first session, no snapshot)", "warm": "warm (new session, snapshot)",
+              "rerun": "rerun (same session)"}
+    for key, label in labels.items():
+        ratio = big[key] / empty[key]
+        verdict = "OK" if ratio <= TARGET else "MISSED"
+        print(f"{label:36}{empty[key]:>11.3f}s{big[key]:>11.3f}s{ratio:>7.1f}x  target {TARGET:.0f}x: {verdict}")
+    print("cold includes the first-ever load + reconciliation + deadlines of the 10k case (see below); "
+          "the target applies to warm and rerun")
     print("core calls on the 10k case: " + ", ".join(f"{k} {v:.3f}s" for k, v in breakdown(store, big_id).items()))
     if args.profile:
         profile(store, big_id)
