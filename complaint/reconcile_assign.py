@@ -40,8 +40,13 @@ TIE_EPS = 1e-9
 
 def band_join(lo: np.ndarray, hi: np.ndarray, keys_sorted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """All (i, j) with ``lo[i] <= keys_sorted[j] <= hi[i]``; ``keys_sorted`` ascending."""
-    start = np.searchsorted(keys_sorted, lo, side="left")
-    end = np.searchsorted(keys_sorted, hi, side="right")
+    lo, hi = np.asarray(lo), np.asarray(hi)
+    start = np.empty(len(lo), dtype=np.int64)
+    end = np.empty(len(hi), dtype=np.int64)
+    by = np.argsort(lo, kind="stable")  # sorted needles: each binary search starts where the last ended
+    start[by] = np.searchsorted(keys_sorted, lo[by], side="left")
+    by_hi = np.argsort(hi, kind="stable")
+    end[by_hi] = np.searchsorted(keys_sorted, hi[by_hi], side="right")
     counts = np.maximum(end - start, 0)
     total = int(counts.sum())
     left = np.repeat(np.arange(len(lo), dtype=np.int64), counts)

@@ -283,10 +283,13 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     paid_order = np.zeros(n_o, dtype=bool)
     pay_txn_of_order = np.full(n_o, -1, dtype=np.int64)
     used_debit = np.zeros(n_t, dtype=bool)
-    for orders_, txns_ in zip(pay["order_idx"].tolist(), pay["txn_idx"].tolist(), strict=True):
-        paid_order[orders_] = True
-        pay_txn_of_order[orders_] = txns_[0]
-        used_debit[txns_] = True
+    if len(pay):  # in bulk: each order is in one payment at most
+        o_lists, t_lists = pay["order_idx"].tolist(), pay["txn_idx"].tolist()
+        sizes = np.fromiter(map(len, o_lists), dtype=np.int64, count=len(o_lists))
+        flat_o = np.concatenate(o_lists).astype(np.int64)
+        paid_order[flat_o] = True
+        pay_txn_of_order[flat_o] = np.repeat(np.array([t[0] for t in t_lists], dtype=np.int64), sizes)
+        used_debit[np.concatenate(t_lists).astype(np.int64)] = True
 
     # -- expectations -----------------------------------------------------------------------------
     exp = build_expectations(orders, promises, paid_order)
