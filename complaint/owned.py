@@ -22,7 +22,7 @@ CASE_METHODS = frozenset({
     "rename_case", "set_case_as_of", "delete_case", "case_owner", "add_import", "load_case", "add_order",
     "add_transaction", "add_event", "delete_event", "add_promise", "delete_promise", "set_annotation",
     "set_decision", "clear_decision", "add_evidence", "update_evidence", "evidence_bytes", "delete_evidence",
-    "export_case", "raw_table",
+    "export_case", "raw_table", "has_records", "case_revision", "case_snapshot", "save_case_snapshot",
 })
 
 

@@ -156,6 +156,10 @@ def _all_case_calls(store, cid: int, blob: bytes):
         "delete_evidence": lambda: store.delete_evidence(cid, "c" * 64),
         "export_case": lambda: store.export_case(cid),
         "raw_table": lambda: store.raw_table(cid, "orders"),
+        "has_records": lambda: store.has_records(cid),
+        "case_revision": lambda: store.case_revision(cid),
+        "case_snapshot": lambda: store.case_snapshot(cid, "home/en"),
+        "save_case_snapshot": lambda: store.save_case_snapshot(cid, "home/en", {"mine": True}, 0),
     }
 
 
