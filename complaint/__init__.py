@@ -15,8 +15,6 @@ See :mod:`complaint.api` for every function and the README's "Python API" sectio
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 _API = {
@@ -26,8 +24,8 @@ _API = {
     "import_statements": "complaint.api", "import_evidence": "complaint.api", "orders": "complaint.api",
     "transactions": "complaint.api", "reconcile": "complaint.api", "build_timeline": "complaint.api",
     "timeline_figure": "complaint.api", "export_dossier": "complaint.api", "overview_all": "complaint.api",
-    "CaseData": "complaint.case", "Store": "complaint.store", "Reconciliation": "complaint.reconcile",
-    "MissingCredit": "complaint.reconcile", "ComplaintError": "complaint.errors",
+    "CaseData": "complaint.case", "Store": "complaint.store", "Reconciliation": "complaint.reconciliation",
+    "MissingCredit": "complaint.reconciliation", "ComplaintError": "complaint.errors",
 }
 
 __all__ = sorted(_API)
@@ -55,24 +53,8 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .case import CaseData  # noqa: F401
     from .errors import ComplaintError  # noqa: F401
-    from .reconcile import MissingCredit, Reconciliation  # noqa: F401
+    from .reconciliation import MissingCredit, Reconciliation  # noqa: F401
     from .store import Store  # noqa: F401
-
-
-# ``complaint.reconcile`` is both the API function and a submodule.  The import system binds a
-# submodule on its package when it is first loaded, which would hide the function; this package
-# keeps the function (the submodule stays importable: ``from complaint.reconcile import ...``).
-_FUNCTIONS_OVER_SUBMODULES = frozenset({"reconcile"})
-
-
-class _Package(types.ModuleType):
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _FUNCTIONS_OVER_SUBMODULES and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:

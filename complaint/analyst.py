@@ -150,7 +150,7 @@ def overview_all(store, as_of: date | None = None, progress=None, engine: str = 
     Each case is reconciled as of ``as_of`` (default: the case's own "today", fixed for the
     sample, else today in Brussels).  ``progress(done, total, name)`` is called after each case.
     """
-    from .reconcile import reconcile
+    from .reconciliation import reconcile
 
     cases = store.list_cases()
     parts = []

@@ -244,12 +244,12 @@ def transactions(case: CaseLike) -> pd.DataFrame:
 
 def reconcile(case: CaseLike, as_of: date | None = None, *, window_days: int = 10,
               amount_tolerance: Decimal | str = Decimal("0.03"), engine: str = "pandas"):
-    """Match payments and refunds; a :class:`~complaint.reconcile.Reconciliation`.
+    """Match payments and refunds; a :class:`~complaint.reconciliation.Reconciliation`.
 
     ``rec.missing_credits`` (typed records), ``rec.summary`` (EUR Decimals), ``rec.frames()``
     (DataFrames by table), ``rec.to_json()``.  ``engine``: pandas, duckdb or auto.
     """
-    from .reconcile import reconcile as _reconcile
+    from .reconciliation import reconcile as _reconcile
 
     return _reconcile(case_data(case), as_of, window_days=window_days, amount_tolerance=Decimal(amount_tolerance),
                       engine=engine)

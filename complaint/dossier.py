@@ -200,7 +200,7 @@ def build_dossier(case, order_id: str | None = None, lang: str = "en", as_of: da
         raise ComplaintError(_("unknown dossier variant '{variant}'; use full or ecc", variant=variant))
     as_of = as_of or case.today()
     if reconciliation is None:
-        from .reconcile import reconcile
+        from .reconciliation import reconcile
 
         reconciliation = reconcile(case, as_of)
     previous = get_language()

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from complaint.case import CaseData
-from complaint.reconcile import reconcile
+from complaint.reconciliation import reconcile
 from complaint.reconcile_duckdb import DUCKDB_MIN_BANK_ROWS, DuckDBCandidates, choose_engine
 from complaint.reconcile_engine import reconcile_frames
 from complaint.reconcile_pay import payment_candidates
@@ -117,7 +117,7 @@ def test_hand_built_cases_identical(hand_cases, name):
 
 
 def test_sample_candidates_agree_call_by_call(hand_cases):
-    from complaint.reconcile import orders_frame, promises_frame, txns_frame
+    from complaint.reconciliation import orders_frame, promises_frame, txns_frame
     from complaint.reconcile_fx import day_number
 
     case = hand_cases["sample"]

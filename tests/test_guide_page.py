@@ -150,7 +150,7 @@ def test_found_and_next_steps_on_the_sample_case(sample_store):
 
 
 def test_order_findings_on_the_sample_case():
-    from complaint.reconcile import reconcile
+    from complaint.reconciliation import reconcile
     from ui.guide_results import order_findings
 
     case = sample_case_data()

@@ -8,7 +8,7 @@ from decimal import Decimal
 from complaint.case import CaseData
 from complaint.i18n import set_language
 from complaint.overview import overview
-from complaint.reconcile import reconcile
+from complaint.reconciliation import reconcile
 from complaint.sample import SAMPLE_DIR, sample_case_data
 
 

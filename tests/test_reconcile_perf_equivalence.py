@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 
 from complaint.case import CaseData
-from complaint.reconcile import build_report, orders_frame, promises_frame, reconcile, txns_frame
+from complaint.reconciliation import build_report, orders_frame, promises_frame, reconcile, txns_frame
 from complaint.reconcile_assign import assign, assign_reference
 from complaint.reconcile_engine import reconcile_frames
 from complaint.reconcile_fx import day_number, ecb_rate

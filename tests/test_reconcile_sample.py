@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from complaint.reconcile import reconcile
+from complaint.reconciliation import reconcile
 from complaint.sample import SAMPLE_DIR, sample_case_data
 
 EXPECTED = SAMPLE_DIR / "EXPECTED.json"

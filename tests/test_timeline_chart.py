@@ -147,7 +147,7 @@ def test_cli_prints_chronology_and_writes_html(tmp_path):
 
 @pytest.fixture(scope="module")
 def sample():
-    from complaint.reconcile import reconcile
+    from complaint.reconciliation import reconcile
     from complaint.sample import sample_case_data
     from complaint.timeline_chart import chart_deadlines
 

@@ -45,7 +45,7 @@ def command(order_id, lang, out_dir, variant, ics_path, chart, **inputs) -> None
     """
     from ..deadlines import deadlines, deadlines_ics
     from ..dossier import export_dossier, verify_manifest
-    from ..reconcile import reconcile
+    from ..reconciliation import reconcile
 
     case = load_inputs(**inputs)
     as_of = inputs.get("as_of") or case.today()

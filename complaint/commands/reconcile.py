@@ -10,7 +10,7 @@ import click
 from ..cli_common import case_inputs, emit, format_option, load_inputs, progress
 from ..errors import ComplaintError
 from ..i18n import _
-from ..reconcile import reconcile
+from ..reconciliation import reconcile
 from ..records import RefundPromise
 from ..serialize import from_dict
 

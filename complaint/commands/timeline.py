@@ -46,7 +46,7 @@ def command(messages: tuple[str, ...], tracking: tuple[str, ...], order_id: str 
       complaint timeline --orders orders.csv --bank kbc.csv --as-of 2026-05-04 --format json
       complaint timeline --db cases.sqlite --case mine --messages chat.txt --order 8190000000000001 --out chart.html
     """
-    from ..reconcile import reconcile
+    from ..reconciliation import reconcile
 
     case = load_inputs(**kwargs)
     if (messages or tracking) and not order_id:
