@@ -41,6 +41,11 @@ class OwnedStore:
     def path(self) -> str:
         return self._store.path
 
+    @property
+    def keeps_snapshots(self) -> bool:
+        """Whether the shared store keeps per-case snapshots (their methods are owner-checked)."""
+        return self._store.keeps_snapshots
+
     def _missing(self, name_or_id: object) -> CaseNotFound:
         # the very message Store.get_case gives for a case that does not exist
         return CaseNotFound(_("no case named '{name}' in {path}", name=name_or_id, path=self._store.path))

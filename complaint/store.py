@@ -7,7 +7,7 @@ seen (same SHA-256) adds nothing; an overlapping file adds only what is new.
 
 Every write that changes a case bumps its ``revision`` in the same transaction; a snapshot of
 figures computed from the case (``case_cache``, e.g. the home page's) is only returned while the
-revision it was computed at is still the case's (SQLite stores; other stores keep no snapshots).
+revision it was computed at is still the case's (SQLite and PostgreSQL alike).
 """
 
 from __future__ import annotations
@@ -310,8 +310,10 @@ class Store:
     # -- revision and snapshots ----------------------------------------------------------------
     @property
     def keeps_snapshots(self) -> bool:
-        """True when this store has the revision counter and ``case_cache`` (SQLite stores)."""
-        return self.dialect.name == "sqlite"
+        """True when this store has the revision counter and ``case_cache`` (SQLite: migration 3;
+        PostgreSQL: its migration 2): every store opened through :meth:`open` or
+        :func:`complaint.server_store.open_server_store` does."""
+        return True
 
     def _bump(self, c: Db, case_id: int) -> None:
         """The case changed: a new revision (in the caller's transaction), so its snapshots are stale."""

@@ -67,8 +67,8 @@ SQLITE = Dialect("sqlite", "?", "BEGIN IMMEDIATE", (sqlite3.IntegrityError,), na
 
 
 # -- PostgreSQL ----------------------------------------------------------------------------------
-# The same tables as complaint.migrations, in one step (there was never an older PostgreSQL schema),
-# plus what a shared server needs: case names unique per owner, mapping profiles per owner, and an
+# The same tables as complaint.migrations (its steps 1-2 in one, as there was never an older
+# PostgreSQL schema; its step 3 as step 2 here), plus what a shared server needs: case names unique per owner, mapping profiles per owner, and an
 # identity column ``rowid`` so "in the order added" means the same thing as on SQLite.
 
 def _keyed(table: str, key_cols: str, extra: str = "") -> str:
@@ -128,6 +128,19 @@ PG_MIGRATIONS: list[tuple[int, str, list[str]]] = [
         )""",
         "CREATE INDEX transactions_by_date ON transactions(case_id, booking_date)",
         "CREATE INDEX cases_by_owner ON cases(owner, name)",
+    ]),
+    # SQLite migration 3: every case-changing write bumps cases.revision in its transaction; a
+    # snapshot in case_cache counts only while its revision is still the case's
+    (2, "case revision counter and per-case snapshots", [
+        "ALTER TABLE cases ADD COLUMN revision BIGINT NOT NULL DEFAULT 0",
+        """CREATE TABLE case_cache (
+            case_id BIGINT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            revision BIGINT NOT NULL,
+            saved_at TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, name)
+        )""",
     ]),
 ]
 

@@ -91,6 +91,92 @@ def test_store_api_on_postgresql(pg_store, test):
     test(pg_store)
 
 
+# -- revision counter and snapshots (the home page's figures) on PostgreSQL -------------------------
+@pytest.mark.parametrize("test", [ts.test_every_write_to_a_case_bumps_its_revision_and_only_its_own,
+                                  ts.test_a_snapshot_is_returned_only_while_the_case_is_unchanged,
+                                  ts.test_home_figures_come_from_the_snapshot_until_the_case_changes,
+                                  ts.test_has_records_without_loading_the_case], ids=lambda f: f.__name__)
+def test_snapshots_on_postgresql(pg_store, test):
+    assert pg_store.keeps_snapshots
+    test(pg_store)
+
+
+def test_a_database_of_the_first_schema_gets_the_revision_counter(pg_url, monkeypatch):
+    import psycopg
+
+    from complaint import store_sql
+
+    libpq = connection_url(pg_url)
+    with psycopg.connect(libpq, autocommit=True) as conn:
+        monkeypatch.setattr(store_sql, "PG_MIGRATIONS", store_sql.PG_MIGRATIONS[:1])
+        assert store_sql.pg_migrate(conn) == [1]
+        conn.execute("INSERT INTO cases (name, created_at, owner) VALUES ('Old', '2026-01-01T00:00:00+00:00', "
+                     "'alice@example.org')")
+    monkeypatch.undo()
+    store = open_server_store(pg_url)
+    try:
+        assert store.dialect.migrate(store.conn) == []
+        [old] = store.list_cases()
+        assert store.case_revision(old.id) == 0 and store.case_snapshot(old.id, "home/en") is None
+        store.add_order(old.id, ts.order())
+        assert store.case_revision(old.id) == 1
+        assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2]
+    finally:
+        store.close()
+
+
+def test_a_snapshot_is_shared_by_connections_and_invalidated_by_another_one(pg_url):
+    """Two app replicas (two connections): a snapshot saved by one is reused by the other until
+    either of them changes the case; a snapshot computed before the other's write is not kept."""
+    first, second = open_server_store(pg_url), open_server_store(pg_url)
+    try:
+        cid = ts.fill(first)
+        rev = first.case_revision(cid)
+        assert rev == second.case_revision(cid) > 0
+        assert first.save_case_snapshot(cid, "home/fr", {"paid": "14.90"}, rev)
+        assert second.case_snapshot(cid, "home/fr") == {"paid": "14.90"}
+        second.add_transaction(cid, ts.txn(7))
+        assert first.case_revision(cid) == rev + 1
+        assert first.case_snapshot(cid, "home/fr") is None
+        # read at the old revision, saved after the other replica's write: refused
+        assert not first.save_case_snapshot(cid, "home/fr", {"paid": "0"}, rev)
+        assert second.case_snapshot(cid, "home/fr") is None
+    finally:
+        first.close()
+        second.close()
+
+
+def test_owned_store_keeps_snapshots_per_owner(pg_store):
+    """Through OwnedStore the server store keeps snapshots (the app's home page reuses them), and
+    the snapshot methods check the owner: Bob can neither read nor overwrite Alice's snapshot."""
+    from complaint.overview import cached_home_figures, home_figures
+    from complaint.reconciliation import reconcile
+
+    alice, bob = OwnedStore(pg_store, "alice@example.org"), OwnedStore(pg_store, "bob@example.org")
+    assert alice.keeps_snapshots
+    cid = ts.fill(alice)
+    as_of = date(2026, 11, 20)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        case = alice.load_case(cid)
+        return home_figures(case, reconcile(case, as_of=as_of), as_of)
+
+    figures, cached = cached_home_figures(alice, cid, as_of, compute)
+    assert not cached and figures.overview.orders == 1
+    again, cached = cached_home_figures(alice, cid, as_of, compute)
+    assert cached and again == figures and len(calls) == 1
+    rev = alice.case_revision(cid)
+    for call in (lambda: bob.case_snapshot(cid, "home/en"), lambda: bob.case_revision(cid),
+                 lambda: bob.save_case_snapshot(cid, "home/en", {"forged": True}, rev)):
+        with pytest.raises(CaseNotFound):
+            call()
+    assert cached_home_figures(alice, cid, as_of, compute) == (figures, True)
+    alice.set_annotation(cid, ts.OrderAnnotation("3069099405659913", problem="late"))
+    assert not cached_home_figures(alice, cid, as_of, compute)[1] and len(calls) == 2
+
+
 def test_schema_is_migrated_once_and_survives_reopening(pg_url):
     store = open_server_store(pg_url)
     cid = ts.fill(store)
