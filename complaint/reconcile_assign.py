@@ -175,8 +175,6 @@ def _solve_bipartite_all(idx, comp_all, orders, txns, points, order_rank, txn_ra
         cell = row[part] * shape[1] + col[part]
         by_cell = np.argsort(cell, kind="stable")
         cells = cell[by_cell]
-        adj = np.full(shape, -1e6)
-        adj[row[part], col[part]] = adjusted[part]  # the reference's matrix, cell by cell
 
         def lookup(r, k, cells=cells, by_cell=by_cell, part=part, width=shape[1]):
             """(valid, points, candidate) at cells (r, k); a repeated pair: its last candidate."""
@@ -186,9 +184,15 @@ def _solve_bipartite_all(idx, comp_all, orders, txns, points, order_rank, txn_ra
             cand = part[by_cell[np.maximum(at, 0)]]
             return ok, np.where(ok, pts[cand], 0.0), np.where(ok, idx[cand], -1)
 
-        rows, cols = linear_sum_assignment(adj, maximize=True)
-        keep, _p, cand = lookup(rows, cols)
-        rows, cols = rows[keep], cols[keep]
+        if shape[0] * shape[1] > REDUCE_CELLS and not dup_cell[c]:
+            rows, cols = _solve_reduced(row[part], col[part], adjusted[part], shape)
+            keep, _p, cand = lookup(rows, cols)
+        else:
+            adj = np.full(shape, -1e6)
+            adj[row[part], col[part]] = adjusted[part]  # the reference's matrix, cell by cell
+            rows, cols = linear_sum_assignment(adj, maximize=True)
+            keep, _p, cand = lookup(rows, cols)
+            rows, cols = rows[keep], cols[keep]
         chosen[cand[keep]] = True
         if 1 < len(rows) <= 60:
             ok, cross, _c = lookup(rows[:, None], cols[None, :])  # cross[a, b] = m[r_a, c_b]
@@ -201,6 +205,82 @@ def _solve_bipartite_all(idx, comp_all, orders, txns, points, order_rank, txn_ra
             a = np.flatnonzero(has)
             own_c = cand[keep]
             tie_with[own_c[a]] = own_c[partner[a]]
+
+
+REDUCE_CELLS = 10_000  # a group with a larger matrix is first reduced by its forced pairs (_solve_reduced)
+
+
+def _top_two(group: np.ndarray, w: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(best, second best) weight per group id (``-inf`` where there is none)."""
+    best = np.full(n, -np.inf)
+    second = np.full(n, -np.inf)
+    order = np.lexsort((-w, group))
+    g, ws = group[order], w[order]
+    first = np.concatenate([[True], g[1:] != g[:-1]])
+    best[g[first]] = ws[first]
+    nxt = np.concatenate([[False], first[:-1]]) & ~first
+    second[g[nxt]] = ws[nxt]
+    return best, second
+
+
+def _solve_reduced(r: np.ndarray, c: np.ndarray, w: np.ndarray, shape: tuple[int, int]):
+    """The assignment ``linear_sum_assignment`` finds on the matrix (``w`` at (r, c), -1e6 elsewhere),
+    without the dense matrix of a large sparse group: (rows, cols) of the real pairs, by row.
+
+    The matrix's optimum takes as many real pairs as possible, then the most points.  A pair whose
+    row has no other pair and which beats every other pair of its column by ``SURE_MARGIN`` (or the
+    same with rows and columns swapped) is in every optimal assignment: were its column given to
+    another row, moving the column to this row keeps the count and gains points; were the column
+    free, adding the pair gains one.  Such pairs are taken in rounds (each round frees new ones);
+    what is left splits into small groups, each solved on its own matrix of the same weights.  The
+    optimum is the same; equal optima (the margin keeps them out of the rounds) are decided by the
+    solver on the smaller matrix."""
+    n_r, n_c = shape
+    alive = np.ones(len(r), dtype=bool)
+    forced = np.zeros(len(r), dtype=bool)
+    while True:
+        a = np.flatnonzero(alive)
+        if not len(a):
+            break
+        ra, ca, wa = r[a], c[a], w[a]
+        deg_r = np.bincount(ra, minlength=n_r)
+        deg_c = np.bincount(ca, minlength=n_c)
+        best_c, second_c = _top_two(ca, wa, n_c)
+        best_r, second_r = _top_two(ra, wa, n_r)
+        take = (((deg_r[ra] == 1) & (wa == best_c[ca]) & (wa - second_c[ca] > SURE_MARGIN))
+                | ((deg_c[ca] == 1) & (wa == best_r[ra]) & (wa - second_r[ra] > SURE_MARGIN)))
+        if not take.any():
+            break
+        fa = a[take]
+        forced[fa] = True
+        dead_r = np.zeros(n_r, dtype=bool)
+        dead_c = np.zeros(n_c, dtype=bool)
+        dead_r[r[fa]] = True
+        dead_c[c[fa]] = True
+        alive &= ~(dead_r[r] | dead_c[c])
+    out_r, out_c = [r[forced]], [c[forced]]
+    a = np.flatnonzero(alive)
+    if len(a):
+        graph = coo_matrix((np.ones(len(a), dtype=np.int8), (r[a], n_r + c[a])), shape=(n_r + n_c,) * 2)
+        _n, labels = connected_components(graph, directed=False)
+        lab = labels[r[a]]
+        a = a[np.argsort(lab, kind="stable")]
+        for piece in np.split(a, np.flatnonzero(np.diff(labels[r[a]])) + 1):
+            if len(piece) == 1:
+                out_r.append(r[piece])
+                out_c.append(c[piece])
+                continue
+            ur, pr = np.unique(r[piece], return_inverse=True)
+            uc, pc = np.unique(c[piece], return_inverse=True)
+            m = np.full((len(ur), len(uc)), -1e6)
+            m[pr, pc] = w[piece]
+            i, j = linear_sum_assignment(m, maximize=True)
+            real = m[i, j] > -1e6
+            out_r.append(ur[i[real]])
+            out_c.append(uc[j[real]])
+    rows, cols = np.concatenate(out_r), np.concatenate(out_c)
+    by_row = np.argsort(rows, kind="stable")
+    return rows[by_row], cols[by_row]
 
 
 MAX_ENUMERATED = 5040  # groups with at most this many assignments (7 x 7, 4 x 9, 3 x 17) are enumerated

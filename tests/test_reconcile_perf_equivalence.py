@@ -21,10 +21,10 @@ import numpy as np
 import pytest
 
 from complaint.case import CaseData
-from complaint.reconciliation import build_report, orders_frame, promises_frame, reconcile, txns_frame
 from complaint.reconcile_assign import assign, assign_reference
 from complaint.reconcile_engine import reconcile_frames
 from complaint.reconcile_fx import day_number, ecb_rate
+from complaint.reconciliation import build_report, orders_frame, promises_frame, reconcile, txns_frame
 from complaint.records import BankTxn, Decision, Order, OrderStatus, PaymentMethod, RefundPromise, match_key
 
 START = date(2025, 1, 6)
@@ -177,6 +177,31 @@ def test_assign_equals_reference_on_small_random_problems():
     rng = np.random.default_rng(5)
     for _ in range(400):
         args = _random_problem(rng)
+        fast, ref = assign(*args), assign_reference(*args)
+        assert np.array_equal(fast.chosen, ref.chosen) and np.array_equal(fast.tie_with, ref.tie_with)
+
+
+@pytest.mark.parametrize("points", ["varied", "tied"])
+def test_large_groups_reduced_by_forced_pairs_equal_the_dense_solver(monkeypatch, points):
+    """Large sparse groups (one giant refund group in the bench): pairs forced into every optimum
+    are taken first, the rest solved in small pieces; the same pairs as the dense matrix, ties too."""
+    import complaint.reconcile_assign as ra
+
+    monkeypatch.setattr(ra, "REDUCE_CELLS", 0)  # every contested group takes the reduced path
+    rng = np.random.default_rng(21)
+    for _ in range(40):
+        n_orders, n_txns = int(rng.integers(20, 120)), int(rng.integers(20, 120))
+        own = rng.integers(0, n_txns, n_orders)  # each order its own exact credit ...
+        extra = rng.integers(0, n_orders, n_orders // 2), rng.integers(0, n_txns, n_orders // 2)  # ... and weaker ones
+        cu = np.concatenate([np.arange(n_orders), extra[0]]).astype(np.int64)
+        ct = np.concatenate([own, extra[1]]).astype(np.int64)
+        if points == "varied":
+            pts = np.concatenate([8 + rng.random(n_orders), 4 + 3 * rng.random(len(extra[0]))])
+        else:
+            pts = np.concatenate([rng.choice([8.0, 9.0], n_orders), rng.choice([5.0, 8.0], len(extra[0]))])
+        ptr = np.arange(n_orders + 1, dtype=np.int64)
+        args = (cu, ct, pts, ptr, np.arange(n_orders, dtype=np.int64), n_orders, n_txns,
+                rng.permutation(n_orders), rng.permutation(n_txns))
         fast, ref = assign(*args), assign_reference(*args)
         assert np.array_equal(fast.chosen, ref.chosen) and np.array_equal(fast.tie_with, ref.tie_with)
 
