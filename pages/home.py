@@ -41,7 +41,7 @@ for step in ov.steps[:8]:
 
 st.subheader(_("Coming deadlines"))
 if figures.upcoming:
-    st.dataframe([{_("Date"): d.date.isoformat(), _("Order"): d.order_id, _("What"): d.label}
+    st.dataframe([{_("Date"): fmt_day(d.date), _("Order"): d.order_id, _("What"): d.label}
                   for d in figures.upcoming], hide_index=True, width="stretch")
 else:
     st.caption(_("No deadline in the coming weeks."))
