@@ -158,16 +158,16 @@ class _Reader:
             try:
                 currency = (self.cell(c, "currency") or "").upper()
                 if not re.fullmatch(r"[A-Z]{3}", currency):
-                    raise ValueParseError(f"currency {currency!r} is not an ISO code")
+                    raise ValueParseError(_("currency '{currency}' is not an ISO code", currency=currency))
                 gross = parse_amount(self.cell(c, "gross"))
                 net = parse_amount(self.cell(c, "net"))
                 fee = parse_amount(self.cell(c, "fee")) or Decimal(0)
                 amount = gross if gross is not None else net
                 if amount is None:
-                    raise ValueParseError("the amount (Gross/Net) is empty")
+                    raise ValueParseError(_("the amount (Gross/Net) is empty"))
                 on = parse_date(self.cell(c, "date"), dayfirst=dayfirst)
                 if on is None:
-                    raise ValueParseError("the date is empty")
+                    raise ValueParseError(_("the date is empty"))
                 balance = parse_amount(self.cell(c, "balance"))
             except ValueParseError as exc:
                 self.rejected.append(issue(self.file, row.line_no, N_("row not imported: {error}"), error=str(exc)))
