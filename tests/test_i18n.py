@@ -458,7 +458,7 @@ def test_the_session_reconciliation_cache_follows_the_language(monkeypatch):
 
     from ui import state
 
-    engine = importlib.import_module("complaint.reconcile")  # the package exposes a function of that name
+    engine = importlib.import_module("complaint.reconciliation")
 
     monkeypatch.setattr(st, "session_state", {})
     monkeypatch.setattr(state, "current_case_id", lambda: 1)
@@ -470,3 +470,39 @@ def test_the_session_reconciliation_cache_follows_the_language(monkeypatch):
     set_language("nl")
     assert state.reconciliation() == "Totaal betaald"
     assert state.reconciliation() is state.reconciliation()  # still cached within one language
+
+
+USER_ERRORS = {"ComplaintError", "NotMyFormat", "AmbiguousFormat", "ParseError", "LimitExceeded", "CaseNotFound",
+               "ValueParseError", "click.UsageError", "click.BadParameter", "click.ClickException"}
+
+
+def core_offenders(paths: list[Path]) -> list[str]:
+    """Errors raised for the user with a literal message, and row issues whose template is not marked N_()."""
+    out = []
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args \
+                    and ast.unparse(node.exc.func) in USER_ERRORS and _has_words(node.exc.args[0]):
+                out.append(f"{_rel(path)}:{node.lineno} raise {ast.unparse(node.exc)[:80]}")
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "issue" \
+                    and len(node.args) >= 3 and _has_words(node.args[2]):
+                out.append(f"{_rel(path)}:{node.lineno} issue(..., {ast.unparse(node.args[2])[:80]})")
+    return out
+
+
+def test_the_core_scan_catches_literals(tmp_path):
+    sample = tmp_path / "core.py"
+    sample.write_text(
+        "raise ParseError(f'{name}: not a statement')\n"           # offender
+        "raise ValueParseError('the date is empty')\n"              # offender
+        "x = issue(src, 3, 'amount missing', field='amount')\n"     # offender: not marked N_()
+        "raise ParseError(_('{file}: not a statement', file=n))\n"  # fine
+        "x = issue(src, 3, N_('the amount is empty'))\n"            # fine
+        "raise AttributeError(f'no attribute {name!r}')\n",         # fine: a programming error
+        encoding="utf-8")
+    assert [o.split(" ", 1)[0].rsplit(":", 1)[1] for o in core_offenders([sample])] == ["1", "2", "3"]
+
+
+def test_core_errors_for_the_user_go_through_the_catalogue():
+    assert core_offenders(sorted((ROOT / "complaint").rglob("*.py"))) == []
