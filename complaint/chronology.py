@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from .calendar_be import BRUSSELS
+from .fmt import day as fmt_day
+from .fmt import moment, money, number
 from .i18n import N_, _
 from .records import MANUAL, BankTxn, Event, Evidence, Lane, Order, OrderStatus, Provenance
 
@@ -107,11 +109,11 @@ def localize(naive: datetime, tz: ZoneInfo = BRUSSELS) -> tuple[datetime, str | 
     roundtrip = aware.astimezone(UTC).astimezone(tz)
     if roundtrip.replace(tzinfo=None) != naive:
         return roundtrip, _("{time} does not exist in {tz} (clocks went forward); read as {shown}",
-                            time=naive.strftime("%Y-%m-%d %H:%M"), tz=tz.key, shown=roundtrip.strftime("%H:%M %z"))
+                            time=moment(naive), tz=tz.key, shown=roundtrip.strftime("%H:%M %z"))
     other = naive.replace(tzinfo=tz, fold=1)
     if other.utcoffset() != aware.utcoffset():
         return aware, _("{time} happened twice in {tz} (clocks went back); the first one ({offset}) was taken",
-                        time=naive.strftime("%Y-%m-%d %H:%M"), tz=tz.key, offset=aware.strftime("%z"))
+                        time=moment(naive), tz=tz.key, offset=aware.strftime("%z"))
     return aware, None
 
 
@@ -127,11 +129,14 @@ def sort_key(ev: Event) -> tuple:
     return (ev.on, instant, lane_rank, line, ev.id)
 
 
-def format_when(ev: Event) -> str:
-    """'2026-03-12 14:05 +01:00' in Brussels time, or '2026-03-12 (date only)'."""
+def format_when(ev: Event, human: bool = False) -> str:
+    """'2026-03-12 14:05 +01:00' in Brussels time, or '2026-03-12 (date only)' (CSV and PDF tables);
+    ``human``: the day in the language's Belgian format, '12 mars 2026 14:05 +01:00' (pages, chart)."""
     if ev.at is None:
-        return _("{day} (date only)", day=ev.on.isoformat())
+        return _("{day} (date only)", day=fmt_day(ev.on) if human else ev.on.isoformat())
     local = ev.at.astimezone(BRUSSELS)
+    if human:
+        return moment(local)
     offset = local.strftime("%z")
     return local.strftime("%Y-%m-%d %H:%M") + f" {offset[:3]}:{offset[3:]}"
 
@@ -145,7 +150,8 @@ def order_events(order: Order) -> list[Event]:
         title += " " + _("at {store}", store=order.store)
     body_parts = [f"{item.quantity} x {item.title}" for item in order.items]
     if order.total is not None:
-        body_parts.append(_("total {amount} {currency}", amount=order.total, currency=order.currency or ""))
+        body_parts.append(_("total {amount}", amount=money(order.total, order.currency) if order.currency
+                            else number(order.total)))
     return [Event(
         id=event_id("order_placed", order.order_id), kind="order_placed", lane=Lane.ORDER.value, title=title,
         on=local_day(at) if at else order.order_date, at=at, body="\n".join(body_parts) or None,
@@ -171,9 +177,9 @@ def annotation_events(case) -> list[Event]:
 
 
 def txn_event(txn: BankTxn, kind: str, order_ids: tuple[str, ...]) -> Event:
-    amount = f"{txn.amount} {txn.currency}"
+    amount = money(txn.amount, txn.currency)
     if kind == "paid":
-        title = _("Payment of {amount} booked", amount=f"{abs(txn.amount)} {txn.currency}")
+        title = _("Payment of {amount} booked", amount=money(abs(txn.amount), txn.currency))
     elif kind == "refund_credited":
         title = _("Refund of {amount} credited", amount=amount)
     else:
@@ -216,10 +222,10 @@ def overdue_events(reconciliation) -> list[Event]:
         out.append(Event(
             id=event_id("refund_overdue", mc.order_id, mc.expected_since), kind="refund_overdue",
             lane=Lane.BANK.value,
-            title=_("Refund of {amount} {currency} for order {order} overdue since {due}",
-                    amount=mc.expected_amount, currency=mc.currency, order=mc.order_id, due=mc.due_date.isoformat()),
+            title=_("Refund of {amount} for order {order} overdue since {due}",
+                    amount=money(mc.expected_amount, mc.currency), order=mc.order_id, due=fmt_day(mc.due_date)),
             on=mc.due_date, order_ids=(mc.order_id,),
-            body=_("Expected since {since}; {days} business days waiting.", since=mc.expected_since.isoformat(),
+            body=_("Expected since {since}; {days} business days waiting.", since=fmt_day(mc.expected_since),
                    days=mc.business_days_waiting),
             time_source="reconciliation"))
     return out
@@ -228,8 +234,8 @@ def overdue_events(reconciliation) -> list[Event]:
 def promise_events(case) -> list[Event]:
     return [Event(
         id=event_id("refund_promised", p.id), kind="refund_promised", lane=Lane.DISPUTE.value,
-        title=_("Refund of {amount} {currency} promised by the {by} (order {order})",
-                amount=p.amount, currency=p.currency, by=_(PROMISE_BY.get(p.by, p.by)), order=p.order_id),
+        title=_("Refund of {amount} promised by the {by} (order {order})",
+                amount=money(p.amount, p.currency), by=_(PROMISE_BY.get(p.by, p.by)), order=p.order_id),
         on=p.promised_on, body=p.note, order_ids=(p.order_id,), time_source="user", origin="manual",
         provenance=MANUAL) for p in case.promises]
 
@@ -298,11 +304,12 @@ FRAME_COLUMNS = ["id", "on", "at_utc", "when", "date_only", "lane", "lane_label"
                  "body", "order_ids", "evidence_ids", "txn_ids", "time_source", "tz_source", "origin", "source"]
 
 
-def chronology_frame(events: Iterable[Event]) -> pd.DataFrame:
-    """One row per event; ids joined with ', '; ``at_utc`` is a UTC timestamp (NaT for date-only)."""
+def chronology_frame(events: Iterable[Event], human: bool = False) -> pd.DataFrame:
+    """One row per event; ids joined with ', '; ``at_utc`` is a UTC timestamp (NaT for date-only);
+    ``when`` as :func:`format_when` (``human``: in the language's Belgian format, for a page)."""
     rows = [{
         "id": ev.id, "on": ev.on, "at_utc": pd.Timestamp(ev.at.astimezone(UTC)) if ev.at else pd.NaT,
-        "when": format_when(ev), "date_only": ev.at is None, "lane": ev.lane, "lane_label": lane_label(ev.lane),
+        "when": format_when(ev, human), "date_only": ev.at is None, "lane": ev.lane, "lane_label": lane_label(ev.lane),
         "kind": ev.kind, "kind_label": kind_label(ev.kind), "title": ev.title, "body": ev.body or "",
         "order_ids": ", ".join(ev.order_ids), "evidence_ids": ", ".join(ev.evidence_ids),
         "txn_ids": ", ".join(ev.txn_ids), "time_source": ev.time_source or "", "tz_source": ev.tz_source or "",

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .chronology import open_disputes, sort_key
+from .fmt import day as fmt_day
+from .fmt import moment
 from .i18n import _
 from .records import Event, Problem
 
@@ -56,8 +58,8 @@ def _photo_before_delivery(events: list[Event], case) -> list[Flag]:
             if before:
                 out.append(Flag("photo_before_delivery", "warning", _(
                     "Photo '{title}' ({photo}) was taken before order {order} was delivered ({delivered}); "
-                    "check the camera clock or the delivery date.", title=ev.title, photo=ev.on.isoformat(),
-                    order=oid, delivered=d.on.isoformat()), (ev.id, d.id), (oid,)))
+                    "check the camera clock or the delivery date.", title=ev.title, photo=fmt_day(ev.on),
+                    order=oid, delivered=fmt_day(d.on)), (ev.id, d.id), (oid,)))
     return out
 
 
@@ -77,7 +79,7 @@ def _refund_before_promise(events: list[Event], case) -> list[Flag]:
                 out.append(Flag("refund_before_promise", "warning", _(
                     "The refund for order {order} was credited on {credited}, before it was promised ({promised}). "
                     "Some refunds are booked on the purchase date: check the bank's value date, or the promise date.",
-                    order=oid, credited=ev.on.isoformat(), promised=p.on.isoformat()), (ev.id, p.id), (oid,)))
+                    order=oid, credited=fmt_day(ev.on), promised=fmt_day(p.on)), (ev.id, p.id), (oid,)))
     return out
 
 
@@ -92,8 +94,8 @@ def _exif_filename(case) -> list[Flag]:
             out.append(Flag("exif_filename_mismatch", "warning", _(
                 "'{name}': the EXIF time ({exif}) and the time in the file name ({fname}) disagree; "
                 "the photo may have been copied, edited or taken with a wrong camera clock.",
-                name=e.file_name, exif=e.captured_at.isoformat() if e.captured_at else "?",
-                fname=e.filename_time.isoformat() if e.filename_time else "?"),
+                name=e.file_name, exif=moment(e.captured_at, seconds=True) if e.captured_at else "?",
+                fname=moment(e.filename_time, seconds=True) if e.filename_time else "?"),
                 (), (e.order_id,) if e.order_id else ()))
     return out
 
@@ -101,7 +103,7 @@ def _exif_filename(case) -> list[Flag]:
 def _future(events: list[Event], as_of: date) -> list[Flag]:
     return [Flag("future_event", "warning", _(
         "'{title}' is dated {day}, after today ({today}); check the date.", title=ev.title,
-        day=ev.on.isoformat(), today=as_of.isoformat()), (ev.id,), ev.order_ids)
+        day=fmt_day(ev.on), today=fmt_day(as_of)), (ev.id,), ev.order_ids)
         for ev in events if ev.on > as_of and ev.kind != "refund_overdue"]
 
 
@@ -119,7 +121,7 @@ def _paid_twice(events: list[Event]) -> list[Flag]:
             out.append(Flag("paid_twice", "warning", _(
                 "Order {order} was paid {n} times ({days}); a double charge should be claimed back, "
                 "unless the order was split.", order=oid, n=len(by_txn),
-                days=", ".join(e.on.isoformat() for e in evs)), tuple(e.id for e in evs), (oid,)))
+                days=", ".join(fmt_day(e.on) for e in evs)), tuple(e.id for e in evs), (oid,)))
     return out
 
 
@@ -134,7 +136,7 @@ def _silences(events: list[Event], as_of: date) -> list[Flag]:
                 out.append(Flag("silence", "info", _(
                     "Order {order}: no event for {n} days ({start} to {end}) while the dispute was open; "
                     "a reminder or a note of what happened helps.", order=oid, n=(b - a).days,
-                    start=a.isoformat(), end=b.isoformat()), (), (oid,)))
+                    start=fmt_day(a), end=fmt_day(b)), (), (oid,)))
     return out
 
 

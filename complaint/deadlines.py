@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from . import rules
 from .calendar_be import BRUSSELS, add_business_days
+from .fmt import day as fmt_day
+from .fmt import money
 from .i18n import _
 from .order_facts import CONFORMITY_PROBLEMS, case_index, order_facts, problem_order_ids
 from .records import PaymentMethod, Problem
@@ -65,7 +67,7 @@ def _order_deadlines(case, order_id: str, reconciliation, as_of: date, index) ->
     if f.awaiting_answer:
         add(f.last_out + timedelta(days=int(low)), "follow_up",
             _("Follow up: no answer to your message of {date} ({low}-{high} days)",
-              date=f.last_out.isoformat(), low=low, high=high), "follow_up_no_answer")
+              date=fmt_day(f.last_out), low=low, high=high), "follow_up_no_answer")
 
     problem = f.problem
     if problem is None:
@@ -79,13 +81,13 @@ def _order_deadlines(case, order_id: str, reconciliation, as_of: date, index) ->
         add(f.dispute_opened_on + timedelta(days=int(rules.value("aliexpress_dispute_escalation"))),
             "dispute_escalation",
             _("Dispute opened {date}: escalate to AliExpress if there is no agreement",
-              date=f.dispute_opened_on.isoformat()), "aliexpress_dispute_escalation")
+              date=fmt_day(f.dispute_opened_on)), "aliexpress_dispute_escalation")
 
     for m in f.missing_credits:
         since = m.expected_since
         add(refund_due_date(since, f.payment_method), "refund_due",
-            _("Refund of {amount} {currency} expected since {date} should have arrived",
-              amount=m.expected_amount, currency=m.currency, date=since.isoformat()), "refund_delay")
+            _("Refund of {amount} expected since {date} should have arrived",
+              amount=money(m.expected_amount, m.currency), date=fmt_day(since)), "refund_delay")
 
     method = f.payment_method
     if method == PaymentMethod.CREDIT_CARD:
@@ -101,14 +103,14 @@ def _order_deadlines(case, order_id: str, reconciliation, as_of: date, index) ->
         if f.defect_found_on is not None:
             add(add_months(f.defect_found_on, int(rules.value("legal_guarantee_notice"))), "guarantee_notice",
                 _("Tell the seller about the defect (2 months from discovery on {date})",
-                  date=f.defect_found_on.isoformat()), "legal_guarantee_notice")
+                  date=fmt_day(f.defect_found_on)), "legal_guarantee_notice")
         add(add_months(f.delivered_on, 12 * int(rules.value("legal_guarantee"))), "guarantee_end",
             _("Legal guarantee ends (2 years from delivery)"), "legal_guarantee")
 
     notice = f.steps_done.get("formal_notice")
     if notice is not None:
         add(notice + timedelta(days=int(rules.value("formal_notice_deadline"))), "formal_notice_due",
-            _("End of the deadline given in your formal notice of {date}", date=notice.isoformat()),
+            _("End of the deadline given in your formal notice of {date}", date=fmt_day(notice)),
             "formal_notice_deadline")
     return out
 
@@ -122,7 +124,7 @@ def _chargeback_deadlines(f, order_id: str) -> list[Deadline]:
             r = rules.rule("chargeback_credit_not_processed")
             out.append(Deadline(order_id, start + timedelta(days=int(r["min_wait_days"])), "chargeback_open",
                                 _("Chargeback possible from today (refund receipt of {date} + {n} days)",
-                                  date=start.isoformat(), n=r["min_wait_days"]), "chargeback_credit_not_processed"))
+                                  date=fmt_day(start), n=r["min_wait_days"]), "chargeback_credit_not_processed"))
             out.append(Deadline(order_id, start + timedelta(days=int(r["value"])), "chargeback_deadline",
                                 _("Last day for a card chargeback, credit not processed ({n} days)", n=r["value"]),
                                 "chargeback_credit_not_processed"))

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from . import rules
 from .deadlines import Deadline, deadlines
+from .fmt import day as fmt_day
 from .i18n import N_, _
 from .order_facts import OrderFacts, order_facts
 from .records import PROBLEM_LABELS, PaymentMethod, Problem
@@ -155,11 +156,11 @@ def _seller(f: OrderFacts, as_of: date, checklist) -> Step:
     low = int(rules.value("follow_up_no_answer")[0])
     if f.last_out is not None:
         if f.awaiting_answer:
-            return Step("seller", title, how, DONE, _("Message sent on {date}; no answer yet.", date=f.last_out),
+            return Step("seller", title, how, DONE, _("Message sent on {date}; no answer yet.", date=fmt_day(f.last_out)),
                         checklist, f.last_out + timedelta(days=low),
                         _("Send a follow-up if there is still no answer."), _cite("follow_up_no_answer"))
         return Step("seller", title, how, DONE, _("Message sent on {date}; answered on {answer}.",
-                                                  date=f.last_out, answer=f.last_in), checklist,
+                                                  date=fmt_day(f.last_out), answer=fmt_day(f.last_in)), checklist,
                     sources=_cite("follow_up_no_answer"))
     return Step("seller", title, how, TODO, _("No message to the seller is recorded for this order."), checklist,
                 as_of, _("Send the seller message (see Letters)."), _cite("follow_up_no_answer"))
@@ -172,7 +173,7 @@ def _dispute(f: OrderFacts, as_of: date, dls, checklist) -> Step:
     cites = _cite("aliexpress_dispute_window", "aliexpress_dispute_escalation", "evidence_list")
     if f.dispute_opened_on is not None:
         esc = _first(dls, "dispute_escalation")
-        return Step("dispute", title, how, DONE, _("Dispute opened on {date}.", date=f.dispute_opened_on), checklist,
+        return Step("dispute", title, how, DONE, _("Dispute opened on {date}.", date=fmt_day(f.dispute_opened_on)), checklist,
                     esc.date if esc else None, esc.label if esc else None, cites)
     if f.problem == Problem.REFUND_NOT_RECEIVED and (f.refund_agreed_on or f.missing_credits):
         return Step("dispute", title, how, NOT_APPLICABLE,
@@ -182,7 +183,7 @@ def _dispute(f: OrderFacts, as_of: date, dls, checklist) -> Step:
     if window is not None and window.date < as_of:
         return Step("dispute", title, how, NOT_APPLICABLE,
                     _("The dispute window closed on {date}; use the help-centre chat and the options below.",
-                      date=window.date), checklist, sources=cites)
+                      date=fmt_day(window.date)), checklist, sources=cites)
     return Step("dispute", title, how, TODO,
                 _("No dispute is recorded for this order.") if window else
                 _("No dispute is recorded; check the protection countdown on the order page."),
@@ -196,7 +197,7 @@ def _help_centre(f: OrderFacts, as_of: date) -> Step:
             "ask for a human agent, give the order number and the dispute result, and ask for a written answer.")
     contact = rules.contacts()["help_centre"]["url"]
     if d := _done(f, "help_centre"):
-        return Step("help_centre", title, how, DONE, _("Contacted on {date}.", date=d), sources=_cite("help_centre"),
+        return Step("help_centre", title, how, DONE, _("Contacted on {date}.", date=fmt_day(d)), sources=_cite("help_centre"),
                     contact=contact)
     if f.dispute_opened_on is not None:
         after = f.dispute_opened_on + timedelta(days=int(rules.value("aliexpress_dispute_escalation")))
@@ -216,7 +217,7 @@ def _registered_letter(f: OrderFacts, as_of: date) -> Step:
     how = _("For a large amount or when the platform does not answer, send the formal notice by registered "
             "letter with acknowledgement of receipt to: {address}.", address=", ".join(office))
     if d := _done(f, "registered_letter"):
-        return Step("registered_letter", title, how, DONE, _("Sent on {date}.", date=d), sources=_cite("head_office"),
+        return Step("registered_letter", title, how, DONE, _("Sent on {date}.", date=fmt_day(d)), sources=_cite("head_office"),
                     contact="\n".join(office))
     return Step("registered_letter", title, how, TODO,
                 _("Optional: when the chat has not solved it. Keep the postal receipt."),
@@ -229,7 +230,7 @@ def _social(f: OrderFacts) -> Step:
     how = _("A short, factual public post to AliExpress's official account, with the order number and the "
             "dispute status. Never share bank details, card numbers or your address there.")
     if d := _done(f, "social_media"):
-        return Step("social_media", title, how, DONE, _("Posted on {date}.", date=d))
+        return Step("social_media", title, how, DONE, _("Posted on {date}.", date=fmt_day(d)))
     return Step("social_media", title, how, TODO, _("Optional, alongside the other steps."))
 
 
@@ -241,7 +242,7 @@ def _chargeback(f: OrderFacts, as_of: date, dls) -> Step:
                   "chargeback_be_issuer")
     method = f.payment_method
     if d := _done(f, "chargeback"):
-        return Step("chargeback", title, how, DONE, _("Requested on {date}.", date=d), sources=cites)
+        return Step("chargeback", title, how, DONE, _("Requested on {date}.", date=fmt_day(d)), sources=cites)
     if method == PaymentMethod.DEBIT_CARD:
         return Step("chargeback", title, how, NOT_APPLICABLE,
                     _("Paid by debit card (Bancontact/Maestro): no chargeback right, only a goodwill gesture. "
@@ -262,10 +263,10 @@ def _chargeback(f: OrderFacts, as_of: date, dls) -> Step:
     opens = _first(dls, "chargeback_open")
     if deadline is not None and deadline.date < as_of:
         return Step("chargeback", title, how, NOT_APPLICABLE,
-                    _("The card scheme window closed on {date}.", date=deadline.date), sources=cites)
+                    _("The card scheme window closed on {date}.", date=fmt_day(deadline.date)), sources=cites)
     if opens is not None and opens.date > as_of:
         return Step("chargeback", title, how, TODO, _("Paid by credit card; wait until {date} before filing.",
-                                                      date=opens.date), attach, opens.date, opens.label, cites)
+                                                      date=fmt_day(opens.date)), attach, opens.date, opens.label, cites)
     return Step("chargeback", title, how, TODO, _("Paid by credit card: a chargeback is possible."), attach,
                 as_of, deadline.label if deadline else None, cites)
 
@@ -277,10 +278,10 @@ def _paypal(f: OrderFacts, as_of: date, dls) -> Step:
     if f.payment_method != PaymentMethod.PAYPAL:
         return Step("paypal", title, how, NOT_APPLICABLE, _("Not paid with PayPal."), sources=cites)
     if d := _done(f, "paypal"):
-        return Step("paypal", title, how, DONE, _("Opened on {date}.", date=d), sources=cites)
+        return Step("paypal", title, how, DONE, _("Opened on {date}.", date=fmt_day(d)), sources=cites)
     deadline = _first(dls, "paypal_deadline")
     if deadline is not None and deadline.date < as_of:
-        return Step("paypal", title, how, NOT_APPLICABLE, _("The PayPal window closed on {date}.", date=deadline.date),
+        return Step("paypal", title, how, NOT_APPLICABLE, _("The PayPal window closed on {date}.", date=fmt_day(deadline.date)),
                     sources=cites)
     return Step("paypal", title, how, TODO, _("Paid with PayPal: a PayPal dispute is possible."),
                 (_("the dispute result or refund confirmation"),), deadline.date if deadline else as_of,
@@ -296,7 +297,7 @@ def _formal_notice(f: OrderFacts, as_of: date, dls) -> Step:
     cites = _cite("formal_notice_deadline", "moratory_interest", "platform_entity")
     if d := _done(f, "formal_notice"):
         due = _first(dls, "formal_notice_due")
-        return Step("formal_notice", title, how, DONE, _("Sent on {date}.", date=d), (),
+        return Step("formal_notice", title, how, DONE, _("Sent on {date}.", date=fmt_day(d)), (),
                     due.date if due else None, due.label if due else None, cites)
     return Step("formal_notice", title, how, TODO, _("When the platform steps have not led to a refund."),
                 (_("the dossier PDF"),), None, None, cites, entity["name"])
@@ -308,7 +309,7 @@ def _consumerconnect(f: OrderFacts) -> Step:
             "(Economic Inspection) but does not recover your money.")
     cites = _cite("consumerconnect")
     if d := _done(f, "consumerconnect"):
-        return Step("consumerconnect", title, how, DONE, _("Reported on {date}.", date=d), sources=cites)
+        return Step("consumerconnect", title, how, DONE, _("Reported on {date}.", date=fmt_day(d)), sources=cites)
     return Step("consumerconnect", title, how, TODO, _("Possible for any trader, whatever its country."),
                 (_("the consumer complaint text (see Letters)"), _("the dossier PDF")), None, None, cites,
                 rules.contacts()["consumerconnect"]["url"])
@@ -321,7 +322,7 @@ def _ecc(f: OrderFacts) -> Step:
     cites = _cite("ecc_scope")
     country = f.seller_country
     if d := _done(f, "ecc"):
-        return Step("ecc", title, how, DONE, _("Filed on {date}.", date=d), sources=cites)
+        return Step("ecc", title, how, DONE, _("Filed on {date}.", date=fmt_day(d)), sources=cites)
     if country is None:
         return Step("ecc", title, how, NOT_APPLICABLE,
                     _("Seller country not set; the ECC only handles sellers in the EU/EEA or the UK."), sources=cites)
@@ -341,7 +342,7 @@ def _mediation(f: OrderFacts) -> Step:
     how = _("Free mediation for disputes with traders established in Belgium.")
     cites = _cite("mediation_scope")
     if d := _done(f, "mediation"):
-        return Step("mediation", title, how, DONE, _("Filed on {date}.", date=d), sources=cites)
+        return Step("mediation", title, how, DONE, _("Filed on {date}.", date=fmt_day(d)), sources=cites)
     if f.seller_country in rules.rule("mediation_scope")["countries"]:
         return Step("mediation", title, how, TODO, _("The seller is in Belgium: mediation is possible."),
                     (_("the dossier PDF"),), None, None, cites, rules.contacts()["mediation_service"]["url"])

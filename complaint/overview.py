@@ -81,7 +81,7 @@ def overview(case: CaseData, reconciliation) -> Overview:
 
 # --- the home page's figures, and their snapshot in the case store ----------------------------
 
-HOME_SNAPSHOT_VERSION = 1  # bump when Overview, NextStep, Deadline or what they hold changes
+HOME_SNAPSHOT_VERSION = 2  # 2: deadline labels in Belgian formats. Bump when Overview, NextStep, Deadline or what they hold changes
 HOME_DEADLINES = 6
 
 

@@ -103,7 +103,7 @@ def _marker_traces(events: list[Event]) -> list[go.BaseTraceType]:
             legendgroup=lane,
             marker={"size": 11, "color": colours, "symbol": [SYMBOLS.get(ev.kind, "circle") for ev in lane_events],
                     "line": {"width": 1, "color": "#333333"}},
-            customdata=[[_esc(ev.title[:200]), format_when(ev), ", ".join(ev.order_ids) or "-",
+            customdata=[[_esc(ev.title[:200]), format_when(ev, human=True), ", ".join(ev.order_ids) or "-",
                          _esc(kind_label(ev.kind))] for ev in lane_events],
             hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[3]} · %{customdata[1]}<br>"
                            + _esc(_("Orders")) + ": %{customdata[2]}<extra></extra>")))

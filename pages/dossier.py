@@ -8,12 +8,12 @@ from complaint import rules
 from complaint.deadlines import call_window, deadlines, deadlines_ics
 from complaint.dossier import build_dossier
 from complaint.errors import ComplaintError
+from complaint.fmt import day as fmt_day
 from complaint.guide import DONE, NOT_APPLICABLE, guide_for_order
 from complaint.i18n import _
 from complaint.letters import KINDS, LETTER_LANGUAGES, letter_from_text, render_letter
 from complaint.order_facts import order_choices
 from ui import state
-from ui.widgets import day as fmt_day
 
 st.title(_("Dossier"))
 case = state.load_case()
@@ -91,7 +91,7 @@ with tab_letters:
 with tab_dates:
     items = deadlines(case, recon, as_of, order_ids=[order_id])
     if items:
-        st.dataframe([{_("Date"): d.date.isoformat(), _("What"): d.label,
+        st.dataframe([{_("Date"): fmt_day(d.date), _("What"): d.label,
                        _("Status"): _("passed") if d.passed(as_of) else _("in {n} days", n=d.days_left(as_of)),
                        _("Source"): rules.citation(d.source_rule).text()} for d in items],
                      hide_index=True, width="stretch")

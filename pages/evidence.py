@@ -14,6 +14,8 @@ from complaint.evidence import (
     thumbnail,
 )
 from complaint.evidence_meta import ImageUnreadable
+from complaint.fmt import day as fmt_day
+from complaint.fmt import moment
 from complaint.i18n import _
 from complaint.records import PROBLEM_LABELS, Problem
 from complaint.settings import SETTINGS
@@ -26,6 +28,14 @@ _THUMBS = "_evidence_thumbs"  # per-session cache sha256 -> thumbnail bytes (nev
 def _md(text: str) -> str:
     """Escape user text for markdown (file names, notes)."""
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in text)
+
+
+def _taken(ev) -> str | None:
+    """The capture time in the language's Belgian format, in the photo's own zone (date only when
+    the time is not known)."""
+    if ev.captured_at is None:
+        return None
+    return fmt_day(ev.captured_at.date()) if date_only(ev) else moment(ev.captured_at, seconds=True)
 
 
 def _thumb(store, case_id: int, sha: str) -> bytes | None:
@@ -98,7 +108,7 @@ problem_options = [""] + [p.value for p in Problem]
 gallery, table = st.tabs([_("Gallery"), _("Table")])
 with table:
     st.dataframe([{
-        _("File"): e.file_name, _("Taken"): e.captured_at.isoformat() if e.captured_at else None,
+        _("File"): e.file_name, _("Taken"): _taken(e),
         _("Source"): e.time_source, _("Zone"): e.tz_source, _("Camera"): " ".join(
             x for x in (e.camera_make, e.camera_model) if x) or None,
         _("Order"): e.order_id, _("Problem"): e.problem, _("Duplicate of"): (e.duplicate_of or "")[:12] or None,
@@ -116,9 +126,7 @@ with gallery:
                 st.image(thumb, width="stretch")
             st.text(ev.file_name)
             if ev.captured_at:
-                when = ev.captured_at.strftime("%Y-%m-%d") if date_only(ev) else \
-                    ev.captured_at.strftime("%Y-%m-%d %H:%M:%S %z")
-                st.caption(_md(_("Taken {when} — from {source}; zone: {tz}", when=when,
+                st.caption(_md(_("Taken {when} — from {source}; zone: {tz}", when=_taken(ev),
                                  source=_(TIME_SOURCE_LABELS.get(ev.time_source or "", "?")),
                                  tz=ev.tz_source or "?")))
             else:

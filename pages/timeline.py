@@ -19,11 +19,12 @@ from complaint.chronology import (
     manual_rows,
 )
 from complaint.errors import ComplaintError
+from complaint.fmt import day as fmt_day
+from complaint.fmt import moment
 from complaint.i18n import _
 from complaint.paste import parse_conversation, parse_tracking
 from complaint.timeline_chart import chart_deadlines, split_deadlines, timeline_figure, timeline_html
 from ui import state
-from ui.widgets import day as fmt_day
 from ui.widgets import headers
 
 st.title(_("Timeline"))
@@ -70,7 +71,7 @@ if flags:
 
 st.subheader(_("Chronology"))
 lanes = st.multiselect(_("Sources"), list(LANES), default=list(LANES), format_func=lane_label, key="tl_lanes")
-table = chronology_frame(filter_events(shown, lanes=lanes))
+table = chronology_frame(filter_events(shown, lanes=lanes), human=True)
 st.dataframe(table[["when", "lane_label", "kind_label", "title", "order_ids", "evidence_ids", "source"]],
              hide_index=True, width="stretch",
              column_config={"when": _("Date and time"), "lane_label": _("Source"), "kind_label": _("Event"),
@@ -119,7 +120,7 @@ def paste_box(key: str, label: str, parse) -> None:
         st.caption(_("Lines not understood (not imported):"))
         st.dataframe([{"line": n, "text": t} for n, t in result.unparsed_lines], hide_index=True,
                      column_config=headers(["line", "text"]))
-    st.dataframe(chronology_frame(result.events)[["when", "kind_label", "title", "body"]], hide_index=True,
+    st.dataframe(chronology_frame(result.events, human=True)[["when", "kind_label", "title", "body"]], hide_index=True,
                  width="stretch", column_config=headers(["when", "kind_label", "title", "body"]))
     if result.events and st.button(_("Save {n} events", n=len(result.events)), key=f"{key}_save"):
         for ev in result.events:
@@ -161,4 +162,4 @@ with edit_tab:
             state.invalidate()
             st.rerun()
 st.caption(_("As of {day}. Times in Brussels time. Generated {now}.", day=fmt_day(as_of),
-             now=fmt_day(datetime.now(), "medium") + datetime.now().strftime(" %H:%M")))
+             now=moment(datetime.now())))

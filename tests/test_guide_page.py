@@ -140,7 +140,7 @@ def test_found_and_next_steps_on_the_sample_case(sample_store):
     at.switch_page(GUIDE).run()
     assert _problems(at) == [e for e in _problems(at) if "overdue" in e]
     [overdue] = [e.value for e in at.error]
-    assert "14,90" in overdue and "16 July 2026" in overdue and "18 June 2026" in overdue
+    assert "14,90 €" in overdue and "16 Jul 2026" in overdue and "18 Jun 2026" in overdue
     assert any(s.value.startswith("Paid:") for s in at.success)
     _button(at, "Next").click().run()
     assert at.header[0].value == "6. What to do now"

@@ -40,7 +40,7 @@ def test_lanes_markers_and_hover():
     bank = next(t for t in fig.data if t.name == "Bank / PayPal")
     assert any("date only" in row[1] for row in bank.customdata)
     order = next(t for t in fig.data if t.name == "Order")
-    assert any(row[1] == "2026-02-20 21:14 +01:00" for row in order.customdata)
+    assert any(row[1] == "20 Feb 2026 21:14 +01:00" for row in order.customdata)  # Belgian English format
     assert any(O1 in row[2] for row in order.customdata)
     # every lane is on the axis even without events (the invisible lane trace)
     assert list(next(t for t in fig.data if t.name == "lanes").y) == LANE_NAMES

@@ -12,10 +12,10 @@ from datetime import date
 import streamlit as st
 
 from complaint.errors import ComplaintError
+from complaint.fmt import day, money
 from complaint.i18n import _
 from complaint.records import STATUS_LABELS, BankTxn, Order
 from ui import state
-from ui.widgets import day, money
 
 
 @dataclass

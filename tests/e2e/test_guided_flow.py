@@ -124,7 +124,7 @@ def test_guided_flow_finds_the_overdue_refund(page):
     _no_failure(pg)
     overdue = pg.get_by_test_id("stAlertContentError").first.inner_text()
     assert "overdue" in overdue and "14,90" in overdue, overdue
-    assert "16 July 2026" in overdue  # EXPECTED.json due_by, in the English long format
+    assert "16 Jul 2026" in overdue  # EXPECTED.json due_by, in the Belgian English medium format (complaint.fmt)
     assert pg.get_by_text("Paid:", exact=False).count() >= 1
     shot(pg, "guide-5-found")
     _click(pg, "Next")
