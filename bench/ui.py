@@ -144,7 +144,7 @@ def render_times(store: Store, case_id: int, repeat: int = 3) -> dict[str, float
 def breakdown(store: Store, case_id: int) -> dict[str, float]:
     from complaint.deadlines import deadlines
     from complaint.overview import overview
-    from complaint.reconcile import reconcile
+    from complaint.reconciliation import reconcile
 
     out = {}
     t0 = time.perf_counter()

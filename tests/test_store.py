@@ -272,7 +272,7 @@ def test_a_snapshot_is_returned_only_while_the_case_is_unchanged(case_store):
 def test_home_figures_come_from_the_snapshot_until_the_case_changes(case_store):
     from complaint.i18n import set_language
     from complaint.overview import cached_home_figures, home_figures
-    from complaint.reconcile import reconcile
+    from complaint.reconciliation import reconcile
 
     cid = fill(case_store)
     as_of = date(2026, 11, 20)

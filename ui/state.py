@@ -188,7 +188,7 @@ def as_of() -> date:
 
 def reconciliation():
     """Reconciliation of the current case, cached per session until the case changes."""
-    from complaint.reconcile import reconcile
+    from complaint.reconciliation import reconcile
 
     key = (current_case_id(), as_of(), get_language())  # its reasons are text in the language of the time
     cached = st.session_state.get("_recon_cache")
