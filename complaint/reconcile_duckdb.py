@@ -1,18 +1,21 @@
-"""The relational part of the reconciliation on DuckDB: candidate pairs and their points in SQL.
+"""The relational part of the reconciliation on DuckDB: the candidate pairs in SQL.
 
 The pandas path finds candidates with a banded join in numpy (``reconcile_pay.payment_candidates``,
 ``reconcile_refund.full_candidates`` / ``partial_candidates``): sorted keys and ``searchsorted``.
-That join, and the scoring of every pair it yields, is where memory grows with the input: this
-module runs the same join and the same points in SQL inside an in-process DuckDB connection,
-which streams, uses every core and spills to disk when the pairs do not fit in memory.
+That join is where memory grows with the input: this module runs the same join in SQL inside an
+in-process DuckDB connection, which streams, uses every core and spills to disk when the pairs do
+not fit in memory.  The join is as narrow as the rules allow, so the pairs grow with the input,
+not with its square: a debit (or credit) in the currency of the order (or refund) meets only the
+exact amount (to the cent, +-1), on a join of (currency, amount, day window); other currencies
+meet the neighbouring EUR amount buckets (the tolerance through an ECB rate).
 
+The SQL returns only the pairs, in exactly the order the numpy join produces them; their points
+are computed by the one implementation in numpy (``reconcile_pay.score_payments``,
+``reconcile_refund.finish_full`` / ``finish_partial``), so the scoring formulas exist once.
 Everything else (units of one checkout, expectations, the global assignment, the explanations)
-stays in the one shared implementation in :mod:`complaint.reconcile_engine`, which receives the
-pairs from whichever engine made them.  The SQL returns the pairs in exactly the order the numpy
-join produces them and computes the points with the same IEEE double operations in the same
-order, so both engines give identical results (``tests/test_duckdb_equivalence.py`` checks it).
-The amount buckets (a logarithm) are computed once in numpy and handed to SQL as a column, so a
-last-bit difference between two ``log`` implementations can never move a pair.
+stays in :mod:`complaint.reconcile_engine`.  ``tests/test_duckdb_equivalence.py`` checks that both
+engines give identical results.  The amount buckets (a logarithm) and the currency codes are
+computed once in numpy and handed to SQL as columns.
 
 ``engine="auto"`` picks DuckDB from :data:`DUCKDB_MIN_BANK_ROWS` bank rows upwards.
 """
@@ -29,17 +32,12 @@ import pandas as pd
 
 from .i18n import _
 from .reconcile_expect import REFUND_SEARCH_HORIZON_DAYS
-from .reconcile_pay import STRONG_MERCHANTS, Units, buckets
+from .reconcile_pay import DAY_SPAN, Units, buckets, score_payments, shared_codes
+from .reconcile_refund import _empty as _no_refunds
+from .reconcile_refund import finish_full, finish_partial
 
 DUCKDB_MIN_BANK_ROWS = 2_000_000  # engine="auto": DuckDB from this many bank rows (the one threshold)
 ENGINES = ("pandas", "duckdb", "auto")
-
-_PAY_COLUMNS = {"unit": np.int64, "txn": np.int64, "points": np.float64, "mode": np.int64, "gap": np.int64,
-                "day_gap": np.int64, "desc_pts": np.float64, "amount_pts": np.float64, "date_pts": np.float64}
-_REF_COLUMNS = {"exp": np.int64, "txn": np.int64, "points": np.float64, "mode": np.int64, "gap": np.int64,
-                "day": np.int64, "on_purchase": bool, "after": bool, "related": bool, "wording": bool,
-                "amount_pts": np.float64}
-
 
 def choose_engine(engine: str, n_bank_rows: int) -> str:
     """``pandas`` or ``duckdb`` for ``engine`` (``auto`` decides by the number of bank rows).
@@ -52,22 +50,6 @@ def choose_engine(engine: str, n_bank_rows: int) -> str:
     if engine == "auto":
         return "duckdb" if n_bank_rows >= DUCKDB_MIN_BANK_ROWS else "pandas"
     return engine
-
-
-# Shared SQL fragments: compare_amounts() and descriptor_points() of reconcile_pay, row by row.
-# Inputs per pair: exp_cur, exp_cents, exp_eur (what is expected) and t_cur, o_cur, o_cents,
-# a_cents, e_cents (the transaction, absolute values), merchant.
-_MODE = ("CASE WHEN t_cur = exp_cur THEN 1 "
-         "WHEN o_cur = exp_cur AND o_cents > 0 AND t_cur <> exp_cur THEN 0 ELSE 2 END")
-_AMOUNTS = f"""
-  SELECT *, CASE WHEN mode = 1 THEN a_cents WHEN mode = 0 THEN o_cents ELSE e_cents END
-            - CASE WHEN mode = 2 THEN exp_eur ELSE exp_cents END AS gap,
-         CASE WHEN mode = 2 THEN exp_eur ELSE exp_cents END AS want
-  FROM (SELECT *, {_MODE} AS mode FROM pairs)
-"""
-_REL = "CAST(abs(gap) AS DOUBLE) / CAST(greatest(want, 1) AS DOUBLE)"
-_DESC = ("CASE WHEN merchant IN ({strong}) THEN 3.0::DOUBLE WHEN merchant = 'paypal' THEN 1.5::DOUBLE "
-         "ELSE 1.0::DOUBLE END").format(strong=", ".join(f"'{m}'" for m in STRONG_MERCHANTS))
 
 
 class DuckDBCandidates:
@@ -92,7 +74,8 @@ class DuckDBCandidates:
     def close(self) -> None:
         self.con.close()
 
-    def _query(self, sql: str, tables: dict[str, pd.DataFrame], params: list, columns: dict) -> pd.DataFrame:
+    def _pairs(self, sql: str, tables: dict[str, pd.DataFrame], params: dict) -> tuple[np.ndarray, np.ndarray]:
+        """(left, right) int64 columns ``a`` and ``b`` of the query, in its order."""
         for name, frame in tables.items():
             self.con.register(name, frame)
         try:
@@ -100,177 +83,107 @@ class DuckDBCandidates:
         finally:
             for name in tables:
                 self.con.unregister(name)
-        return pd.DataFrame({c: np.asarray(arrays[c]).astype(t, copy=False) for c, t in columns.items()})
+        return (np.asarray(arrays["a"], dtype=np.int64), np.asarray(arrays["b"], dtype=np.int64))
 
     # -- payments ---------------------------------------------------------------------------------
 
     def payment_candidates(self, units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, txn_eur: np.ndarray,
                            window_days: int, tol: float) -> pd.DataFrame:
         """Same pairs, points and order as :func:`complaint.reconcile_pay.payment_candidates`."""
+        debit_idx = np.asarray(debit_idx, dtype=np.int64)
         if not len(debit_idx) or not len(units.day):
-            return _empty(_PAY_COLUMNS)
-        u = pd.DataFrame({"unit": np.arange(len(units.day), dtype=np.int64), "ub": buckets(units.eur, tol),
-                          "uday": units.day.astype(np.int64), "exp_eur": units.eur.astype(np.int64),
-                          "exp_cents": units.due.astype(np.int64), "exp_cur": units.currency.astype(object),
-                          "size": units.size.astype(np.int64)})
-        d = _txn_side(txns, debit_idx, txn_eur)
-        d["db"] = buckets(-txn_eur[debit_idx], tol)
-        late = float(max(window_days - 3, 1))
-        sql = f"""
-        WITH pairs AS (
-          SELECT s.shift, d.pos, u.uday AS uday, u.unit, d.txn, d.tday, d.t_cur, d.o_cur, d.o_cents, d.a_cents,
-                 d.e_cents, d.merchant, u.exp_cur, u.exp_cents, u.exp_eur, u.size
+            return score_payments(units, txns, np.zeros(0, np.int64), np.zeros(0, np.int64), txn_eur,
+                                  window_days, tol)
+        ub = buckets(units.eur, tol)
+        rank = np.empty(len(ub), dtype=np.int64)
+        rank[np.argsort(ub * DAY_SPAN + units.day, kind="stable")] = np.arange(len(ub))
+        u_code, t_code = shared_codes(units.currency, txns["currency"])
+        u = pd.DataFrame({"unit": np.arange(len(ub), dtype=np.int64), "ub": ub, "urank": rank,
+                          "uday": units.day.astype(np.int64), "due": units.due.astype(np.int64), "ucode": u_code})
+        d = pd.DataFrame({"pos": np.arange(len(debit_idx), dtype=np.int64), "txn": debit_idx,
+                          "db": buckets(-txn_eur[debit_idx], tol),
+                          "tday": txns["day"].to_numpy(dtype=np.int64)[debit_idx],
+                          "cents": np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[debit_idx]),
+                          "dcode": t_code[debit_idx]})
+        sql = """
+        WITH same AS (  -- the account's currency: the exact amount (+-1 cent) only
+          SELECT d.pos, d.txn, u.unit, u.urank, u.ub - d.db AS shift
+          FROM d JOIN u ON u.ucode = d.dcode AND u.due BETWEEN d.cents - 1 AND d.cents + 1
+           AND u.uday BETWEEN d.tday - $window AND d.tday + 1
+        ), other AS (  -- other currencies: the neighbouring EUR amount buckets
+          SELECT d.pos, d.txn, u.unit, u.urank, s.shift
           FROM d, (VALUES (-1), (0), (1)) s(shift), u
-          WHERE u.ub = d.db + s.shift AND u.uday BETWEEN d.tday - $window AND d.tday + 1
-        ), scored AS (
-          SELECT *, abs(gap) <= 1 AS exact, {_REL} AS rel, tday - uday AS day_gap FROM ({_AMOUNTS})
-        ), kept AS (
-          SELECT *, 1.0::DOUBLE - least(rel / $tolc, 1.0::DOUBLE) AS closeness, {_DESC} AS desc_pts
-          FROM scored
-          WHERE (exact OR (mode = 2 AND rel <= $tol)) AND day_gap BETWEEN -1 AND $window AND exp_cents > 0
-        ), pts AS (
-          SELECT *,
-            CASE WHEN exact THEN 3.0::DOUBLE WHEN mode = 2 THEN 1.0::DOUBLE + 1.5::DOUBLE * closeness
-                 ELSE 0.5::DOUBLE + 1.0::DOUBLE * closeness END AS amount_pts,
-            CASE WHEN day_gap < 0 THEN 2.0::DOUBLE WHEN day_gap <= 3 THEN 3.0::DOUBLE
-                 ELSE 3.0::DOUBLE - 2.0::DOUBLE * CAST(day_gap - 3 AS DOUBLE) / $late END AS date_pts
-          FROM kept
+          WHERE u.ub = d.db + s.shift AND u.ucode <> d.dcode AND u.uday BETWEEN d.tday - $window AND d.tday + 1
         )
-        SELECT unit, txn, desc_pts + amount_pts + date_pts - 0.25::DOUBLE * CAST(size - 1 AS DOUBLE) AS points,
-               mode, gap, day_gap, desc_pts, amount_pts, date_pts
-        FROM pts ORDER BY shift, pos, uday, unit
+        SELECT unit AS a, txn AS b FROM (
+          SELECT * FROM same WHERE shift BETWEEN -1 AND 1 UNION ALL SELECT * FROM other)
+        ORDER BY shift, pos, urank
         """
-        params = {"window": int(window_days), "tol": float(tol), "tolc": max(float(tol), 1e-9), "late": late}
-        return self._query(sql, {"u": u, "d": d}, params, _PAY_COLUMNS)
+        unit, t = self._pairs(sql, {"u": u, "d": d}, {"window": int(window_days)})
+        return score_payments(units, txns, unit, t, txn_eur, window_days, tol)
 
     # -- refunds ----------------------------------------------------------------------------------
 
     def full_candidates(self, exp: pd.DataFrame, txns: pd.DataFrame, credit_idx: np.ndarray, txn_eur: np.ndarray,
                         related: pd.DataFrame, tol: float) -> pd.DataFrame:
-        """Same pairs, points and order as :func:`complaint.reconcile_refund.full_candidates`."""
+        """Same pairs, points and order as :func:`complaint.reconcile_refund.full_candidates`.
+
+        The numpy join meets the neighbouring EUR buckets; of those pairs, one in the credit's own
+        currency survives the scoring only with the exact amount, so here it is joined on it."""
         e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool))
+        credit_idx = np.asarray(credit_idx, dtype=np.int64)
         if not len(e_idx) or not len(credit_idx):
-            return _empty(_REF_COLUMNS)
+            return _no_refunds()
         e = _exp_side(exp, e_idx)
         e["eb"] = buckets(exp["eur"].to_numpy(dtype=np.int64)[e_idx], tol)
-        c = _txn_side(txns, credit_idx, txn_eur)
-        c["cb"] = buckets(txn_eur[credit_idx], tol)
-        join = """
-          SELECT s.shift, e.pos AS epos, c.tday AS ckey, c.pos AS cpos, e.exp, c.txn
+        c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
+        cb = buckets(txn_eur[credit_idx], tol)
+        crank = np.empty(len(cb), dtype=np.int64)
+        crank[np.argsort(cb * DAY_SPAN + c_day, kind="stable")] = np.arange(len(cb))
+        e_code, t_code = shared_codes(exp["currency"].to_numpy(dtype=object)[e_idx], txns["currency"])
+        e["cents"] = exp["amount_cents"].to_numpy(dtype=np.int64)[e_idx]
+        e["ecode"] = e_code
+        c = pd.DataFrame({"txn": credit_idx, "crank": crank, "cb": cb, "tday": c_day, "ccode": t_code[credit_idx],
+                          "cents": np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[credit_idx])})
+        sql = """
+        WITH same AS (
+          SELECT e.pos, e.exp, c.txn, c.crank, c.cb - e.eb AS shift
+          FROM e JOIN c ON c.ccode = e.ecode AND c.cents BETWEEN e.cents - 1 AND e.cents + 1
+           AND c.tday BETWEEN e.lo AND e.hi
+        ), other AS (
+          SELECT e.pos, e.exp, c.txn, c.crank, s.shift
           FROM e, (VALUES (-1), (0), (1)) s(shift), c
-          WHERE c.cb = e.eb + s.shift AND c.tday BETWEEN e.lo AND e.hi"""
-        return self._refunds(join, e, c, exp, related, tol, partial=False, remaining=None,
-                             txns=txns, txn_eur=txn_eur)
+          WHERE c.cb = e.eb + s.shift AND c.ccode <> e.ecode AND c.tday BETWEEN e.lo AND e.hi
+        )
+        SELECT exp AS a, txn AS b FROM (
+          SELECT * FROM same WHERE shift BETWEEN -1 AND 1 UNION ALL SELECT * FROM other)
+        ORDER BY shift, pos, crank
+        """
+        ex, t = self._pairs(sql, {"e": e, "c": c}, {})
+        return finish_full(exp, txns, ex, t, txn_eur, related, tol)
 
     def partial_candidates(self, exp: pd.DataFrame, remaining_eur: np.ndarray, txns: pd.DataFrame,
                            credit_idx: np.ndarray, txn_eur: np.ndarray, related: pd.DataFrame,
                            tol: float) -> pd.DataFrame:
-        """Same pairs, points and order as :func:`complaint.reconcile_refund.partial_candidates`."""
+        """Same pairs, points and order as :func:`complaint.reconcile_refund.partial_candidates`:
+        every credit in the window that is not more than what is still expected."""
         e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool) & (remaining_eur > 0))
+        credit_idx = np.asarray(credit_idx, dtype=np.int64)
         if not len(e_idx) or not len(credit_idx):
-            return _empty(_REF_COLUMNS)
+            return _no_refunds()
         e = _exp_side(exp, e_idx)
-        c = _txn_side(txns, credit_idx, txn_eur)
-        join = """
-          SELECT 0 AS shift, e.pos AS epos, c.tday AS ckey, c.pos AS cpos, e.exp, c.txn
-          FROM e JOIN c ON c.tday BETWEEN e.lo AND e.hi"""
-        return self._refunds(join, e, c, exp, related, tol, partial=True, remaining=remaining_eur,
-                             txns=txns, txn_eur=txn_eur)
-
-    def _refunds(self, join: str, e: pd.DataFrame, c: pd.DataFrame, exp: pd.DataFrame, related: pd.DataFrame,
-                 tol: float, partial: bool, remaining: np.ndarray | None, txns: pd.DataFrame,
-                 txn_eur: np.ndarray) -> pd.DataFrame:
-        need = exp["needs_credit"].to_numpy(dtype=bool)
-        rel = related[need[related["exp"].to_numpy(dtype=np.int64)]] if len(related) else related
-        r = pd.DataFrame({"exp": np.asarray(rel["exp"], dtype=np.int64) if len(rel) else np.zeros(0, np.int64),
-                          "txn": np.asarray(rel["txn"], dtype=np.int64) if len(rel) else np.zeros(0, np.int64)})
-        all_related = pd.DataFrame({"exp": related["exp"].to_numpy(dtype=np.int64) if len(related) else
-                                    np.zeros(0, np.int64),
-                                    "txn": related["txn"].to_numpy(dtype=np.int64) if len(related) else
-                                    np.zeros(0, np.int64)})
-        # with related pairs, numpy takes np.unique over (exp, txn): sorted and distinct
-        if len(related):
-            ordered = f"""
-              SELECT DISTINCT 0 AS shift, 0 AS epos, 0 AS ckey, 0 AS cpos, exp, txn FROM (
-                SELECT exp, txn FROM ({join}) UNION ALL SELECT exp, txn FROM r)"""
-            order_by = "exp, txn"
-        else:
-            ordered = join
-            order_by = "shift, epos, ckey, cpos"
-        h = float(REFUND_SEARCH_HORIZON_DAYS)
-        rem = pd.DataFrame({"exp": np.arange(len(exp), dtype=np.int64),
-                            "rem": (remaining if remaining is not None else np.zeros(len(exp))).astype(np.int64)})
-        if partial:
-            fits = "AND CAST(tx.e_cents_signed AS DOUBLE) <= CAST(rem.rem AS DOUBLE) * $tol1"
-            keep = "(NOT (exact OR (mode = 2 AND rel <= $tol)) OR related)"
-            amount = "CASE WHEN exact THEN 3.0::DOUBLE ELSE 1.0::DOUBLE END"
-        else:
-            fits = ""
-            keep = "(exact OR (mode = 2 AND rel <= $tol))"
-            amount = ("CASE WHEN exact THEN 3.0::DOUBLE WHEN mode = 2 THEN 1.0::DOUBLE + 1.5::DOUBLE * closeness "
-                      "ELSE 0.5::DOUBLE + closeness END")
-        sql = f"""
-        WITH cand AS ({ordered}),
-        pairs AS (
-          SELECT cand.shift, cand.epos, cand.ckey, cand.cpos, cand.exp, cand.txn, x.exp_cur, x.exp_cents,
-                 x.exp_eur, x.since, x.purchase, x.pay, tx.tday, tx.t_cur, tx.o_cur, tx.o_cents, tx.a_cents,
-                 tx.e_cents, tx.merchant, tx.wording,
-                 (ar.exp IS NOT NULL) AS related
-          FROM cand JOIN x ON x.exp = cand.exp JOIN tx ON tx.txn = cand.txn JOIN rem ON rem.exp = cand.exp
-          LEFT JOIN (SELECT DISTINCT exp, txn FROM ar) ar ON ar.exp = cand.exp AND ar.txn = cand.txn
-          WHERE TRUE {fits}
-        ), scored AS (
-          SELECT *, abs(gap) <= 1 AS exact, {_REL} AS rel FROM ({_AMOUNTS})
-        ), pts AS (
-          SELECT *, 1.0::DOUBLE - least(rel / $tolc, 1.0::DOUBLE) AS closeness,
-                 ((tday = purchase OR tday = pay) AND tday < since) AS on_purchase, tday >= since AS after
-          FROM scored
-        ), fin AS (
-          SELECT *, {amount} AS amount_pts,
-            CASE WHEN after THEN 3.0::DOUBLE - 2.0::DOUBLE * least(CAST(tday - since AS DOUBLE) / $h, 1.0::DOUBLE)
-                 WHEN on_purchase THEN 2.0::DOUBLE ELSE 1.5::DOUBLE END AS date_pts,
-            {_DESC} + 0.5::DOUBLE * CAST(wording AS DOUBLE) AS desc_pts
-          FROM pts WHERE {keep}
-        )
-        SELECT exp, txn, desc_pts + amount_pts + date_pts + 6.0::DOUBLE * CAST(related AS DOUBLE) AS points,
-               mode, gap, tday AS day, on_purchase, after, related, wording, amount_pts
-        FROM fin ORDER BY {order_by}
+        e["cap"] = remaining_eur[e_idx] * (1 + tol)  # the fit of finish_partial, as a prefilter
+        c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
+        crank = np.empty(len(c_day), dtype=np.int64)
+        crank[np.argsort(c_day, kind="stable")] = np.arange(len(c_day))
+        c = pd.DataFrame({"txn": credit_idx, "crank": crank, "tday": c_day,
+                          "eur": txn_eur[credit_idx].astype(np.float64)})
+        sql = """
+        SELECT e.exp AS a, c.txn AS b FROM e JOIN c ON c.tday BETWEEN e.lo AND e.hi AND c.eur <= e.cap
+        ORDER BY e.pos, c.crank
         """
-        x = pd.DataFrame({"exp": np.arange(len(exp), dtype=np.int64),
-                          "exp_cur": exp["currency"].to_numpy(dtype=object),
-                          "exp_cents": exp["amount_cents"].to_numpy(dtype=np.int64),
-                          "exp_eur": exp["eur"].to_numpy(dtype=np.int64),
-                          "since": exp["since_day"].to_numpy(dtype=np.int64),
-                          "purchase": exp["purchase_day"].to_numpy(dtype=np.int64),
-                          "pay": exp["pay_day"].to_numpy(dtype=np.int64)})
-        params = {"tol": float(tol), "tolc": max(float(tol), 1e-9), "h": h}
-        if partial:
-            params["tol1"] = 1 + float(tol)
-        # a related credit may lie outside the pool (numpy adds it all the same): describe those too
-        extra = np.setdiff1d(r["txn"].to_numpy(), c["txn"].to_numpy())
-        tx = pd.concat([c, _txn_side(txns, extra, txn_eur)], ignore_index=True) if len(extra) else c
-        tables = {"e": e, "c": c, "r": r, "ar": all_related, "x": x, "tx": tx, "rem": rem}
-        return self._query(sql, tables, params, _REF_COLUMNS)
-
-
-def _txn_side(txns: pd.DataFrame, idx: np.ndarray, txn_eur: np.ndarray) -> pd.DataFrame:
-    """The transaction columns the SQL reads, for rows ``idx`` (``pos`` = position in ``idx``)."""
-    idx = np.asarray(idx, dtype=np.int64)
-    return pd.DataFrame({
-        "pos": np.arange(len(idx), dtype=np.int64), "txn": idx,
-        "tday": txns["day"].to_numpy(dtype=np.int64)[idx],
-        "t_cur": _text(txns["currency"], idx), "o_cur": _text(txns["orig_currency"], idx),
-        "o_cents": np.abs(txns["orig_cents"].to_numpy(dtype=np.int64)[idx]),
-        "a_cents": np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[idx]),
-        "e_cents": np.abs(txn_eur[idx]), "e_cents_signed": txn_eur[idx],
-        "merchant": _text(txns["merchant"], idx),
-        "wording": txns["refund_wording"].to_numpy(dtype=bool)[idx],
-    })
-
-
-def _text(column: pd.Series, idx: np.ndarray) -> np.ndarray:
-    values = column.to_numpy(dtype=object)[idx]
-    return np.where(pd.isna(values), "", values).astype(object)
+        ex, t = self._pairs(sql, {"e": e, "c": c}, {})
+        return finish_partial(exp, remaining_eur, txns, ex, t, txn_eur, related, tol)
 
 
 def _exp_side(exp: pd.DataFrame, e_idx: np.ndarray) -> pd.DataFrame:
@@ -281,7 +194,3 @@ def _exp_side(exp: pd.DataFrame, e_idx: np.ndarray) -> pd.DataFrame:
     since = exp["since_day"].to_numpy(dtype=np.int64)[e_idx]
     return pd.DataFrame({"pos": np.arange(len(e_idx), dtype=np.int64), "exp": e_idx.astype(np.int64),
                          "lo": start, "hi": np.maximum(since, start) + REFUND_SEARCH_HORIZON_DAYS})
-
-
-def _empty(columns: dict) -> pd.DataFrame:
-    return pd.DataFrame({c: np.zeros(0, dtype=t) for c, t in columns.items()})

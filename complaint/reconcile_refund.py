@@ -48,7 +48,14 @@ def full_candidates(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx: np.ndarra
         rights.append(right)
     e = e_idx[np.concatenate(lefts)]
     t = credit_idx[srt[np.concatenate(rights)]]
-    e, t = _add_related(e, t, related, exp)
+    return finish_full(exp, txns, e, t, txn_eur, related, tol)
+
+
+def finish_full(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
+                related: pd.DataFrame, tol: float) -> pd.DataFrame:
+    """The joined (expectation, credit) pairs of the full pass, in join order -> scored candidates
+    (related pairs added): shared by the numpy join and the SQL one (``reconcile_duckdb``)."""
+    e, t = _add_related(np.asarray(e, dtype=np.int64), np.asarray(t, dtype=np.int64), related, exp)
     return score_refunds(exp, txns, e, t, txn_eur, related, tol, partial=False)
 
 
@@ -62,9 +69,13 @@ def partial_candidates(exp: pd.DataFrame, remaining_eur: np.ndarray, txns: pd.Da
     srt = np.argsort(c_day, kind="stable")
     lo_day, hi_day = _window(exp, e_idx)
     left, right = band_join(lo_day, hi_day, c_day[srt])
-    e = e_idx[left]
-    t = credit_idx[srt[right]]
-    e, t = _add_related(e, t, related, exp)
+    return finish_partial(exp, remaining_eur, txns, e_idx[left], credit_idx[srt[right]], txn_eur, related, tol)
+
+
+def finish_partial(exp: pd.DataFrame, remaining_eur: np.ndarray, txns: pd.DataFrame, e: np.ndarray,
+                   t: np.ndarray, txn_eur: np.ndarray, related: pd.DataFrame, tol: float) -> pd.DataFrame:
+    """The joined pairs of the partial pass -> scored candidates that fit the remainder (shared)."""
+    e, t = _add_related(np.asarray(e, dtype=np.int64), np.asarray(t, dtype=np.int64), related, exp)
     fits = txn_eur[t] <= remaining_eur[e] * (1 + tol)
     return score_refunds(exp, txns, e[fits], t[fits], txn_eur, related, tol, partial=True)
 
