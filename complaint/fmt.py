@@ -12,12 +12,16 @@ from babel.numbers import format_currency, format_decimal
 from .i18n import LOCALES, get_language
 
 
-def money(amount: Decimal | float | int | str | None, currency: str | None = "EUR", lang: str | None = None) -> str:
-    """``1234.5, "EUR"`` -> ``1.234,50 €`` (nl: ``€ 1.234,50``); ``—`` for no amount."""
+def money(amount: Decimal | float | int | str | None, currency: str | None = "EUR", lang: str | None = None,
+          *, nbsp: bool = False) -> str:
+    """``1234.5, "EUR"`` -> ``1.234,50 €`` (nl: ``€ 1.234,50``); ``—`` for no amount.
+
+    ``nbsp=True`` keeps babel's no-break spaces (for a screen: the amount never wraps between the
+    number and the sign); by default they are plain spaces (for text that is searched or copied)."""
     if amount is None:
         return "—"
     text = format_currency(Decimal(str(amount)), currency or "EUR", locale=LOCALES.get(lang or get_language(), "en_BE"))
-    return text.replace("\u202f", " ").replace("\xa0", " ")
+    return text if nbsp else text.replace("\u202f", " ").replace("\xa0", " ")
 
 
 def number(value: Decimal | float | int | str | None, lang: str | None = None) -> str:
