@@ -19,7 +19,10 @@ from fpdf.enums import XPos, YPos
 
 from .calendar_be import BRUSSELS
 from .chronology import format_when, kind_label, lane_label
+from .fmt import day as fmt_day
+from .fmt import moment
 from .i18n import _
+from .records import PAYMENT_LABELS
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR, BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
@@ -136,7 +139,7 @@ def cover(pdf: DossierPDF, ctx) -> None:
     pdf.ln(20)
     pdf.h1(ctx.title)
     pdf.kv([(_("Case"), ctx.case.name), (_("Orders covered"), ", ".join(ctx.order_ids) or _("(none)")),
-            (_("Situation on"), ctx.as_of.isoformat()), (_("Language"), ctx.lang)])
+            (_("Situation on"), fmt_day(ctx.as_of, ctx.lang)), (_("Language"), ctx.lang)])
     pdf.ln(4)
     pdf.para(ctx.disclaimer, 9, GREY)
 
@@ -153,19 +156,19 @@ def summary(pdf: DossierPDF, ctx, with_guide: bool = True) -> None:
         f = guide.facts
         pdf.h2(_("Order {order}", order=oid))
         missing = [money(m.expected_amount, m.currency, ctx.lang) + " " + _("expected since {date} ({state})",
-                   date=m.expected_since.isoformat(), state=m.state) for m in f.missing_credits]
+                   date=fmt_day(m.expected_since, ctx.lang), state=m.state) for m in f.missing_credits]
         pdf.kv([
-            (_("Order date"), order.order_date.isoformat() if order else ""),
+            (_("Order date"), fmt_day(order.order_date, ctx.lang) if order else ""),
             (_("Store"), order.store if order else ""),
             (_("Items"), "; ".join(f"{i.title} × {i.quantity}" for i in order.items) if order else ""),
             (_("Amount"), money(order.amount_due, order.currency, ctx.lang) if order and order.amount_due else ""),
             (_("Problem"), guide.problem_label or _("not set")),
-            (_("Payment method"), f.payment_method.value if f.payment_method else _("not set")),
+            (_("Payment method"), _(PAYMENT_LABELS[f.payment_method]) if f.payment_method else _("not set")),
             (_("Seller country"), f.seller_country or _("not set")),
             (_("Missing refund"), "; ".join(missing) or _("none")),
         ])
         if with_guide:
-            rows = [[s.title, s.status_label, s.why or "", s.next_date.isoformat() if s.next_date else ""]
+            rows = [[s.title, s.status_label, s.why or "", fmt_day(s.next_date, ctx.lang) if s.next_date else ""]
                     for s in guide.steps if s.status != NOT_APPLICABLE]
             pdf.para(_("Escalation steps (applicable to this order)"), 9)
             pdf.grid([_("Step"), _("Status"), _("Why"), _("Next date")], rows, (48, 18, 92, 22))
@@ -173,7 +176,7 @@ def summary(pdf: DossierPDF, ctx, with_guide: bool = True) -> None:
         if upcoming:
             pdf.para(_("Next deadlines"), 9)
             pdf.grid([_("Date"), _("What"), _("Rule checked")],
-                     [[d.date.isoformat(), d.label, ctx.citation(d.source_rule)] for d in upcoming], (22, 90, 68))
+                     [[fmt_day(d.date, ctx.lang), d.label, ctx.citation(d.source_rule)] for d in upcoming], (22, 90, 68))
 
 
 def chronology(pdf: DossierPDF, ctx, kinds_filter: Callable | None = None, title: str | None = None,
@@ -217,8 +220,8 @@ def reconciliation(pdf: DossierPDF, ctx) -> None:
     pdf.h2(_("Missing refunds"))
     missing = [m for m in getattr(rec, "missing_credits", None) or () if m.order_id in ctx.order_ids]
     pdf.grid([_("Order"), _("Amount"), _("Expected since"), _("Business days waiting"), _("Due"), _("State")],
-             [[m.order_id, money(m.expected_amount, m.currency, ctx.lang), m.expected_since.isoformat(),
-               m.business_days_waiting, m.due_date.isoformat(), m.state] for m in missing],
+             [[m.order_id, money(m.expected_amount, m.currency, ctx.lang), fmt_day(m.expected_since, ctx.lang),
+               m.business_days_waiting, fmt_day(m.due_date, ctx.lang), m.state] for m in missing],
              (35, 28, 28, 30, 28, 31), 8.5)
     pdf.h2(_("Matched bank movements"))
     by_id = {t.id: t for t in ctx.case.transactions}
@@ -229,7 +232,7 @@ def reconciliation(pdf: DossierPDF, ctx) -> None:
         for tid in m.txn_ids:
             t = by_id.get(tid)
             if t:
-                rows.append([m.kind, ", ".join(m.order_ids), t.booking_date.isoformat(),
+                rows.append([m.kind, ", ".join(m.order_ids), fmt_day(t.booking_date, ctx.lang),
                              money(t.amount, t.currency, ctx.lang), t.counterparty or "", m.decision or ""])
     pdf.grid([_("Kind"), _("Orders"), _("Booked"), _("Amount"), _("Counterparty"), _("Decision")], rows,
              (20, 38, 24, 26, 50, 22))
@@ -252,7 +255,7 @@ def evidence(pdf: DossierPDF, ctx, thumb_mm: float = 42) -> None:
             pdf.set_font("DejaVu", size=8)
             pdf.multi_cell(thumb_mm, 4, pdf_text(_("(no preview)")))
         pdf.set_xy(pdf.l_margin + thumb_mm + 5, top)
-        when = item.captured_at.astimezone(BRUSSELS).strftime("%Y-%m-%d %H:%M %z") if item.captured_at else _("unknown")
+        when = moment(item.captured_at.astimezone(BRUSSELS), ctx.lang) if item.captured_at else _("unknown")
         lines = [item.file_name,
                  _("Order: {order}", order=item.order_id or _("not linked")),
                  _("Taken: {when}", when=when),
@@ -277,7 +280,7 @@ def letters(pdf: DossierPDF, ctx) -> None:
 
 
 def render(sections: list[Callable], ctx, title: str) -> bytes:
-    pdf = DossierPDF(title, _("complaint-notebook, situation on {date}", date=ctx.as_of.isoformat()))
+    pdf = DossierPDF(title, _("complaint-notebook, situation on {date}", date=fmt_day(ctx.as_of, ctx.lang)))
     for section in sections:
         section(pdf, ctx)
     return bytes(pdf.output())

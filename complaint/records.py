@@ -77,6 +77,16 @@ class PaymentMethod(StrEnum):
     OTHER = "other"
 
 
+PAYMENT_LABELS: dict[PaymentMethod, str] = {
+    PaymentMethod.CREDIT_CARD: N_("credit card (Visa, Mastercard, Amex)"),
+    PaymentMethod.DEBIT_CARD: N_("debit card (Bancontact, Maestro, V PAY, debit Mastercard)"),
+    PaymentMethod.PAYPAL: N_("PayPal"),
+    PaymentMethod.BANK_TRANSFER: N_("bank transfer"),
+    PaymentMethod.PLATFORM_BALANCE: N_("AliExpress balance"),
+    PaymentMethod.OTHER: N_("another way"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a record came from: enough to find the exact row again."""

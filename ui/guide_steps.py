@@ -17,6 +17,7 @@ import streamlit as st
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
 from complaint.i18n import N_, _
 from complaint.records import (
+    PAYMENT_LABELS,
     PROBLEM_LABELS,
     STATUS_LABELS,
     ImportResult,
@@ -34,14 +35,6 @@ from ui.widgets import day, money
 P = "guide_"
 ORDER_TYPES = ["csv", "tsv", "txt", "json", "xlsx"]
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif", "tif", "tiff", "zip"]
-PAYMENT_LABELS = {
-    PaymentMethod.CREDIT_CARD: N_("credit card (Visa, Mastercard, Amex)"),
-    PaymentMethod.DEBIT_CARD: N_("debit card (Bancontact, Maestro, V PAY, debit Mastercard)"),
-    PaymentMethod.PAYPAL: N_("PayPal"),
-    PaymentMethod.BANK_TRANSFER: N_("bank transfer"),
-    PaymentMethod.PLATFORM_BALANCE: N_("AliExpress balance"),
-    PaymentMethod.OTHER: N_("another way"),
-}
 PROMISED_BY = {"seller": N_("the seller"), "platform": N_("AliExpress customer service"),
                "dispute": N_("a dispute decision")}
 
