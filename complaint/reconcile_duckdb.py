@@ -100,26 +100,29 @@ class DuckDBCandidates:
         u_code, t_code = shared_codes(units.currency, txns["currency"])
         u = pd.DataFrame({"unit": np.arange(len(ub), dtype=np.int64), "ub": ub, "urank": rank,
                           "uday": units.day.astype(np.int64), "due": units.due.astype(np.int64), "ucode": u_code})
-        d = pd.DataFrame({"pos": np.arange(len(debit_idx), dtype=np.int64), "txn": debit_idx,
-                          "db": buckets(-txn_eur[debit_idx], tol),
-                          "tday": txns["day"].to_numpy(dtype=np.int64)[debit_idx],
-                          "cents": np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[debit_idx]),
-                          "dcode": t_code[debit_idx]})
+        d_day = txns["day"].to_numpy(dtype=np.int64)[debit_idx]
+        d = _by_block(pd.DataFrame({"pos": np.arange(len(debit_idx), dtype=np.int64), "txn": debit_idx,
+                                    "db": buckets(-txn_eur[debit_idx], tol), "tday": d_day,
+                                    "lo": d_day - window_days, "hi": d_day + 1,
+                                    "cents": np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[debit_idx]),
+                                    "dcode": t_code[debit_idx]}))
+        u["blk"] = u["uday"] // BLOCK_DAYS
         sql = """
         WITH same AS (  -- the account's currency: the exact amount (+-1 cent) only
           SELECT d.pos, d.txn, u.unit, u.urank, u.ub - d.db AS shift
-          FROM d JOIN u ON u.ucode = d.dcode AND u.due BETWEEN d.cents - 1 AND d.cents + 1
-           AND u.uday BETWEEN d.tday - $window AND d.tday + 1
+          FROM d, (VALUES (-1), (0), (1)) s(delta), u
+          WHERE u.ucode = d.dcode AND u.due = d.cents + s.delta AND u.blk = d.blk
+            AND u.uday BETWEEN d.lo AND d.hi
         ), other AS (  -- other currencies: the neighbouring EUR amount buckets
           SELECT d.pos, d.txn, u.unit, u.urank, s.shift
           FROM d, (VALUES (-1), (0), (1)) s(shift), u
-          WHERE u.ub = d.db + s.shift AND u.ucode <> d.dcode AND u.uday BETWEEN d.tday - $window AND d.tday + 1
+          WHERE u.ub = d.db + s.shift AND u.blk = d.blk AND u.ucode <> d.dcode AND u.uday BETWEEN d.lo AND d.hi
         )
         SELECT unit AS a, txn AS b FROM (
           SELECT * FROM same WHERE shift BETWEEN -1 AND 1 UNION ALL SELECT * FROM other)
         ORDER BY shift, pos, urank
         """
-        unit, t = self._pairs(sql, {"u": u, "d": d}, {"window": int(window_days)})
+        unit, t = self._pairs(sql, {"u": u, "d": d}, {})
         return score_payments(units, txns, unit, t, txn_eur, window_days, tol)
 
     # -- refunds ----------------------------------------------------------------------------------
@@ -144,16 +147,18 @@ class DuckDBCandidates:
         e["cents"] = exp["amount_cents"].to_numpy(dtype=np.int64)[e_idx]
         e["ecode"] = e_code
         c = pd.DataFrame({"txn": credit_idx, "crank": crank, "cb": cb, "tday": c_day, "ccode": t_code[credit_idx],
-                          "cents": np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[credit_idx])})
+                          "cents": np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[credit_idx]),
+                          "blk": c_day // BLOCK_DAYS})
+        e = _by_block(e)
         sql = """
         WITH same AS (
           SELECT e.pos, e.exp, c.txn, c.crank, c.cb - e.eb AS shift
-          FROM e JOIN c ON c.ccode = e.ecode AND c.cents BETWEEN e.cents - 1 AND e.cents + 1
-           AND c.tday BETWEEN e.lo AND e.hi
+          FROM e, (VALUES (-1), (0), (1)) s(delta), c
+          WHERE c.ccode = e.ecode AND c.cents = e.cents + s.delta AND c.blk = e.blk AND c.tday BETWEEN e.lo AND e.hi
         ), other AS (
           SELECT e.pos, e.exp, c.txn, c.crank, s.shift
           FROM e, (VALUES (-1), (0), (1)) s(shift), c
-          WHERE c.cb = e.eb + s.shift AND c.ccode <> e.ecode AND c.tday BETWEEN e.lo AND e.hi
+          WHERE c.cb = e.eb + s.shift AND c.blk = e.blk AND c.ccode <> e.ecode AND c.tday BETWEEN e.lo AND e.hi
         )
         SELECT exp AS a, txn AS b FROM (
           SELECT * FROM same WHERE shift BETWEEN -1 AND 1 UNION ALL SELECT * FROM other)
@@ -184,6 +189,21 @@ class DuckDBCandidates:
         """
         ex, t = self._pairs(sql, {"e": e, "c": c}, {})
         return finish_partial(exp, remaining_eur, txns, ex, t, txn_eur, related, tol)
+
+
+BLOCK_DAYS = 64  # the day windows are joined through 64-day blocks (an equality DuckDB hashes on)
+
+
+def _by_block(side: pd.DataFrame) -> pd.DataFrame:
+    """``side`` with one row per 64-day block its window ``lo``..``hi`` touches (column ``blk``): a
+    window meets a row of the other side through that row's block, exactly once."""
+    first = side["lo"].to_numpy(dtype=np.int64) // BLOCK_DAYS
+    count = side["hi"].to_numpy(dtype=np.int64) // BLOCK_DAYS - first + 1
+    rows = np.repeat(np.arange(len(side)), count)
+    step = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    out = side.iloc[rows].reset_index(drop=True)
+    out["blk"] = first[rows] + step
+    return out
 
 
 def _exp_side(exp: pd.DataFrame, e_idx: np.ndarray) -> pd.DataFrame:
