@@ -62,7 +62,7 @@ def test_usd_order_paid_in_eur_through_ecb_rate():
                          [txn("t1", date(2025, 3, 5), "-19.40")]))
     m = rec.matches[0]
     assert m.order_ids == ("3001",) and m.fx_rate == D("1.0465")
-    assert any("ECB rate 1.0465" in r for r in m.reasons)
+    assert any("ECB rate 1,0465 of 03 Mar 2025" in r for r in m.reasons)
     # far outside the tolerance: no match, both reported
     rec = reconcile(case([order("3001", date(2025, 3, 3), "20.00", cur="USD")],
                          [txn("t1", date(2025, 3, 5), "-25.00")]))
@@ -101,7 +101,7 @@ def test_partial_refunds_and_missing_remainder():
     assert refunds(rec) == {(("6001",), ("r1", "r2"))}
     [miss] = rec.missing_credits
     assert miss.expected_amount == D("8.00") and miss.state == "overdue" and miss.promise_id == "p1"
-    assert "22.00 of EUR 30.00" in miss.reason
+    assert "22,00 € of 30,00 €" in miss.reason
     assert rec.summary["refunds_credited_eur"] == D("22.00") and rec.summary["refunds_overdue_eur"] == D("8.00")
 
 
@@ -164,7 +164,29 @@ def test_status_expectation_needs_a_found_payment():
     rec = reconcile(case([o], [txn("pay", date(2025, 3, 4), "-30.00")]))
     [miss] = rec.missing_credits
     assert miss.expected_amount == D("30.00") and miss.state == "overdue"
-    assert "status:cancelled" in miss.reason and "20 business days" in miss.reason
+    assert "order status: cancelled / closed" in miss.reason and "20 business days" in miss.reason
+
+
+def test_explanations_speak_the_readers_language():
+    """Amounts, days, rates and words of the explanations in French: no "EUR 14.90" and no ISO date."""
+    import re
+
+    from complaint.i18n import set_language
+
+    o = order("9401", date(2025, 3, 3), "30.00", status=OrderStatus.CANCELLED, refund_expected=True,
+              refund_reason="status:cancelled")
+    usd = order("9402", date(2025, 3, 3), "20.00", cur="USD")
+    set_language("fr")
+    try:
+        rec = reconcile(case([o, usd], [txn("pay", date(2025, 3, 4), "-30.00"), txn("t1", date(2025, 3, 5), "-19.40")]))
+    finally:
+        set_language("en")
+    [miss] = rec.missing_credits
+    texts = [miss.reason] + [r for m in rec.matches for r in m.reasons]
+    joined = " ".join(texts)
+    assert "30,00 €" in miss.reason and "3 mars 2025" in miss.reason
+    assert any("1,0465" in r and "3 mars 2025" in r for r in texts)  # the ECB rate and its day
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|\d+\.\d{2}\b|\bEUR\b", joined), joined
 
 
 def test_pending_versus_overdue_across_a_belgian_holiday():
