@@ -143,22 +143,21 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
         "refund_expected": o["refund_expected"].to_numpy().astype(bool),
         "refund_cents": -1, "refund_reason": "status:" + status, "refund_since_day": -1, "payment_method": "",
         "end_reason": ""})
-    # merchant rules: one pass of their union over all rows, then each rule on the rows it may match
-    desc = b["description"].combine_chunks()
-    union = "|".join(f"(?:{rule.pattern})" for rule in DEFAULT_RULES)
-    maybe = np.flatnonzero(pc.match_substring_regex(desc, union, ignore_case=True).to_numpy(zero_copy_only=False))
-    few = desc.take(pa.array(maybe))
-    found = np.full(len(maybe), "", dtype=object)
+    # merchant rules on each distinct statement text once (a statement repeats its texts: the same
+    # shop, the same transport company), then spread to the rows by the dictionary codes
+    enc = pc.dictionary_encode(b["description"].combine_chunks().fill_null(""))
+    texts = enc.dictionary
+    found = np.full(len(texts), "", dtype=object)
     for rule in reversed(DEFAULT_RULES):  # first rule wins: apply in reverse, later overwrite earlier
-        found[pc.match_substring_regex(few, rule.pattern, ignore_case=True).to_numpy(zero_copy_only=False)] = \
+        found[pc.match_substring_regex(texts, rule.pattern, ignore_case=True).to_numpy(zero_copy_only=False)] = \
             rule.merchant
-    codes = np.zeros(len(b), dtype=np.int32)
-    names, inverse = np.unique(np.append(found, "").astype(str), return_inverse=True)  # "" first: code 0
-    codes[maybe] = inverse[:-1]
-    merchant = pa.DictionaryArray.from_arrays(pa.array(codes), pa.array(names.tolist())).cast(text)
-    wording = np.zeros(len(b), dtype=bool)  # refund wording counts on recognised rows only
-    wording[maybe] = pc.match_substring_regex(few, REFUND_WORDING.pattern, ignore_case=True).to_numpy(
-        zero_copy_only=False)
+    row_text = enc.indices.to_numpy(zero_copy_only=False)
+    names, inverse = np.unique(np.append(found, "").astype(str), return_inverse=True)
+    merchant = pa.DictionaryArray.from_arrays(pa.array(inverse[:-1][row_text].astype(np.int32)),
+                                              pa.array(names.tolist())).cast(text)
+    # refund wording counts on recognised rows only
+    wording = (pc.match_substring_regex(texts, REFUND_WORDING.pattern, ignore_case=True).to_numpy(
+        zero_copy_only=False) & (found != ""))[row_text]
     n = len(b)
     txns = pd.DataFrame({
         "txn_id": series(b["txn_id"]),

@@ -442,9 +442,11 @@ def _drop_rejected(cand: pd.DataFrame, exp: pd.DataFrame, o_ids, t_ids, rejected
 def _refund_rows(exp, credits_of, decision_of, full, part, t_eur) -> pd.DataFrame:
     info = {}
     for frame, kind in ((full, "full"), (part, "partial")):
-        for row in frame.itertuples(index=False):
-            info[(row.exp, row.txn)] = (row.points, kind, row.mode, row.gap, bool(row.on_purchase),
-                                        bool(row.related), bool(row.after))
+        if not len(frame):
+            continue
+        cols = [frame[c].tolist() for c in ("exp", "txn", "points", "mode", "gap", "on_purchase", "related", "after")]
+        for e, t, pts, mode, gap, on_purchase, related, after in zip(*cols, strict=True):
+            info[(e, t)] = (pts, kind, mode, gap, bool(on_purchase), bool(related), bool(after))
     rows = []
     for e, ts in sorted(credits_of.items()):
         details = [info.get((e, t)) for t in ts]
