@@ -272,6 +272,11 @@ def _solve_reduced(r: np.ndarray, c: np.ndarray, w: np.ndarray, shape: tuple[int
                 continue
             ur, pr = np.unique(r[piece], return_inverse=True)
             uc, pc = np.unique(c[piece], return_inverse=True)
+            if len(ur) * len(uc) > DENSE_MAX:
+                i, j = _sparse_assignment(pr, pc, w[piece], len(ur), len(uc))
+                out_r.append(ur[i])
+                out_c.append(uc[j])
+                continue
             m = np.full((len(ur), len(uc)), -1e6)
             m[pr, pc] = w[piece]
             i, j = linear_sum_assignment(m, maximize=True)
@@ -281,6 +286,32 @@ def _solve_reduced(r: np.ndarray, c: np.ndarray, w: np.ndarray, shape: tuple[int
     rows, cols = np.concatenate(out_r), np.concatenate(out_c)
     by_row = np.argsort(rows, kind="stable")
     return rows[by_row], cols[by_row]
+
+
+DENSE_MAX = 1_000_000  # a residual piece with a larger matrix goes to the sparse solver
+
+
+def _sparse_assignment(r: np.ndarray, c: np.ndarray, w: np.ndarray, n_r: int, n_c: int):
+    """The dense matrix's optimum (most real pairs, then most points) on the sparse graph alone:
+    ``min_weight_full_bipartite_matching`` (LAPJVsp) with one private fallback column per row at a
+    cost above any set of real pairs, so a full matching always exists.  For pieces too large for a
+    dense matrix (10 million bank rows); between equal optima it may choose another than the dense
+    solver would (such pieces never reach the dense solver: memory and time grow with rows x columns)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+    flip = n_r > n_c
+    if flip:
+        r, c, n_r, n_c = c, r, n_c, n_r
+    top = float(w.max()) + 1.0  # real pair cost top - w >= 1
+    miss = top * (n_r + 1) + 1e6  # one unmatched row costs more than all real pairs together
+    graph = csr_matrix((np.concatenate([top - w, np.full(n_r, miss)]),
+                        (np.concatenate([r, np.arange(n_r)]), np.concatenate([c, n_c + np.arange(n_r)]))),
+                       shape=(n_r, n_c + n_r))
+    i, j = min_weight_full_bipartite_matching(graph)
+    real = j < n_c
+    i, j = i[real], j[real]
+    return (j, i) if flip else (i, j)
 
 
 MAX_ENUMERATED = 5040  # groups with at most this many assignments (7 x 7, 4 x 9, 3 x 17) are enumerated

@@ -107,22 +107,20 @@ class DuckDBCandidates:
                                     "cents": np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[debit_idx]),
                                     "dcode": t_code[debit_idx]}))
         u["blk"] = u["uday"] // BLOCK_DAYS
+        same = _offsets(d, "cents", "amt")  # the account's currency: the exact amount (+-1 cent) only
+        other = _other_codes(_offsets(d, "db", "bk"), "dcode", np.unique(u_code))  # the EUR buckets
         sql = """
-        WITH same AS (  -- the account's currency: the exact amount (+-1 cent) only
-          SELECT d.pos, d.txn, u.unit, u.urank, u.ub - d.db AS shift
-          FROM d, (VALUES (-1), (0), (1)) s(delta), u
-          WHERE u.ucode = d.dcode AND u.due = d.cents + s.delta AND u.blk = d.blk
-            AND u.uday BETWEEN d.lo AND d.hi
-        ), other AS (  -- other currencies: the neighbouring EUR amount buckets
-          SELECT d.pos, d.txn, u.unit, u.urank, s.shift
-          FROM d, (VALUES (-1), (0), (1)) s(shift), u
-          WHERE u.ub = d.db + s.shift AND u.blk = d.blk AND u.ucode <> d.dcode AND u.uday BETWEEN d.lo AND d.hi
-        )
         SELECT unit AS a, txn AS b FROM (
-          SELECT * FROM same WHERE shift BETWEEN -1 AND 1 UNION ALL SELECT * FROM other)
+          SELECT s.pos, s.txn, u.unit, u.urank, u.ub - s.db AS shift
+          FROM s JOIN u ON u.ucode = s.dcode AND u.due = s.amt AND u.blk = s.blk
+          WHERE u.uday BETWEEN s.lo AND s.hi AND u.ub - s.db BETWEEN -1 AND 1
+          UNION ALL
+          SELECT o.pos, o.txn, u.unit, u.urank, o.off AS shift
+          FROM o JOIN u ON u.ucode = o.kcode AND u.ub = o.bk AND u.blk = o.blk
+          WHERE u.uday BETWEEN o.lo AND o.hi)
         ORDER BY shift, pos, urank
         """
-        unit, t = self._pairs(sql, {"u": u, "d": d}, {})
+        unit, t = self._pairs(sql, {"u": u, "s": same, "o": other}, {})
         return score_payments(units, txns, unit, t, txn_eur, window_days, tol)
 
     # -- refunds ----------------------------------------------------------------------------------
@@ -150,21 +148,20 @@ class DuckDBCandidates:
                           "cents": np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[credit_idx]),
                           "blk": c_day // BLOCK_DAYS})
         e = _by_block(e)
+        same = _offsets(e, "cents", "amt")
+        other = _other_codes(_offsets(e, "eb", "bk"), "ecode", np.unique(c["ccode"].to_numpy()))
         sql = """
-        WITH same AS (
-          SELECT e.pos, e.exp, c.txn, c.crank, c.cb - e.eb AS shift
-          FROM e, (VALUES (-1), (0), (1)) s(delta), c
-          WHERE c.ccode = e.ecode AND c.cents = e.cents + s.delta AND c.blk = e.blk AND c.tday BETWEEN e.lo AND e.hi
-        ), other AS (
-          SELECT e.pos, e.exp, c.txn, c.crank, s.shift
-          FROM e, (VALUES (-1), (0), (1)) s(shift), c
-          WHERE c.cb = e.eb + s.shift AND c.blk = e.blk AND c.ccode <> e.ecode AND c.tday BETWEEN e.lo AND e.hi
-        )
         SELECT exp AS a, txn AS b FROM (
-          SELECT * FROM same WHERE shift BETWEEN -1 AND 1 UNION ALL SELECT * FROM other)
+          SELECT s.pos, s.exp, c.txn, c.crank, c.cb - s.eb AS shift
+          FROM s JOIN c ON c.ccode = s.ecode AND c.cents = s.amt AND c.blk = s.blk
+          WHERE c.tday BETWEEN s.lo AND s.hi AND c.cb - s.eb BETWEEN -1 AND 1
+          UNION ALL
+          SELECT o.pos, o.exp, c.txn, c.crank, o.off AS shift
+          FROM o JOIN c ON c.ccode = o.kcode AND c.cb = o.bk AND c.blk = o.blk
+          WHERE c.tday BETWEEN o.lo AND o.hi)
         ORDER BY shift, pos, crank
         """
-        ex, t = self._pairs(sql, {"e": e, "c": c}, {})
+        ex, t = self._pairs(sql, {"s": same, "o": other, "c": c}, {})
         return finish_full(exp, txns, ex, t, txn_eur, related, tol)
 
     def partial_candidates(self, exp: pd.DataFrame, remaining_eur: np.ndarray, txns: pd.DataFrame,
@@ -204,6 +201,29 @@ def _by_block(side: pd.DataFrame) -> pd.DataFrame:
     out = side.iloc[rows].reset_index(drop=True)
     out["blk"] = first[rows] + step
     return out
+
+
+def _offsets(side: pd.DataFrame, column: str, name: str) -> pd.DataFrame:
+    """``side`` three times, with ``name`` = ``column`` - 1, + 0, + 1 (and the offset as ``off``): the
+    +-1 cent or the neighbouring bucket as plain equality keys, which DuckDB hashes."""
+    rows = np.repeat(np.arange(len(side)), 3)
+    off = np.tile(np.array([-1, 0, 1], dtype=np.int64), len(side))
+    out = side.iloc[rows].reset_index(drop=True)
+    out["off"] = off
+    out[name] = out[column].to_numpy(dtype=np.int64) + off
+    return out
+
+
+def _other_codes(side: pd.DataFrame, column: str, codes: np.ndarray) -> pd.DataFrame:
+    """``side`` once per code of ``codes`` other than its own ``column`` (as ``kcode``): the pairs in
+    another currency, each currency through its own equality."""
+    own = side[column].to_numpy(dtype=np.int64)
+    parts = []
+    for code in np.asarray(codes, dtype=np.int64).tolist():
+        part = side[own != code].copy()
+        part["kcode"] = code
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True) if parts else side.assign(kcode=np.zeros(len(side), np.int64))[:0]
 
 
 def _exp_side(exp: pd.DataFrame, e_idx: np.ndarray) -> pd.DataFrame:
