@@ -1,4 +1,4 @@
-"""complaint cases: list, create, rename, delete, export and import whole cases."""
+"""complaint cases: list, create, rename, delete, export and import whole cases; load the sample."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ def command(ctx: click.Context, db: str | None) -> None:
       complaint cases --db cases.sqlite list --format json
       complaint cases --db cases.sqlite export "Sofa 2026" --out sofa.case.zip
       complaint cases --db other.sqlite import sofa.case.zip
+      complaint cases --db cases.sqlite sample
     """
     ctx.find_root().meta["cases_db"] = db
 
@@ -137,3 +138,20 @@ def import_(db: str | None, file: str, name: str | None) -> None:
     """
     case = _store(db).import_case(Path(file).read_bytes(), name=name)
     click.echo(_("imported case {name} (id {id})", name=case.name, id=case.id))
+
+
+@command.command("sample")
+@db_option
+@click.option("--name", default=None, help="Name of the case (default: 'Sample case').")
+def sample(db: str | None, name: str | None) -> None:
+    """Load the bundled sample case into the store (once; it is reused if it exists).
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite sample
+      complaint reconcile --db cases.sqlite --case "Sample case" --format table
+    """
+    from ..sample import SAMPLE_NAME, load_sample
+
+    case = load_sample(_store(db), name=name or SAMPLE_NAME)
+    click.echo(_("sample case ready: {name} (id {id})", name=case.name, id=case.id))
