@@ -134,6 +134,20 @@ def test_cases_round_trip(db, tmp_path):
     assert run("cases", "--db", str(copy), "delete", "Ours", "--yes").returncode == 0
 
 
+def test_cases_sample_loads_once_and_reconciles(tmp_path):
+    path = str(tmp_path / "fresh.sqlite")
+    first = run("cases", "--db", path, "sample")
+    again = run("cases", "--db", path, "sample")
+    assert first.returncode == again.returncode == 0, first.stderr
+    assert first.stdout == again.stdout  # the same case, not a second copy
+    listed = json.loads(run("cases", "--db", path, "list", "--format", "json").stdout)
+    assert [(c["name"], c["orders"], c["evidence"]) for c in listed] == [("Sample case", 40, 8)]
+    res = run("reconcile", "--db", path, "--case", "Sample case", "--format", "json")
+    expected = json.loads((SAMPLE / "EXPECTED.json").read_text(encoding="utf-8"))["missing_credits"]
+    assert sorted(m["order_id"] for m in json.loads(res.stdout)["missing_credits"]) == \
+        sorted(m["order_id"] for m in expected)
+
+
 @pytest.mark.parametrize("args,words", [
     (["reconcile", "--orders", ORDERS, "--as-of", "2026-13-40"], ["--as-of", "YYYY-MM-DD"]),
     (["reconcile", "--orders", ORDERS, "--format", "xml"], ["--format", "xml"]),
