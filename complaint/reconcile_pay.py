@@ -199,10 +199,31 @@ def compare_amounts(exp_cur, exp_cents, exp_eur, txns: pd.DataFrame, t: np.ndarr
     return mode, gap, rel
 
 
+def compare_amount_codes(exp_cur, exp_cents, exp_eur, t_cur, o_cur, txns: pd.DataFrame, t: np.ndarray,
+                         txn_eur: np.ndarray):
+    """:func:`compare_amounts` on integer currency codes (:func:`shared_codes`: equal text, equal
+    code; a missing value equals nothing) instead of Python strings per pair."""
+    o_cents = np.abs(txns["orig_cents"].to_numpy(dtype=np.int64)[t])
+    a_cents = np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[t])
+    e_cents = np.abs(txn_eur[t])
+    use_acct = t_cur == exp_cur
+    use_orig = (o_cur == exp_cur) & (o_cents > 0) & ~use_acct
+    mode = np.where(use_acct, 1, np.where(use_orig, 0, 2))
+    got = np.where(mode == 1, a_cents, np.where(mode == 0, o_cents, e_cents))
+    want = np.where(mode == 2, exp_eur, exp_cents)
+    gap = got - want
+    rel = np.abs(gap) / np.maximum(want, 1)
+    return mode, gap, rel
+
+
 def descriptor_points(txns: pd.DataFrame, t: np.ndarray) -> np.ndarray:
-    merchant = txns["merchant"].take(t).to_numpy(dtype=object)
-    strong = np.isin(merchant, STRONG_MERCHANTS)
-    return np.where(strong, 3.0, np.where(merchant == "paypal", 1.5, 1.0))
+    """Descriptor points of rows ``t``: 3 for AliExpress/Alipay, 1.5 for PayPal alone, else 1.  Worked
+    out once per distinct merchant and spread by codes (no Python object per pair)."""
+    codes, uniques = pd.factorize(txns["merchant"], use_na_sentinel=True)
+    names = np.asarray(uniques, dtype=object)
+    per_name = np.where(np.isin(names, STRONG_MERCHANTS), 3.0, np.where(names == "paypal", 1.5, 1.0))
+    per_code = np.append(per_name, 1.0)  # [-1]: no merchant
+    return per_code[np.asarray(codes, dtype=np.int64)[np.asarray(t, dtype=np.int64)]]
 
 
 def shared_codes(*columns) -> list[np.ndarray]:

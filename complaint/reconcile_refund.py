@@ -24,7 +24,7 @@ import pandas as pd
 
 from .reconcile_assign import band_join
 from .reconcile_expect import REFUND_SEARCH_HORIZON_DAYS
-from .reconcile_pay import DAY_SPAN, buckets, compare_amounts, descriptor_points
+from .reconcile_pay import DAY_SPAN, buckets, compare_amount_codes, descriptor_points, shared_codes
 
 MAX_POINTS = 9.5
 
@@ -103,15 +103,17 @@ def score_refunds(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.nd
                   related: pd.DataFrame, tol: float, partial: bool) -> pd.DataFrame:
     if not len(e):
         return _empty()
-    mode, gap, rel = compare_amounts(exp["currency"].to_numpy(dtype=object)[e],
-                                     exp["amount_cents"].to_numpy(dtype=np.int64)[e],
-                                     exp["eur"].to_numpy(dtype=np.int64)[e], txns, t, txn_eur)
+    e_cur, t_cur, o_cur = shared_codes(exp["currency"].to_numpy(dtype=object), txns["currency"],
+                                       txns["orig_currency"])
+    mode, gap, rel = compare_amount_codes(e_cur[e], exp["amount_cents"].to_numpy(dtype=np.int64)[e],
+                                          exp["eur"].to_numpy(dtype=np.int64)[e], t_cur[t], o_cur[t], txns, t,
+                                          txn_eur)
     exact = np.abs(gap) <= 1
     is_related = np.zeros(len(e), dtype=bool)
     if len(related):
-        rk = set(zip(related["exp"].tolist(), related["txn"].tolist(), strict=True))
-        is_related = np.fromiter(((a, b) in rk for a, b in zip(e.tolist(), t.tolist(), strict=True)),
-                                 dtype=bool, count=len(e))
+        width = np.int64(len(txns) + 1)
+        keys = related["exp"].to_numpy(dtype=np.int64) * width + related["txn"].to_numpy(dtype=np.int64)
+        is_related = np.isin(e.astype(np.int64) * width + t.astype(np.int64), keys)
     if partial:
         keep = ~(exact | ((mode == 2) & (rel <= tol))) | is_related
         amount_pts = np.where(exact, 3.0, 1.0)
