@@ -10,6 +10,9 @@ one transaction and carries additive points.  The assignment maximises the total
   ``scipy.optimize.linear_sum_assignment`` gets.  One order or one transaction (1 x N) with a strict
   best: decided in bulk; up to 3 x 6: every assignment enumerated, in bulk per shape, when the best
   is clear by ``SURE_MARGIN``; else (large or tied) the solver itself, one call per component;
+  a large sparse component (``REDUCE_CELLS``) first takes the pairs that are in every optimum
+  (:func:`_solve_reduced`) and solves what is left piece by piece, pieces beyond ``DENSE_MAX``
+  cells with the sparse LAPJVsp instead of a dense matrix;
 - a component with combined-checkout units (a set-packing problem) is solved exactly by
   branch-and-bound while small (``EXACT_LIMIT`` candidates), else by best-first with conflicts
   removed (a documented fallback for pathological components only; run in vectorised rounds).
