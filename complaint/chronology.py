@@ -24,7 +24,7 @@ from .calendar_be import BRUSSELS
 from .fmt import day as fmt_day
 from .fmt import moment, money, number
 from .i18n import N_, _
-from .records import MANUAL, BankTxn, Event, Evidence, Lane, Order, OrderStatus, Provenance
+from .records import MANUAL, PROMISE_BY, BankTxn, Event, Evidence, Lane, Order, OrderStatus, Provenance
 
 # kind -> (lane, label). Labels are stored untranslated and rendered with _().
 KINDS: dict[str, tuple[str, str]] = {
@@ -71,7 +71,6 @@ LANE_LABELS: dict[str, str] = {
     Lane.TRACKING: N_("Tracking"),
     Lane.DISPUTE: N_("Dispute"),
 }
-PROMISE_BY: dict[str, str] = {"seller": N_("seller"), "platform": N_("platform"), "dispute": N_("dispute outcome")}
 DISPUTE_END_KINDS = frozenset({"refund_credited", "proposal_accepted", "dispute_closed"})
 
 

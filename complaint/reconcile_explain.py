@@ -17,7 +17,7 @@ from . import fmt
 from .i18n import LOCALES, N_, _, get_language
 from .reconcile_expect import REFUND_DELAYS
 from .reconcile_fx import from_day_number, minor_exponent
-from .records import STATUS_LABELS, OrderStatus
+from .records import PROMISE_BY, STATUS_LABELS, OrderStatus
 
 METHOD_LABELS = {"card": N_("card"), "paypal": N_("PayPal"), "bank_transfer": N_("bank transfer")}
 
@@ -174,7 +174,7 @@ def _source_text(e) -> str:
     since = _d(e.since_day)
     if e.source == "promise":
         return _("refund of {amount} promised by {by} on {day}", amount=_m(e.amount_cents, e.currency),
-                 by=e.by, day=since)
+                 by=_(PROMISE_BY.get(e.by, e.by)), day=since)
     return _("the order says a refund of {amount} is due ({reason}); counted from {day}",
              amount=_m(e.amount_cents, e.currency), reason=_reason_text(e.by), day=since)
 

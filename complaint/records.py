@@ -87,6 +87,9 @@ PAYMENT_LABELS: dict[PaymentMethod, str] = {
 }
 
 
+PROMISE_BY: dict[str, str] = {"seller": N_("seller"), "platform": N_("platform"), "dispute": N_("dispute outcome")}
+
+
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a record came from: enough to find the exact row again."""
