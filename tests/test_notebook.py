@@ -36,7 +36,19 @@ def executed(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("nb")
     client = nbclient.NotebookClient(nb, timeout=600, kernel_name=_kernel_name(),
                                      resources={"metadata": {"path": str(workdir)}})
-    client.execute()  # raises CellExecutionError on the first failing cell
+    # Importing streamlit (other tests in this worker do) sets MPLBACKEND=Agg for the whole process,
+    # and the kernel would inherit it and show no figure: give the kernel Jupyter's inline backend.
+    import os
+
+    saved = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    try:
+        client.execute()  # raises CellExecutionError on the first failing cell
+    finally:
+        if saved is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = saved
     return nb
 
 
