@@ -71,3 +71,11 @@ def test_no_user_string_literals_in_pages_outside_translation():
                         and node.args[0].value.strip() and any(c.isalpha() for c in node.args[0].value):
                     offenders.append(f"{path.name}:{node.lineno} {node.args[0].value!r}")
     assert offenders == []
+
+
+def test_every_declared_setting_is_documented_in_the_readme():
+    from complaint.settings import DECLARED
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [s.env for s in DECLARED if f"`{s.env}`" not in readme]
+    assert missing == []
