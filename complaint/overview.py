@@ -148,3 +148,31 @@ def cached_home_figures(store, case_id: int, as_of: date, compute) -> tuple[Home
     if keeps:
         store.save_case_snapshot(case_id, name, home_snapshot(figures), revision)
     return figures, False
+
+
+def refresh_home_snapshot(store, case_id: int, language: str, as_of: date | None = None) -> bool:
+    """Compute and keep the home snapshot of a case now (it is normally computed on the first visit).
+
+    Meant to run right after a write, off the page's thread, so that the next visit to the home
+    page reads a current snapshot instead of loading and reconciling the case.  Returns True when
+    it computed, False when the snapshot was already current or the store keeps none."""
+    from .calendar_be import today_brussels
+    from .i18n import set_language
+    from .reconciliation import reconcile
+
+    if not getattr(store, "keeps_snapshots", False):
+        return False
+    day_ = as_of or store.get_case(case_id).as_of or today_brussels()
+
+    def compute() -> HomeFigures:
+        case = store.load_case(case_id)
+        recon = reconcile(case, as_of=day_)
+        return home_figures(case, recon, day_, deadlines(case, recon, day_))
+
+    previous = get_language()
+    set_language(language)
+    try:
+        _figures, from_snapshot = cached_home_figures(store, case_id, day_, compute)
+    finally:
+        set_language(previous)
+    return not from_snapshot

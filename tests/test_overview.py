@@ -42,3 +42,33 @@ def test_steps_follow_the_language():
     finally:
         set_language("en")
     assert "€ 14,90" in text
+
+
+def test_refresh_home_snapshot_computes_once_per_revision(case_store):
+    from datetime import date
+
+    from complaint.overview import refresh_home_snapshot
+    from complaint.records import Event
+    from complaint.sample import load_sample
+
+    case = load_sample(case_store)
+    assert refresh_home_snapshot(case_store, case.id, "fr") is True
+    assert refresh_home_snapshot(case_store, case.id, "fr") is False  # current: nothing to do
+    assert refresh_home_snapshot(case_store, case.id, "nl") is True  # per language
+    case_store.add_event(case.id, Event(id="n1", kind="note", lane="order", title="called the bank",
+                                        on=date(2026, 11, 19), origin="manual"))
+    assert refresh_home_snapshot(case_store, case.id, "fr") is True  # the write made it stale
+
+
+def test_a_write_in_the_app_warms_the_home_snapshot_in_the_background(case_store, monkeypatch):
+    import streamlit as st
+
+    from complaint.sample import load_sample
+    from ui import state
+
+    case = load_sample(case_store)
+    monkeypatch.setattr(st, "session_state", {"_store": case_store, "_case_id": case.id})
+    state.invalidate()
+    state._warmer.wait(120)
+    name = __import__("complaint.overview", fromlist=["home_snapshot_name"]).home_snapshot_name("en")
+    assert case_store.case_snapshot(case.id, name) is not None

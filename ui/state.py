@@ -12,11 +12,14 @@ a logged-in user the server store is not opened at all: there is no shared anony
 
 from __future__ import annotations
 
+import logging
+import threading
 from datetime import date
 
 import streamlit as st
 
 from complaint.case import CaseData
+from complaint.errors import ComplaintError
 from complaint.i18n import LANGUAGES, get_language, normalise_language, set_language
 from complaint.settings import SETTINGS
 from complaint.store import Store
@@ -168,8 +171,60 @@ def case_is_empty() -> bool:
 
 
 def invalidate() -> None:
+    """Forget this session's cached views of the case after a write, and start computing the
+    case's home snapshot in the background so that the next visit to the overview is fast."""
     for key in (_CACHE, "_recon_cache", _AS_OF, _DEADLINES, _HOME):
         st.session_state.pop(key, None)
+    case_id = current_case_id()
+    store = st.session_state.get(_STORE)
+    if case_id is not None and store is not None:
+        _warmer.request(store, case_id, get_language())
+
+
+class _SnapshotWarmer:
+    """One background thread per process that refreshes home snapshots, newest request last.
+
+    Requests that arrive while it works are coalesced per (store, case, language): a burst of
+    writes costs one computation after the last one.  Only core calls run here (no st.* call)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pending: dict[tuple[int, int, str], tuple[object, int, str]] = {}
+        self._thread: threading.Thread | None = None
+
+    def request(self, store, case_id: int, language: str) -> None:
+        if not getattr(store, "keeps_snapshots", False):
+            return
+        with self._lock:
+            self._pending[(id(store), case_id, language)] = (store, case_id, language)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="home-snapshot", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        from complaint.overview import refresh_home_snapshot
+
+        while True:
+            with self._lock:
+                if not self._pending:
+                    self._thread = None
+                    return
+                _key, (store, case_id, language) = self._pending.popitem()
+            try:
+                refresh_home_snapshot(store, case_id, language)
+            except ComplaintError:
+                pass  # the case was deleted or the store closed meanwhile: nothing to warm
+            except Exception:  # noqa: BLE001 - a background failure must not be silent, nor kill the app
+                logging.getLogger(__name__).exception("home snapshot refresh failed for case %s", case_id)
+
+    def wait(self, timeout: float = 60.0) -> None:
+        """Block until the queue is empty (tests and benchmarks)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+
+_warmer = _SnapshotWarmer()
 
 
 def as_of() -> date:
