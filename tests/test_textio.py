@@ -25,7 +25,7 @@ def test_sniff_delimiter(text, delim):
 
 
 def test_read_table_physical_lines_quoted_newlines_and_cr_only():
-    data = 'h1;h2\r"multi\rline";x\r\r2;y\r'.encode()
+    data = b'h1;h2\r"multi\rline";x\r\r2;y\r'
     table = read_table(Source("kbc.csv", data))
     assert table.header == ["h1", "h2"] and table.delimiter == ";"
     assert [(r.line_no, r.cells) for r in table.rows] == [(2, ["multi\nline", "x"]), (5, ["2", "y"])]

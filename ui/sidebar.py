@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from complaint.i18n import _
-from complaint.sample import SAMPLE_NAME, load_sample
+from complaint.sample import load_sample
 
 from . import state
 

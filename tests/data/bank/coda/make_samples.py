@@ -1,4 +1,6 @@
 import sys
+
+
 def rec(fields):
     buf = [" "] * 128
     for pos, text in fields:
