@@ -1,36 +1,24 @@
 """MT940 and OFX importers: golden files, details, balances, entity attacks, fuzzing."""
 
 import json
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from importer_checks import FUZZ, accounted, check_any, summary
 
 from complaint.errors import ComplaintError, ParseError
 from complaint.importers import base
 from complaint.importers.mt940 import Mt940Importer, parse_details
 from complaint.importers.ofx import OfxImporter
-from complaint.serialize import to_dict
 from complaint.textio import Source
 
 MT = Path(__file__).parent / "data" / "bank" / "mt940"
 OFX = Path(__file__).parent / "data" / "bank" / "ofx"
-FUZZ = settings(max_examples=int(os.environ.get("COMPLAINT_FUZZ_UNIT_EXAMPLES", "200")), deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
 
 
-def summary(r):
-    return {"importer": r.importer, "rows_total": r.rows_total, "rows_imported": r.rows_imported,
-            "rejected": [str(i) for i in r.rejected], "warnings": [str(i) for i in r.warnings],
-            "skipped": [str(i) for i in r.skipped], "balance_check": to_dict(r.balance_check),
-            "statement": to_dict(r.statement), "records": [to_dict(t) for t in r.records]}
-
-
-def accounted(r):
-    return r.rows_total == r.rows_imported + len(r.rejected) + len(r.skipped)
 
 
 @pytest.mark.parametrize("path", sorted(MT.glob("*.sta")) + sorted(OFX.glob("*.ofx")), ids=lambda p: p.name)
@@ -123,14 +111,6 @@ def test_ofx_entity_attacks_are_parse_errors(doc):
     with pytest.raises(ParseError, match="DTD or entities"):
         OfxImporter().extract(Source("evil.ofx", doc))
 
-
-def check_any(imp, data: bytes):
-    try:
-        r = imp.extract(Source("fuzz", data))
-    except ComplaintError as exc:
-        assert str(exc)
-        return
-    assert accounted(r)
 
 
 @FUZZ
