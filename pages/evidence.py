@@ -49,10 +49,7 @@ def _thumb(store, case_id: int, sha: str) -> bytes | None:
 
 
 st.title(_("Evidence photos and screenshots"))
-case_id = state.current_case_id()
-if case_id is None:
-    st.info(_("Create or open a case in the sidebar first."))
-    st.stop()
+case_id = state.require_case()
 store = state.get_store()
 case = state.load_case()
 st.caption(_("Keep the original files from your phone: chat apps remove the capture time. Each file is "

@@ -6,10 +6,7 @@ from complaint.i18n import _
 from ui import import_bank, import_orders, state
 
 st.title(_("Import your files"))
-case_id = state.current_case_id()
-if case_id is None:
-    st.info(_("Create or open a case in the sidebar first."))
-    st.stop()
+case_id = state.require_case()
 st.caption(_("Files are read on this machine only. Every row is either imported or listed as rejected with "
              "its reason."))
 orders_tab, bank_tab = st.tabs([_("Orders"), _("Bank and PayPal statements")])

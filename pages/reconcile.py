@@ -18,10 +18,7 @@ from ui.safe import md_escape
 from ui.widgets import headers
 
 st.title(_("Reconcile payments and refunds"))
-case_id = state.current_case_id()
-if case_id is None:
-    st.info(_("Create or open a case in the sidebar first."))
-    st.stop()
+case_id = state.require_case()
 store = state.get_store()
 case = state.load_case()
 try:

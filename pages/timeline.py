@@ -28,10 +28,7 @@ from ui import state
 from ui.widgets import headers
 
 st.title(_("Timeline"))
-case_id = state.current_case_id()
-if case_id is None:
-    st.info(_("Create or open a case in the sidebar first."))
-    st.stop()
+case_id = state.require_case()
 store = state.get_store()
 case = state.load_case()
 as_of = state.as_of()

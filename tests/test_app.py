@@ -73,3 +73,12 @@ def test_two_hosted_sessions_never_see_each_other(monkeypatch):
     assert bob.session_state["_store"].list_cases() == []
     assert alice.session_state["_store"] is not bob.session_state["_store"]
     assert alice.session_state["_store"].path == ":memory:"
+
+
+@pytest.mark.parametrize("page", ["pages/import.py", "pages/reconcile.py", "pages/evidence.py", "pages/timeline.py"])
+def test_pages_without_a_case_say_what_to_do(page):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    assert _problems(at) == []
+    assert any("Create or open a case" in i.value for i in at.info)

@@ -138,6 +138,17 @@ def current_case_id() -> int | None:
     return st.session_state.get(_CASE)
 
 
+def require_case() -> int:
+    """The current case id; without one, say what to do and stop the page here."""
+    case_id = current_case_id()
+    if case_id is None:
+        from complaint.i18n import _
+
+        st.info(_("Create or open a case in the sidebar first."))
+        st.stop()
+    return case_id
+
+
 def set_case(case_id: int | None) -> None:
     st.session_state[_CASE] = case_id
     invalidate()
