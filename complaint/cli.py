@@ -15,7 +15,7 @@ import click
 
 from . import commands as _commands_pkg
 from .errors import ComplaintError
-from .i18n import set_language
+from .i18n import _, set_language
 
 
 class _Group(click.Group):
@@ -33,7 +33,7 @@ class _UsageExit(click.ClickException):
     exit_code = 2
 
     def show(self, file=None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
+        click.echo(_("error: {message}", message=self.format_message()), err=True)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})

@@ -107,7 +107,7 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, db: str | No
         try:
             stored = _store(results, db, case_name)
         except ComplaintError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_("error: {message}", message=exc), err=True)
             raise SystemExit(2) from exc
     reports = [file_report(r) for r in results]
     for report in reports:
@@ -128,7 +128,7 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, db: str | No
                    file=rep["file"], format=rep["format"], n=len(rep["transactions"]),
                    rejected=len(rep["rejected_rows"]), skipped=len(rep["skipped_rows"]), check=rep["balance_check"]))
     for err in errors:
-        click.echo(f"error: {err}", err=True)
+        click.echo(_("error: {message}", message=err), err=True)
     if errors:
         raise SystemExit(2)
 
