@@ -111,23 +111,39 @@ def current_version(conn: sqlite3.Connection) -> int:
     return row[0] or 0
 
 
-def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
-    """Apply pending migrations up to ``target`` (default: all); returns the ids applied."""
+def apply(conn, steps, *, begin: str = "BEGIN IMMEDIATE", placeholder: str = "?",
+          lock: tuple[str, tuple] | None = None) -> list[int]:
+    """Apply each ``(number, name, statements)`` step not yet recorded in ``_migrations``, each in
+    one transaction together with its record; returns the numbers applied.  The check runs inside
+    the transaction (after ``lock`` where the database needs one), so two processes opening the
+    same store at once apply a step only once.  Shared by SQLite and PostgreSQL (store_sql)."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
     applied = []
-    version = current_version(conn)
-    for number, name, sql in MIGRATIONS:
-        if number <= version or (target is not None and number > target):
-            continue
-        statements = [s.strip() for s in sql.split(";") if s.strip()]
-        conn.execute("BEGIN IMMEDIATE")
+    for number, name, statements in steps:
+        conn.execute(begin)
         try:
+            if lock is not None:
+                conn.execute(*lock)
+            # the placeholder is the dialect's constant ("?" or "%s"), never data
+            if conn.execute(f"SELECT 1 FROM _migrations WHERE id = {placeholder}", (number,)).fetchone():  # noqa: S608
+                conn.execute("COMMIT")
+                continue
             for statement in statements:
                 conn.execute(statement)
-            conn.execute("INSERT INTO _migrations (id, name, applied_at) VALUES (?, ?, ?)",
-                         (number, name, datetime.now(UTC).isoformat()))
+            conn.execute(f"INSERT INTO _migrations (id, name, applied_at) VALUES ({placeholder}, {placeholder}, "  # noqa: S608
+                         f"{placeholder})", (number, name, datetime.now(UTC).isoformat()))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         applied.append(number)
     return applied
+
+
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
+    """Apply pending SQLite migrations up to ``target`` (default: all); returns the ids applied."""
+    steps = [(number, name, [s.strip() for s in sql.split(";") if s.strip()])
+             for number, name, sql in MIGRATIONS if target is None or number <= target]
+    return apply(conn, steps)

@@ -14,7 +14,6 @@ import re
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from . import migrations
@@ -149,26 +148,8 @@ _MIGRATION_LOCK = 0x636F6D70  # pg_advisory_xact_lock key: several app replicas 
 
 def pg_migrate(conn: Any) -> list[int]:
     """Apply pending PostgreSQL migrations, each in one transaction, recorded in ``_migrations``."""
-    applied = []
-    conn.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-                 "applied_at TEXT NOT NULL)")
-    for number, name, statements in PG_MIGRATIONS:
-        conn.execute("BEGIN")
-        try:
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
-            if conn.execute("SELECT 1 FROM _migrations WHERE id = %s", (number,)).fetchone():
-                conn.execute("COMMIT")
-                continue
-            for statement in statements:
-                conn.execute(statement)
-            conn.execute("INSERT INTO _migrations (id, name, applied_at) VALUES (%s, %s, %s)",
-                         (number, name, datetime.now(UTC).isoformat()))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        applied.append(number)
-    return applied
+    return migrations.apply(conn, PG_MIGRATIONS, begin="BEGIN", placeholder="%s",
+                            lock=("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,)))
 
 
 def postgres_dialect() -> Dialect:
