@@ -20,14 +20,11 @@ from complaint.i18n import _
 from complaint.records import PROBLEM_LABELS, Problem
 from complaint.settings import SETTINGS
 from ui import state
+from ui.safe import md_escape
 
 PER_PAGE = 24
 _THUMBS = "_evidence_thumbs"  # per-session cache sha256 -> thumbnail bytes (never a global cache)
 
-
-def _md(text: str) -> str:
-    """Escape user text for markdown (file names, notes)."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in text)
 
 
 def _taken(ev) -> str | None:
@@ -80,7 +77,7 @@ if submitted and uploads:
     state.invalidate()
     st.success(_("{added} pictures added ({dup} already in the case).", added=added, dup=len(new) - added))
     for ev, _d in failed:
-        st.warning(_md(ev.error or ev.file_name))
+        st.warning(md_escape(ev.error or ev.file_name))
     case = state.load_case()
 
 evidence = sorted(case.evidence, key=lambda e: (e.captured_at is None, e.captured_at.isoformat()
@@ -123,15 +120,15 @@ with gallery:
                 st.image(thumb, width="stretch")
             st.text(ev.file_name)
             if ev.captured_at:
-                st.caption(_md(_("Taken {when} — from {source}; zone: {tz}", when=_taken(ev),
+                st.caption(md_escape(_("Taken {when} — from {source}; zone: {tz}", when=_taken(ev),
                                  source=_(TIME_SOURCE_LABELS.get(ev.time_source or "", "?")),
                                  tz=ev.tz_source or "?")))
             else:
                 st.caption(_("Capture time unknown"))
             if ev.duplicate_of:
-                st.caption(_md(_("Duplicate of {sha}", sha=ev.duplicate_of[:12])))
+                st.caption(md_escape(_("Duplicate of {sha}", sha=ev.duplicate_of[:12])))
             for w in ev.warnings:
-                st.warning(_md(w))
+                st.warning(md_escape(w))
             if ev.gps_lat is not None and ev.gps_lon is not None:
                 st.link_button(_("Map (OpenStreetMap)"), map_links(ev.gps_lat, ev.gps_lon)["osm"])
             with st.expander(_("Order, problem, note")):

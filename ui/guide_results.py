@@ -16,6 +16,7 @@ from complaint.fmt import day, money
 from complaint.i18n import _
 from complaint.records import STATUS_LABELS, BankTxn, Order
 from ui import state
+from ui.safe import md_escape
 
 
 @dataclass
@@ -135,7 +136,7 @@ def render_next(case, order_id: str | None, as_of: date) -> None:
         st.success(_("Nothing left to do for this order."), icon=":material/check_circle:")
     for i, step in enumerate(todo, 1):
         with st.container(border=True):
-            st.markdown(f"**{i}. {_md(step.title)}**")
+            st.markdown(f"**{i}. {md_escape(step.title)}**")
             st.text(step.how)
             if step.next_date:
                 st.text(_("Do it by {date}", date=day(step.next_date)) +
@@ -154,6 +155,3 @@ def render_next(case, order_id: str | None, as_of: date) -> None:
     st.page_link("pages/dossier.py", label=_("Open the Dossier: letters, deadlines and the PDF/ZIP to send"),
                  icon=":material/description:")
 
-
-def _md(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in str(text))

@@ -30,6 +30,7 @@ from complaint.records import (
 from complaint.textio import Source
 from complaint.values import ValueParseError, parse_amount
 from ui import state
+from ui.safe import md_escape
 from ui.widgets import day, money
 
 P = "guide_"
@@ -329,7 +330,7 @@ def render_photos(case) -> None:
                "Originals keep the time they were taken; pictures sent through chat apps lose it."))
     with st.container(border=True):
         st.markdown("**" + _("What helps for this problem") + "**")
-        st.markdown("\n".join(f"- {_md(item)}" for item in evidence_checklist(problem)))
+        st.markdown("\n".join(f"- {md_escape(item)}" for item in evidence_checklist(problem)))
     uploads = st.file_uploader(_("Photos, screenshots or a ZIP of them"), type=PHOTO_TYPES, accept_multiple_files=True,
                                key=P + "photo_files")
     if uploads and st.button(_("Add {n} file(s) to my case", n=len(uploads)), type="primary", key=P + "add_photos",
@@ -371,10 +372,6 @@ def _add_photos(uploads, order_id: str | None, problem: Problem | None) -> None:
     st.toast(_("{added} pictures added, {dup} were already in your case.", added=added, dup=len(new) - added),
              icon=":material/check:")
     for ev, msg in failed:
-        st.warning(_md(ev.error if ev is not None else msg) + " " +
+        st.warning(md_escape(ev.error if ev is not None else msg) + " " +
                    _("Send the original file (JPEG, PNG, HEIC) or a ZIP of originals."))
 
-
-def _md(text: str) -> str:
-    """Escape user or file text for markdown."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|<>~$" else c for c in str(text))
