@@ -27,18 +27,18 @@ with st.sidebar:
 # A case with no data (or no case yet) opens on the guided help; its url_path stays the same either way,
 # so a user in the middle of the guide is not moved when the case fills up.
 fresh = state.case_is_empty()  # without loading the case: the home page may not need it
-guide = st.Page("pages/guide.py", title=_("Guided help"), icon=":material/assistant_direction:", url_path="guide",
+guide = st.Page("app_pages/guide.py", title=_("Guided help"), icon=":material/assistant_direction:", url_path="guide",
                 default=fresh)
 pages = [
     *([guide] if fresh else []),
-    st.Page("pages/home.py", title=_("Overview"), icon=":material/home:", default=not fresh),
+    st.Page("app_pages/home.py", title=_("Overview"), icon=":material/home:", default=not fresh),
     *([] if fresh else [guide]),
-    st.Page("pages/import.py", title=_("Import"), icon=":material/upload:"),
-    st.Page("pages/reconcile.py", title=_("Reconcile"), icon=":material/account_balance:"),
-    st.Page("pages/evidence.py", title=_("Evidence"), icon=":material/photo_library:"),
-    st.Page("pages/timeline.py", title=_("Timeline"), icon=":material/timeline:"),
-    st.Page("pages/dossier.py", title=_("Dossier"), icon=":material/description:"),
-    st.Page("pages/cases.py", title=_("Cases"), icon=":material/folder:"),
-    st.Page("pages/analyst.py", title=_("Analyst"), icon=":material/query_stats:"),
+    st.Page("app_pages/import.py", title=_("Import"), icon=":material/upload:"),
+    st.Page("app_pages/reconcile.py", title=_("Reconcile"), icon=":material/account_balance:"),
+    st.Page("app_pages/evidence.py", title=_("Evidence"), icon=":material/photo_library:"),
+    st.Page("app_pages/timeline.py", title=_("Timeline"), icon=":material/timeline:"),
+    st.Page("app_pages/dossier.py", title=_("Dossier"), icon=":material/description:"),
+    st.Page("app_pages/cases.py", title=_("Cases"), icon=":material/folder:"),
+    st.Page("app_pages/analyst.py", title=_("Analyst"), icon=":material/query_stats:"),
 ]
 st.navigation(pages).run()

@@ -107,7 +107,7 @@ def _app(store: Store, case_id: int):
 def _home(store: Store, case_id: int) -> tuple[object, float]:
     """A new session's first render of the home page: (AppTest, seconds)."""
     at = _app(store, case_id)
-    at.switch_page("pages/home.py")  # the router would land on the guide for an empty case
+    at.switch_page("app_pages/home.py")  # the router would land on the guide for an empty case
     t0 = time.perf_counter()
     at.run()
     took = time.perf_counter() - t0
@@ -166,7 +166,7 @@ def profile(store: Store, case_id: int) -> None:
     """pyinstrument when installed (pip install pyinstrument), else cProfile's top functions."""
     store.conn.execute("DELETE FROM case_cache WHERE case_id = ?", (case_id,))  # a cold render
     at = _app(store, case_id)
-    at.switch_page("pages/home.py")
+    at.switch_page("app_pages/home.py")
     try:
         from pyinstrument import Profiler
     except ImportError:

@@ -25,7 +25,7 @@ KEYWORDS = {"_": None, "N_": None}
 
 def source_files() -> list[Path]:
     files = [ROOT / "app.py"]
-    for folder in ("complaint", "pages", "ui"):
+    for folder in ("complaint", "app_pages", "ui"):
         files += sorted((ROOT / folder).rglob("*.py"))
     return files
 

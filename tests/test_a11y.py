@@ -26,7 +26,7 @@ from complaint.palette import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-UI_FILES = sorted([*ROOT.glob("pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"])
+UI_FILES = sorted([*ROOT.glob("app_pages/*.py"), *ROOT.glob("ui/*.py"), ROOT / "app.py"])
 # widget -> True when its label is the first positional argument (all of these take ``label``)
 WIDGETS = {"button", "download_button", "link_button", "page_link", "checkbox", "toggle", "radio", "selectbox",
            "multiselect", "select_slider", "slider", "text_input", "text_area", "number_input", "date_input",

@@ -167,7 +167,7 @@ def test_analyst_page(monkeypatch):
     monkeypatch.setenv("COMPLAINT_DEMO", "1")
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    at.switch_page("pages/analyst.py").run()
+    at.switch_page("app_pages/analyst.py").run()
     assert not at.exception and not at.error
     assert at.title[0].value == "Analyst"
     shown = pd.concat([d.value for d in at.dataframe])

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ["pages/home.py", "pages/guide.py", "pages/import.py", "pages/reconcile.py", "pages/evidence.py", "pages/timeline.py",
-         "pages/dossier.py", "pages/cases.py"]
+PAGES = ["app_pages/home.py", "app_pages/guide.py", "app_pages/import.py", "app_pages/reconcile.py", "app_pages/evidence.py", "app_pages/timeline.py",
+         "app_pages/dossier.py", "app_pages/cases.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -63,19 +63,19 @@ def test_two_hosted_sessions_never_see_each_other(monkeypatch):
     bob = AppTest.from_file(APP, default_timeout=60)
     alice.run()
     bob.run()
-    alice.switch_page("pages/cases.py").run()
+    alice.switch_page("app_pages/cases.py").run()
     alice.text_input(key="new_case_name").set_value("Alice private dispute")
     [submit] = [b for b in alice.button if b.label == "Create case"]
     submit.click().run()
     assert _problems(alice) == []
     assert alice.session_state["_store"].list_cases()[0].name == "Alice private dispute"
-    bob.switch_page("pages/cases.py").run()
+    bob.switch_page("app_pages/cases.py").run()
     assert bob.session_state["_store"].list_cases() == []
     assert alice.session_state["_store"] is not bob.session_state["_store"]
     assert alice.session_state["_store"].path == ":memory:"
 
 
-@pytest.mark.parametrize("page", ["pages/import.py", "pages/reconcile.py", "pages/evidence.py", "pages/timeline.py"])
+@pytest.mark.parametrize("page", ["app_pages/import.py", "app_pages/reconcile.py", "app_pages/evidence.py", "app_pages/timeline.py"])
 def test_pages_without_a_case_say_what_to_do(page):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()

@@ -158,7 +158,7 @@ def sample_store() -> tuple[Store, int]:
 
 # AppTest.switch_page runs a page without app.py, so without its language choice: the page runs
 # under a small host that does what app.py does (the language, then st.navigation).  The host sits
-# next to links to pages/ and ui/, as page paths are resolved from the entry point.
+# next to links to app_pages/ and ui/, as page paths are resolved from the entry point.
 HOST = """
 import sys
 sys.path.insert(0, {root!r})
@@ -171,10 +171,10 @@ st.navigation([st.Page(p, default=(p == {page!r})) for p in {pages!r}]).run()
 
 @pytest.fixture
 def french_page(tmp_path, monkeypatch):
-    for folder in ("pages", "ui"):
+    for folder in ("app_pages", "ui"):
         (tmp_path / folder).symlink_to(ROOT / folder, target_is_directory=True)
     monkeypatch.chdir(tmp_path)
-    pages = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+    pages = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
 
     def run(store: Store, case_id: int, page: str, **state) -> AppTest:
         host = tmp_path / f"host_{Path(page).stem}.py"
@@ -202,7 +202,7 @@ def _shown(at: AppTest, frames: bool = True) -> list[str]:
 
 
 def test_dossier_page_in_french(sample_store, french_page):
-    at = french_page(*sample_store, "pages/dossier.py", dossier_order=SHORT_ORDER)
+    at = french_page(*sample_store, "app_pages/dossier.py", dossier_order=SHORT_ORDER)
     [table] = [f.value for f in at.dataframe]  # the deadlines of the order
     dates = list(table.iloc[:, 0])
     assert dates and all(FR_DATE.fullmatch(d) for d in dates), dates
@@ -214,7 +214,7 @@ def test_dossier_page_in_french(sample_store, french_page):
 
 
 def test_timeline_page_in_french(sample_store, french_page):
-    at = french_page(*sample_store, "pages/timeline.py", tl_order=SHORT_ORDER)
+    at = french_page(*sample_store, "app_pages/timeline.py", tl_order=SHORT_ORDER)
     [table] = [f.value for f in at.dataframe if "when" in f.value.columns]
     assert all(FR_DATE.search(w) for w in table["when"]), list(table["when"])
     titles = " | ".join(table["title"])
@@ -225,7 +225,7 @@ def test_timeline_page_in_french(sample_store, french_page):
 
 
 def test_evidence_page_in_french(sample_store, french_page):
-    at = french_page(*sample_store, "pages/evidence.py")
+    at = french_page(*sample_store, "app_pages/evidence.py")
     taken = [c.value.replace("\\", "") for c in at.caption if c.value.startswith("Prise le")]  # md-escaped
     assert taken and all(FR_DATE.search(t) for t in taken), taken
     column = [v for v in at.dataframe[0].value.iloc[:, 1] if v]  # "Taken", in the photo's own zone
@@ -233,7 +233,7 @@ def test_evidence_page_in_french(sample_store, french_page):
 
 
 def test_guided_help_findings_in_french(sample_store, french_page):
-    at = french_page(*sample_store, "pages/guide.py", guide_order=SHORT_ORDER, guide_problem="short_quantity",
+    at = french_page(*sample_store, "app_pages/guide.py", guide_order=SHORT_ORDER, guide_problem="short_quantity",
                      guide_step=4)
     [overdue] = [e.value for e in at.error]
     assert "14,90 €" in overdue and "16 juil. 2026" in overdue and "18 juin 2026" in overdue, overdue

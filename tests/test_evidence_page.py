@@ -1,4 +1,4 @@
-"""pages/evidence.py through AppTest: gallery with capture times, duplicates, linking a photo to an order."""
+"""app_pages/evidence.py through AppTest: gallery with capture times, duplicates, linking a photo to an order."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from complaint.evidence import ingest_bytes, mark_duplicates
 from complaint.store import Store
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "evidence.py")
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "evidence.py")
 
 
 def _store_with_photos():

@@ -16,7 +16,7 @@ from complaint.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-GUIDE = "pages/guide.py"
+GUIDE = "app_pages/guide.py"
 SHORT_ORDER = "8116516504403817"  # EXPECTED.json: 14.90 EUR promised 2026-06-18, never credited (overdue)
 
 

@@ -315,7 +315,7 @@ def literal_offenders(paths: list[Path]) -> list[str]:
 
 
 def ui_files() -> list[Path]:
-    return sorted((ROOT / "pages").glob("*.py")) + sorted((ROOT / "ui").glob("*.py")) + [ROOT / "app.py"]
+    return sorted((ROOT / "app_pages").glob("*.py")) + sorted((ROOT / "ui").glob("*.py")) + [ROOT / "app.py"]
 
 
 def test_the_scan_catches_literals(tmp_path):
@@ -329,7 +329,7 @@ def test_the_scan_catches_literals(tmp_path):
         "st.tabs(['Table', _('Gallery')])\n"            # offender: a tab label
         "st.header(_('Import your files'))\n"           # fine
         "st.markdown(f'**{_(\"Order\")}** {x}')\n"       # fine: no words outside _()
-        "st.Page('pages/home.py', title=_('Overview'), icon=':material/home:')\n"  # fine
+        "st.Page('app_pages/home.py', title=_('Overview'), icon=':material/home:')\n"  # fine
         "st.markdown('---')\n"                           # fine: no words
         "st.markdown(f':red-badge[{icon} {_(\"late\")}] **{x}**')\n"  # fine: badge markup only
         "st.markdown(f':green[{x}] paid')\n",             # offender (line 12)
@@ -344,7 +344,7 @@ def test_no_user_facing_literal_outside_the_catalogue():
 
 # 7. the app itself in each language ---------------------------------------------------------------
 
-PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
 
 
 def _app_in(lang: str, monkeypatch):
@@ -366,7 +366,7 @@ def _problems(at) -> list[str]:
 
 # AppTest.switch_page runs a page without app.py (so without its language choice): run each page
 # through a small host script that does what app.py does (language, case picker, st.navigation).
-# The host sits next to links to pages/ and ui/, as page links are resolved from the entry point.
+# The host sits next to links to app_pages/ and ui/, as page links are resolved from the entry point.
 HOST = """
 import sys
 sys.path.insert(0, {root!r})
@@ -385,7 +385,7 @@ def page_in(tmp_path, monkeypatch):
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    for folder in ("pages", "ui"):
+    for folder in ("app_pages", "ui"):
         (tmp_path / folder).symlink_to(ROOT / folder, target_is_directory=True)
     monkeypatch.setenv("COMPLAINT_DEMO", "1")
     monkeypatch.chdir(tmp_path)

@@ -63,7 +63,7 @@ def test_no_user_string_literals_in_pages_outside_translation():
                     "text_input", "selectbox", "checkbox", "file_uploader", "download_button", "metric", "expander",
                     "radio", "multiselect", "number_input", "date_input", "text_area", "toggle", "tabs", "form_submit_button"}
     offenders = []
-    for path in list((ROOT / "pages").glob("*.py")) + list((ROOT / "ui").glob("*.py")) + [ROOT / "app.py"]:
+    for path in list((ROOT / "app_pages").glob("*.py")) + list((ROOT / "ui").glob("*.py")) + [ROOT / "app.py"]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in widget_calls:
@@ -79,3 +79,11 @@ def test_every_declared_setting_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [s.env for s in DECLARED if f"`{s.env}`" not in readme]
     assert missing == []
+
+
+def test_no_legacy_pages_folder_next_to_the_entry_point():
+    """Streamlit runs a ``pages/`` folder next to app.py as a legacy multipage app until some
+    session has executed st.navigation: on a fresh server the first deep link (/evidence) would run
+    the page alone, without the router (sidebar, language, login gate).  Pages live in app_pages/."""
+    assert not (ROOT / "pages").exists()
+    assert (ROOT / "app_pages" / "home.py").exists()

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from complaint.records import BankTxn, ImportResult, Order, OrderStatus, RefundPromise
 from complaint.store import Store
 
-PAGE = Path(__file__).resolve().parent.parent / "pages" / "reconcile.py"
+PAGE = Path(__file__).resolve().parent.parent / "app_pages" / "reconcile.py"
 
 
 def _page(tmp_path):

@@ -1,1 +1,1 @@
-"""Streamlit-side helpers (the only package besides app.py and pages/ that imports streamlit)."""
+"""Streamlit-side helpers (the only package besides app.py and app_pages/ that imports streamlit)."""

@@ -152,6 +152,6 @@ def render_next(case, order_id: str | None, as_of: date) -> None:
         for d in coming:
             st.text(f"{day(d.date)} · {d.label}")
     st.caption(guide.disclaimer)
-    st.page_link("pages/dossier.py", label=_("Open the Dossier: letters, deadlines and the PDF/ZIP to send"),
+    st.page_link("app_pages/dossier.py", label=_("Open the Dossier: letters, deadlines and the PDF/ZIP to send"),
                  icon=":material/description:")
 

@@ -199,7 +199,7 @@ def _file_results(kind: str, uploads) -> list[ImportResult]:
         got = _parse(kind, up)
         if isinstance(got, str):
             st.error(got, icon=":material/error:")
-            st.page_link("pages/import.py", label=_("Open the Import page"), icon=":material/upload:")
+            st.page_link("app_pages/import.py", label=_("Open the Import page"), icon=":material/upload:")
             continue
         results.append(got)
         msg = _("{file}: {n} rows read, {rejected} rejected.", file=got.file, n=got.rows_imported,

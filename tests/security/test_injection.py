@@ -122,7 +122,7 @@ def _page_problems(at: AppTest) -> list[str]:
     return problems
 
 
-PAGES = sorted(f"pages/{p.name}" for p in (ROOT / "pages").glob("*.py"))
+PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))
 
 
 @pytest.mark.slow

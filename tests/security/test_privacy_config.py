@@ -22,7 +22,7 @@ def test_config_turns_usage_stats_off_and_keeps_safe_server_defaults():
 
 
 def test_no_page_loads_anything_from_outside():
-    sources = [p for d in ("pages", "ui") for p in (ROOT / d).glob("*.py")] + [ROOT / "app.py"]
+    sources = [p for d in ("app_pages", "ui") for p in (ROOT / d).glob("*.py")] + [ROOT / "app.py"]
     for path in sources:
         text = path.read_text()
         assert not re.search(r"components\.(html|iframe)\(|st\.html\(", text), path

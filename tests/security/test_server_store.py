@@ -328,7 +328,7 @@ def test_app_gives_each_logged_in_user_only_their_cases(pg_url, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     assert _problems(at) == [] and [e.value for e in at.error] == []
-    at.switch_page("pages/cases.py").run()
+    at.switch_page("app_pages/cases.py").run()
     at.text_input(key="new_case_name").set_value("Alice's dispute")
     [submit] = [b for b in at.button if b.label == "Create case"]
     submit.click().run()

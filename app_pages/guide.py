@@ -76,4 +76,4 @@ if step < len(STEPS) - 1:
                type="primary" if name == "found" else "secondary",
                icon=":material/arrow_forward:", width="stretch")
 else:
-    nxt.page_link("pages/dossier.py", label=_("Open the Dossier"), icon=":material/description:")
+    nxt.page_link("app_pages/dossier.py", label=_("Open the Dossier"), icon=":material/description:")

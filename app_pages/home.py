@@ -29,9 +29,9 @@ st.caption(_("{orders} orders, {txns} statement lines, {evidence} photos and scr
 st.subheader(_("What to do next"))
 if not ov.steps:
     st.success(_("Nothing is missing: every expected refund has been credited."))
-links = {"import": ("pages/import.py", _("Import")), "reconcile": ("pages/reconcile.py", _("Reconcile")),
-         "evidence": ("pages/evidence.py", _("Evidence")), "timeline": ("pages/timeline.py", _("Timeline")),
-         "dossier": ("pages/dossier.py", _("Dossier"))}
+links = {"import": ("app_pages/import.py", _("Import")), "reconcile": ("app_pages/reconcile.py", _("Reconcile")),
+         "evidence": ("app_pages/evidence.py", _("Evidence")), "timeline": ("app_pages/timeline.py", _("Timeline")),
+         "dossier": ("app_pages/dossier.py", _("Dossier"))}
 for step in ov.steps[:8]:
     with st.container(border=True):
         left, right = st.columns([5, 1])
