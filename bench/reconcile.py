@@ -198,9 +198,12 @@ def _outcome(r) -> str:
 
     pay = sorted((tuple(map(int, o)), tuple(map(int, t)), round(float(s), 6))
                  for o, t, s in zip(r.payments["order_idx"], r.payments["txn_idx"], r.payments["score"], strict=True))
-    ref = sorted((int(e), tuple(map(int, t))) for e, t in zip(r.refunds["exp"], r.refunds["txn_idx"], strict=True))
+    ref = sorted((int(e), tuple(map(int, t)), round(float(s), 6)) for e, t, s in
+                 zip(r.refunds["exp"], r.refunds["txn_idx"], r.refunds["score"], strict=True))
+    ties = sorted(zip(r.payments["tie_txn"].fillna(-1).astype(int).tolist(), r.payments["txn"].fillna(-1).astype(int).tolist(),
+                      strict=True))
     exp = r.expectations[["order_id", "state", "remaining_cents", "remaining_eur", "due_day", "waiting"]]
-    text = repr((pay, ref, exp.to_numpy().tolist(), r.unmatched_debits.tolist(), r.orders_without_payment.tolist(),
+    text = repr((pay, ref, ties, exp.to_numpy().tolist(), r.unmatched_debits.tolist(), r.orders_without_payment.tolist(),
                  r.credits_without_refund.tolist(), r.duplicates.to_numpy().tolist()))
     return hashlib.sha256(text.encode()).hexdigest()
 
