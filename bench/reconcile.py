@@ -172,7 +172,7 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
     t_match = time.perf_counter()
     exp = r.expectations
     summary = {
-        "paid_eur": int(-r.txns["eur"].to_numpy()[np.concatenate(r.payments["txn_idx"].tolist())].sum()) / 100,
+        "paid_eur": r.paid_eur_cents() / 100,
         "refunds_expected_eur": int(exp["eur"][exp["needs_credit"]].sum()) / 100,
         "refunds_credited_eur": int(exp["credited_eur"].sum()) / 100,
         "refunds_pending_eur": int(exp["remaining_eur"][exp["state"] == "pending"].sum()) / 100,
@@ -182,11 +182,11 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
                                                               "since_day", "waiting", "state"]]
     report = json.dumps({"summary": summary, "missing_credits": missing.to_dict("records")}, default=str)
     t_end = time.perf_counter()
-    pay_modes = np.bincount(r.payments["mode"].to_numpy(dtype=np.int64), minlength=3) if len(r.payments) else [0] * 3
+    pay = r.payment_rows
+    pay_modes = np.bincount(pay["mode"].to_numpy(dtype=np.int64), minlength=3) if len(pay) else [0] * 3
     return {"cpu_s": time.process_time() - c0, "read_s": t_read - t0, "normalise_s": t_norm - t_read, "match_s": t_match - t_norm,
-            "report_s": t_end - t_match, "total_s": t_end - t0, "payments": len(r.payments),
-            "combined": int((np.fromiter(map(len, r.payments["order_idx"]), dtype=np.int64, count=len(r.payments))
-                             > 1).sum()), "via_ecb": int(pay_modes[2]),
+            "report_s": t_end - t_match, "total_s": t_end - t0, "payments": len(pay),
+            "combined": int((r.payment_orders.sizes() > 1).sum()), "via_ecb": int(pay_modes[2]),
             "missing_credits": len(missing), "unmatched_debits": len(r.unmatched_debits),
             "orders_without_payment": len(r.orders_without_payment), "report_bytes": len(report),
             "summary": summary, "outcome": _outcome(r) if digest else ""}

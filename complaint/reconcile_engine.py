@@ -15,12 +15,13 @@ optimiser runs, a rejected pair is never proposed again.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .reconcile_assign import assign, assign_reference
+from .reconcile_assign import assign, assign_reference, band_join, expand_csr
 from .reconcile_expect import (
     add_business_days,
     build_expectations,
@@ -44,12 +45,70 @@ NEVER_PAID_END_REASONS = ("buyer_pay_timeout", "buyer_cancel_notpay_order")
 DUPLICATE_DAYS = 3
 
 
+@dataclass(frozen=True)
+class Links:
+    """A list of row indices per result row, stored flat (CSR): row ``i`` is ``items[ptr[i]:ptr[i + 1]]``.
+
+    A bulk run has ~100,000 payments: one small array per payment costs more than the matching, so
+    the engine keeps them flat and builds the lists only when a report asks for them."""
+
+    ptr: np.ndarray
+    items: np.ndarray
+
+    @classmethod
+    def one_each(cls, items: np.ndarray) -> Links:
+        items = np.asarray(items, dtype=np.int64)
+        return cls(np.arange(len(items) + 1, dtype=np.int64), items)
+
+    @classmethod
+    def from_lists(cls, lists) -> Links:
+        sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        items = np.concatenate([np.asarray(x, dtype=np.int64) for x in lists]) if len(lists) else \
+            np.zeros(0, dtype=np.int64)
+        return cls(np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64), items)
+
+    def __len__(self) -> int:
+        return len(self.ptr) - 1
+
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.ptr)
+
+    def first(self) -> np.ndarray:
+        """The first index of each row (-1 for an empty row)."""
+        ok = self.sizes() > 0
+        return np.where(ok, self.items[np.minimum(self.ptr[:-1], max(len(self.items) - 1, 0))]
+                        if len(self.items) else -1, -1)
+
+    def owner(self) -> np.ndarray:
+        """The row of each item."""
+        return np.repeat(np.arange(len(self), dtype=np.int64), self.sizes())
+
+    def lists(self) -> list[np.ndarray]:
+        return np.split(self.items, self.ptr[1:-1]) if len(self) else []
+
+    def rows(self, which) -> list[np.ndarray]:
+        """The lists of the rows ``which`` only."""
+        ptr, items = self.ptr, self.items
+        return [items[ptr[i]:ptr[i + 1]] for i in np.asarray(which, dtype=np.int64).tolist()]
+
+    def lift(self, back: np.ndarray) -> Links:
+        return Links(self.ptr, back[self.items] if len(self.items) else self.items)
+
+    def concat(self, other: Links) -> Links:
+        return Links(np.concatenate([self.ptr, other.ptr[1:] + self.ptr[-1]]),
+                     np.concatenate([self.items, other.items]))
+
+
 @dataclass
 class FrameResult:
     orders: pd.DataFrame
     txns: pd.DataFrame
-    payments: pd.DataFrame  # one row per payment match
-    refunds: pd.DataFrame  # one row per expectation with at least one credit
+    payment_rows: pd.DataFrame  # one row per payment match (flat columns)
+    payment_orders: Links  # the order rows of each payment
+    payment_txns: Links  # the transaction rows of each payment (one, or several linked by hand)
+    refund_rows: pd.DataFrame  # one row per expectation with at least one credit: exp, score, decision, credited_eur
+    refund_txns: Links  # the credits of each of those rows
+    refund_credits: pd.DataFrame  # per credit (aligned with refund_txns.items): how it was found
     expectations: pd.DataFrame
     unmatched_debits: np.ndarray
     orders_without_payment: np.ndarray
@@ -60,6 +119,38 @@ class FrameResult:
     # bank debits that top up PayPal, each linked to the PayPal funding mirror and the PayPal payment
     # it funds: columns bank, mirror, payment (txn rows) and aliexpress (the payment is one)
     funding: pd.DataFrame = field(default_factory=lambda: _empty_funding())
+    _payments: pd.DataFrame | None = field(default=None, repr=False)
+    _refunds: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def payments(self) -> pd.DataFrame:
+        """The payment rows with ``order_idx`` and ``txn_idx`` lists (built on first use)."""
+        if self._payments is None:
+            pay = self.payment_rows.copy()
+            pay["order_idx"] = self.payment_orders.lists()
+            pay["txn_idx"] = self.payment_txns.lists()
+            self._payments = pay
+        return self._payments
+
+    @property
+    def refunds(self) -> pd.DataFrame:
+        """The refund rows with ``txn_idx`` and ``details`` lists (built on first use): a detail is
+        (points, kind, mode, gap, on_purchase, related, after), None for a credit linked by hand."""
+        if self._refunds is None:
+            ref = self.refund_rows.copy()
+            ref.insert(1, "txn_idx", self.refund_txns.lists())
+            c = self.refund_credits
+            cols = [c[k].tolist() for k in ("points", "kind", "mode", "gap", "on_purchase", "related", "after")]
+            details = [(pts, kind, mode, gap, bool(op), bool(rel), bool(aft)) if known else None
+                       for known, pts, kind, mode, gap, op, rel, aft in zip(c["known"].tolist(), *cols, strict=True)]
+            ptr = self.refund_txns.ptr
+            ref.insert(3, "details", [details[ptr[i]:ptr[i + 1]] for i in range(len(ref))])
+            self._refunds = ref
+        return self._refunds
+
+    def paid_eur_cents(self) -> int:
+        """The EUR cents of every debit matched to an order."""
+        return int(-self.txns["eur"].to_numpy(dtype=np.int64)[self.payment_txns.items].sum())
 
 
 FUNDING_DAYS_BEFORE, FUNDING_DAYS_AFTER = 2, 7  # bank booking relative to the PayPal mirror row
@@ -97,15 +188,17 @@ def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.Data
     if reference:
         if candidates is None:
             kwargs["candidates"] = _ReferenceCandidates()
-        return _reconcile(orders, txns, promises, decisions, solver=assign_reference, t_fx=(t_eur, t_rate),
-                          **kwargs)
-    keep = _relevant_rows(txns, decisions)
-    if keep.all():
-        return _reconcile(orders, txns, promises, decisions, solver=assign, t_fx=(t_eur, t_rate), **kwargs)
-    back = np.flatnonzero(keep)
-    sub = txns.take(back).reset_index(drop=True)
-    r = _reconcile(orders, sub, promises, decisions, solver=assign, t_fx=(t_eur[back], t_rate[back]), **kwargs)
-    return _lift(r, txns.assign(eur=t_eur, rate=t_rate), back)
+        r = _reconcile(orders, txns, promises, decisions, solver=assign_reference, t_fx=(t_eur, t_rate), **kwargs)
+    else:
+        keep = _relevant_rows(txns, decisions)
+        back = np.flatnonzero(keep)
+        if len(back) < len(txns):
+            sub = txns.take(back).reset_index(drop=True)
+            r = _reconcile(orders, sub, promises, decisions, solver=assign, t_fx=(t_eur[back], t_rate[back]), **kwargs)
+            return _lift(r, txns.assign(eur=t_eur, rate=t_rate), back)
+        r = _reconcile(orders, txns, promises, decisions, solver=assign, t_fx=(t_eur, t_rate), **kwargs)
+    r.txns = txns.assign(eur=t_eur, rate=t_rate)
+    return r
 
 
 class _ReferenceCandidates:
@@ -117,6 +210,29 @@ class _ReferenceCandidates:
 
     full_candidates = staticmethod(full_candidates)
     partial_candidates = staticmethod(partial_candidates)
+
+
+@functools.lru_cache(maxsize=256)
+def _method_of(order_method, txn_method, merchant) -> str:
+    """The refund delay group of one expectation: the order's payment method, else the payment's."""
+    return method_group(order_method or txn_method, merchant)
+
+
+def _rank(keys: list) -> np.ndarray:
+    """Position of each row in the stable sort by ``keys`` (numbers, or texts compared by code point,
+    as ``np.lexsort`` on ``astype(str)`` does), through arrow's sort: no Python string per row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = {}
+    for i, k in enumerate(keys):
+        if isinstance(k, pd.Series):
+            k = pa.array(k if isinstance(k.dtype, pd.StringDtype | pd.ArrowDtype) else k.astype(str))
+        cols[f"k{i}"] = k
+    order = pc.sort_indices(pa.table(cols), sort_keys=[(name, "ascending") for name in cols]).to_numpy()
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    return rank
 
 
 def _text_is(column: pd.Series, value: str) -> np.ndarray:
@@ -142,7 +258,7 @@ def _relevant_rows(txns: pd.DataFrame, decisions: list | None) -> np.ndarray:
     return keep
 
 
-def _lift_index(values, back: np.ndarray):
+def _lift_index(values, back: np.ndarray) -> np.ndarray:
     """Indices into the kept rows -> indices into all rows (-1 and NaN stay as they are)."""
     arr = np.asarray(values)
     if arr.dtype.kind == "f":
@@ -156,24 +272,14 @@ def _lift_index(values, back: np.ndarray):
                      for v in arr], dtype=object)
 
 
-def _lift_lists(lists: list, back: np.ndarray) -> list[np.ndarray]:
-    """``[back[a] for a in lists]`` without a Python step per list when each holds one index."""
-    sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    if len(lists) and (sizes == 1).all():
-        return list(back[np.concatenate(lists).astype(np.int64)][:, None])
-    return [back[np.asarray(t, dtype=np.int64)] for t in lists]
-
-
 def _lift(r: FrameResult, txns: pd.DataFrame, back: np.ndarray) -> FrameResult:
-    pay = r.payments.copy()
+    """The result on the kept rows -> the result on all rows of ``txns``."""
+    pay = r.payment_rows
     if len(pay):
+        pay = pay.copy()
         for col in ("txn", "tie_txn"):
             if col in pay:
                 pay[col] = _lift_index(pay[col].to_numpy(), back)
-        pay["txn_idx"] = _lift_lists(pay["txn_idx"].tolist(), back)
-    refunds = r.refunds.copy()
-    if len(refunds):
-        refunds["txn_idx"] = _lift_lists(refunds["txn_idx"].tolist(), back)
     exp = r.expectations
     if len(exp):
         exp["pay_txn"] = _lift_index(exp["pay_txn"].to_numpy(), back)
@@ -184,7 +290,10 @@ def _lift(r: FrameResult, txns: pd.DataFrame, back: np.ndarray) -> FrameResult:
     funding = r.funding.copy()
     for col in ("bank", "mirror", "payment"):
         funding[col] = _lift_index(funding[col].to_numpy(dtype=np.int64), back)
-    return FrameResult(orders=r.orders, txns=txns, payments=pay, refunds=refunds, expectations=exp,
+    return FrameResult(orders=r.orders, txns=txns, payment_rows=pay,
+                       payment_orders=r.payment_orders, payment_txns=r.payment_txns.lift(back),
+                       refund_rows=r.refund_rows, refund_txns=r.refund_txns.lift(back),
+                       refund_credits=r.refund_credits, expectations=exp,
                        unmatched_debits=back[r.unmatched_debits.astype(np.int64)],
                        orders_without_payment=r.orders_without_payment, duplicates=dups,
                        credits_without_refund=back[r.credits_without_refund.astype(np.int64)],
@@ -208,17 +317,15 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     t_ids = txns["txn_id"].to_numpy(dtype=object)
     o_day = orders["order_day"].to_numpy(dtype=np.int64)
     t_day = txns["day"].to_numpy(dtype=np.int64)
-    o_eur, o_rate = to_eur_cents(orders["due_cents"].to_numpy(dtype=np.int64), orders["currency"].to_numpy(), o_day)
+    o_eur, o_rate = to_eur_cents(orders["due_cents"].to_numpy(dtype=np.int64), orders["currency"], o_day)
     t_eur, t_rate = t_fx
     amount = txns["amount_cents"].to_numpy(dtype=np.int64)
     merchant = txns["merchant"].to_numpy(dtype=object)
     recognised = (merchant != "") & pd.notna(merchant)
     dup = txns["is_duplicate"].to_numpy(dtype=bool)
     status = orders["status"].to_numpy(dtype=object)
-    o_rank = np.empty(n_o, dtype=np.int64)
-    o_rank[np.lexsort((o_ids.astype(str), orders["checkout"].to_numpy(), o_day))] = np.arange(n_o)
-    t_rank = np.empty(n_t, dtype=np.int64)
-    t_rank[np.lexsort((t_ids.astype(str), t_day))] = np.arange(n_t)
+    o_rank = _rank([o_day, orders["checkout"].to_numpy(dtype=np.int64), orders["order_id"]])
+    t_rank = _rank([t_day, txns["txn_id"]])
 
     # -- decisions --------------------------------------------------------------------------------
     oi, ti = (_index(o_ids), _index(t_ids)) if decisions else ({}, {})
@@ -264,32 +371,31 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
         cand = cand[~np.isin(np.array(keys, dtype=object), list(rejected_pay))].reset_index(drop=True)
     res = assign(cand["unit"].to_numpy(), cand["txn"].to_numpy(), cand["points"].to_numpy(), units.ptr,
                  units.members, n_o, n_t, o_rank, t_rank)
-    pay = cand[res.chosen].copy()
+    pay = cand[res.chosen].reset_index(drop=True)
     tie = res.tie_with[res.chosen]
     pay["tie_unit"] = np.where(tie >= 0, cand["unit"].to_numpy()[np.maximum(tie, 0)], -1)
     pay["tie_txn"] = np.where(tie >= 0, cand["txn"].to_numpy()[np.maximum(tie, 0)], -1)
-    pay["order_idx"] = [units.members[units.ptr[u]:units.ptr[u + 1]] for u in pay["unit"].tolist()]
-    pay["txn_idx"] = list(pay["txn"].to_numpy(dtype=np.int64)[:, None])  # one debit per payment
+    p_unit = pay["unit"].to_numpy(dtype=np.int64)
+    pos, flat = expand_csr(units.ptr, p_unit)
+    pay_orders = Links(np.concatenate([[0], np.cumsum(units.size[p_unit])]).astype(np.int64), units.members[flat])
+    pay_txns = Links.one_each(pay["txn"].to_numpy(dtype=np.int64))  # one debit per payment
     pay["decision"] = None
-    pay["rate"] = units.rate[pay["unit"].to_numpy()]
-    pay["currency"] = units.currency[pay["unit"].to_numpy()]
+    pay["rate"] = units.rate[p_unit]
+    pay["currency"] = units.currency[p_unit]
     pay["score"] = np.round(np.clip(pay["points"].to_numpy() / MAX_POINTS, 0, 1), 3)
     if fixed_pay:
-        fx = pd.DataFrame({"order_idx": [np.array(o) for o, _t, _d in fixed_pay],
-                           "txn_idx": [np.array(t) for _o, t, _d in fixed_pay],
+        fx = pd.DataFrame({"txn": [t[0] for _o, t, _d in fixed_pay],
                            "decision": [d for _o, _t, d in fixed_pay], "score": 1.0, "points": MAX_POINTS})
         pay = pd.concat([pay, fx], ignore_index=True)
-    pay = pay.reset_index(drop=True)
+        pay_orders = pay_orders.concat(Links.from_lists([o for o, _t, _d in fixed_pay]))
+        pay_txns = pay_txns.concat(Links.from_lists([t for _o, t, _d in fixed_pay]))
     paid_order = np.zeros(n_o, dtype=bool)
     pay_txn_of_order = np.full(n_o, -1, dtype=np.int64)
     used_debit = np.zeros(n_t, dtype=bool)
-    if len(pay):  # in bulk: each order is in one payment at most
-        o_lists, t_lists = pay["order_idx"].tolist(), pay["txn_idx"].tolist()
-        sizes = np.fromiter(map(len, o_lists), dtype=np.int64, count=len(o_lists))
-        flat_o = np.concatenate(o_lists).astype(np.int64)
-        paid_order[flat_o] = True
-        pay_txn_of_order[flat_o] = np.repeat(np.array([t[0] for t in t_lists], dtype=np.int64), sizes)
-        used_debit[np.concatenate(t_lists).astype(np.int64)] = True
+    # in bulk: each order is in one payment at most
+    paid_order[pay_orders.items] = True
+    pay_txn_of_order[pay_orders.items] = pay_txns.first()[pay_orders.owner()]
+    used_debit[pay_txns.items] = True
 
     # -- expectations -----------------------------------------------------------------------------
     exp = build_expectations(orders, promises, paid_order)
@@ -302,21 +408,24 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     exp["pay_day"] = np.where(ptx >= 0, t_day[np.maximum(ptx, 0)], -1) if n_t else -1
     o_method = orders["payment_method"].to_numpy(dtype=object)
     t_method = txns["payment_method"].to_numpy(dtype=object)
-    exp["method"] = [method_group(o_method[o] or (t_method[p] if p >= 0 else None),
-                                  merchant[p] if p >= 0 else None) for o, p in zip(e_ord, ptx, strict=True)]
+    has_p = ptx >= 0
+    at = np.maximum(ptx, 0)
+    triples = zip(o_method[e_ord].tolist(), np.where(has_p, t_method[at] if n_t else None, None).tolist(),
+                  np.where(has_p, merchant[at] if n_t else None, None).tolist(), strict=True)
+    exp["method"] = [_method_of(om, tm, mm) for om, tm, mm in triples]
     related = _related(exp, txns, amount, recognised | (txns["related_id"].to_numpy(dtype=object) != ""))
 
     # -- refunds ----------------------------------------------------------------------------------
     credit_pool = ((amount > 0) & ~dup & ~used_t & ~funded
                    & (recognised | (txns["related_id"].to_numpy(dtype=object) != "")))
     credited = np.zeros(len(exp), dtype=np.int64)
-    credits_of: dict[int, list[int]] = {}
-    decision_of: dict[int, str] = {}
+    fixed_e, fixed_t, decision_of = [], [], {}
     for os_, ts_, d in fixed_ref:
         ex = np.flatnonzero(np.isin(e_ord, os_))
         if not len(ex):
             continue  # a link to an order with no expected refund: kept as a stale decision
-        credits_of.setdefault(int(ex[0]), []).extend(ts_)
+        fixed_e.extend([int(ex[0])] * len(ts_))
+        fixed_t.extend(ts_)
         decision_of[int(ex[0])] = d
         credited[ex[0]] += int(t_eur[ts_].sum())
     full = full_cands(exp, txns, np.flatnonzero(credit_pool), t_eur, related, tol)
@@ -327,34 +436,36 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     res = assign(full["exp"].to_numpy(), full["txn"].to_numpy(), full["points"].to_numpy(), e_ptr,
                  np.arange(len(exp), dtype=np.int64), len(exp), n_t, e_rank, t_rank)
     chosen_full = full[res.chosen]
-    for e, t in zip(chosen_full["exp"].tolist(), chosen_full["txn"].tolist(), strict=True):
-        credits_of.setdefault(e, []).append(t)
-        credited[e] += t_eur[t]
+    fe, ft = chosen_full["exp"].to_numpy(dtype=np.int64), chosen_full["txn"].to_numpy(dtype=np.int64)
+    credited += np.bincount(fe, weights=t_eur[ft], minlength=len(exp)).astype(np.int64)  # one credit each
     taken = np.zeros(n_t, dtype=bool)
-    for ts_ in credits_of.values():
-        taken[ts_] = True
+    taken[np.asarray(fixed_t, dtype=np.int64)] = True
+    taken[ft] = True
     remaining = np.where(exp["needs_credit"].to_numpy(dtype=bool), e_eur - credited, 0)
     settled_tol = np.maximum(np.rint(e_eur * tol), 1)
     remaining = np.where(remaining > settled_tol, remaining, 0)
     part = part_cands(exp, remaining, txns, np.flatnonzero(credit_pool & ~taken), t_eur, related, tol)
     part = _drop_rejected(part, exp, o_ids, t_ids, rejected_ref)
     part = take_partials(part, exp, remaining, t_eur, tol)
-    for e, t in zip(part["exp"].tolist(), part["txn"].tolist(), strict=True):
-        credits_of.setdefault(e, []).append(t)
-        credited[e] += t_eur[t]
-        taken[t] = True
-    refunds = _refund_rows(exp, credits_of, decision_of, chosen_full, part, t_eur)
+    pe, pt = part["exp"].to_numpy(dtype=np.int64), part["txn"].to_numpy(dtype=np.int64)
+    np.add.at(credited, pe, t_eur[pt])
+    taken[pt] = True
+    refund_rows, refund_txns, refund_credits = _refund_rows(
+        np.asarray(fixed_e, dtype=np.int64), np.asarray(fixed_t, dtype=np.int64), decision_of, chosen_full, part,
+        t_eur)
     _settle(exp, credited, tol, as_of_day, refund_delay_business_days)
 
     # -- what is left over ------------------------------------------------------------------------
     unmatched = np.flatnonzero((amount < 0) & recognised & ~dup & ~used_debit & ~funded)
-    duplicates = _duplicates(unmatched, pay, txns, amount, t_day)
-    dup_set = set(duplicates["txn"].tolist()) if len(duplicates) else set()
-    unmatched = np.array([t for t in unmatched if t not in dup_set], dtype=np.int64)
+    duplicates = _duplicates(unmatched, pay_orders, pay_txns, txns, amount, t_day)
+    if len(duplicates):
+        unmatched = unmatched[~np.isin(unmatched, duplicates["txn"].to_numpy(dtype=np.int64))]
     without = np.flatnonzero(eligible & ~paid_order)
     credits_left = np.flatnonzero((amount > 0) & recognised & ~dup & ~taken)
     return FrameResult(orders=orders.assign(eur=o_eur, rate=o_rate), txns=txns.assign(eur=t_eur, rate=t_rate),
-                       payments=pay, refunds=refunds, expectations=exp, unmatched_debits=unmatched,
+                       payment_rows=pay, payment_orders=pay_orders, payment_txns=pay_txns,
+                       refund_rows=refund_rows, refund_txns=refund_txns, refund_credits=refund_credits,
+                       expectations=exp, unmatched_debits=unmatched,
                        orders_without_payment=without, duplicates=duplicates, credits_without_refund=credits_left,
                        stale_decisions=stale, delays=delay_table(refund_delay_business_days), funding=funding)
 
@@ -439,26 +550,46 @@ def _drop_rejected(cand: pd.DataFrame, exp: pd.DataFrame, o_ids, t_ids, rejected
     return cand[~np.array(bad, dtype=bool)].reset_index(drop=True)
 
 
-def _refund_rows(exp, credits_of, decision_of, full, part, t_eur) -> pd.DataFrame:
-    info = {}
-    for frame, kind in ((full, "full"), (part, "partial")):
-        if not len(frame):
-            continue
-        cols = [frame[c].tolist() for c in ("exp", "txn", "points", "mode", "gap", "on_purchase", "related", "after")]
-        for e, t, pts, mode, gap, on_purchase, related, after in zip(*cols, strict=True):
-            info[(e, t)] = (pts, kind, mode, gap, bool(on_purchase), bool(related), bool(after))
-    rows = []
-    for e, ts in sorted(credits_of.items()):
-        details = [info.get((e, t)) for t in ts]
-        pts = [d[0] for d in details if d]
-        if e in decision_of:
-            score = 1.0
-        else:
-            mean = float(pts[0]) if len(pts) == 1 else float(np.mean(pts))
-            score = round(min(1.0, mean / REFUND_MAX), 3)
-        rows.append({"exp": e, "txn_idx": np.array(ts), "score": score, "details": details,
-                     "decision": decision_of.get(e), "credited_eur": int(t_eur[ts].sum())})
-    return pd.DataFrame(rows, columns=["exp", "txn_idx", "score", "details", "decision", "credited_eur"])
+DETAIL_COLUMNS = ("points", "mode", "gap", "on_purchase", "related", "after")
+
+
+def _refund_rows(fixed_e: np.ndarray, fixed_t: np.ndarray, decision_of: dict, full: pd.DataFrame,
+                 part: pd.DataFrame, t_eur: np.ndarray) -> tuple[pd.DataFrame, Links, pd.DataFrame]:
+    """(one row per expectation with credits, its credits, how each credit was found), in bulk.
+
+    Credits of an expectation keep the order they were found in: linked by hand, the full pass, then
+    the partial pass.  A credit found by a pass carries its candidate row's points and flags; one
+    linked by hand those of a candidate with the same pair, if any (else no detail)."""
+    frames = [(full, "full"), (part, "partial")]
+    e = np.concatenate([fixed_e] + [f["exp"].to_numpy(dtype=np.int64) for f, _k in frames])
+    t = np.concatenate([fixed_t] + [f["txn"].to_numpy(dtype=np.int64) for f, _k in frames])
+    n_fixed = len(fixed_e)
+    known = np.concatenate([np.zeros(n_fixed, dtype=bool), np.ones(len(e) - n_fixed, dtype=bool)])
+    kind = np.concatenate([np.full(n_fixed, "", dtype=object)] + [np.full(len(f), k, dtype=object) for f, k in frames])
+    cols = {c: np.concatenate([np.zeros(n_fixed, dtype=full[c].dtype)] + [f[c].to_numpy() for f, _k in frames])
+            for c in DETAIL_COLUMNS}
+    for i in range(n_fixed):  # the few pairs linked by hand: a candidate row of the same pair (last wins)
+        for f, k in frames:
+            hit = np.flatnonzero((f["exp"].to_numpy() == e[i]) & (f["txn"].to_numpy() == t[i])) if len(f) else []
+            if len(hit):
+                known[i], kind[i] = True, k
+                for c in DETAIL_COLUMNS:
+                    cols[c][i] = f[c].to_numpy()[hit[-1]]
+    order = np.argsort(e, kind="stable")
+    e, t, known, kind = e[order], t[order], known[order], kind[order]
+    credits = pd.DataFrame({"known": known, "kind": kind, **{c: v[order] for c, v in cols.items()}})
+    exps, start, count = np.unique(e, return_index=True, return_counts=True)
+    links = Links(np.append(start, len(e)).astype(np.int64), t)
+    pts = np.where(known, credits["points"].to_numpy(dtype=np.float64), 0.0)
+    n_known = np.add.reduceat(known.astype(np.int64), start) if len(e) else np.zeros(0, dtype=np.int64)
+    total = np.add.reduceat(pts, start) if len(e) else np.zeros(0)
+    mean = total / np.maximum(n_known, 1)
+    decided = np.isin(exps, np.fromiter(decision_of, dtype=np.int64, count=len(decision_of)))
+    score = np.where(decided, 1.0, np.round(np.minimum(1.0, mean / REFUND_MAX), 3))
+    rows = pd.DataFrame({"exp": exps, "score": score,
+                         "decision": [decision_of.get(int(x)) for x in exps] if decision_of else None,
+                         "credited_eur": np.add.reduceat(t_eur[t], start) if len(e) else np.zeros(0, dtype=np.int64)})
+    return rows, links, credits
 
 
 def _settle(exp: pd.DataFrame, credited: np.ndarray, tol: float, as_of_day: int, delays: dict | None) -> None:
@@ -474,7 +605,8 @@ def _settle(exp: pd.DataFrame, credited: np.ndarray, tol: float, as_of_day: int,
     exp["remaining_eur"] = np.where(missing, remaining_eur, 0)
     exp["remaining_cents"] = np.where(missing, np.where(credited > 0, np.rint(amount * share), amount), 0)
     exp["difference_eur"] = np.where(need & ~missing & (credited > 0), credited - eur, 0)
-    delay = np.array([table.get(m, table["card"]) for m in exp["method"]], dtype=np.int64)
+    delay = exp["method"].map(table).fillna(table["card"]).to_numpy(dtype=np.int64) if len(exp) else \
+        np.zeros(0, dtype=np.int64)
     since = exp["since_day"].to_numpy(dtype=np.int64)
     due = add_business_days(since, delay) if len(exp) else np.zeros(0, dtype=np.int64)
     exp["delay_days"] = delay
@@ -486,18 +618,32 @@ def _settle(exp: pd.DataFrame, credited: np.ndarray, tol: float, as_of_day: int,
                                               np.where(as_of_day > due, "overdue", "pending"))))
 
 
-def _duplicates(unmatched: np.ndarray, pay: pd.DataFrame, txns: pd.DataFrame, amount, t_day) -> pd.DataFrame:
-    """An unmatched debit with the same amount and merchant as a matched payment a few days apart."""
+def _duplicates(unmatched: np.ndarray, pay_orders: Links, pay_txns: Links, txns: pd.DataFrame, amount,
+                t_day) -> pd.DataFrame:
+    """An unmatched debit with the same amount and merchant as a matched payment a few days apart
+    (the nearest such payment, then the lowest row)."""
     cols = ["txn", "original_txn", "order_idx"]
-    if not len(unmatched) or not len(pay):
+    if not len(unmatched) or not len(pay_txns):
         return pd.DataFrame(columns=cols)
-    merchant = txns["merchant"].to_numpy(dtype=object)
-    paid_t = np.array([t[0] for t in pay["txn_idx"]], dtype=np.int64)
-    left = pd.DataFrame({"txn": unmatched, "amount": amount[unmatched], "merchant": merchant[unmatched],
-                         "day": t_day[unmatched]})
-    right = pd.DataFrame({"original_txn": paid_t, "amount": amount[paid_t], "merchant": merchant[paid_t],
-                          "oday": t_day[paid_t], "order_idx": pay["order_idx"].to_numpy()})
-    m = left.merge(right, on=["amount", "merchant"])
-    m = m[(m["day"] - m["oday"]).abs() <= DUPLICATE_DAYS]
-    m = m.assign(dist=(m["day"] - m["oday"]).abs()).sort_values(["txn", "dist", "original_txn"])
-    return m.drop_duplicates("txn")[cols].reset_index(drop=True)
+    merchant = txns["merchant"]
+    paid_t = pay_txns.first()
+    codes, _uniques = pd.factorize(merchant.take(np.concatenate([unmatched, paid_t])), use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
+    u_code, p_code = codes[:len(unmatched)], codes[len(unmatched):]
+    # key: (merchant, amount); a missing merchant matches nothing (as in a merge on NaN... pandas matches
+    # NaN with NaN, so a missing merchant gets one code of its own)
+    big = np.int64(1) << np.int64(42)
+    u_key = (u_code + 2) * big + amount[unmatched]
+    p_key = (p_code + 2) * big + amount[paid_t]
+    by = np.argsort(p_key, kind="stable")
+    left, right = band_join(u_key, u_key, p_key[by])
+    pay_row = by[right]
+    txn, orig = unmatched[left], paid_t[pay_row]
+    dist = np.abs(t_day[txn] - t_day[orig])
+    ok = dist <= DUPLICATE_DAYS
+    txn, orig, pay_row, dist = txn[ok], orig[ok], pay_row[ok], dist[ok]
+    order = np.lexsort((orig, dist, txn))
+    txn, orig, pay_row = txn[order], orig[order], pay_row[order]
+    first = np.concatenate([[True], txn[1:] != txn[:-1]]) if len(txn) else np.zeros(0, dtype=bool)
+    return pd.DataFrame({"txn": txn[first], "original_txn": orig[first],
+                         "order_idx": pay_orders.rows(pay_row[first])}, columns=cols)

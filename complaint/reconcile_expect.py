@@ -112,13 +112,16 @@ def business_days_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 
 def build_expectations(orders: pd.DataFrame, promises: pd.DataFrame, paid_order: np.ndarray) -> pd.DataFrame:
     """One row per expected refund (see the module rules); ``paid_order`` is a bool per order row."""
-    oidx = pd.Series(np.arange(len(orders)), index=orders["order_id"].to_numpy())
-    oidx = oidx[~oidx.index.duplicated()]
-    p = promises[promises["order_id"].isin(oidx.index)] if len(promises) else promises
+    ids = orders["order_id"]
+    codes, uniques = pd.factorize(ids)
+    first = np.full(len(uniques), len(orders), dtype=np.int64)  # the first row of each order id
+    np.minimum.at(first, codes, np.arange(len(orders), dtype=np.int64))
+    p = promises[promises["order_id"].isin(uniques)] if len(promises) else promises
     promised_orders = set(p["order_id"]) if len(p) else set()
+    first_row = pd.Series(first, index=pd.Index(uniques))
     prom = pd.DataFrame({
         "exp_id": "promise:" + p["promise_id"].astype(str),
-        "order_idx": oidx.reindex(p["order_id"]).to_numpy(dtype=np.int64),
+        "order_idx": first_row.reindex(p["order_id"]).to_numpy(dtype=np.int64),
         "source": "promise",
         "promise_id": p["promise_id"].astype(object),
         "by": p["by"].astype(str),
@@ -127,13 +130,15 @@ def build_expectations(orders: pd.DataFrame, promises: pd.DataFrame, paid_order:
         "since_day": p["promised_day"].astype(np.int64),
         "destination": p["destination"].astype(str),
     }) if len(p) else None
-    st = orders[orders["refund_expected"].to_numpy(dtype=bool) & ~orders["order_id"].isin(promised_orders)]
+    st_rows = np.flatnonzero(orders["refund_expected"].to_numpy(dtype=bool)
+                             & ~(ids.isin(promised_orders).to_numpy(dtype=bool) if promised_orders else False))
+    st = orders.take(st_rows)
     amount = np.where(st["refund_cents"].to_numpy() >= 0, st["refund_cents"].to_numpy(), st["due_cents"].to_numpy())
     since = np.where(st["refund_since_day"].to_numpy() >= 0, st["refund_since_day"].to_numpy(),
                      st["order_day"].to_numpy())
     stat = pd.DataFrame({
         "exp_id": "status:" + st["order_id"].astype(str),
-        "order_idx": oidx.reindex(st["order_id"]).to_numpy(dtype=np.int64),
+        "order_idx": first[codes[st_rows]],
         "source": "status",
         "promise_id": None,
         "by": st["refund_reason"].astype(str),
@@ -145,7 +150,7 @@ def build_expectations(orders: pd.DataFrame, promises: pd.DataFrame, paid_order:
     stat = stat[stat["amount_cents"] > 0]
     exp = pd.concat([x for x in (prom, stat) if x is not None], ignore_index=True)
     o = exp["order_idx"].to_numpy()
-    exp["order_id"] = orders["order_id"].to_numpy()[o]
+    exp["order_id"] = ids.take(o).to_numpy(dtype=object)
     exp["purchase_day"] = orders["order_day"].to_numpy()[o]
     exp["paid"] = paid_order[o] if len(o) else np.zeros(0, dtype=bool)
     exp["needs_credit"] = (exp["destination"] != "platform_balance") & ((exp["source"] == "promise") | exp["paid"])

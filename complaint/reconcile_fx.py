@@ -145,40 +145,64 @@ def _daily(currency: str) -> tuple[int, np.ndarray] | None:
     return int(days[0]), ten_thousandths / 10_000
 
 
-def rates_for(currencies, days: np.ndarray) -> np.ndarray:
+def _euro_mask(currencies) -> np.ndarray:
+    """``currency == "EUR"`` per row as numpy bools (missing values False), one pass over the column:
+    a statement is nearly all euro, so the look-ups below only touch the other rows."""
+    import pandas as pd
+
+    values = currencies if isinstance(currencies, (pd.Series, pd.Index)) else pd.Series(
+        np.asarray(currencies, dtype=object), dtype=object)
+    return np.asarray(values.eq("EUR").fillna(False), dtype=bool)
+
+
+def _take(currencies, rows: np.ndarray):
+    import pandas as pd
+
+    if isinstance(currencies, (pd.Series, pd.Index)):
+        return currencies.take(rows)
+    return np.asarray(currencies, dtype=object)[rows]
+
+
+def rates_for(currencies, days: np.ndarray, *, euro: np.ndarray | None = None) -> np.ndarray:
     """ECB rate (float, units per EUR) per row; NaN where unknown: ``float(ecb_rate(...))`` per row,
     by one look-up in a per-currency table of every day (days outside the history take the nearest
     end, as :func:`ecb_rate`).  The ECB file is read only when a non-EUR currency occurs.
 
-    ``currencies``: an array or Series of codes (pyarrow-backed strings stay as they are)."""
+    ``currencies``: an array or Series of codes (pyarrow-backed strings stay as they are);
+    ``euro``: the :func:`_euro_mask` of it when the caller has it already."""
     n = len(currencies)
     out = np.full(n, np.nan)
     if n == 0:
         return out
-    codes, uniq = _factorize(currencies)
-    days = np.asarray(days, dtype=np.int64)
+    euro = _euro_mask(currencies) if euro is None else euro
+    out[euro] = 1.0
+    rest = np.flatnonzero(~euro)
+    if not len(rest):
+        return out
+    codes, uniq = _factorize(_take(currencies, rest))
+    days = np.asarray(days, dtype=np.int64)[rest]
     for c, name in enumerate(uniq):
         rows = codes == c
-        if name == "EUR":
-            out[rows] = 1.0
-            continue
-        table = _daily(name) if name and name != "None" else None
+        table = _daily(name) if name and name not in ("None", "EUR") else None
         if table is not None:
             first, rate = table
-            out[rows] = rate[np.clip(days[rows] - first, 0, len(rate) - 1)]
+            out[rest[rows]] = rate[np.clip(days[rows] - first, 0, len(rate) - 1)]
     return out
 
 
 def to_eur_cents(cents: np.ndarray, currencies, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(EUR cents as int64, 0 where no rate; rate used, NaN where unknown) for minor units."""
-    rates = rates_for(currencies, days)
-    codes, uniq = _factorize(currencies) if len(rates) else (np.zeros(0, dtype=np.int64), [])
-    if uniq == ["EUR"] and (codes == 0).all():  # all in euro: the amounts are the EUR cents
-        return np.asarray(cents, dtype=np.int64).copy(), rates
+    cents = np.asarray(cents, dtype=np.int64)
+    euro = _euro_mask(currencies) if len(cents) else np.zeros(0, dtype=bool)
+    rates = rates_for(currencies, days, euro=euro)
+    out = np.where(euro, cents, 0)
+    rest = np.flatnonzero(~euro)
+    if not len(rest):
+        return out, rates
+    codes, uniq = _factorize(_take(currencies, rest))
     no_minor = np.array([u in NO_MINOR_UNIT for u in uniq] + [False], dtype=bool)  # [-1]: missing
     scale = np.where(no_minor[codes], 100.0, 1.0)
-    eur = np.asarray(cents, dtype=np.float64) * scale / rates
+    eur = cents[rest].astype(np.float64) * scale / rates[rest]
     ok = np.isfinite(eur)
-    out = np.zeros(len(eur), dtype=np.int64)
-    out[ok] = np.rint(eur[ok]).astype(np.int64)
+    out[rest[ok]] = np.rint(eur[ok]).astype(np.int64)
     return out, rates
