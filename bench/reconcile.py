@@ -122,14 +122,25 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
     c0 = time.process_time()
     text = pa.string()
     o = csv.read_csv(ORDERS, convert_options=csv.ConvertOptions(column_types={
-        "order_id": text, "order_time": pa.timestamp("s"), "currency": text, "amount": text, "status": text,
+        "order_id": text, "order_time": pa.timestamp("s"), "currency": text, "amount": pa.float64(), "status": text,
         "refund_expected": pa.int8()}))
     b = csv.read_csv(BANK, convert_options=csv.ConvertOptions(column_types={
-        "txn_id": text, "booking_date": pa.date32(), "amount": text, "currency": text, "description": text}))
+        "txn_id": text, "booking_date": pa.date32(), "amount": pa.float64(), "currency": text, "description": text}))
     t_read = time.perf_counter()
 
-    def cents(arr) -> np.ndarray:  # fixed two-decimal layout: exact, no float
-        return pc.cast(pc.replace_substring(arr, ".", ""), pa.int64()).to_numpy()
+    def cents(arr) -> np.ndarray:
+        """Amounts with at most two decimals, read as float64, to exact int64 cents: the nearest double of
+        a two-decimal amount times 100 is within 1e-6 of an integer far beyond any bank amount; a third
+        decimal is refused, not rounded away."""
+        x = arr.to_numpy() * 100
+        c = np.rint(x)
+        if not np.all(np.abs(x - c) < 1e-6):
+            raise ValueError(f"{int((np.abs(x - c) >= 1e-6).sum())} amounts have more than two decimals")
+        return c.astype(np.int64)
+
+    def blank(n: int) -> pd.Series:  # n empty strings, pyarrow-backed, without building them one by one
+        arr = pa.StringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, dtype=np.int32)), pa.py_buffer(b""))
+        return pd.Series(pd.arrays.ArrowExtensionArray(arr), copy=False)
 
     def series(arr) -> pd.Series:  # pyarrow-backed strings, no Python objects
         arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
@@ -141,8 +152,8 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
         "order_id": series(o["order_id"]), "order_day": minutes // 1440, "checkout": minutes,
         "currency": series(o["currency"]), "due_cents": cents(o["amount"]), "status": status,
         "refund_expected": o["refund_expected"].to_numpy().astype(bool),
-        "refund_cents": -1, "refund_reason": "status:" + status, "refund_since_day": -1, "payment_method": "",
-        "end_reason": ""})
+        "refund_cents": -1, "refund_reason": "status:" + status, "refund_since_day": -1,
+        "payment_method": blank(len(o)), "end_reason": blank(len(o))})
     # merchant rules on each distinct statement text once (a statement repeats its texts: the same
     # shop, the same transport company), then spread to the rows by the dictionary codes
     enc = pc.dictionary_encode(b["description"].combine_chunks().fill_null(""))
@@ -163,8 +174,8 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
         "txn_id": series(b["txn_id"]),
         "day": pc.cast(b["booking_date"], pa.int32()).to_numpy().astype(np.int64),
         "amount_cents": cents(b["amount"]), "currency": series(b["currency"]), "orig_cents": np.zeros(n, np.int64),
-        "orig_currency": series(pa.nulls(n, text).fill_null("")), "merchant": series(merchant),
-        "payment_method": "", "related_id": series(pa.nulls(n, text).fill_null("")), "bank_reference": "",
+        "orig_currency": blank(n), "merchant": series(merchant),
+        "payment_method": blank(n), "related_id": blank(n), "bank_reference": blank(n),
         "refund_wording": wording, "is_duplicate": np.zeros(n, dtype=bool)})
     t_norm = time.perf_counter()
     as_of = (np.datetime64(AS_OF) - np.datetime64(EPOCH)).astype(np.int64)
@@ -178,9 +189,14 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
         "refunds_pending_eur": int(exp["remaining_eur"][exp["state"] == "pending"].sum()) / 100,
         "refunds_overdue_eur": int(exp["remaining_eur"][exp["state"] == "overdue"].sum()) / 100,
     }
-    missing = exp[exp["state"].isin(["pending", "overdue"])][["order_id", "remaining_cents", "currency",
-                                                              "since_day", "waiting", "state"]]
-    report = json.dumps({"summary": summary, "missing_credits": missing.to_dict("records")}, default=str)
+    missing = exp[exp["state"].isin(["pending", "overdue"])]
+    since = (np.datetime64(EPOCH, "D") + missing["since_day"].to_numpy(dtype=np.int64)).astype(str).tolist()
+    minor = missing["remaining_cents"].to_numpy(dtype=np.int64)
+    rows = zip(missing["order_id"].tolist(), (minor / 100).tolist(), missing["currency"].tolist(), since,
+               missing["waiting"].tolist(), missing["state"].tolist(), strict=True)
+    report = json.dumps({"summary": summary, "missing_credits": [
+        {"order_id": o_id, "expected_amount": amount, "currency": cur, "expected_since": day,
+         "business_days_waiting": waiting, "state": state} for o_id, amount, cur, day, waiting, state in rows]})
     t_end = time.perf_counter()
     pay = r.payment_rows
     pay_modes = np.bincount(pay["mode"].to_numpy(dtype=np.int64), minlength=3) if len(pay) else [0] * 3

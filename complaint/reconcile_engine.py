@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .reconcile_assign import assign, assign_reference, band_join, expand_csr
+from .reconcile_codes import TxnCodes
 from .reconcile_expect import (
     add_business_days,
     build_expectations,
@@ -305,25 +306,28 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
                max_group: int, candidates, solver, t_fx: tuple[np.ndarray, np.ndarray]) -> FrameResult:
     assign = solver
     pay_cands = candidates.payment_candidates if candidates is not None else payment_candidates
-    full_cands = candidates.full_candidates if candidates is not None else full_candidates
-    part_cands = candidates.partial_candidates if candidates is not None else partial_candidates
+    if candidates is not None:
+        full_cands, part_cands = candidates.full_candidates, candidates.partial_candidates
+    else:  # the transactions' text columns coded once for both refund passes
+        codes = TxnCodes.of(txns)
+        full_cands = functools.partial(full_candidates, codes=codes)
+        part_cands = functools.partial(partial_candidates, codes=codes)
     tol = float(amount_tolerance)
     orders = orders.reset_index(drop=True)
     txns = txns.reset_index(drop=True)
     promises = promises if promises is not None else pd.DataFrame(
         columns=["promise_id", "order_id", "amount_cents", "currency", "promised_day", "destination", "by"])
     n_o, n_t = len(orders), len(txns)
-    o_ids = orders["order_id"].to_numpy(dtype=object)
-    t_ids = txns["txn_id"].to_numpy(dtype=object)
+    # ids as Python strings only for the user's decisions (a bulk run has none)
+    o_ids = orders["order_id"].to_numpy(dtype=object) if decisions else None
+    t_ids = txns["txn_id"].to_numpy(dtype=object) if decisions else None
     o_day = orders["order_day"].to_numpy(dtype=np.int64)
     t_day = txns["day"].to_numpy(dtype=np.int64)
     o_eur, o_rate = to_eur_cents(orders["due_cents"].to_numpy(dtype=np.int64), orders["currency"], o_day)
     t_eur, t_rate = t_fx
     amount = txns["amount_cents"].to_numpy(dtype=np.int64)
-    merchant = txns["merchant"].to_numpy(dtype=object)
-    recognised = (merchant != "") & pd.notna(merchant)
+    recognised = txns["merchant"].notna().to_numpy(dtype=bool) & ~_text_is(txns["merchant"], "")
     dup = txns["is_duplicate"].to_numpy(dtype=bool)
-    status = orders["status"].to_numpy(dtype=object)
     o_rank = _rank([o_day, orders["checkout"].to_numpy(dtype=np.int64), orders["order_id"]])
     t_rank = _rank([t_day, txns["txn_id"]])
 
@@ -355,11 +359,11 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
             fixed_ref.append((os_, ts_, d.decision))
 
     # -- payments ---------------------------------------------------------------------------------
-    eligible = ((orders["due_cents"].to_numpy() > 0) & ~used_o & (status != "awaiting_payment")
-                & ~np.isin(orders["end_reason"].to_numpy(dtype=object), NEVER_PAID_END_REASONS)
+    eligible = ((orders["due_cents"].to_numpy() > 0) & ~used_o & ~_text_is(orders["status"], "awaiting_payment")
+                & ~orders["end_reason"].isin(NEVER_PAID_END_REASONS).to_numpy(dtype=bool)
                 & np.isfinite(o_rate))
     units = build_units(orders, eligible, o_eur, o_rate, max_group=max_group)
-    funding = paypal_funding(txns, amount, t_day, merchant, dup)
+    funding = paypal_funding(txns, amount, t_day, dup)
     funded = np.zeros(n_t, dtype=bool)  # bank top-ups of PayPal and their mirrors: not payments, not refunds
     funded[funding["bank"].to_numpy()] = True
     funded[funding["mirror"].to_numpy()] = True
@@ -381,7 +385,7 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     pay_txns = Links.one_each(pay["txn"].to_numpy(dtype=np.int64))  # one debit per payment
     pay["decision"] = None
     pay["rate"] = units.rate[p_unit]
-    pay["currency"] = units.currency[p_unit]
+    pay["currency"] = pd.Series(units.currency[p_unit], dtype=object)
     pay["score"] = np.round(np.clip(pay["points"].to_numpy() / MAX_POINTS, 0, 1), 3)
     if fixed_pay:
         fx = pd.DataFrame({"txn": [t[0] for _o, t, _d in fixed_pay],
@@ -406,18 +410,19 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     ptx = pay_txn_of_order[e_ord] if len(exp) else np.zeros(0, dtype=np.int64)
     exp["pay_txn"] = ptx
     exp["pay_day"] = np.where(ptx >= 0, t_day[np.maximum(ptx, 0)], -1) if n_t else -1
-    o_method = orders["payment_method"].to_numpy(dtype=object)
-    t_method = txns["payment_method"].to_numpy(dtype=object)
     has_p = ptx >= 0
     at = np.maximum(ptx, 0)
-    triples = zip(o_method[e_ord].tolist(), np.where(has_p, t_method[at] if n_t else None, None).tolist(),
-                  np.where(has_p, merchant[at] if n_t else None, None).tolist(), strict=True)
+    o_method = orders["payment_method"].take(e_ord).to_numpy(dtype=object)
+    t_method = txns["payment_method"].take(at).to_numpy(dtype=object) if n_t else None
+    p_merchant = txns["merchant"].take(at).to_numpy(dtype=object) if n_t else None
+    triples = zip(o_method.tolist(), np.where(has_p, t_method, None).tolist(),
+                  np.where(has_p, p_merchant, None).tolist(), strict=True)
     exp["method"] = [_method_of(om, tm, mm) for om, tm, mm in triples]
-    related = _related(exp, txns, amount, recognised | (txns["related_id"].to_numpy(dtype=object) != ""))
+    has_related = ~_text_is(txns["related_id"], "")
+    related = _related(exp, txns, amount, recognised | has_related)
 
     # -- refunds ----------------------------------------------------------------------------------
-    credit_pool = ((amount > 0) & ~dup & ~used_t & ~funded
-                   & (recognised | (txns["related_id"].to_numpy(dtype=object) != "")))
+    credit_pool = (amount > 0) & ~dup & ~used_t & ~funded & (recognised | has_related)
     credited = np.zeros(len(exp), dtype=np.int64)
     fixed_e, fixed_t, decision_of = [], [], {}
     for os_, ts_, d in fixed_ref:
@@ -470,8 +475,7 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
                        stale_decisions=stale, delays=delay_table(refund_delay_business_days), funding=funding)
 
 
-def paypal_funding(txns: pd.DataFrame, amount: np.ndarray, day: np.ndarray, merchant: np.ndarray,
-                   dup: np.ndarray) -> pd.DataFrame:
+def paypal_funding(txns: pd.DataFrame, amount: np.ndarray, day: np.ndarray, dup: np.ndarray) -> pd.DataFrame:
     """Bank debits to PayPal linked to the PayPal file's funding mirror (``Bank Deposit to PP Account``,
     same amount and currency, booked ``FUNDING_DAYS_BEFORE`` days before to ``FUNDING_DAYS_AFTER``
     days after it) and through its ``related_id`` to the PayPal payment it funds.
@@ -487,6 +491,7 @@ def paypal_funding(txns: pd.DataFrame, amount: np.ndarray, day: np.ndarray, merc
         return _empty_funding()
     ids = txns["txn_id"].to_numpy(dtype=object)
     refs = txns["bank_reference"].to_numpy(dtype=object)
+    merchant = txns["merchant"].to_numpy(dtype=object)
     method = txns["payment_method"].to_numpy(dtype=object)
     rel = txns["related_id"].to_numpy(dtype=object)
     target: dict[str, int] = {}
@@ -528,10 +533,12 @@ def _related(exp: pd.DataFrame, txns: pd.DataFrame, amount: np.ndarray, pool: np
     """(exp, txn) pairs where a credit's related_id names the payment matched to the order."""
     ptx = exp["pay_txn"].to_numpy(dtype=np.int64)
     has = np.flatnonzero(ptx >= 0)
-    rel = txns["related_id"].to_numpy(dtype=object)
-    credits = np.flatnonzero((amount > 0) & (rel != "") & pool)
+    column = txns["related_id"]
+    named = column.notna().to_numpy(dtype=bool) & ~_text_is(column, "")  # a missing id names nothing
+    credits = np.flatnonzero((amount > 0) & named & pool)
     if not len(has) or not len(credits):
         return pd.DataFrame({"exp": np.zeros(0, dtype=np.int64), "txn": np.zeros(0, dtype=np.int64)})
+    rel = column.to_numpy(dtype=object)
     ids = txns["txn_id"].to_numpy(dtype=object)
     refs = txns["bank_reference"].to_numpy(dtype=object)
     left = pd.concat([pd.DataFrame({"exp": has, "ref": ids[ptx[has]]}),

@@ -113,15 +113,15 @@ def business_days_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 def build_expectations(orders: pd.DataFrame, promises: pd.DataFrame, paid_order: np.ndarray) -> pd.DataFrame:
     """One row per expected refund (see the module rules); ``paid_order`` is a bool per order row."""
     ids = orders["order_id"]
-    codes, uniques = pd.factorize(ids)
-    first = np.full(len(uniques), len(orders), dtype=np.int64)  # the first row of each order id
-    np.minimum.at(first, codes, np.arange(len(orders), dtype=np.int64))
-    p = promises[promises["order_id"].isin(uniques)] if len(promises) else promises
+    expecting = orders["refund_expected"].to_numpy(dtype=bool)
+    p = promises
+    if len(promises):
+        p = promises[promises["order_id"].isin(ids)]
     promised_orders = set(p["order_id"]) if len(p) else set()
-    first_row = pd.Series(first, index=pd.Index(uniques))
+    first_row = _first_rows(ids, expecting, p["order_id"] if len(p) else [])
     prom = pd.DataFrame({
         "exp_id": "promise:" + p["promise_id"].astype(str),
-        "order_idx": first_row.reindex(p["order_id"]).to_numpy(dtype=np.int64),
+        "order_idx": first_row.reindex(p["order_id"].to_numpy(dtype=object)).to_numpy(dtype=np.int64),
         "source": "promise",
         "promise_id": p["promise_id"].astype(object),
         "by": p["by"].astype(str),
@@ -130,15 +130,15 @@ def build_expectations(orders: pd.DataFrame, promises: pd.DataFrame, paid_order:
         "since_day": p["promised_day"].astype(np.int64),
         "destination": p["destination"].astype(str),
     }) if len(p) else None
-    st_rows = np.flatnonzero(orders["refund_expected"].to_numpy(dtype=bool)
-                             & ~(ids.isin(promised_orders).to_numpy(dtype=bool) if promised_orders else False))
+    st_rows = np.flatnonzero(expecting & ~(ids.isin(promised_orders).to_numpy(dtype=bool) if promised_orders
+                                           else False))
     st = orders.take(st_rows)
     amount = np.where(st["refund_cents"].to_numpy() >= 0, st["refund_cents"].to_numpy(), st["due_cents"].to_numpy())
     since = np.where(st["refund_since_day"].to_numpy() >= 0, st["refund_since_day"].to_numpy(),
                      st["order_day"].to_numpy())
     stat = pd.DataFrame({
         "exp_id": "status:" + st["order_id"].astype(str),
-        "order_idx": first[codes[st_rows]],
+        "order_idx": first_row.reindex(ids.take(st_rows).to_numpy(dtype=object)).to_numpy(dtype=np.int64),
         "source": "status",
         "promise_id": None,
         "by": st["refund_reason"].astype(str),
@@ -154,4 +154,28 @@ def build_expectations(orders: pd.DataFrame, promises: pd.DataFrame, paid_order:
     exp["purchase_day"] = orders["order_day"].to_numpy()[o]
     exp["paid"] = paid_order[o] if len(o) else np.zeros(0, dtype=bool)
     exp["needs_credit"] = (exp["destination"] != "platform_balance") & ((exp["source"] == "promise") | exp["paid"])
-    return exp.sort_values(["since_day", "order_id", "exp_id"], kind="stable").reset_index(drop=True)
+    return exp.take(_sort_order(exp)).reset_index(drop=True)
+
+
+def _first_rows(ids: pd.Series, expecting: np.ndarray, promised) -> pd.Series:
+    """Row of the first occurrence of each order id that expects a refund or has a promise, by id
+    (only those ids are hashed: an export has many orders and few refunds)."""
+    wanted = pd.unique(pd.concat([ids[expecting], pd.Series(promised, dtype=object)], ignore_index=True)
+                       .astype(object).to_numpy())
+    rows = np.flatnonzero(ids.isin(wanted).to_numpy(dtype=bool))
+    found = pd.Series(rows, index=ids.take(rows).to_numpy(dtype=object))
+    return found[~found.index.duplicated(keep="first")]
+
+
+def _sort_order(exp: pd.DataFrame) -> np.ndarray:
+    """Stable order by (since_day, order_id, exp_id), texts by code point (arrow's sort)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(exp):
+        return np.zeros(0, dtype=np.int64)
+    table = pa.table({"since": exp["since_day"].to_numpy(dtype=np.int64),
+                      "order": pa.array(exp["order_id"].astype(str).to_numpy(dtype=object), type=pa.string()),
+                      "exp": pa.array(exp["exp_id"].astype(str).to_numpy(dtype=object), type=pa.string())})
+    return pc.sort_indices(table, sort_keys=[("since", "ascending"), ("order", "ascending"),
+                                             ("exp", "ascending")]).to_numpy()

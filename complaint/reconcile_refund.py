@@ -23,45 +23,48 @@ import numpy as np
 import pandas as pd
 
 from .reconcile_assign import band_join
+from .reconcile_codes import TxnCodes
 from .reconcile_expect import REFUND_SEARCH_HORIZON_DAYS
-from .reconcile_pay import DAY_SPAN, buckets, compare_amount_codes, descriptor_points, shared_codes
+from .reconcile_pay import DAY_SPAN, buckets, compare_amount_codes
 
 MAX_POINTS = 9.5
 
 
 def full_candidates(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx: np.ndarray, txn_eur: np.ndarray,
-                    related: pd.DataFrame, tol: float) -> pd.DataFrame:
+                    related: pd.DataFrame, tol: float, codes: TxnCodes | None = None) -> pd.DataFrame:
+    """Scored candidates of the full pass, sorted by (expectation, credit).  The banded join on
+    (EUR amount bucket, day) and the amount rule run in one compiled pass (``_jit_refund``): a
+    180-day window meets many credits, few of which have the amount."""
+    from ._jit_refund import full_pairs
+
     e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool))
     if not len(e_idx) or not len(credit_idx):
         return _empty()
+    codes = codes or TxnCodes.of(txns)
     c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
     ckey = buckets(txn_eur[credit_idx], tol) * DAY_SPAN + c_day
     srt = np.argsort(ckey, kind="stable")
-    keys_sorted = ckey[srt]
-    eb = buckets(exp["eur"].to_numpy(dtype=np.int64)[e_idx], tol)
+    eur = exp["eur"].to_numpy(dtype=np.int64)
     lo_day, hi_day = _window(exp, e_idx)
-    lefts, rights = [], []
-    for shift in (-1, 0, 1):
-        base = (eb + shift) * DAY_SPAN
-        left, right = band_join(base + lo_day, base + hi_day, keys_sorted)
-        lefts.append(left)
-        rights.append(right)
-    e = e_idx[np.concatenate(lefts)]
-    t = credit_idx[srt[np.concatenate(rights)]]
-    return finish_full(exp, txns, e, t, txn_eur, related, tol)
+    e, t = full_pairs(e_idx.astype(np.int64), buckets(eur[e_idx], tol), lo_day, hi_day,
+                      codes.code(exp["currency"])[e_idx], exp["amount_cents"].to_numpy(dtype=np.int64)[e_idx],
+                      eur[e_idx], ckey[srt], np.asarray(credit_idx, dtype=np.int64)[srt], np.int64(DAY_SPAN),
+                      codes.currency, codes.orig_currency, np.abs(txns["orig_cents"].to_numpy(dtype=np.int64)),
+                      np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)), np.abs(txn_eur), float(tol))
+    return finish_full(exp, txns, e, t, txn_eur, related, tol, codes=codes)
 
 
 def finish_full(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
-                related: pd.DataFrame, tol: float) -> pd.DataFrame:
+                related: pd.DataFrame, tol: float, codes: TxnCodes | None = None) -> pd.DataFrame:
     """The joined (expectation, credit) pairs of the full pass, in join order -> scored candidates
     (related pairs added): shared by the numpy join and the SQL one (``reconcile_duckdb``)."""
     e, t = _add_related(np.asarray(e, dtype=np.int64), np.asarray(t, dtype=np.int64), related, exp)
-    return score_refunds(exp, txns, e, t, txn_eur, related, tol, partial=False)
+    return score_refunds(exp, txns, e, t, txn_eur, related, tol, partial=False, codes=codes)
 
 
 def partial_candidates(exp: pd.DataFrame, remaining_eur: np.ndarray, txns: pd.DataFrame,
                        credit_idx: np.ndarray, txn_eur: np.ndarray, related: pd.DataFrame,
-                       tol: float) -> pd.DataFrame:
+                       tol: float, codes: TxnCodes | None = None) -> pd.DataFrame:
     e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool) & (remaining_eur > 0))
     if not len(e_idx) or not len(credit_idx):
         return _empty()
@@ -69,15 +72,17 @@ def partial_candidates(exp: pd.DataFrame, remaining_eur: np.ndarray, txns: pd.Da
     srt = np.argsort(c_day, kind="stable")
     lo_day, hi_day = _window(exp, e_idx)
     left, right = band_join(lo_day, hi_day, c_day[srt])
-    return finish_partial(exp, remaining_eur, txns, e_idx[left], credit_idx[srt[right]], txn_eur, related, tol)
+    return finish_partial(exp, remaining_eur, txns, e_idx[left], credit_idx[srt[right]], txn_eur, related, tol,
+                          codes=codes)
 
 
 def finish_partial(exp: pd.DataFrame, remaining_eur: np.ndarray, txns: pd.DataFrame, e: np.ndarray,
-                   t: np.ndarray, txn_eur: np.ndarray, related: pd.DataFrame, tol: float) -> pd.DataFrame:
+                   t: np.ndarray, txn_eur: np.ndarray, related: pd.DataFrame, tol: float,
+                   codes: TxnCodes | None = None) -> pd.DataFrame:
     """The joined pairs of the partial pass -> scored candidates that fit the remainder (shared)."""
     e, t = _add_related(np.asarray(e, dtype=np.int64), np.asarray(t, dtype=np.int64), related, exp)
     fits = txn_eur[t] <= remaining_eur[e] * (1 + tol)
-    return score_refunds(exp, txns, e[fits], t[fits], txn_eur, related, tol, partial=True)
+    return score_refunds(exp, txns, e[fits], t[fits], txn_eur, related, tol, partial=True, codes=codes)
 
 
 def _window(exp: pd.DataFrame, e_idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -89,22 +94,26 @@ def _window(exp: pd.DataFrame, e_idx: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def _add_related(e: np.ndarray, t: np.ndarray, related: pd.DataFrame, exp: pd.DataFrame):
+    """The pairs plus the related ones, each once, sorted by (expectation, credit)."""
     if not len(related):
         return e, t
     need = exp["needs_credit"].to_numpy(dtype=bool)[related["exp"].to_numpy()]
     rel = related[need]
     e = np.concatenate([e, rel["exp"].to_numpy(dtype=np.int64)])
     t = np.concatenate([t, rel["txn"].to_numpy(dtype=np.int64)])
-    pairs = np.unique(np.stack([e, t], axis=1), axis=0) if len(e) else np.zeros((0, 2), dtype=np.int64)
-    return pairs[:, 0], pairs[:, 1]
+    if not len(e):
+        return e, t
+    width = np.int64(max(int(t.max()), 0) + 1)
+    key = np.unique(e * width + t)
+    return key // width, key % width
 
 
 def score_refunds(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
-                  related: pd.DataFrame, tol: float, partial: bool) -> pd.DataFrame:
+                  related: pd.DataFrame, tol: float, partial: bool, codes: TxnCodes | None = None) -> pd.DataFrame:
     if not len(e):
         return _empty()
-    e_cur, t_cur, o_cur = shared_codes(exp["currency"].to_numpy(dtype=object), txns["currency"],
-                                       txns["orig_currency"])
+    codes = codes or TxnCodes.of(txns)
+    e_cur, t_cur, o_cur = codes.code(exp["currency"]), codes.currency, codes.orig_currency
     mode, gap, rel = compare_amount_codes(e_cur[e], exp["amount_cents"].to_numpy(dtype=np.int64)[e],
                                           exp["eur"].to_numpy(dtype=np.int64)[e], t_cur[t], o_cur[t], txns, t,
                                           txn_eur)
@@ -130,7 +139,7 @@ def score_refunds(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.nd
     date_pts = np.where(after, 3.0 - 2.0 * np.minimum((day - since) / REFUND_SEARCH_HORIZON_DAYS, 1),
                         np.where(on_purchase, 2.0, 1.5))
     wording = txns["refund_wording"].to_numpy(dtype=bool)[t]
-    desc_pts = descriptor_points(txns, t) + 0.5 * wording
+    desc_pts = codes.desc_points[t] + 0.5 * wording
     points = desc_pts + amount_pts + date_pts + 6.0 * is_related
     out = pd.DataFrame({"exp": e, "txn": t, "points": points, "mode": mode, "gap": gap, "day": day,
                         "on_purchase": on_purchase, "after": after, "related": is_related,
