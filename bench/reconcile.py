@@ -8,11 +8,12 @@ orders at the rate of their day; 5 % of orders share a checkout (one debit for t
 bank rows are groceries, rent and transport that name no merchant of the case.
 
 Baseline: ``pandas.read_csv`` with its defaults reading the same two files, best of three, measured
-in the same run.  Measured in a fresh subprocess: the typed read (``pyarrow.csv``), normalisation
-(cents, day numbers, merchant rules on the arrow strings), matching (``reconcile_frames``, the same
-engine ``reconcile()`` uses) and the report (summary and missing credits); printed per stage, with
-the ratio and the subprocess's peak memory (ru_maxrss).  Targets: at most 5x the baseline read time
-and under 2 GiB.
+in the same run.  Measured in a fresh subprocess, also best of three (the first run is printed too:
+it loads the compiled kernels from numba's disk cache, or compiles them after an install): the
+typed read (``pyarrow.csv``), normalisation (cents, day numbers, merchant rules on the arrow
+strings), matching (``reconcile_frames``, the same engine ``reconcile()`` uses) and the report
+(summary and missing credits); printed per stage, with the ratio and the subprocess's peak memory
+(ru_maxrss).  Targets: at most 5x the baseline read time and under 2 GiB.
 """
 
 from __future__ import annotations
@@ -121,22 +122,27 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
     t0 = time.perf_counter()
     c0 = time.process_time()
     text = pa.string()
+    money = pa.decimal128(18, 2)  # exact: a third decimal is an error of the reader, not rounded away
     o = csv.read_csv(ORDERS, convert_options=csv.ConvertOptions(column_types={
-        "order_id": text, "order_time": pa.timestamp("s"), "currency": text, "amount": pa.float64(), "status": text,
+        "order_id": text, "order_time": pa.timestamp("s"), "currency": text, "amount": money, "status": text,
         "refund_expected": pa.int8()}))
     b = csv.read_csv(BANK, convert_options=csv.ConvertOptions(column_types={
-        "txn_id": text, "booking_date": pa.date32(), "amount": pa.float64(), "currency": text, "description": text}))
+        "txn_id": text, "booking_date": pa.date32(), "amount": money, "currency": text, "description": text}))
     t_read = time.perf_counter()
 
-    def cents(arr) -> np.ndarray:
-        """Amounts with at most two decimals, read as float64, to exact int64 cents: the nearest double of
-        a two-decimal amount times 100 is within 1e-6 of an integer far beyond any bank amount; a third
-        decimal is refused, not rounded away."""
-        x = arr.to_numpy() * 100
-        c = np.rint(x)
-        if not np.all(np.abs(x - c) < 1e-6):
-            raise ValueError(f"{int((np.abs(x - c) >= 1e-6).sum())} amounts have more than two decimals")
-        return c.astype(np.int64)
+    def cents(col) -> np.ndarray:
+        """decimal128(18, 2) -> int64 cents without arithmetic: the unscaled value is the cents, stored
+        as 128-bit little-endian words; the low word is it when the high word is its sign."""
+        parts = []
+        for chunk in col.chunks:
+            if chunk.null_count:
+                raise ValueError(f"{chunk.null_count} empty amounts")
+            words = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[2 * chunk.offset:2 * (chunk.offset + len(chunk))]
+            low, high = words[0::2], words[1::2]
+            if not np.array_equal(high, low >> 63):
+                raise ValueError("an amount beyond 64-bit cents")
+            parts.append(low)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def blank(n: int) -> pd.Series:  # n empty strings, pyarrow-backed, without building them one by one
         arr = pa.StringArray.from_buffers(n, pa.py_buffer(np.zeros(n + 1, dtype=np.int32)), pa.py_buffer(b""))
@@ -241,13 +247,15 @@ def main() -> None:
     pd.read_csv(BANK)
     baseline_cpu = time.process_time() - cpu0
     proc = subprocess.run([sys.executable, __file__, "--e2e"], capture_output=True, text=True, check=True)
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    runs_e2e = json.loads(proc.stdout.strip().splitlines()[-1])
+    result = min(runs_e2e, key=lambda r: r["total_s"])
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     peak = usage.ru_maxrss * 1024
     print(f"baseline pandas.read_csv (default, best of 3): {baseline:.2f} s  (runs: "
           + ", ".join(f"{x:.2f}" for x in runs) + ")")
-    print("end to end: read {read_s:.2f} s + normalise {normalise_s:.2f} s + match {match_s:.2f} s + "
-          "report {report_s:.2f} s = {total_s:.2f} s".format(**result))
+    print("end to end (best of 3): read {read_s:.3f} s + normalise {normalise_s:.3f} s + match {match_s:.3f} s + "
+          "report {report_s:.3f} s = {total_s:.3f} s".format(**result))
+    print("  runs: " + ", ".join(f"{r['total_s']:.3f} s" for r in runs_e2e) + f"  (first run = {runs_e2e[0]['total_s'] / baseline:.2f}x)")
     print(f"payments matched {result['payments']} (combined checkouts {result['combined']}, through the ECB rate "
           f"{result['via_ecb']}), missing credits {result['missing_credits']}, debits without order "
           f"{result['unmatched_debits']}, orders without payment {result['orders_without_payment']}")
@@ -268,6 +276,6 @@ if __name__ == "__main__":
               f"{ref['payments']}; outcome digest {'IDENTICAL' if fast['outcome'] == ref['outcome'] else 'DIFFERENT'}")
         sys.exit(0 if fast["outcome"] == ref["outcome"] else 1)
     if "--e2e" in sys.argv:
-        print(json.dumps(end_to_end()))
+        print(json.dumps([end_to_end() for _ in range(3)]))
     else:
         main()

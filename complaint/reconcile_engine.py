@@ -275,20 +275,19 @@ def _lift_index(values, back: np.ndarray) -> np.ndarray:
 
 def _lift(r: FrameResult, txns: pd.DataFrame, back: np.ndarray) -> FrameResult:
     """The result on the kept rows -> the result on all rows of ``txns``."""
-    pay = r.payment_rows
+    pay = r.payment_rows  # the engine's own frames: lifted in place
     if len(pay):
-        pay = pay.copy()
         for col in ("txn", "tie_txn"):
             if col in pay:
                 pay[col] = _lift_index(pay[col].to_numpy(), back)
     exp = r.expectations
     if len(exp):
         exp["pay_txn"] = _lift_index(exp["pay_txn"].to_numpy(), back)
-    dups = r.duplicates.copy()
+    dups = r.duplicates
     if len(dups):
         for col in ("txn", "original_txn"):
             dups[col] = _lift_index(dups[col].to_numpy(), back)
-    funding = r.funding.copy()
+    funding = r.funding
     for col in ("bank", "mirror", "payment"):
         funding[col] = _lift_index(funding[col].to_numpy(dtype=np.int64), back)
     return FrameResult(orders=r.orders, txns=txns, payment_rows=pay,
