@@ -79,47 +79,40 @@ def unit_rows(order, u_cur, due, eur, day, size):
 
 
 @kernel
-def keep_pairs(ur, ud, td, window, tol, kept):
-    """The positions ``i`` whose pair (unit row ``ur[i]``, txn row ``i``) passes the rules, in order,
-    written to ``kept``; their number returned."""
-    tol_div, late = max(tol, 1e-9), max(window - 3, 1)
-    n = 0
-    for i in range(len(ur)):
-        r = ur[i]
-        kept[n] = i
-        n += score_pair(ud[r, 0], ud[r, 1], ud[r, 2], ud[r, 3], ud[r, 4], td[i, 0], td[i, 1], td[i, 2], td[i, 3],
-                        td[i, 4], td[i, 5], 0.0, window, tol, tol_div, late)[0]
-    return n
-
-
-@kernel
-def kept_pairs(keys, p_bits, r_bits, ud, td, window, tol, kept_r, kept_p):
-    """The pairs of the sorted candidate ``keys`` (:func:`candidate_keys`) that pass the rules, as
-    (unit row, debit) written to ``kept_r``/``kept_p``; their number returned."""
+def score_keys(keys, p_bits, r_bits, ud, td, desc, rows, window, tol, o_unit, o_txn, o_points, o_mode, o_gap,
+               o_day_gap, o_desc, o_amount, o_date):
+    """The candidate columns of the pairs of the sorted ``keys`` (:func:`candidate_keys`: unit row,
+    debit row) that pass the rules, in order, written into the given arrays (room for every key);
+    their number returned.  Every pair is written and the count moves on only past a kept one."""
     tol_div, late = max(tol, 1e-9), max(window - 3, 1)
     r_mask, p_mask = (1 << r_bits) - 1, (1 << p_bits) - 1
     n = 0
     for k in range(len(keys)):
         r, p = keys[k] & r_mask, (keys[k] >> r_bits) & p_mask
-        kept_r[n], kept_p[n] = r, p
-        n += score_pair(ud[r, 0], ud[r, 1], ud[r, 2], ud[r, 3], ud[r, 4], td[p, 0], td[p, 1], td[p, 2], td[p, 3],
-                        td[p, 4], td[p, 5], 0.0, window, tol, tol_div, late)[0]
+        keep, mode, gap, day_gap, amount_pts, date_pts, points = score_pair(
+            ud[r, 0], ud[r, 1], ud[r, 2], ud[r, 3], ud[r, 4], td[p, 0], td[p, 1], td[p, 2], td[p, 3], td[p, 4],
+            td[p, 5], desc[p], window, tol, tol_div, late)
+        o_unit[n], o_txn[n], o_points[n], o_mode[n], o_gap[n] = ud[r, 5], rows[p], points, mode, gap
+        o_day_gap[n], o_desc[n], o_amount[n], o_date[n] = day_gap, desc[p], amount_pts, date_pts
+        n += keep
     return n
 
 
 @kernel
-def fill_scores(kept_r, kept_p, ud, td, desc, rows, window, tol, o_unit, o_txn, o_points, o_mode, o_gap, o_day_gap,
-                o_desc, o_amount, o_date):
-    """The candidate columns of the kept pairs (unit row ``kept_r[k]``, txn row ``kept_p[k]``, which
-    is txn ``rows[kept_p[k]]``), written into the given arrays."""
+def score_pairs(ur, ud, td, desc, rows, window, tol, o_unit, o_txn, o_points, o_mode, o_gap, o_day_gap, o_desc,
+                o_amount, o_date):
+    """:func:`score_keys` for given pairs: unit row ``ur[i]`` with txn row ``i`` (txn ``rows[i]``)."""
     tol_div, late = max(tol, 1e-9), max(window - 3, 1)
-    for k in range(len(kept_r)):
-        r, p = kept_r[k], kept_p[k]
-        _keep, mode, gap, day_gap, amount_pts, date_pts, points = score_pair(
-            ud[r, 0], ud[r, 1], ud[r, 2], ud[r, 3], ud[r, 4], td[p, 0], td[p, 1], td[p, 2], td[p, 3], td[p, 4],
-            td[p, 5], desc[p], window, tol, tol_div, late)
-        o_unit[k], o_txn[k], o_points[k], o_mode[k], o_gap[k] = ud[r, 5], rows[p], points, mode, gap
-        o_day_gap[k], o_desc[k], o_amount[k], o_date[k] = day_gap, desc[p], amount_pts, date_pts
+    n = 0
+    for i in range(len(ur)):
+        r = ur[i]
+        keep, mode, gap, day_gap, amount_pts, date_pts, points = score_pair(
+            ud[r, 0], ud[r, 1], ud[r, 2], ud[r, 3], ud[r, 4], td[i, 0], td[i, 1], td[i, 2], td[i, 3], td[i, 4],
+            td[i, 5], desc[i], window, tol, tol_div, late)
+        o_unit[n], o_txn[n], o_points[n], o_mode[n], o_gap[n] = ud[r, 5], rows[i], points, mode, gap
+        o_day_gap[n], o_desc[n], o_amount[n], o_date[n] = day_gap, desc[i], amount_pts, date_pts
+        n += keep
+    return n
 
 
 @kernel
@@ -143,7 +136,7 @@ def _by_currency(srt, u_group, ukey, n_groups):
         ptr[u_group[srt[j]] + 1] += 1
     for g in range(n_groups):
         ptr[g + 1] += ptr[g]
-    rank, keys = np.empty(len(srt), np.int64), np.empty(len(srt), np.int64)
+    rank, keys = np.zeros(len(srt) + 1, np.int64), np.empty(len(srt), np.int64)  # a spare rank at the end
     fill = ptr[:-1].copy()
     for j in range(len(srt)):
         u = srt[j]
@@ -203,17 +196,53 @@ def _band_tables(ptr, keys, serves, d_day, window, span_bits, cell_limit):
 
 
 @kernel
-def candidate_keys(srt, ub, u_group, ukey, e_keys, e_units, day_span, d_base, d_sorted, db, d_day, d_group, window,
-                   span_bits, cell_limit, p_bits, r_bits, out):
+def exact_keys(u_cur, due, u_day, td, window, r_bits, p_bits):
+    """Keys on (currency, cents, day) for the exact-amount merge of :func:`candidate_keys`: per unit
+    with a currency its key shifted left by ``r_bits`` with the unit below, per debit with a
+    currency (``td``: :func:`txn_rows`) its own key likewise with the debit below (both unsorted),
+    the key step of one cent, and whether they fit in int64 (if not, nothing else is meaningful)."""
+    big = np.iinfo(np.int64).max
+    lo_c, hi_c, lo_d, hi_d, n_cur, m_u, m_d = big, -big, big, -big, 0, 0, 0
+    for u in range(len(u_cur)):
+        if u_cur[u] >= 0:
+            lo_c, hi_c = min(lo_c, due[u]), max(hi_c, due[u])
+            lo_d, hi_d = min(lo_d, u_day[u]), max(hi_d, u_day[u])
+            n_cur, m_u = max(n_cur, u_cur[u] + 1), m_u + 1
+    for p in range(len(td)):
+        if td[p, 0] >= 0:
+            lo_c, hi_c = min(lo_c, td[p, 2] - 1), max(hi_c, td[p, 2] + 1)
+            lo_d, hi_d = min(lo_d, td[p, 5] - window), max(hi_d, td[p, 5] + 1)
+            n_cur, m_d = max(n_cur, td[p, 0] + 1), m_d + 1
+    e, d = np.empty(m_u if m_d else 0, np.int64), np.empty(m_d if m_u else 0, np.int64)
+    if not m_u or not m_d:
+        return e, d, 1, True
+    n_c, n_d = hi_c - lo_c + 1, hi_d - lo_d + 1
+    if (float(hi_c) - float(lo_c) + 1) * (float(hi_d) - float(lo_d) + 1) * n_cur * 2.0 ** max(r_bits, p_bits) >= 2.0 ** 62:
+        return e, d, 1, False
+    k = 0
+    for u in range(len(u_cur)):
+        if u_cur[u] >= 0:
+            e[k] = (((u_cur[u] * n_c + due[u] - lo_c) * n_d + u_day[u] - lo_d) << r_bits) | u
+            k += 1
+    k = 0
+    for p in range(len(td)):
+        if td[p, 0] >= 0:
+            d[k] = (((td[p, 0] * n_c + td[p, 2] - lo_c) * n_d + td[p, 5] - lo_d) << p_bits) | p
+            k += 1
+    return e, d, n_d, True
+
+
+@kernel
+def candidate_keys(srt, ub, u_group, ukey, e_sorted, d_sorted, day_span, db, d_day, d_group, window, span_bits,
+                   cell_limit, p_bits, r_bits, out):
     """The (shift, debit, unit rank) of every pair of the banded join on (bucket, day) that can
     pass, packed into one int64 each (``(shift + 1) << (p_bits + r_bits) | debit << r_bits | rank``)
     so that sorting them gives the join's order; written to ``out``, their number returned (-1
     when ``out`` is too small).
 
     The units in the debit's own currency can pass only with the exact amount: one merge of the
-    units sorted by (currency, cents, day) (``e_keys``, ``e_units``; ``day_span`` days per cent)
-    with the debits sorted by their own such key (``d_base``, -1 without a currency; ``d_sorted``)
-    per cent step.  Those of each other currency group (``u_group``; ``d_group``: the debit's, -1
+    units sorted by (currency, cents, day) with the debits sorted by their own such key per cent
+    step (``e_sorted``, ``d_sorted``: :func:`exact_keys` sorted; ``day_span`` days per cent).  Those of each other currency group (``u_group``; ``d_group``: the debit's, -1
     when no unit has it) come from the group's (bucket, day) table (:func:`_band_tables`), or a
     binary search in the bucket where the table would be too large."""
     n_u, n_d, cap = len(srt), len(db), len(out)
@@ -221,19 +250,31 @@ def candidate_keys(srt, ub, u_group, ukey, e_keys, e_units, day_span, d_base, d_
     for j in range(n_u):
         rank[srt[j]] = j
     n = 0
-    # the debit's own currency, exact amount: per cent step a merge through the sorted keys
-    n_e = len(e_keys)
-    e_ub, e_rank = np.empty(n_e, np.int64), np.empty(n_e, np.int64)
+    # the debit's own currency, exact amount: per cent step a merge through the sorted keys.  Most
+    # debits move each pointer by one unit at most and meet one unit or none: those steps are taken
+    # without branches (a sentinel key ends the arrays), loops only for the rest
+    n_e, r_mask, p_mask = len(e_sorted), (1 << r_bits) - 1, (1 << p_bits) - 1
+    e_keys, e_ub, e_rank = np.empty(n_e + 1, np.int64), np.zeros(n_e + 1, np.int64), np.zeros(n_e + 1, np.int64)
     for i in range(n_e):
-        e_ub[i], e_rank[i] = ub[e_units[i]], rank[e_units[i]]
+        u = e_sorted[i] & r_mask
+        e_keys[i], e_ub[i], e_rank[i] = e_sorted[i] >> r_bits, ub[u], rank[u]
+    e_keys[n_e] = np.iinfo(np.int64).max
     for step in range(-1, 2):
         j = 0
-        for p in d_sorted:
-            first = d_base[p] + step * day_span - window
-            while j < n_e and e_keys[j] < first:
+        for q in range(len(d_sorted)):
+            p = d_sorted[q] & p_mask
+            first = (d_sorted[q] >> p_bits) + step * day_span - window
+            last = first + window + 1
+            j += e_keys[j] < first
+            while e_keys[j] < first:
                 j += 1
-            i = j
-            while i < n_e and e_keys[i] <= first + window + 1:
+            if n == cap:
+                return -1
+            shift = e_ub[j] - db[p]
+            out[n] = ((shift + 1) << (p_bits + r_bits)) | (p << r_bits) | e_rank[j]
+            n += (e_keys[j] <= last) & (shift >= -1) & (shift <= 1)
+            i = j + 1
+            while e_keys[i] <= last:  # more units of that amount in the window
                 shift = e_ub[i] - db[p]
                 if -1 <= shift <= 1:
                     if n == cap:
@@ -242,7 +283,7 @@ def candidate_keys(srt, ub, u_group, ukey, e_keys, e_units, day_span, d_base, d_
                     n += 1
                 i += 1
     # the other currencies: the band of each shift
-    n_g = u_group.max() + 1 if n_u else 0
+    n_g = u_group.max() + 1 if n_u else 0  # groups 0 .. n_g - 1, some maybe empty
     g_ptr, g_rank, g_keys = _by_currency(srt, u_group, ukey, n_g)
     serves = np.zeros(n_g, np.bool_)
     for p in range(n_d):
@@ -267,10 +308,12 @@ def candidate_keys(srt, ub, u_group, ukey, e_keys, e_units, day_span, d_base, d_
                     base = ((db[p] + s) << span_bits) + d_day[p]
                     lo = _lower(g_keys, dirs[dir_at[g] + b], dirs[dir_at[g] + b + 1], base - window)
                     hi = _lower(g_keys, lo, dirs[dir_at[g] + b + 1], base + 2)
-                if n + hi - lo > cap:
+                if n + hi - lo + 1 > cap:
                     return -1
                 head = ((s + 1) << (p_bits + r_bits)) | (p << r_bits)
-                for i in range(lo, hi):
+                out[n] = head | g_rank[lo]  # the first unit without a branch (g_rank ends in a spare entry)
+                n += hi > lo
+                for i in range(lo + 1, hi):
                     out[n] = head | g_rank[i]
                     n += 1
     return n

@@ -143,7 +143,7 @@ def payment_candidates(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, 
     and amounts); otherwise the reference join."""
     if scorer is not None:
         return payment_candidates_reference(units, txns, debit_idx, txn_eur, window_days, tol, scorer=scorer)
-    from ._jit_pay import candidate_keys, kept_pairs, unit_rows
+    from ._jit_pay import candidate_keys, exact_keys, score_keys, unit_rows
 
     debit_idx = np.asarray(debit_idx)
     debits = debit_idx.astype(np.int64, copy=False)
@@ -153,26 +153,30 @@ def payment_candidates(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, 
     u_due, u_eur, u_day, u_size = _unit_columns(units)
     d_cur, d_day = td[:, 0], td[:, 5]
     p_bits, r_bits = max(len(debits), 1).bit_length(), max(len(u_day), 1).bit_length()
-    exact = _exact_amount_keys(u_cur, u_due, u_day, d_cur, td[:, 2], d_day, window_days)
-    if exact is None or not _within_spans(u_day, d_day, window_days) or p_bits + r_bits > 60:
+    e_sorted, d_sorted, day_span, fits = exact_keys(u_cur, u_due, u_day, td, window_days, r_bits, p_bits)
+    if not fits or not _within_spans(u_day, d_day, window_days) or p_bits + r_bits > 60:
         return payment_candidates_reference(units, txns, debit_idx, txn_eur, window_days, tol)
+    e_sorted.sort()
+    d_sorted.sort()
     ub = buckets(units.eur, tol)
     ukey = ub * DAY_SPAN + u_day
     srt = stable_argsort(ukey)
-    groups = np.unique(u_cur)  # the units' currencies (a missing one included)
-    at = np.minimum(np.searchsorted(groups, d_cur), max(len(groups) - 1, 0))
-    d_group = np.where(groups[at] == d_cur, at, -1) if len(groups) else np.full(len(debits), -1)
-    args = (srt, ub, np.searchsorted(groups, u_cur), ukey, *exact, buckets(-txn_eur[debits], tol), d_day,
-            d_group.astype(np.int64), window_days, SPAN_BITS, 8 * (len(u_day) + len(d_day)) + (1 << 16), p_bits, r_bits)
+    # a group per unit currency: the vocabulary gives the units' currencies the first ids, their
+    # missing value -1; group = id + 1, and a debit in a currency no unit has belongs to none (-1)
+    n_unit_cur = int(u_cur.max(initial=-1)) + 1
+    d_group = np.where((d_cur >= 0) & (d_cur < n_unit_cur), d_cur + 1, -1)
+    args = (srt, ub, u_cur + 1, ukey, e_sorted, d_sorted, day_span, buckets(-txn_eur[debits], tol), d_day, d_group,
+            window_days, SPAN_BITS, 8 * (len(u_day) + len(d_day)) + (1 << 16), p_bits, r_bits)
     keys = np.empty(4 * len(debits) + 1024, dtype=np.int64)  # room that is never written costs nothing
     while (n := candidate_keys(*args, keys)) < 0:
         keys = np.empty(2 * len(keys), dtype=np.int64)
     keys = keys[:n]
     keys.sort()
     ud = unit_rows(srt, u_cur, u_due, u_eur, u_day, u_size)
-    kept = np.empty((2, n), dtype=np.int64)
-    n = kept_pairs(keys, p_bits, r_bits, ud, td, window_days, float(tol), kept[0], kept[1])
-    return _scored(kept[0, :n], kept[1, :n], ud, td, desc, debits, window_days, tol, np.int64, debit_idx.dtype)
+    buf = np.empty((len(CANDIDATE_COLUMNS), n), dtype=np.int64)  # rows past the kept pairs stay untouched
+    cols = _columns(buf)
+    n = score_keys(keys, p_bits, r_bits, ud, td, desc, debits, window_days, float(tol), *cols)
+    return _frame([c[:n] for c in cols], np.int64, debit_idx.dtype)
 
 
 CANDIDATE_COLUMNS = ("unit", "txn", "points", "mode", "gap", "day_gap", "desc_pts", "amount_pts", "date_pts")
@@ -194,14 +198,14 @@ def _unit_columns(units: Units) -> tuple[np.ndarray, ...]:
     return tuple(np.asarray(a, dtype=np.int64) for a in (units.due, units.eur, units.day, units.size))
 
 
-def _scored(kept_r, kept_p, ud, td, desc, rows, window_days, tol, unit_dtype, txn_dtype) -> pd.DataFrame:
-    """The candidate frame of the kept pairs (unit row ``kept_r``, txn row ``kept_p``, the txn
-    ``rows[kept_p]``): one buffer for all columns, filled by the compiled scorer, not copied."""
-    from ._jit_pay import fill_scores
+def _columns(buf: np.ndarray) -> list[np.ndarray]:
+    """The candidate columns as rows of one int64 buffer (the float ones viewed as float64)."""
+    return [buf[i].view(np.float64) if name in FLOAT_COLUMNS else buf[i] for i, name in enumerate(CANDIDATE_COLUMNS)]
 
-    buf = np.empty((len(CANDIDATE_COLUMNS), len(kept_r)), dtype=np.int64)
-    cols = [buf[i].view(np.float64) if name in FLOAT_COLUMNS else buf[i] for i, name in enumerate(CANDIDATE_COLUMNS)]
-    fill_scores(kept_r, kept_p, ud, td, desc, rows, int(window_days), float(tol), *cols)
+
+def _frame(cols: list[np.ndarray], unit_dtype, txn_dtype) -> pd.DataFrame:
+    """The candidate frame over ``cols`` (not copied); unit and txn in the dtypes of the indices
+    they came from."""
     cols[0] = cols[0].astype(unit_dtype, copy=False)
     cols[1] = cols[1].astype(txn_dtype, copy=False)
     return pd.DataFrame(dict(zip(CANDIDATE_COLUMNS, cols, strict=True)), copy=False)
@@ -212,30 +216,6 @@ def _within_spans(u_day: np.ndarray, d_day: np.ndarray, window_days: int) -> boo
     (bucket, day) key then reads as bucket and date window apart."""
     return window_days >= 0 and (not len(u_day) or (u_day.min() >= 0 and u_day.max() < DAY_SPAN)) and (
         not len(d_day) or (d_day.min() >= window_days and d_day.max() + 2 < DAY_SPAN))
-
-
-def _exact_amount_keys(u_cur, u_due, u_day, d_cur, d_cents, d_day, window_days):
-    """Keys on (currency, cents, day) for the exact-amount merge of the units in the debit's
-    currency: (the sorted keys of the units with a currency, those units, days per cent; per debit
-    its own key, -1 without a currency, and the debits with a key in key order), or None when they
-    would not fit in int64."""
-    mine, has = np.flatnonzero(u_cur >= 0), np.flatnonzero(d_cur >= 0)
-    if not len(mine) or not len(has):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, 1, np.full(len(d_cur), -1, dtype=np.int64), empty
-    due, day = u_due[mine], u_day[mine]
-    lo_c = int(min(due.min(), d_cents.min() - 1))
-    lo_d = int(min(day.min(), d_day.min() - window_days))
-    n_c = int(max(due.max(), d_cents.max() + 1)) - lo_c + 1
-    n_d = int(max(day.max(), d_day.max() + 1)) - lo_d + 1
-    n_cur = int(max(u_cur.max(), d_cur.max())) + 1
-    if n_cur * n_c * n_d * (len(u_cur) + len(d_cur) + 1) >= 1 << 62:
-        return None
-    key = (u_cur[mine] * n_c + (due - lo_c)) * n_d + (day - lo_d)
-    order = stable_argsort(key)
-    d_key = np.full(len(d_cur), -1, dtype=np.int64)
-    d_key[has] = (d_cur[has] * n_c + (d_cents[has] - lo_c)) * n_d + (d_day[has] - lo_d)
-    return key[order], mine[order], n_d, d_key, has[stable_argsort(d_key[has])]
 
 
 def stable_argsort(keys: np.ndarray) -> np.ndarray:
@@ -349,15 +329,15 @@ def score_payments(units: Units, txns: pd.DataFrame, unit: np.ndarray, t: np.nda
 
     The arithmetic of :func:`compare_amounts` on integer currency codes, compiled
     (:func:`complaint._jit_pay.score_pair`, the scorer :func:`payment_candidates` uses too)."""
-    from ._jit_pay import keep_pairs, unit_rows
+    from ._jit_pay import score_pairs, unit_rows
 
     unit, t = np.asarray(unit), np.asarray(t)
-    units64, rows = unit.astype(np.int64, copy=False), t.astype(np.int64, copy=False)
+    rows = t.astype(np.int64, copy=False)
     u_cur, td, desc = _scoring_sides(units, txns, rows, np.asarray(txn_eur, dtype=np.int64))
     ud = unit_rows(np.arange(len(u_cur), dtype=np.int64), u_cur, *_unit_columns(units))
-    kept = np.empty(len(rows), dtype=np.int64)
-    kept = kept[:keep_pairs(units64, ud, td, int(window_days), float(tol), kept)]
-    return _scored(units64[kept], kept, ud, td, desc, rows, window_days, tol, unit.dtype, t.dtype)
+    cols = _columns(np.empty((len(CANDIDATE_COLUMNS), len(rows)), dtype=np.int64))
+    n = score_pairs(unit.astype(np.int64, copy=False), ud, td, desc, rows, int(window_days), float(tol), *cols)
+    return _frame([c[:n] for c in cols], unit.dtype, t.dtype)
 
 
 def score_payments_reference(units: Units, txns: pd.DataFrame, unit: np.ndarray, t: np.ndarray,
