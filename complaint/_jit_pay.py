@@ -254,11 +254,11 @@ def candidate_keys(srt, ub, u_group, ukey, e_sorted, d_sorted, day_span, db, d_d
     # debits move each pointer by one unit at most and meet one unit or none: those steps are taken
     # without branches (a sentinel key ends the arrays), loops only for the rest
     n_e, r_mask, p_mask = len(e_sorted), (1 << r_bits) - 1, (1 << p_bits) - 1
-    e_keys, e_ub, e_rank = np.empty(n_e + 1, np.int64), np.zeros(n_e + 1, np.int64), np.zeros(n_e + 1, np.int64)
+    e_keys, e_ub, e_rank = np.empty(n_e + 2, np.int64), np.zeros(n_e + 2, np.int64), np.zeros(n_e + 2, np.int64)
     for i in range(n_e):
         u = e_sorted[i] & r_mask
         e_keys[i], e_ub[i], e_rank[i] = e_sorted[i] >> r_bits, ub[u], rank[u]
-    e_keys[n_e] = np.iinfo(np.int64).max
+    e_keys[n_e:] = np.iinfo(np.int64).max  # two sentinels: the pointer stops at the first, the scan at either
     for step in range(-1, 2):
         j = 0
         for q in range(len(d_sorted)):

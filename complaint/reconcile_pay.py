@@ -32,6 +32,8 @@ from .reconcile_assign import band_join
 
 SPAN_BITS = 20
 DAY_SPAN = 1 << SPAN_BITS
+TABLE_CELLS = (8, 1 << 16)  # a currency's (bucket, day) table: cells per unit and debit, plus a floor
+KEY_ROOM = (4, 1024)  # candidate keys per debit, plus a floor (twice as much while short)
 STRONG_MERCHANTS = ("aliexpress", "alipay", "paypal-aliexpress")
 MAX_POINTS = 9.0
 
@@ -165,9 +167,10 @@ def payment_candidates(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, 
     # missing value -1; group = id + 1, and a debit in a currency no unit has belongs to none (-1)
     n_unit_cur = int(u_cur.max(initial=-1)) + 1
     d_group = np.where((d_cur >= 0) & (d_cur < n_unit_cur), d_cur + 1, -1)
+    cells = TABLE_CELLS[0] * (len(u_day) + len(d_day)) + TABLE_CELLS[1]
     args = (srt, ub, u_cur + 1, ukey, e_sorted, d_sorted, day_span, buckets(-txn_eur[debits], tol), d_day, d_group,
-            window_days, SPAN_BITS, 8 * (len(u_day) + len(d_day)) + (1 << 16), p_bits, r_bits)
-    keys = np.empty(4 * len(debits) + 1024, dtype=np.int64)  # room that is never written costs nothing
+            window_days, SPAN_BITS, cells, p_bits, r_bits)
+    keys = np.empty(KEY_ROOM[0] * len(debits) + KEY_ROOM[1], dtype=np.int64)  # room never written costs nothing
     while (n := candidate_keys(*args, keys)) < 0:
         keys = np.empty(2 * len(keys), dtype=np.int64)
     keys = keys[:n]
