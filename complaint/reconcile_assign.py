@@ -79,135 +79,37 @@ def assign(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit
            txn_rank: np.ndarray) -> Assignment:
     """Maximum-points assignment: each order and each transaction in at most one chosen candidate.
 
-    Same result as :func:`assign_reference`, with the per-group Python work kept for the groups that
-    need it: one-candidate groups and single-order groups with one side of size one (1 x N, N x 1)
-    with a strict best are decided in bulk; the oversized combined-checkout groups run the same
-    best-first pass in vectorised rounds; only contested groups (N x M) call
-    ``linear_sum_assignment`` and only small combined-checkout groups the exact search."""
+    Same result as :func:`assign_reference`, group by group in compiled kernels
+    (:mod:`complaint._jit_assign`): one-candidate groups taken; single-order groups by the 1 x N rule
+    (a strict best), by enumeration (up to ``MAX_ENUMERATED`` assignments, best ahead by
+    ``SURE_MARGIN``), by forced pairs first (above ``REDUCE_CELLS`` cells) or by the solver (a
+    re-implementation of ``linear_sum_assignment``, equal optima resolved as scipy resolves them);
+    combined-checkout groups by the exact search up to ``EXACT_LIMIT`` candidates, else best-first.
+    Only a forced-pair reduction leaving a piece above ``DENSE_MAX`` cells comes back here, for the
+    sparse solver.  ``points`` are finite (sums of bounded evidence points)."""
+    from . import _jit_assign as kernels
+
     n = len(cand_unit)
     chosen = np.zeros(n, dtype=bool)
     tie_with = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return Assignment(chosen, tie_with)
-    cand_unit = np.asarray(cand_unit, dtype=np.int64)
-    cand_txn = np.asarray(cand_txn, dtype=np.int64)
-    points = np.asarray(points, dtype=np.float64)
-    pos, flat = expand_csr(unit_ptr, cand_unit)
-    orders_of_edge = unit_orders[flat]
-    txn_node = n_orders + cand_txn[pos]
-    size = n_orders + n_txns
-    graph = coo_matrix((np.ones(len(pos), dtype=np.int8), (orders_of_edge, txn_node)), shape=(size, size))
-    _count, labels = connected_components(graph, directed=False)
-    comp = labels[n_orders + cand_txn]
-    per_comp = np.bincount(comp)
-    single = per_comp[comp] == 1
-    chosen[single] = True
-    if single.all():
-        return Assignment(chosen, tie_with)
-    sizes = np.diff(unit_ptr)
-    packing_comp = np.bincount(comp, weights=(sizes[cand_unit] > 1), minlength=len(per_comp)) > 0
-    multi = ~single
-    packing = multi & packing_comp[comp]
-    if packing.any():
-        big = packing & (per_comp[comp] > EXACT_LIMIT)
-        if big.any():
-            _best_first(np.flatnonzero(big), cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen)
-        small = np.flatnonzero(packing & ~big)
-        small = small[np.argsort(comp[small], kind="stable")]
-        for idx in np.split(small, np.flatnonzero(np.diff(comp[small])) + 1) if len(small) else ():
-            _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen)
-    bip = np.flatnonzero(multi & ~packing)
-    if len(bip):
-        _solve_bipartite_all(bip, comp, unit_orders[unit_ptr[cand_unit[bip]]], cand_txn[bip], points,
-                             order_rank, txn_rank, chosen, tie_with)
+    as_int = functools.partial(np.ascontiguousarray, dtype=np.int64)
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    row, col = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    adjusted = np.zeros(n)
+    limits = np.array([REDUCE_CELLS, MAX_ENUMERATED, DENSE_MAX, EXACT_LIMIT], dtype=np.int64)
+    ptr, members, deferred = kernels.solve(
+        as_int(cand_unit), as_int(cand_txn), points, as_int(unit_ptr), as_int(unit_orders), int(n_orders),
+        int(n_txns), as_int(order_rank), as_int(txn_rank), chosen, tie_with, row, col, adjusted, limits,
+        TIE_EPS, SURE_MARGIN)
+    for g in deferred.tolist():  # a piece too large for a dense matrix: the sparse solver
+        part = members[ptr[g]:ptr[g + 1]]
+        shape = (int(row[part].max()) + 1, int(col[part].max()) + 1)
+        rows, cols = _solve_reduced(row[part], col[part], adjusted[part], shape)
+        kernels.take_pairs(part, row[part], col[part], points, shape[1], as_int(rows), as_int(cols), chosen,
+                           tie_with, TIE_EPS)
     return Assignment(chosen, tie_with)
-
-
-def _dense_within(comp: np.ndarray, key: np.ndarray) -> np.ndarray:
-    """For rows sorted by (comp, key): 0, 1, ... per distinct key, restarting at each comp."""
-    new_comp = np.concatenate([[True], comp[1:] != comp[:-1]])
-    new_key = new_comp | np.concatenate([[True], key[1:] != key[:-1]])
-    run = np.cumsum(new_key) - 1
-    return run - run[np.flatnonzero(new_comp)][np.cumsum(new_comp) - 1]
-
-
-def _solve_bipartite_all(idx, comp_all, orders, txns, points, order_rank, txn_rank, chosen, tie_with) -> None:
-    """All single-order groups at once; the matrix of a group is the one the reference builds."""
-    comp = comp_all[idx]
-    # row = place of the order among the group's orders by rank; col = same for transactions
-    srt = np.lexsort((orders, order_rank[orders], comp))
-    row = np.empty(len(idx), dtype=np.int64)
-    row[srt] = _dense_within(comp[srt], orders[srt])
-    srt = np.lexsort((txns, txn_rank[txns], comp))
-    col = np.empty(len(idx), dtype=np.int64)
-    col[srt] = _dense_within(comp[srt], txns[srt])
-    n_comp = int(comp.max()) + 1
-    n_rows = np.zeros(n_comp, dtype=np.int64)
-    n_cols = np.zeros(n_comp, dtype=np.int64)
-    np.maximum.at(n_rows, comp, row + 1)
-    np.maximum.at(n_cols, comp, col + 1)
-    cells = np.stack([comp, row, col], axis=1)
-    dup_cell = np.zeros(n_comp, dtype=bool)
-    uniq_cells, counts = np.unique(cells, axis=0, return_counts=True)
-    dup_cell[uniq_cells[counts > 1, 0]] = True  # the same pair twice: leave it to the general path
-    pts = points[idx]
-    fi = row / np.maximum(n_rows[comp], 1)
-    fj = col / np.maximum(n_cols[comp], 1)
-    adjusted = pts - 1e-6 * (fi - fj) ** 2
-    line = ((n_rows[comp] == 1) | (n_cols[comp] == 1)) & ~dup_cell[comp]
-    general = ~line
-    if line.any():
-        li = np.flatnonzero(line)
-        order = li[np.lexsort((-adjusted[li], comp[li]))]  # best first within each group
-        c_s, a_s = comp[order], adjusted[order]
-        first = np.concatenate([[True], c_s[1:] != c_s[:-1]])
-        eq_next = np.zeros(len(order), dtype=bool)
-        eq_next[:-1] = ~first[1:] & (a_s[1:] == a_s[:-1])
-        tied_comp = np.unique(c_s[first & eq_next])  # no strict best: the general path decides
-        best = order[first & ~np.isin(c_s, tied_comp)]
-        chosen[idx[best]] = True
-        general |= np.isin(comp, tied_comp)
-    gi = np.flatnonzero(general)
-    if not len(gi):
-        return
-    gi = gi[np.argsort(comp[gi], kind="stable")]
-    gi = _solve_small_groups(gi, comp, row, col, n_rows, n_cols, dup_cell, pts, idx, chosen, tie_with)
-    for part in np.split(gi, np.flatnonzero(np.diff(comp[gi])) + 1) if len(gi) else ():
-        c = comp[part[0]]
-        shape = (int(n_rows[c]), int(n_cols[c]))
-        cell = row[part] * shape[1] + col[part]
-        by_cell = np.argsort(cell, kind="stable")
-        cells = cell[by_cell]
-
-        def lookup(r, k, cells=cells, by_cell=by_cell, part=part, width=shape[1]):
-            """(valid, points, candidate) at cells (r, k); a repeated pair: its last candidate."""
-            key = np.asarray(r) * width + np.asarray(k)
-            at = np.searchsorted(cells, key, side="right") - 1
-            ok = (at >= 0) & (cells[np.maximum(at, 0)] == key)
-            cand = part[by_cell[np.maximum(at, 0)]]
-            return ok, np.where(ok, pts[cand], 0.0), np.where(ok, idx[cand], -1)
-
-        if shape[0] * shape[1] > REDUCE_CELLS and not dup_cell[c]:
-            rows, cols = _solve_reduced(row[part], col[part], adjusted[part], shape)
-            keep, _p, cand = lookup(rows, cols)
-        else:
-            adj = np.full(shape, -1e6)
-            adj[row[part], col[part]] = adjusted[part]  # the reference's matrix, cell by cell
-            rows, cols = linear_sum_assignment(adj, maximize=True)
-            keep, _p, cand = lookup(rows, cols)
-            rows, cols = rows[keep], cols[keep]
-        chosen[cand[keep]] = True
-        if 1 < len(rows) <= 60:
-            ok, cross, _c = lookup(rows[:, None], cols[None, :])  # cross[a, b] = m[r_a, c_b]
-            own = np.diagonal(cross)
-            gap = own[:, None] + own[None, :] - cross - cross.T
-            hit = ok & ok.T & (np.abs(gap) < TIE_EPS)
-            np.fill_diagonal(hit, False)
-            has = hit.any(axis=1)
-            partner = np.argmax(hit, axis=1)
-            a = np.flatnonzero(has)
-            own_c = cand[keep]
-            tie_with[own_c[a]] = own_c[partner[a]]
 
 
 REDUCE_CELLS = 10_000  # a group with a larger matrix is first reduced by its forced pairs (_solve_reduced)
