@@ -32,11 +32,17 @@ def solve(cand_unit, cand_txn, points, unit_ptr, unit_orders, n_orders, n_txns, 
     """``assign``'s groups, each solved as the numpy version solves it; ``limits`` = (REDUCE_CELLS,
     MAX_ENUMERATED, DENSE_MAX, EXACT_LIMIT).  Returns the groups (``ptr``, ``members``) and those left
     to the caller (see :func:`solve_bipartite`)."""
-    ptr, members = components(cand_unit, cand_txn, unit_ptr, unit_orders, n_orders, n_txns)
+    n = len(cand_unit)
+    first = np.empty(n, dtype=np.int64)  # the candidate's orders: unit_orders[first:first + size]
+    size = np.empty(n, dtype=np.int64)
+    for c in range(n):
+        first[c] = unit_ptr[cand_unit[c]]
+        size[c] = unit_ptr[cand_unit[c] + 1] - first[c]
+    ptr, members = components(first, size, cand_txn, unit_orders, n_orders, n_txns)
     n_groups = len(ptr) - 1
     bipartite = np.empty(n_groups, dtype=np.int64)
     n_bipartite = 0
-    big = np.zeros(len(cand_unit), dtype=np.bool_)
+    big = np.zeros(n, dtype=np.bool_)
     n_big = 0
     used_o = np.zeros(n_orders, dtype=np.bool_)
     for g in range(n_groups):
@@ -46,7 +52,7 @@ def solve(cand_unit, cand_txn, points, unit_ptr, unit_orders, n_orders, n_txns, 
             continue
         packing = False
         for c in cands:
-            if unit_ptr[cand_unit[c] + 1] - unit_ptr[cand_unit[c]] > 1:
+            if size[c] > 1:
                 packing = True
                 break
         if not packing:
@@ -56,13 +62,14 @@ def solve(cand_unit, cand_txn, points, unit_ptr, unit_orders, n_orders, n_txns, 
             big[cands] = True
             n_big += len(cands)
         else:
-            solve_packing(cands, cand_unit, cand_txn, points, unit_ptr, unit_orders, used_o, chosen, tie_eps)
+            solve_packing(cands, first, size, cand_txn, points, unit_orders, used_o, chosen, tie_eps)
     if n_big:
-        best_first(np.flatnonzero(big), cand_unit, cand_txn, points, unit_ptr, unit_orders, n_orders, n_txns,
-                   chosen)
-    deferred = solve_bipartite(bipartite[:n_bipartite], ptr, members, cand_unit, cand_txn, points, unit_ptr,
-                               unit_orders, order_rank, txn_rank, chosen, tie_with, row, col, adjusted, limits,
-                               tie_eps, sure_margin)
+        best_first(np.flatnonzero(big), first, size, cand_txn, points, unit_orders, n_orders, n_txns, chosen)
+    orders = np.empty(n, dtype=np.int64)  # a single-order candidate's order
+    for c in range(n):
+        orders[c] = unit_orders[first[c]] if first[c] < len(unit_orders) else -1
+    deferred = solve_bipartite(bipartite[:n_bipartite], ptr, members, orders, cand_txn, points, order_rank,
+                               txn_rank, chosen, tie_with, row, col, adjusted, limits, tie_eps, sure_margin)
     return ptr, members, deferred
 
 
@@ -79,27 +86,32 @@ def _find(parent, x):
 
 
 @kernel
-def components(cand_unit, cand_txn, unit_ptr, unit_orders, n_orders, n_txns):
+def components(first, size, cand_txn, unit_orders, n_orders, n_txns):
     """Connected groups of the candidate graph (orders and transactions as nodes): ``(ptr, members)``,
     CSR over groups numbered by their first candidate, members ascending.  Group numbers differ from
     scipy's labels; nothing downstream depends on them (groups are solved independently)."""
     parent = np.arange(n_orders + n_txns)
-    for c in range(len(cand_unit)):
-        t = _find(parent, n_orders + cand_txn[c])
-        u = cand_unit[c]
-        for k in range(unit_ptr[u], unit_ptr[u + 1]):
+    t = -1
+    for c in range(len(first)):
+        if c == 0 or cand_txn[c] != cand_txn[c - 1]:  # else t is still the root of this transaction
+            t = _find(parent, n_orders + cand_txn[c])
+        for k in range(first[c], first[c] + size[c]):
             o = _find(parent, unit_orders[k])
-            if o != t:
+            if o < t:
+                parent[t] = o
+                t = o
+            elif o > t:
                 parent[o] = t
     label = np.full(n_orders + n_txns, -1, dtype=np.int64)
-    comp = np.empty(len(cand_unit), dtype=np.int64)
+    comp = np.empty(len(first), dtype=np.int64)
     n_comp = 0
-    for c in range(len(cand_unit)):
-        r = _find(parent, n_orders + cand_txn[c])
-        if label[r] < 0:
-            label[r] = n_comp
-            n_comp += 1
-        comp[c] = label[r]
+    for c in range(len(first)):
+        if c == 0 or cand_txn[c] != cand_txn[c - 1]:
+            t = _find(parent, n_orders + cand_txn[c])
+            if label[t] < 0:
+                label[t] = n_comp
+                n_comp += 1
+        comp[c] = label[t]
     ptr = np.zeros(n_comp + 1, dtype=np.int64)
     for c in range(len(comp)):
         ptr[comp[c] + 1] += 1
@@ -132,30 +144,97 @@ def _float_keys(x):
 
 
 @kernel
-def _radix_by(order, keys):
-    """``order`` stably re-sorted by ``keys[order]`` (LSD radix, 16-bit digits; constant digits skipped)."""
-    n = len(order)
-    counts = np.zeros((4, 65536), dtype=np.int64)
-    for i in range(n):
-        k = keys[order[i]]
-        for d in range(4):
-            counts[d, (k >> np.uint64(16 * d)) & np.uint64(0xFFFF)] += 1
-    out = np.empty(n, dtype=np.int64)
-    for d in range(4):
-        if n == 0 or counts[d].max() == n:
+def _priority_order(key, size):
+    """Positions sorted by (``key``, ``size``, position), as ``np.lexsort((position, size, key))``:
+    buckets on the leading key bits (most-significant first, again within a large bucket), an equal-key
+    bucket by size, a small one by insertion."""
+    n = len(key)
+    order = np.arange(n)
+    tmp = np.empty(n, dtype=np.int64)
+    stack_s = np.empty(n // 16 + 2, dtype=np.int64)  # pending buckets: disjoint, each above 16
+    stack_e = np.empty(n // 16 + 2, dtype=np.int64)
+    stack_s[0], stack_e[0] = 0, n
+    depth = 1 if n > 1 else 0
+    while depth:
+        depth -= 1
+        s, e = stack_s[depth], stack_e[depth]
+        lo = key[order[s]]
+        hi = lo
+        for i in range(s, e):
+            lo = min(lo, key[order[i]])
+            hi = max(hi, key[order[i]])
+        if lo == hi:
+            _sort_by_size(order, s, e, size, tmp)
             continue
-        start = np.empty(65536, dtype=np.int64)
-        total = 0
-        for b in range(65536):
-            start[b] = total
-            total += counts[d, b]
-        shift = np.uint64(16 * d)
-        for i in range(n):
-            b = (keys[order[i]] >> shift) & np.uint64(0xFFFF)
-            out[start[b]] = order[i]
-            start[b] += 1
-        order, out = out, order
+        want = min(_bit_length(np.uint64(e - s)) + 1, 16)  # about two buckets per item, at most 65536
+        shift = np.uint64(max(_bit_length(hi - lo) - want, 0))
+        n_buckets = int((hi - lo) >> shift) + 1
+        start = np.zeros(n_buckets + 1, dtype=np.int64)
+        for i in range(s, e):
+            start[int((key[order[i]] - lo) >> shift) + 1] += 1
+        for b in range(n_buckets):
+            start[b + 1] += start[b]
+        fill = start[:-1].copy()
+        for i in range(s, e):
+            b = int((key[order[i]] - lo) >> shift)
+            tmp[s + fill[b]] = order[i]
+            fill[b] += 1
+        order[s:e] = tmp[s:e]
+        for b in range(n_buckets):
+            bs, be = s + start[b], s + start[b + 1]
+            if be - bs > 16:
+                stack_s[depth], stack_e[depth] = bs, be
+                depth += 1
+            elif be - bs > 1:
+                _insertion_sort(order, bs, be, key, size)
     return order
+
+
+@kernel
+def _bit_length(x):
+    """Number of bits of an unsigned ``x``."""
+    bits = 0
+    while bits < 64 and (x >> np.uint64(bits)) > np.uint64(0):
+        bits += 1
+    return bits
+
+
+@kernel
+def _insertion_sort(order, s, e, key, size):
+    """``order[s:e]`` stably sorted by (key, size)."""
+    for i in range(s + 1, e):
+        x = order[i]
+        j = i - 1
+        while j >= s and (key[order[j]] > key[x] or (key[order[j]] == key[x] and size[order[j]] > size[x])):
+            order[j + 1] = order[j]
+            j -= 1
+        order[j + 1] = x
+
+
+@kernel
+def _sort_by_size(order, s, e, size, tmp):
+    """``order[s:e]`` stably sorted by size (a counting sort over the sizes present)."""
+    lo = size[order[s]]
+    hi = lo
+    for i in range(s, e):
+        lo = min(lo, size[order[i]])
+        hi = max(hi, size[order[i]])
+    if lo == hi:
+        return
+    if hi - lo > 4096:
+        seg = order[s:e].copy()
+        order[s:e] = seg[argsort_ints(size[seg])]
+        return
+    start = np.zeros(hi - lo + 2, dtype=np.int64)
+    for i in range(s, e):
+        start[size[order[i]] - lo + 1] += 1
+    for b in range(hi - lo + 1):
+        start[b + 1] += start[b]
+    for i in range(s, e):
+        b = size[order[i]] - lo
+        tmp[s + start[b]] = order[i]
+        start[b] += 1
+    order[s:e] = tmp[s:e]
 
 
 @kernel
@@ -173,36 +252,62 @@ def _lexsort2(primary, secondary):
                 j -= 1
             order[j + 1] = x
         return order
-    by2 = np.argsort(secondary, kind="mergesort")
-    by1 = np.argsort(primary[by2], kind="mergesort")
-    return by2[by1]
+    by2 = argsort_ints(secondary)
+    return by2[argsort_ints(primary[by2])]
+
+
+@kernel
+def argsort_ints(keys):
+    """``np.argsort(keys, kind="stable")`` for integers: LSD radix on the offsets from the minimum,
+    11 bits a pass, as many passes as the range needs."""
+    n = len(keys)
+    order = np.arange(n)
+    if n < 2:
+        return order
+    lo = keys.min()
+    span = np.uint64(keys.max() - lo)
+    tmp = np.empty(n, dtype=np.int64)
+    off = np.empty(n, dtype=np.uint64)
+    for i in range(n):
+        off[i] = np.uint64(keys[i] - lo)
+    counts = np.empty(2049, dtype=np.int64)
+    shift = np.uint64(0)
+    mask = np.uint64(2047)
+    while shift < np.uint64(64) and (span >> shift) > np.uint64(0):
+        counts[:] = 0
+        for i in range(n):
+            counts[((off[order[i]] >> shift) & mask) + np.uint64(1)] += 1
+        for b in range(2048):
+            counts[b + 1] += counts[b]
+        for i in range(n):
+            b = (off[order[i]] >> shift) & mask
+            tmp[counts[b]] = order[i]
+            counts[b] += 1
+        order, tmp = tmp, order
+        shift += np.uint64(11)
+    return order
 
 
 # -- combined-checkout groups ------------------------------------------------------------------------
 
 
 @kernel
-def best_first(cands, cand_unit, cand_txn, points, unit_ptr, unit_orders, n_orders, n_txns, chosen):
+def best_first(cands, first, size, cand_txn, points, unit_orders, n_orders, n_txns, chosen):
     """The reference's best-first pass over ``cands`` (ascending): by points, then fewer orders, then
     candidate order, a candidate is taken unless its transaction or one of its orders is taken."""
-    size_key = np.empty(len(cands), dtype=np.uint64)
-    for i in range(len(cands)):
-        u = cand_unit[cands[i]]
-        size_key[i] = np.uint64(unit_ptr[u + 1] - unit_ptr[u])
-    order = _radix_by(_radix_by(np.arange(len(cands)), size_key), _float_keys(-points[cands]))
+    order = cands[_priority_order(_float_keys(-points[cands]), size[cands])]
+    txn, at, span = cand_txn[order], first[order], size[order]  # gathered in pass order
     used_o = np.zeros(n_orders, dtype=np.bool_)
     used_t = np.zeros(n_txns, dtype=np.bool_)
-    for i in order:
-        c = cands[i]
-        u = cand_unit[c]
-        if not used_t[cand_txn[c]] and _fits(u, unit_ptr, unit_orders, used_o):
-            used_t[cand_txn[c]] = True
-            _mark(u, unit_ptr, unit_orders, used_o, True)
-            chosen[c] = True
+    for i in range(len(order)):
+        if not used_t[txn[i]] and _fits(at[i], span[i], unit_orders, used_o):
+            used_t[txn[i]] = True
+            _mark(at[i], span[i], unit_orders, used_o, True)
+            chosen[order[i]] = True
 
 
 @kernel
-def solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, used_o, chosen, tie_eps):
+def solve_packing(idx, first, size, cand_txn, points, unit_orders, used_o, chosen, tie_eps):
     """``_solve_packing``'s exact search on one small combined-checkout group (same candidate order,
     same bounds, same float sums in the same order, so the same pick); ``used_o`` is a cleared
     scratch flag per order, left cleared."""
@@ -211,7 +316,7 @@ def solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, used_
     for i in range(1, n):
         x = order[i]
         j = i - 1
-        while j >= 0 and _packing_before(idx[x], idx[order[j]], cand_unit, points, unit_ptr):
+        while j >= 0 and _packing_before(idx[x], idx[order[j]], size, points):
             order[j + 1] = order[j]
             j -= 1
         order[j + 1] = x
@@ -276,9 +381,9 @@ def solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, used_
                     depth -= 1
                     continue
             stage[k] = 1
-            took[k] = _fits(cand_unit[cand[k]], unit_ptr, unit_orders, used_o) and not used_t[txn[k]]
+            took[k] = _fits(first[cand[k]], size[cand[k]], unit_orders, used_o) and not used_t[txn[k]]
             if took[k]:
-                _mark(cand_unit[cand[k]], unit_ptr, unit_orders, used_o, True)
+                _mark(first[cand[k]], size[cand[k]], unit_orders, used_o, True)
                 used_t[txn[k]] = True
                 n_used_t += 1
                 picked[n_picked] = k
@@ -289,7 +394,7 @@ def solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, used_
                 continue
         if stage[k] == 1:
             if took[k]:
-                _mark(cand_unit[cand[k]], unit_ptr, unit_orders, used_o, False)
+                _mark(first[cand[k]], size[cand[k]], unit_orders, used_o, False)
                 used_t[txn[k]] = False
                 n_used_t -= 1
                 n_picked -= 1
@@ -304,31 +409,29 @@ def solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, used_
 
 
 @kernel
-def _packing_before(a, b, cand_unit, points, unit_ptr):
+def _packing_before(a, b, size, points):
     """Candidate ``a`` sorts before ``b`` by (-points, orders in the unit, candidate)."""
     pa, pb = -points[a], -points[b]
     if pa != pb:
         return pa < pb
-    sa = unit_ptr[cand_unit[a] + 1] - unit_ptr[cand_unit[a]]
-    sb = unit_ptr[cand_unit[b] + 1] - unit_ptr[cand_unit[b]]
-    if sa != sb:
-        return sa < sb
+    if size[a] != size[b]:
+        return size[a] < size[b]
     return a < b
 
 
 @kernel
-def _fits(u, unit_ptr, unit_orders, used_o):
-    """No order of unit ``u`` is taken yet."""
-    for q in range(unit_ptr[u], unit_ptr[u + 1]):
+def _fits(first, size, unit_orders, used_o):
+    """No order of ``unit_orders[first:first + size]`` is taken yet."""
+    for q in range(first, first + size):
         if used_o[unit_orders[q]]:
             return False
     return True
 
 
 @kernel
-def _mark(u, unit_ptr, unit_orders, used_o, value):
-    """Set the taken flag of every order of unit ``u``."""
-    for q in range(unit_ptr[u], unit_ptr[u + 1]):
+def _mark(first, size, unit_orders, used_o, value):
+    """Set the taken flag of every order of ``unit_orders[first:first + size]``."""
+    for q in range(first, first + size):
         used_o[unit_orders[q]] = value
 
 
@@ -436,18 +539,18 @@ def lsa_max(m, rows, cols):
 
 
 @kernel
-def solve_bipartite(groups, ptr, members, cand_unit, cand_txn, points, unit_ptr, unit_orders, order_rank,
-                    txn_rank, chosen, tie_with, row, col, adjusted, limits, tie_eps, sure_margin):
-    """Every single-order group in ``groups`` (CSR ``ptr``/``members``), each as ``_solve_bipartite_all``
-    decides it; ``limits`` = (REDUCE_CELLS, MAX_ENUMERATED, DENSE_MAX).  Returns the groups left to the
-    caller: a forced-pair reduction with a residual piece above ``DENSE_MAX`` (the sparse solver's),
-    their matrix places and adjusted points written to ``row``, ``col``, ``adjusted``."""
+def solve_bipartite(groups, ptr, members, orders, cand_txn, points, order_rank, txn_rank, chosen, tie_with, row,
+                    col, adjusted, limits, tie_eps, sure_margin):
+    """Every single-order group in ``groups`` (CSR ``ptr``/``members``; ``orders``: each candidate's
+    order), each as ``_solve_bipartite_all`` decides it; ``limits`` as :func:`solve`'s.  Returns the
+    groups left to the caller: a forced-pair reduction with a residual piece above ``DENSE_MAX`` (the
+    sparse solver's), their matrix places and adjusted points written to ``row``, ``col``, ``adjusted``."""
     deferred = np.empty(len(groups), dtype=np.int64)
     n_deferred = 0
     for g in groups:
         cands = members[ptr[g]:ptr[g + 1]]
-        if not _solve_group(cands, cand_unit, cand_txn, points, unit_ptr, unit_orders, order_rank, txn_rank,
-                            chosen, tie_with, row, col, adjusted, limits, tie_eps, sure_margin):
+        if not _solve_group(cands, orders[cands], cand_txn[cands], points[cands], order_rank, txn_rank, chosen,
+                            tie_with, row, col, adjusted, limits, tie_eps, sure_margin):
             deferred[n_deferred] = g
             n_deferred += 1
     return deferred[:n_deferred]
@@ -456,19 +559,30 @@ def solve_bipartite(groups, ptr, members, cand_unit, cand_txn, points, unit_ptr,
 @kernel
 def _dense_ids(rank, ids):
     """Matrix place of each candidate: 0, 1, ... per distinct id in (rank, id) order; and their count."""
-    order = _lexsort2(rank, ids)
-    out = np.empty(len(ids), dtype=np.int64)
+    n = len(ids)
+    out = np.empty(n, dtype=np.int64)
+    if n == 0:
+        return out, 0
+    r_lo, i_lo = rank.min(), ids.min()
+    r_span, i_span = rank.max() - r_lo + 1, ids.max() - i_lo + 1
+    if n > 32 and r_span < (1 << 62) // i_span:  # one key; equal keys are one id, so any sort will do
+        order = np.argsort((rank - r_lo) * i_span + (ids - i_lo))
+    else:
+        order = _lexsort2(rank, ids)
     d = -1
-    for p in range(len(order)):
+    for p in range(n):
         if p == 0 or ids[order[p]] != ids[order[p - 1]]:
             d += 1
         out[order[p]] = d
     return out, d + 1
 
 
+DENSE_CELLS = 1 << 14  # a group matrix up to this many cells gets a dense cell -> candidate table
+
+
 @kernel
-def _solve_group(cands, cand_unit, cand_txn, points, unit_ptr, unit_orders, order_rank, txn_rank, chosen,
-                 tie_with, row, col, adjusted, limits, tie_eps, sure_margin):
+def _solve_group(cands, orders, txns, pts, order_rank, txn_rank, chosen, tie_with, row, col, adjusted, limits,
+                 tie_eps, sure_margin):
     """One single-order group; False when left to the caller (see :func:`solve_bipartite`).
 
     The matrix is the reference's: rows the group's orders by rank, columns its transactions by rank,
@@ -477,28 +591,18 @@ def _solve_group(cands, cand_unit, cand_txn, points, unit_ptr, unit_orders, orde
     with a strict best; every assignment enumerated with the best ahead by ``sure_margin``; forced
     pairs first for a large matrix; else the solver on the whole matrix."""
     n = len(cands)
-    orders = np.empty(n, dtype=np.int64)
-    txns = np.empty(n, dtype=np.int64)
-    pts = np.empty(n)
-    for p in range(n):
-        c = cands[p]
-        orders[p] = unit_orders[unit_ptr[cand_unit[c]]]
-        txns[p] = cand_txn[c]
-        pts[p] = points[c]
     r, n_r = _dense_ids(order_rank[orders], orders)
     q, n_c = _dense_ids(txn_rank[txns], txns)
     adj = np.empty(n)
     for p in range(n):
         d = r[p] / max(n_r, 1) - q[p] / max(n_c, 1)
         adj[p] = pts[p] - 1e-6 * (d * d)
-    keys = r * n_c + q
-    by_cell = np.argsort(keys, kind="mergesort")
-    cells = keys[by_cell]
-    dup = False
-    for p in range(1, n):
-        if cells[p] == cells[p - 1]:
-            dup = True
-            break
+    lo, hi = min(n_r, n_c), max(n_r, n_c)
+    count = 1
+    for j in range(lo):
+        count = min(count * (hi - j), limits[1] + 1)
+    enumerable = lo <= 7 and count <= limits[1]
+    cell, keys, by_key, dup = _cell_index(r, q, n_r, n_c, enumerable)
     if (n_r == 1 or n_c == 1) and not dup:
         best = 0
         for p in range(1, n):
@@ -513,14 +617,10 @@ def _solve_group(cands, cand_unit, cand_txn, points, unit_ptr, unit_orders, orde
             return True
     pair_r = np.empty(min(n_r, n_c), dtype=np.int64)
     pair_c = np.empty(min(n_r, n_c), dtype=np.int64)
-    lo, hi = min(n_r, n_c), max(n_r, n_c)
-    count = 1
-    for j in range(lo):
-        count = min(count * (hi - j), limits[1] + 1)
-    if lo <= 7 and count <= limits[1] and not dup:
-        n_pairs = _enumerate(r, q, adj, n_r, n_c, pair_r, pair_c, sure_margin)
+    if enumerable and not dup:
+        n_pairs = _enumerate(cell, adj, pair_r, pair_c, sure_margin)
         if n_pairs >= 0:
-            _take_pairs(pair_r, pair_c, n_pairs, cells, by_cell, n_c, pts, cands, chosen, tie_with, tie_eps)
+            _take_pairs(pair_r, pair_c, n_pairs, cell, keys, by_key, n_c, pts, cands, chosen, tie_with, tie_eps)
             return True
     if n_r * n_c > limits[0] and not dup:
         n_pairs = _reduced(r, q, adj, n_r, n_c, pair_r, pair_c, limits[2], sure_margin)
@@ -535,8 +635,28 @@ def _solve_group(cands, cand_unit, cand_txn, points, unit_ptr, unit_orders, orde
         for p in range(n):
             m[r[p], q[p]] = adj[p]
         n_pairs = _checked(lsa_max(m, pair_r, pair_c))
-    _take_pairs(pair_r, pair_c, n_pairs, cells, by_cell, n_c, pts, cands, chosen, tie_with, tie_eps)
+    _take_pairs(pair_r, pair_c, n_pairs, cell, keys, by_key, n_c, pts, cands, chosen, tie_with, tie_eps)
     return True
+
+
+@kernel
+def _cell_index(r, q, n_r, n_c, dense):
+    """Cell -> candidate (group position; a repeated pair: its last): a dense table for a small matrix
+    (or when ``dense``), else the sorted cell keys; and whether a pair repeats."""
+    n = len(r)
+    dup = False
+    if dense or n_r * n_c <= DENSE_CELLS:
+        cell = np.full((n_r, n_c), -1, dtype=np.int64)
+        for p in range(n):
+            dup |= cell[r[p], q[p]] >= 0
+            cell[r[p], q[p]] = p
+        return cell, np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), dup
+    keys = r * n_c + q
+    by_key = argsort_ints(keys)
+    keys = keys[by_key]
+    for p in range(1, n):
+        dup |= keys[p] == keys[p - 1]
+    return np.empty((0, 0), dtype=np.int64), keys, by_key, dup
 
 
 @kernel
@@ -548,22 +668,25 @@ def _checked(n_pairs):
 
 
 @kernel
-def _at(cells, by_cell, key):
-    """The candidate (group position) at matrix cell ``key``, the last one of a repeated pair; -1 if none."""
-    at = np.searchsorted(cells, key, side="right") - 1
-    if at >= 0 and cells[at] == key:
-        return by_cell[at]
+def _at(cell, keys, by_key, n_c, i, j):
+    """The candidate (group position) at cell (i, j) (see :func:`_cell_index`); -1 if none."""
+    if cell.shape[0]:
+        return cell[i, j]
+    key = i * n_c + j
+    at = np.searchsorted(keys, key, side="right") - 1
+    if at >= 0 and keys[at] == key:
+        return by_key[at]
     return -1
 
 
 @kernel
-def _take_pairs(pair_r, pair_c, n_pairs, cells, by_cell, n_c, pts, cands, chosen, tie_with, tie_eps):
+def _take_pairs(pair_r, pair_c, n_pairs, cell, keys, by_key, n_c, pts, cands, chosen, tie_with, tie_eps):
     """Choose the candidates at the solver's pairs (by row; cells without one are no pair) and report
     equal evidence: per pair, the first other pair whose swap scores the same (groups up to 60 pairs)."""
     own = np.empty(n_pairs, dtype=np.int64)
     k = 0
     for a in range(n_pairs):
-        p = _at(cells, by_cell, pair_r[a] * n_c + pair_c[a])
+        p = _at(cell, keys, by_key, n_c, pair_r[a], pair_c[a])
         if p >= 0:
             pair_r[k], pair_c[k], own[k] = pair_r[a], pair_c[a], p
             chosen[cands[p]] = True
@@ -574,23 +697,44 @@ def _take_pairs(pair_r, pair_c, n_pairs, cells, by_cell, n_c, pts, cands, chosen
         for b in range(k):
             if a == b:
                 continue
-            x = _at(cells, by_cell, pair_r[a] * n_c + pair_c[b])
-            y = _at(cells, by_cell, pair_r[b] * n_c + pair_c[a])
-            if x >= 0 and y >= 0 and abs(pts[own[a]] + pts[own[b]] - pts[x] - pts[y]) < tie_eps:
+            x = _at(cell, keys, by_key, n_c, pair_r[a], pair_c[b])
+            if x < 0:
+                continue
+            y = _at(cell, keys, by_key, n_c, pair_r[b], pair_c[a])
+            if y >= 0 and abs(pts[own[a]] + pts[own[b]] - pts[x] - pts[y]) < tie_eps:
                 tie_with[cands[own[a]]] = cands[own[b]]
                 break
 
 
 @kernel
-def _enumerate(r, q, adj, n_r, n_c, pair_r, pair_c, sure_margin):
-    """``_solve_small_groups``: every assignment of the smaller side into the larger (in
-    ``itertools.permutations`` order, totals summed slot by slot), the first best taken when it beats
-    every other by ``sure_margin``: its pairs by row; else -1."""
-    m = np.full((n_r, n_c), FILLER)
-    for p in range(len(r)):
-        m[r[p], q[p]] = adj[p]
+def _enumerate(cell, adj, pair_r, pair_c, sure_margin):
+    """``_solve_small_groups``: every assignment of the smaller side into the larger, in
+    ``itertools.permutations`` order, totals summed slot by slot; the first best taken when it beats
+    every other by ``sure_margin``: its pairs by row; else -1.
+
+    Only the best and the runner-up matter, so a branch whose bound (its partial total plus each
+    remaining slot's best cell) is below the runner-up so far by more than float rounding can reach
+    is skipped: its assignments can be neither."""
+    n_r, n_c = cell.shape
     wide = n_r <= n_c
     slots, items = (n_r, n_c) if wide else (n_c, n_r)
+    m = np.full((slots, items), FILLER)  # m[slot, item]
+    size = 0.0
+    for i in range(n_r):
+        for j in range(n_c):
+            if cell[i, j] >= 0:
+                v = adj[cell[i, j]]
+                if wide:
+                    m[i, j] = v
+                else:
+                    m[j, i] = v
+    for s in range(slots):
+        for x in range(items):
+            size += abs(m[s, x])
+    slack = 1e-6 + 1e-12 * size  # far above the rounding of any sum of these cells
+    rest = np.zeros(slots + 1)  # rest[s]: the slots s.. at their best cells
+    for s in range(slots - 1, -1, -1):
+        rest[s] = rest[s + 1] + m[s].max()
     choice = np.full(slots, -1, dtype=np.int64)
     best = np.empty(slots, dtype=np.int64)
     used = np.zeros(items, dtype=np.bool_)
@@ -609,8 +753,10 @@ def _enumerate(r, q, adj, n_r, n_c, pair_r, pair_c, sure_margin):
             continue
         choice[s] = x
         used[x] = True
-        partial[s + 1] = partial[s] + (m[s, x] if wide else m[x, s])
+        partial[s + 1] = partial[s] + m[s, x]
         if s + 1 < slots:
+            if partial[s + 1] + rest[s + 1] + slack < second:
+                continue  # nothing below can reach the runner-up
             s += 1
             continue
         total = partial[slots]
@@ -691,7 +837,7 @@ def _reduced(r, q, w, n_r, n_c, pair_r, pair_c, dense_max, sure_margin):
     root = np.empty(n, dtype=np.int64)
     for p in range(n):
         root[p] = _find(parent, r[p]) if alive[p] else -1
-    by_piece = np.argsort(root, kind="mergesort")
+    by_piece = argsort_ints(root)
     local_r = np.full(n_r, -1, dtype=np.int64)
     local_c = np.full(n_c, -1, dtype=np.int64)
     start = 0
@@ -746,6 +892,6 @@ def _push_top(top, second, g, w):
 def take_pairs(cands, r, q, points, n_c, pair_r, pair_c, chosen, tie_with, tie_eps):
     """:func:`_take_pairs` for a group solved by the caller (a deferred one)."""
     keys = r * n_c + q
-    by_cell = np.argsort(keys, kind="mergesort")
-    _take_pairs(pair_r.copy(), pair_c.copy(), len(pair_r), keys[by_cell], by_cell, n_c, points[cands], cands,
-                chosen, tie_with, tie_eps)
+    by_key = argsort_ints(keys)
+    _take_pairs(pair_r.copy(), pair_c.copy(), len(pair_r), np.empty((0, 0), dtype=np.int64), keys[by_key], by_key,
+                n_c, points[cands], cands, chosen, tie_with, tie_eps)

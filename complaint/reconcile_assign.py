@@ -5,21 +5,24 @@ no cross product).  A candidate pairs a *unit* (one order, or several orders of 
 one transaction and carries additive points.  The assignment maximises the total points:
 
 - the candidate graph (orders and transactions as nodes) is split into connected components;
-- a component with one candidate is taken as is (vectorised: the common case);
+- a component with one candidate is taken as is (the common case);
 - a component of single-order units is solved exactly: the maximum of the matrix that
   ``scipy.optimize.linear_sum_assignment`` gets.  One order or one transaction (1 x N) with a strict
-  best: decided in bulk; up to 3 x 6: every assignment enumerated, in bulk per shape, when the best
-  is clear by ``SURE_MARGIN``; else (large or tied) the solver itself, one call per component;
-  a large sparse component (``REDUCE_CELLS``) first takes the pairs that are in every optimum
-  (:func:`_solve_reduced`) and solves what is left piece by piece, pieces beyond ``DENSE_MAX``
-  cells with the sparse LAPJVsp instead of a dense matrix;
+  best: that best; up to ``MAX_ENUMERATED`` assignments: every one enumerated, when the best is
+  clear by ``SURE_MARGIN``; else (large or tied) the solver itself; a large sparse component
+  (``REDUCE_CELLS``) first takes the pairs that are in every optimum (:func:`_solve_reduced`) and
+  solves what is left piece by piece, pieces beyond ``DENSE_MAX`` cells with the sparse LAPJVsp
+  instead of a dense matrix;
 - a component with combined-checkout units (a set-packing problem) is solved exactly by
   branch-and-bound while small (``EXACT_LIMIT`` candidates), else by best-first with conflicts
-  removed (a documented fallback for pathological components only; run in vectorised rounds).
+  removed (a documented fallback for pathological components only).
 
+:func:`assign` runs all of it in compiled kernels (:mod:`complaint._jit_assign`, one pass per
+group; the solver re-implemented operation by operation, so equal optima resolve as scipy's do).
 :func:`assign_reference` is the straightforward per-component version (one Python call per
 component); :func:`assign` gives the same result and ``tests/test_reconcile_perf_equivalence.py``
-checks it.
+checks it (``tests/test_reconcile_assign_kernels.py``: the kernels against the numpy version they
+replaced).
 
 Equal evidence (two same-amount orders on the same day) is resolved deterministically: a tiny
 tie-break prefers pairing in time order (earlier order with earlier transaction), and the tie is
@@ -29,7 +32,6 @@ reported so the explanation can say so and the user can swap the pair by hand.
 from __future__ import annotations
 
 import functools
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -223,126 +225,6 @@ MAX_ENUMERATED = 5040  # groups with at most this many assignments (7 x 7, 4 x 9
 SURE_MARGIN = 1e-7  # an enumerated best must beat the runner-up by this much, else the solver decides
 
 
-@functools.cache
-def _injections(k: int, n: int) -> np.ndarray:
-    """Every injective map of ``k`` slots into ``n`` places, one per row."""
-    return np.array(list(itertools.permutations(range(n), k)), dtype=np.int64).reshape(-1, k)
-
-
-def _solve_small_groups(gi, comp, row, col, n_rows, n_cols, dup_cell, pts, idx, chosen, tie_with) -> np.ndarray:
-    """Small contested groups (up to ``MAX_ENUMERATED`` assignments) without a Python call each: the
-    assignment maximising the same adjusted matrix the solver gets, by enumerating all of them, for
-    every group of one shape at once.  A group whose best is not ahead of the next by ``SURE_MARGIN`` is returned (with the
-    groups too large to enumerate) for ``linear_sum_assignment``; so is one with a repeated pair."""
-    c = comp[gi]
-    k_all, l_all = n_rows[c], n_cols[c]
-    lo, hi = np.minimum(k_all, l_all), np.maximum(k_all, l_all)
-    count = np.ones(len(gi))  # hi! / (hi - lo)!: the number of assignments (7 sides give 8! > the limit)
-    for j in range(min(int(lo.max()), 7) if len(lo) else 0):
-        count = np.minimum(count * np.where(j < lo, hi - j, 1), MAX_ENUMERATED + 1)
-    small = (lo <= 7) & (count <= MAX_ENUMERATED) & ~dup_cell[c]
-    rest = [gi[~small]]
-    sel = gi[small]
-    if not len(sel):
-        return gi
-    shapes = n_rows[comp[sel]] * 64 + n_cols[comp[sel]]
-    for shape in np.unique(shapes):
-        part = sel[shapes == shape]
-        k, l_ = int(shape // 64), int(shape % 64)
-        groups, g = np.unique(comp[part], return_inverse=True)
-        n_g = len(groups)
-        m = np.zeros((n_g, k, l_))
-        valid = np.zeros((n_g, k, l_), dtype=bool)
-        cidx = np.full((n_g, k, l_), -1, dtype=np.int64)
-        r, q = row[part], col[part]
-        m[g, r, q] = pts[part]
-        valid[g, r, q] = True
-        cidx[g, r, q] = idx[part]
-        fi = np.arange(k)[:, None] / max(k, 1)
-        fj = np.arange(l_)[None, :] / max(l_, 1)
-        adj = np.where(valid, m - 1e-6 * (fi - fj) ** 2, -1e6)
-        if k <= l_:
-            maps = _injections(k, l_)  # row r -> column maps[:, r]
-            total = sum(adj[:, r, maps[:, r]] for r in range(k))
-        else:
-            maps = _injections(l_, k)  # column q -> row maps[:, q]
-            total = sum(adj[:, maps[:, q], q] for q in range(l_))
-        order = np.argsort(-total, axis=1, kind="stable")
-        best = order[:, 0]
-        first = total[np.arange(n_g), best]
-        second = total[np.arange(n_g), order[:, 1]] if total.shape[1] > 1 else np.full(n_g, -np.inf)
-        sure = first - second > SURE_MARGIN
-        if not sure.all():
-            rest.append(part[~sure[g]])
-        gs = np.flatnonzero(sure)
-        if not len(gs):
-            continue
-        if k <= l_:
-            rows = np.broadcast_to(np.arange(k), (len(gs), k))
-            cols = maps[best[gs]]
-        else:
-            cols = np.broadcast_to(np.arange(l_), (len(gs), l_))
-            rows = maps[best[gs]]
-            by_row = np.argsort(rows, axis=1)  # the solver lists its pairs by row
-            rows = np.take_along_axis(rows, by_row, axis=1)
-            cols = np.take_along_axis(cols, by_row, axis=1)
-        gg = gs[:, None]
-        keep = valid[gg, rows, cols]
-        chosen[cidx[gg, rows, cols][keep]] = True
-        n_kept = keep.sum(axis=1)
-        # equal evidence: the first other kept pair (by row) whose swap scores the same
-        slots = rows.shape[1]
-        found = np.zeros((len(gs), slots), dtype=bool)
-        for a in range(slots):
-            for b in range(slots):
-                if a == b:
-                    continue
-                r1, c1, r2, c2 = rows[:, a], cols[:, a], rows[:, b], cols[:, b]
-                g1 = gs
-                hit = (keep[:, a] & keep[:, b] & ~found[:, a] & (n_kept > 1) & (n_kept <= 60)
-                       & valid[g1, r1, c2] & valid[g1, r2, c1]
-                       & (np.abs(m[g1, r1, c1] + m[g1, r2, c2] - m[g1, r1, c2] - m[g1, r2, c1]) < TIE_EPS))
-                tie_with[cidx[g1[hit], r1[hit], c1[hit]]] = cidx[g1[hit], r2[hit], c2[hit]]
-                found[hit, a] = True
-    out = np.concatenate(rest)
-    return out[np.argsort(comp[out], kind="stable")]
-
-
-def _best_first(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen) -> None:
-    """The reference's best-first pass (by points, then fewer orders, then candidate order; skip a
-    candidate whose transaction or an order is taken) in vectorised rounds.
-
-    A candidate is taken by the sequential pass exactly when no earlier candidate sharing a node with
-    it is taken, so each round takes every candidate that comes first on all its nodes among those
-    still open, then closes the candidates touching what was taken: the same set, without a loop."""
-    sizes = np.diff(unit_ptr)[cand_unit[idx]]
-    order = np.lexsort((idx, sizes, -points[idx]))
-    prio = np.empty(len(idx), dtype=np.int64)
-    prio[order] = np.arange(len(idx))
-    pos, flat = expand_csr(unit_ptr, cand_unit[idx])
-    n_orders = int(unit_orders.max()) + 1 if len(unit_orders) else 0
-    node = np.concatenate([unit_orders[flat], n_orders + cand_txn[idx]])
-    owner = np.concatenate([pos, np.arange(len(idx), dtype=np.int64)])
-    node_ids, node = np.unique(node, return_inverse=True)
-    n_nodes = len(node_ids)
-    open_ = np.ones(len(idx), dtype=bool)
-    big = np.iinfo(np.int64).max
-    while open_.any():
-        live = open_[owner]
-        best = np.full(n_nodes, big, dtype=np.int64)
-        np.minimum.at(best, node[live], prio[owner[live]])
-        first_everywhere = np.ones(len(idx), dtype=bool)
-        lose = live & (best[node] != prio[owner])
-        first_everywhere[owner[lose]] = False
-        take = open_ & first_everywhere
-        chosen[idx[take]] = True
-        taken_node = np.zeros(n_nodes, dtype=bool)
-        taken_node[node[take[owner]]] = True
-        touched = np.zeros(len(idx), dtype=bool)
-        touched[owner[taken_node[node]]] = True
-        open_ &= ~touched
-
-
 def assign_reference(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit_ptr: np.ndarray,
            unit_orders: np.ndarray, n_orders: int, n_txns: int, order_rank: np.ndarray,
            txn_rank: np.ndarray) -> Assignment:
@@ -452,56 +334,4 @@ def _solve_packing_ref(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, 
 
     search(0, 0.0, frozenset(), frozenset(), [])
     for k in best[1]:
-        chosen[idx[order[k]]] = True
-
-
-def _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen) -> None:
-    """:func:`_solve_packing_ref`'s exact search (same order, same bound, same ties) on bit masks."""
-    units = cand_unit[idx]
-    order = sorted(range(len(idx)), key=lambda k: (-points[idx[k]], int(unit_ptr[units[k] + 1] - unit_ptr[units[k]]),
-                                                   idx[k]))
-    bit_of_order: dict[int, int] = {}
-    bit_of_txn: dict[int, int] = {}
-    pts, tmask, omask = [], [], []
-    for k in order:
-        mask = 0
-        for o in unit_orders[unit_ptr[units[k]]:unit_ptr[units[k] + 1]].tolist():
-            mask |= 1 << bit_of_order.setdefault(o, len(bit_of_order))
-        omask.append(mask)
-        tmask.append(1 << bit_of_txn.setdefault(int(cand_txn[idx[k]]), len(bit_of_txn)))
-        pts.append(float(points[idx[k]]))
-    n = len(pts)
-    # bound of what candidates k.. can still add: each transaction once, at its best (first) points;
-    # never below the true best of the subtree, so it cuts only subtrees the reference finds nothing in
-    bound = [0.0] * (n + 1)
-    firsts: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
-    for k in range(n - 1, -1, -1):
-        seen, total = 0, 0.0
-        for j in range(k, n):
-            if not seen & tmask[j]:
-                seen |= tmask[j]
-                total += max(pts[j], 0.0)
-                firsts[k].append((tmask[j], max(pts[j], 0.0)))
-        bound[k] = total + 1e-6
-    suffix = bound
-    best_total = -1.0
-    best_pick: list[int] = []
-    picked: list[int] = []
-
-    def search(k: int, total: float, used_o: int, used_t: int) -> None:
-        nonlocal best_total, best_pick
-        if total > best_total + TIE_EPS:
-            best_total, best_pick = total, list(picked)
-        if k == n or total + suffix[k] <= best_total + TIE_EPS:
-            return
-        if used_t and total + sum(p for m, p in firsts[k] if not used_t & m) + 1e-6 <= best_total + TIE_EPS:
-            return  # the transactions still free cannot lift the total above the best
-        if not (used_t & tmask[k]) and not (used_o & omask[k]):
-            picked.append(k)
-            search(k + 1, total + pts[k], used_o | omask[k], used_t | tmask[k])
-            picked.pop()
-        search(k + 1, total, used_o, used_t)
-
-    search(0, 0.0, 0, 0)
-    for k in best_pick:
         chosen[idx[order[k]]] = True
