@@ -5,21 +5,24 @@ no cross product).  A candidate pairs a *unit* (one order, or several orders of 
 one transaction and carries additive points.  The assignment maximises the total points:
 
 - the candidate graph (orders and transactions as nodes) is split into connected components;
-- a component with one candidate is taken as is (vectorised: the common case);
+- a component with one candidate is taken as is (the common case);
 - a component of single-order units is solved exactly: the maximum of the matrix that
   ``scipy.optimize.linear_sum_assignment`` gets.  One order or one transaction (1 x N) with a strict
-  best: decided in bulk; up to 3 x 6: every assignment enumerated, in bulk per shape, when the best
-  is clear by ``SURE_MARGIN``; else (large or tied) the solver itself, one call per component;
-  a large sparse component (``REDUCE_CELLS``) first takes the pairs that are in every optimum
-  (:func:`_solve_reduced`) and solves what is left piece by piece, pieces beyond ``DENSE_MAX``
-  cells with the sparse LAPJVsp instead of a dense matrix;
+  best: that best; up to ``MAX_ENUMERATED`` assignments: every one enumerated, when the best is
+  clear by ``SURE_MARGIN``; else (large or tied) the solver itself; a large sparse component
+  (``REDUCE_CELLS``) first takes the pairs that are in every optimum (:func:`_solve_reduced`) and
+  solves what is left piece by piece, pieces beyond ``DENSE_MAX`` cells with the sparse LAPJVsp
+  instead of a dense matrix;
 - a component with combined-checkout units (a set-packing problem) is solved exactly by
   branch-and-bound while small (``EXACT_LIMIT`` candidates), else by best-first with conflicts
-  removed (a documented fallback for pathological components only; run in vectorised rounds).
+  removed (a documented fallback for pathological components only).
 
+:func:`assign` runs all of it in compiled kernels (:mod:`complaint._jit_assign`, one pass per
+group; the solver re-implemented operation by operation, so equal optima resolve as scipy's do).
 :func:`assign_reference` is the straightforward per-component version (one Python call per
 component); :func:`assign` gives the same result and ``tests/test_reconcile_perf_equivalence.py``
-checks it.
+checks it (``tests/test_reconcile_assign_kernels.py``: the kernels against the numpy version they
+replaced).
 
 Equal evidence (two same-amount orders on the same day) is resolved deterministically: a tiny
 tie-break prefers pairing in time order (earlier order with earlier transaction), and the tie is
@@ -29,7 +32,6 @@ reported so the explanation can say so and the user can swap the pair by hand.
 from __future__ import annotations
 
 import functools
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,135 +81,37 @@ def assign(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit
            txn_rank: np.ndarray) -> Assignment:
     """Maximum-points assignment: each order and each transaction in at most one chosen candidate.
 
-    Same result as :func:`assign_reference`, with the per-group Python work kept for the groups that
-    need it: one-candidate groups and single-order groups with one side of size one (1 x N, N x 1)
-    with a strict best are decided in bulk; the oversized combined-checkout groups run the same
-    best-first pass in vectorised rounds; only contested groups (N x M) call
-    ``linear_sum_assignment`` and only small combined-checkout groups the exact search."""
+    Same result as :func:`assign_reference`, group by group in compiled kernels
+    (:mod:`complaint._jit_assign`): one-candidate groups taken; single-order groups by the 1 x N rule
+    (a strict best), by enumeration (up to ``MAX_ENUMERATED`` assignments, best ahead by
+    ``SURE_MARGIN``), by forced pairs first (above ``REDUCE_CELLS`` cells) or by the solver (a
+    re-implementation of ``linear_sum_assignment``, equal optima resolved as scipy resolves them);
+    combined-checkout groups by the exact search up to ``EXACT_LIMIT`` candidates, else best-first.
+    Only a forced-pair reduction leaving a piece above ``DENSE_MAX`` cells comes back here, for the
+    sparse solver.  ``points`` are finite (sums of bounded evidence points)."""
+    from . import _jit_assign as kernels
+
     n = len(cand_unit)
     chosen = np.zeros(n, dtype=bool)
     tie_with = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return Assignment(chosen, tie_with)
-    cand_unit = np.asarray(cand_unit, dtype=np.int64)
-    cand_txn = np.asarray(cand_txn, dtype=np.int64)
-    points = np.asarray(points, dtype=np.float64)
-    pos, flat = expand_csr(unit_ptr, cand_unit)
-    orders_of_edge = unit_orders[flat]
-    txn_node = n_orders + cand_txn[pos]
-    size = n_orders + n_txns
-    graph = coo_matrix((np.ones(len(pos), dtype=np.int8), (orders_of_edge, txn_node)), shape=(size, size))
-    _count, labels = connected_components(graph, directed=False)
-    comp = labels[n_orders + cand_txn]
-    per_comp = np.bincount(comp)
-    single = per_comp[comp] == 1
-    chosen[single] = True
-    if single.all():
-        return Assignment(chosen, tie_with)
-    sizes = np.diff(unit_ptr)
-    packing_comp = np.bincount(comp, weights=(sizes[cand_unit] > 1), minlength=len(per_comp)) > 0
-    multi = ~single
-    packing = multi & packing_comp[comp]
-    if packing.any():
-        big = packing & (per_comp[comp] > EXACT_LIMIT)
-        if big.any():
-            _best_first(np.flatnonzero(big), cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen)
-        small = np.flatnonzero(packing & ~big)
-        small = small[np.argsort(comp[small], kind="stable")]
-        for idx in np.split(small, np.flatnonzero(np.diff(comp[small])) + 1) if len(small) else ():
-            _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen)
-    bip = np.flatnonzero(multi & ~packing)
-    if len(bip):
-        _solve_bipartite_all(bip, comp, unit_orders[unit_ptr[cand_unit[bip]]], cand_txn[bip], points,
-                             order_rank, txn_rank, chosen, tie_with)
+    as_int = functools.partial(np.ascontiguousarray, dtype=np.int64)
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    row, col = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    adjusted = np.zeros(n)
+    limits = np.array([REDUCE_CELLS, MAX_ENUMERATED, DENSE_MAX, EXACT_LIMIT], dtype=np.int64)
+    ptr, members, deferred = kernels.solve(
+        as_int(cand_unit), as_int(cand_txn), points, as_int(unit_ptr), as_int(unit_orders), int(n_orders),
+        int(n_txns), as_int(order_rank), as_int(txn_rank), chosen, tie_with, row, col, adjusted, limits,
+        TIE_EPS, SURE_MARGIN)
+    for g in deferred.tolist():  # a piece too large for a dense matrix: the sparse solver
+        part = members[ptr[g]:ptr[g + 1]]
+        shape = (int(row[part].max()) + 1, int(col[part].max()) + 1)
+        rows, cols = _solve_reduced(row[part], col[part], adjusted[part], shape)
+        kernels.take_pairs(part, row[part], col[part], points, shape[1], as_int(rows), as_int(cols), chosen,
+                           tie_with, TIE_EPS)
     return Assignment(chosen, tie_with)
-
-
-def _dense_within(comp: np.ndarray, key: np.ndarray) -> np.ndarray:
-    """For rows sorted by (comp, key): 0, 1, ... per distinct key, restarting at each comp."""
-    new_comp = np.concatenate([[True], comp[1:] != comp[:-1]])
-    new_key = new_comp | np.concatenate([[True], key[1:] != key[:-1]])
-    run = np.cumsum(new_key) - 1
-    return run - run[np.flatnonzero(new_comp)][np.cumsum(new_comp) - 1]
-
-
-def _solve_bipartite_all(idx, comp_all, orders, txns, points, order_rank, txn_rank, chosen, tie_with) -> None:
-    """All single-order groups at once; the matrix of a group is the one the reference builds."""
-    comp = comp_all[idx]
-    # row = place of the order among the group's orders by rank; col = same for transactions
-    srt = np.lexsort((orders, order_rank[orders], comp))
-    row = np.empty(len(idx), dtype=np.int64)
-    row[srt] = _dense_within(comp[srt], orders[srt])
-    srt = np.lexsort((txns, txn_rank[txns], comp))
-    col = np.empty(len(idx), dtype=np.int64)
-    col[srt] = _dense_within(comp[srt], txns[srt])
-    n_comp = int(comp.max()) + 1
-    n_rows = np.zeros(n_comp, dtype=np.int64)
-    n_cols = np.zeros(n_comp, dtype=np.int64)
-    np.maximum.at(n_rows, comp, row + 1)
-    np.maximum.at(n_cols, comp, col + 1)
-    cells = np.stack([comp, row, col], axis=1)
-    dup_cell = np.zeros(n_comp, dtype=bool)
-    uniq_cells, counts = np.unique(cells, axis=0, return_counts=True)
-    dup_cell[uniq_cells[counts > 1, 0]] = True  # the same pair twice: leave it to the general path
-    pts = points[idx]
-    fi = row / np.maximum(n_rows[comp], 1)
-    fj = col / np.maximum(n_cols[comp], 1)
-    adjusted = pts - 1e-6 * (fi - fj) ** 2
-    line = ((n_rows[comp] == 1) | (n_cols[comp] == 1)) & ~dup_cell[comp]
-    general = ~line
-    if line.any():
-        li = np.flatnonzero(line)
-        order = li[np.lexsort((-adjusted[li], comp[li]))]  # best first within each group
-        c_s, a_s = comp[order], adjusted[order]
-        first = np.concatenate([[True], c_s[1:] != c_s[:-1]])
-        eq_next = np.zeros(len(order), dtype=bool)
-        eq_next[:-1] = ~first[1:] & (a_s[1:] == a_s[:-1])
-        tied_comp = np.unique(c_s[first & eq_next])  # no strict best: the general path decides
-        best = order[first & ~np.isin(c_s, tied_comp)]
-        chosen[idx[best]] = True
-        general |= np.isin(comp, tied_comp)
-    gi = np.flatnonzero(general)
-    if not len(gi):
-        return
-    gi = gi[np.argsort(comp[gi], kind="stable")]
-    gi = _solve_small_groups(gi, comp, row, col, n_rows, n_cols, dup_cell, pts, idx, chosen, tie_with)
-    for part in np.split(gi, np.flatnonzero(np.diff(comp[gi])) + 1) if len(gi) else ():
-        c = comp[part[0]]
-        shape = (int(n_rows[c]), int(n_cols[c]))
-        cell = row[part] * shape[1] + col[part]
-        by_cell = np.argsort(cell, kind="stable")
-        cells = cell[by_cell]
-
-        def lookup(r, k, cells=cells, by_cell=by_cell, part=part, width=shape[1]):
-            """(valid, points, candidate) at cells (r, k); a repeated pair: its last candidate."""
-            key = np.asarray(r) * width + np.asarray(k)
-            at = np.searchsorted(cells, key, side="right") - 1
-            ok = (at >= 0) & (cells[np.maximum(at, 0)] == key)
-            cand = part[by_cell[np.maximum(at, 0)]]
-            return ok, np.where(ok, pts[cand], 0.0), np.where(ok, idx[cand], -1)
-
-        if shape[0] * shape[1] > REDUCE_CELLS and not dup_cell[c]:
-            rows, cols = _solve_reduced(row[part], col[part], adjusted[part], shape)
-            keep, _p, cand = lookup(rows, cols)
-        else:
-            adj = np.full(shape, -1e6)
-            adj[row[part], col[part]] = adjusted[part]  # the reference's matrix, cell by cell
-            rows, cols = linear_sum_assignment(adj, maximize=True)
-            keep, _p, cand = lookup(rows, cols)
-            rows, cols = rows[keep], cols[keep]
-        chosen[cand[keep]] = True
-        if 1 < len(rows) <= 60:
-            ok, cross, _c = lookup(rows[:, None], cols[None, :])  # cross[a, b] = m[r_a, c_b]
-            own = np.diagonal(cross)
-            gap = own[:, None] + own[None, :] - cross - cross.T
-            hit = ok & ok.T & (np.abs(gap) < TIE_EPS)
-            np.fill_diagonal(hit, False)
-            has = hit.any(axis=1)
-            partner = np.argmax(hit, axis=1)
-            a = np.flatnonzero(has)
-            own_c = cand[keep]
-            tie_with[own_c[a]] = own_c[partner[a]]
 
 
 REDUCE_CELLS = 10_000  # a group with a larger matrix is first reduced by its forced pairs (_solve_reduced)
@@ -321,126 +225,6 @@ MAX_ENUMERATED = 5040  # groups with at most this many assignments (7 x 7, 4 x 9
 SURE_MARGIN = 1e-7  # an enumerated best must beat the runner-up by this much, else the solver decides
 
 
-@functools.cache
-def _injections(k: int, n: int) -> np.ndarray:
-    """Every injective map of ``k`` slots into ``n`` places, one per row."""
-    return np.array(list(itertools.permutations(range(n), k)), dtype=np.int64).reshape(-1, k)
-
-
-def _solve_small_groups(gi, comp, row, col, n_rows, n_cols, dup_cell, pts, idx, chosen, tie_with) -> np.ndarray:
-    """Small contested groups (up to ``MAX_ENUMERATED`` assignments) without a Python call each: the
-    assignment maximising the same adjusted matrix the solver gets, by enumerating all of them, for
-    every group of one shape at once.  A group whose best is not ahead of the next by ``SURE_MARGIN`` is returned (with the
-    groups too large to enumerate) for ``linear_sum_assignment``; so is one with a repeated pair."""
-    c = comp[gi]
-    k_all, l_all = n_rows[c], n_cols[c]
-    lo, hi = np.minimum(k_all, l_all), np.maximum(k_all, l_all)
-    count = np.ones(len(gi))  # hi! / (hi - lo)!: the number of assignments (7 sides give 8! > the limit)
-    for j in range(min(int(lo.max()), 7) if len(lo) else 0):
-        count = np.minimum(count * np.where(j < lo, hi - j, 1), MAX_ENUMERATED + 1)
-    small = (lo <= 7) & (count <= MAX_ENUMERATED) & ~dup_cell[c]
-    rest = [gi[~small]]
-    sel = gi[small]
-    if not len(sel):
-        return gi
-    shapes = n_rows[comp[sel]] * 64 + n_cols[comp[sel]]
-    for shape in np.unique(shapes):
-        part = sel[shapes == shape]
-        k, l_ = int(shape // 64), int(shape % 64)
-        groups, g = np.unique(comp[part], return_inverse=True)
-        n_g = len(groups)
-        m = np.zeros((n_g, k, l_))
-        valid = np.zeros((n_g, k, l_), dtype=bool)
-        cidx = np.full((n_g, k, l_), -1, dtype=np.int64)
-        r, q = row[part], col[part]
-        m[g, r, q] = pts[part]
-        valid[g, r, q] = True
-        cidx[g, r, q] = idx[part]
-        fi = np.arange(k)[:, None] / max(k, 1)
-        fj = np.arange(l_)[None, :] / max(l_, 1)
-        adj = np.where(valid, m - 1e-6 * (fi - fj) ** 2, -1e6)
-        if k <= l_:
-            maps = _injections(k, l_)  # row r -> column maps[:, r]
-            total = sum(adj[:, r, maps[:, r]] for r in range(k))
-        else:
-            maps = _injections(l_, k)  # column q -> row maps[:, q]
-            total = sum(adj[:, maps[:, q], q] for q in range(l_))
-        order = np.argsort(-total, axis=1, kind="stable")
-        best = order[:, 0]
-        first = total[np.arange(n_g), best]
-        second = total[np.arange(n_g), order[:, 1]] if total.shape[1] > 1 else np.full(n_g, -np.inf)
-        sure = first - second > SURE_MARGIN
-        if not sure.all():
-            rest.append(part[~sure[g]])
-        gs = np.flatnonzero(sure)
-        if not len(gs):
-            continue
-        if k <= l_:
-            rows = np.broadcast_to(np.arange(k), (len(gs), k))
-            cols = maps[best[gs]]
-        else:
-            cols = np.broadcast_to(np.arange(l_), (len(gs), l_))
-            rows = maps[best[gs]]
-            by_row = np.argsort(rows, axis=1)  # the solver lists its pairs by row
-            rows = np.take_along_axis(rows, by_row, axis=1)
-            cols = np.take_along_axis(cols, by_row, axis=1)
-        gg = gs[:, None]
-        keep = valid[gg, rows, cols]
-        chosen[cidx[gg, rows, cols][keep]] = True
-        n_kept = keep.sum(axis=1)
-        # equal evidence: the first other kept pair (by row) whose swap scores the same
-        slots = rows.shape[1]
-        found = np.zeros((len(gs), slots), dtype=bool)
-        for a in range(slots):
-            for b in range(slots):
-                if a == b:
-                    continue
-                r1, c1, r2, c2 = rows[:, a], cols[:, a], rows[:, b], cols[:, b]
-                g1 = gs
-                hit = (keep[:, a] & keep[:, b] & ~found[:, a] & (n_kept > 1) & (n_kept <= 60)
-                       & valid[g1, r1, c2] & valid[g1, r2, c1]
-                       & (np.abs(m[g1, r1, c1] + m[g1, r2, c2] - m[g1, r1, c2] - m[g1, r2, c1]) < TIE_EPS))
-                tie_with[cidx[g1[hit], r1[hit], c1[hit]]] = cidx[g1[hit], r2[hit], c2[hit]]
-                found[hit, a] = True
-    out = np.concatenate(rest)
-    return out[np.argsort(comp[out], kind="stable")]
-
-
-def _best_first(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen) -> None:
-    """The reference's best-first pass (by points, then fewer orders, then candidate order; skip a
-    candidate whose transaction or an order is taken) in vectorised rounds.
-
-    A candidate is taken by the sequential pass exactly when no earlier candidate sharing a node with
-    it is taken, so each round takes every candidate that comes first on all its nodes among those
-    still open, then closes the candidates touching what was taken: the same set, without a loop."""
-    sizes = np.diff(unit_ptr)[cand_unit[idx]]
-    order = np.lexsort((idx, sizes, -points[idx]))
-    prio = np.empty(len(idx), dtype=np.int64)
-    prio[order] = np.arange(len(idx))
-    pos, flat = expand_csr(unit_ptr, cand_unit[idx])
-    n_orders = int(unit_orders.max()) + 1 if len(unit_orders) else 0
-    node = np.concatenate([unit_orders[flat], n_orders + cand_txn[idx]])
-    owner = np.concatenate([pos, np.arange(len(idx), dtype=np.int64)])
-    node_ids, node = np.unique(node, return_inverse=True)
-    n_nodes = len(node_ids)
-    open_ = np.ones(len(idx), dtype=bool)
-    big = np.iinfo(np.int64).max
-    while open_.any():
-        live = open_[owner]
-        best = np.full(n_nodes, big, dtype=np.int64)
-        np.minimum.at(best, node[live], prio[owner[live]])
-        first_everywhere = np.ones(len(idx), dtype=bool)
-        lose = live & (best[node] != prio[owner])
-        first_everywhere[owner[lose]] = False
-        take = open_ & first_everywhere
-        chosen[idx[take]] = True
-        taken_node = np.zeros(n_nodes, dtype=bool)
-        taken_node[node[take[owner]]] = True
-        touched = np.zeros(len(idx), dtype=bool)
-        touched[owner[taken_node[node]]] = True
-        open_ &= ~touched
-
-
 def assign_reference(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit_ptr: np.ndarray,
            unit_orders: np.ndarray, n_orders: int, n_txns: int, order_rank: np.ndarray,
            txn_rank: np.ndarray) -> Assignment:
@@ -550,56 +334,4 @@ def _solve_packing_ref(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, 
 
     search(0, 0.0, frozenset(), frozenset(), [])
     for k in best[1]:
-        chosen[idx[order[k]]] = True
-
-
-def _solve_packing(idx, cand_unit, cand_txn, points, unit_ptr, unit_orders, chosen) -> None:
-    """:func:`_solve_packing_ref`'s exact search (same order, same bound, same ties) on bit masks."""
-    units = cand_unit[idx]
-    order = sorted(range(len(idx)), key=lambda k: (-points[idx[k]], int(unit_ptr[units[k] + 1] - unit_ptr[units[k]]),
-                                                   idx[k]))
-    bit_of_order: dict[int, int] = {}
-    bit_of_txn: dict[int, int] = {}
-    pts, tmask, omask = [], [], []
-    for k in order:
-        mask = 0
-        for o in unit_orders[unit_ptr[units[k]]:unit_ptr[units[k] + 1]].tolist():
-            mask |= 1 << bit_of_order.setdefault(o, len(bit_of_order))
-        omask.append(mask)
-        tmask.append(1 << bit_of_txn.setdefault(int(cand_txn[idx[k]]), len(bit_of_txn)))
-        pts.append(float(points[idx[k]]))
-    n = len(pts)
-    # bound of what candidates k.. can still add: each transaction once, at its best (first) points;
-    # never below the true best of the subtree, so it cuts only subtrees the reference finds nothing in
-    bound = [0.0] * (n + 1)
-    firsts: list[list[tuple[int, float]]] = [[] for _ in range(n + 1)]
-    for k in range(n - 1, -1, -1):
-        seen, total = 0, 0.0
-        for j in range(k, n):
-            if not seen & tmask[j]:
-                seen |= tmask[j]
-                total += max(pts[j], 0.0)
-                firsts[k].append((tmask[j], max(pts[j], 0.0)))
-        bound[k] = total + 1e-6
-    suffix = bound
-    best_total = -1.0
-    best_pick: list[int] = []
-    picked: list[int] = []
-
-    def search(k: int, total: float, used_o: int, used_t: int) -> None:
-        nonlocal best_total, best_pick
-        if total > best_total + TIE_EPS:
-            best_total, best_pick = total, list(picked)
-        if k == n or total + suffix[k] <= best_total + TIE_EPS:
-            return
-        if used_t and total + sum(p for m, p in firsts[k] if not used_t & m) + 1e-6 <= best_total + TIE_EPS:
-            return  # the transactions still free cannot lift the total above the best
-        if not (used_t & tmask[k]) and not (used_o & omask[k]):
-            picked.append(k)
-            search(k + 1, total + pts[k], used_o | omask[k], used_t | tmask[k])
-            picked.pop()
-        search(k + 1, total, used_o, used_t)
-
-    search(0, 0.0, 0, 0)
-    for k in best_pick:
         chosen[idx[order[k]]] = True

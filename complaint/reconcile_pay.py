@@ -30,7 +30,10 @@ import pandas as pd
 
 from .reconcile_assign import band_join
 
-DAY_SPAN = 1 << 20
+SPAN_BITS = 20
+DAY_SPAN = 1 << SPAN_BITS
+TABLE_CELLS = (8, 1 << 16)  # a currency's (bucket, day) table: cells per unit and debit, plus a floor
+KEY_ROOM = (4, 1024)  # candidate keys per debit, plus a floor (twice as much while short)
 STRONG_MERCHANTS = ("aliexpress", "alipay", "paypal-aliexpress")
 MAX_POINTS = 9.0
 
@@ -56,35 +59,35 @@ def build_units(orders: pd.DataFrame, eligible: np.ndarray, eur: np.ndarray, rat
                 max_group: int = 10) -> Units:
     """Single orders plus same-checkout subsets (bounded: all subsets up to ``max_group`` orders,
     pairs only for larger groups up to 40, nothing beyond)."""
+    from ._jit_pay import unit_sums
+
     idx = np.flatnonzero(eligible)
-    cur = orders["currency"].to_numpy(dtype=object)
+    cur_cmp, cur_code, cur_text = _currencies(orders["currency"], idx)
     due = orders["due_cents"].to_numpy(dtype=np.int64)
     day = orders["order_day"].to_numpy(dtype=np.int64)
     checkout = orders["checkout"].to_numpy(dtype=np.int64)
     groups_members: list[np.ndarray] = []
-    if len(idx):
-        key = checkout[idx]
-        srt = idx[np.lexsort((orders["order_id"].to_numpy()[idx], key))]
-        k = checkout[srt]
-        cuts = np.flatnonzero(np.diff(k)) + 1
-        starts = np.concatenate([[0], cuts])
-        sizes = np.diff(np.concatenate([starts, [len(srt)]]))
-        for n in np.unique(sizes[sizes >= 2]):
-            sel = starts[sizes == n]
-            mat = srt[sel[:, None] + np.arange(n)[None, :]]  # groups x n
-            same_cur = (cur[mat] == cur[mat[:, :1]]).all(axis=1)
-            mat = mat[same_cur]
-            if not len(mat):
-                continue
-            if n <= max_group:
-                masks = [m for m in range(1, 1 << n) if bin(m).count("1") >= 2]
-            elif n <= 40:
-                masks = [(1 << a) | (1 << b) for a, b in itertools.combinations(range(n), 2)]
-            else:
-                continue
-            bits = ((np.array(masks)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
-            for b in bits:
-                groups_members.append(mat[:, b])
+    srt = _shared_checkouts(orders, idx, checkout)
+    k = checkout[srt]
+    cuts = np.flatnonzero(np.diff(k)) + 1
+    starts = np.concatenate([[0], cuts]) if len(srt) else np.zeros(0, dtype=np.int64)
+    sizes = np.diff(np.concatenate([starts, [len(srt)]]))
+    for n in np.unique(sizes):
+        sel = starts[sizes == n]
+        mat = srt[sel[:, None] + np.arange(n)[None, :]]  # groups x n
+        same_cur = (cur_cmp[mat] == cur_cmp[mat[:, :1]]).all(axis=1)
+        mat = mat[same_cur]
+        if not len(mat):
+            continue
+        if n <= max_group:
+            masks = [m for m in range(1, 1 << n) if bin(m).count("1") >= 2]
+        elif n <= 40:
+            masks = [(1 << a) | (1 << b) for a, b in itertools.combinations(range(n), 2)]
+        else:
+            continue
+        bits = ((np.array(masks)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
+        for b in bits:
+            groups_members.append(mat[:, b])
     ptr_parts = [np.arange(len(idx) + 1, dtype=np.int64)]
     member_parts = [idx.astype(np.int64)]
     offset = len(idx)
@@ -95,12 +98,38 @@ def build_units(orders: pd.DataFrame, eligible: np.ndarray, eur: np.ndarray, rat
         offset += g * width
     ptr = np.concatenate(ptr_parts)
     members = np.concatenate(member_parts)
-    size = np.diff(ptr)
-    first = members[ptr[:-1]]
-    unit_of_member = np.repeat(np.arange(len(size)), size)
-    sum_due = np.bincount(unit_of_member, weights=due[members], minlength=len(size)).astype(np.int64)
-    sum_eur = np.bincount(unit_of_member, weights=eur[members], minlength=len(size)).astype(np.int64)
-    return Units(ptr, members, cur[first], sum_due, sum_eur, rate[first], day[first], size)
+    size, first, sum_due, sum_eur = unit_sums(ptr, members, due, eur)
+    return Units(ptr, members, cur_text[cur_code[first]], sum_due, sum_eur, rate[first], day[first], size)
+
+
+def _currencies(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(what to compare, code per order, text per code as ``to_numpy(dtype=object)`` gives it):
+    equal codes, equal currency, so units compare and copy integers, not a Python string per order.
+
+    Eligible orders have a known currency (a finite rate); should ``rows`` hold a missing one, the
+    texts themselves are compared, as Python objects."""
+    codes = np.asarray(pd.factorize(column, use_na_sentinel=True)[0], dtype=np.int64)
+    if not (codes[rows] >= 0).all():
+        text = column.to_numpy(dtype=object)
+        return text, np.arange(len(text)), text
+    one_row = np.zeros(int(codes.max(initial=-1)) + 1, dtype=np.int64)
+    one_row[codes[rows]] = rows  # any row of a code: all of them hold the same text
+    return codes, codes, column.iloc[one_row].to_numpy(dtype=object)
+
+
+def _shared_checkouts(orders: pd.DataFrame, idx: np.ndarray, checkout: np.ndarray) -> np.ndarray:
+    """The rows of ``idx`` that share their checkout with another, sorted by (checkout, order id)
+    as a stable sort of all of ``idx`` would order them: the order ids of single orders (the vast
+    majority) are never read, nor compared as Python strings."""
+    key = checkout[idx]
+    by = np.argsort(key)  # any order: only which keys repeat is read from it
+    ks = key[by]
+    tie = ks[1:] == ks[:-1]
+    shared = np.zeros(len(ks), dtype=bool)
+    shared[1:] = tie
+    shared[:-1] |= tie
+    rows = idx[np.sort(by[shared])]  # in idx order, as the stable sort's ties
+    return rows[np.lexsort((orders["order_id"].iloc[rows].to_numpy(), checkout[rows]))]
 
 
 def payment_candidates(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, txn_eur: np.ndarray,
@@ -108,56 +137,100 @@ def payment_candidates(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, 
     """Scored (unit, txn) candidate pairs for the given debits (``scorer``: default
     :func:`score_payments`; the equivalence test passes :func:`score_payments_reference`).
 
-    The pairs are those of the banded join on (EUR amount bucket, day) of
-    :func:`payment_candidates_reference`, in the same order, found in two cheaper joins: a unit and
-    a debit in the same currency can only pair with the exact amount (a join on the amount), the
-    others through the buckets (a join per unit currency against the debits in other currencies)."""
+    The pairs of the banded join on (EUR amount bucket, day) of :func:`payment_candidates_reference`
+    that :func:`score_payments` keeps, in the same order, found without walking the join
+    (:func:`complaint._jit_pay.candidate_keys`): most of its pairs are a unit and a debit in the same
+    currency with different amounts, which never pass.  That reads a key as bucket and day apart,
+    exact while days stay within a bucket's span and the keys fit in int64 (always, with real dates
+    and amounts); otherwise the reference join."""
     if scorer is not None:
         return payment_candidates_reference(units, txns, debit_idx, txn_eur, window_days, tol, scorer=scorer)
+    from ._jit_pay import candidate_keys, exact_keys, score_keys, unit_rows
+
+    debit_idx = np.asarray(debit_idx)
+    debits = debit_idx.astype(np.int64, copy=False)
+    txn_eur = np.asarray(txn_eur, dtype=np.int64)
+    window_days = int(window_days)
+    u_cur, td, desc = _scoring_sides(units, txns, debits, txn_eur)
+    u_due, u_eur, u_day, u_size = _unit_columns(units)
+    d_cur, d_day = td[:, 0], td[:, 5]
+    p_bits, r_bits = max(len(debits), 1).bit_length(), max(len(u_day), 1).bit_length()
+    e_sorted, d_sorted, day_span, fits = exact_keys(u_cur, u_due, u_day, td, window_days, r_bits, p_bits)
+    if not fits or not _within_spans(u_day, d_day, window_days) or p_bits + r_bits > 60:
+        return payment_candidates_reference(units, txns, debit_idx, txn_eur, window_days, tol)
+    e_sorted.sort()
+    d_sorted.sort()
     ub = buckets(units.eur, tol)
-    srt = np.argsort(ub * DAY_SPAN + units.day, kind="stable")
-    rank = np.empty(len(srt), dtype=np.int64)
-    rank[srt] = np.arange(len(srt))
-    d_eur = -txn_eur[debit_idx]
-    d_day = txns["day"].to_numpy(dtype=np.int64)[debit_idx]
-    db = buckets(d_eur, tol)
-    u_code, t_code = shared_codes(units.currency, txns["currency"])
-    d_code = t_code[debit_idx]
-    d_cents = np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[debit_idx])
-    lefts, units_ = [], []
-    # same currency: the amount must be equal to the cent (+-1): join on (currency, amount, day)
-    span = np.int64(DAY_SPAN)
-    code_shift = np.int64(1) << np.int64(40)
-    ukey = (u_code + 8) * code_shift + units.due * span + units.day
-    by_key = np.argsort(ukey, kind="stable")
-    keys_sorted = ukey[by_key]
-    for delta in (-1, 0, 1):
-        base = (d_code + 8) * code_shift + (d_cents + delta) * span
-        left, right = band_join(base + d_day - window_days, base + d_day + 1, keys_sorted)
-        lefts.append(left)
-        units_.append(by_key[right])
-    # other currencies: the EUR amount buckets, as the reference join
-    for code in np.unique(u_code):
-        mine = np.flatnonzero(u_code == code)
-        others = np.flatnonzero(d_code != code)
-        if not len(mine) or not len(others):
-            continue
-        key = ub[mine] * DAY_SPAN + units.day[mine]
-        order = np.argsort(key, kind="stable")
-        ksorted = key[order]
-        for shift in (-1, 0, 1):
-            base = (db[others] + shift) * DAY_SPAN
-            left, right = band_join(base + d_day[others] - window_days, base + d_day[others] + 1, ksorted)
-            lefts.append(others[left])
-            units_.append(mine[order[right]])
-    left = np.concatenate(lefts)
-    unit = np.concatenate(units_)
-    shift = ub[unit] - db[left]
-    ok = np.abs(shift) <= 1  # the reference join meets only neighbouring buckets
-    left, unit, shift = left[ok], unit[ok], shift[ok]
-    order = np.lexsort((rank[unit], left, shift))
-    left, unit = left[order], unit[order]
-    return score_payments(units, txns, unit, debit_idx[left], txn_eur, window_days, tol)
+    ukey = ub * DAY_SPAN + u_day
+    srt = stable_argsort(ukey)
+    # a group per unit currency: the vocabulary gives the units' currencies the first ids, their
+    # missing value -1; group = id + 1, and a debit in a currency no unit has belongs to none (-1)
+    n_unit_cur = int(u_cur.max(initial=-1)) + 1
+    d_group = np.where((d_cur >= 0) & (d_cur < n_unit_cur), d_cur + 1, -1)
+    cells = TABLE_CELLS[0] * (len(u_day) + len(d_day)) + TABLE_CELLS[1]
+    args = (srt, ub, u_cur + 1, ukey, e_sorted, d_sorted, day_span, buckets(-txn_eur[debits], tol), d_day, d_group,
+            window_days, SPAN_BITS, cells, p_bits, r_bits)
+    keys = np.empty(KEY_ROOM[0] * len(debits) + KEY_ROOM[1], dtype=np.int64)  # room never written costs nothing
+    while (n := candidate_keys(*args, keys)) < 0:
+        keys = np.empty(2 * len(keys), dtype=np.int64)
+    keys = keys[:n]
+    keys.sort()
+    ud = unit_rows(srt, u_cur, u_due, u_eur, u_day, u_size)
+    buf = np.empty((len(CANDIDATE_COLUMNS), n), dtype=np.int64)  # rows past the kept pairs stay untouched
+    cols = _columns(buf)
+    n = score_keys(keys, p_bits, r_bits, ud, td, desc, debits, window_days, float(tol), *cols)
+    return _frame([c[:n] for c in cols], np.int64, debit_idx.dtype)
+
+
+CANDIDATE_COLUMNS = ("unit", "txn", "points", "mode", "gap", "day_gap", "desc_pts", "amount_pts", "date_pts")
+FLOAT_COLUMNS = ("points", "desc_pts", "amount_pts", "date_pts")
+
+
+def _scoring_sides(units: Units, txns: pd.DataFrame, rows: np.ndarray, txn_eur: np.ndarray):
+    """(currency id per unit; the txn side of the scoring per row of ``rows`` and its descriptor
+    points, :func:`complaint._jit_pay.txn_rows`), the ids in one vocabulary."""
+    from ._jit_pay import txn_rows
+
+    (u_codes, u_ids), t_cur, o_cur = vocab_codes(units.currency, txns["currency"], txns["orig_currency"])
+    td, desc = txn_rows(rows, *t_cur, *o_cur, *merchant_points(txns), txns["amount_cents"].to_numpy(dtype=np.int64),
+                        txns["orig_cents"].to_numpy(dtype=np.int64), txn_eur, txns["day"].to_numpy(dtype=np.int64))
+    return u_ids[u_codes], td, desc
+
+
+def _unit_columns(units: Units) -> tuple[np.ndarray, ...]:
+    return tuple(np.asarray(a, dtype=np.int64) for a in (units.due, units.eur, units.day, units.size))
+
+
+def _columns(buf: np.ndarray) -> list[np.ndarray]:
+    """The candidate columns as rows of one int64 buffer (the float ones viewed as float64)."""
+    return [buf[i].view(np.float64) if name in FLOAT_COLUMNS else buf[i] for i, name in enumerate(CANDIDATE_COLUMNS)]
+
+
+def _frame(cols: list[np.ndarray], unit_dtype, txn_dtype) -> pd.DataFrame:
+    """The candidate frame over ``cols`` (not copied); unit and txn in the dtypes of the indices
+    they came from."""
+    cols[0] = cols[0].astype(unit_dtype, copy=False)
+    cols[1] = cols[1].astype(txn_dtype, copy=False)
+    return pd.DataFrame(dict(zip(CANDIDATE_COLUMNS, cols, strict=True)), copy=False)
+
+
+def _within_spans(u_day: np.ndarray, d_day: np.ndarray, window_days: int) -> bool:
+    """Whether every band [bucket, day - window .. day + 1] holds only that bucket's units: the
+    (bucket, day) key then reads as bucket and date window apart."""
+    return window_days >= 0 and (not len(u_day) or (u_day.min() >= 0 and u_day.max() < DAY_SPAN)) and (
+        not len(d_day) or (d_day.min() >= window_days and d_day.max() + 2 < DAY_SPAN))
+
+
+def stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` of int64 keys as one plain sort of distinct values (key
+    rank times n plus position) when they fit in int64: several times cheaper than the stable sort."""
+    n = len(keys)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    lo, hi = int(keys.min()), int(keys.max())
+    if (hi - lo + 1) * n >= 1 << 62:
+        return np.argsort(keys, kind="stable")
+    return np.sort((keys - lo) * n + np.arange(n, dtype=np.int64)) % n
 
 
 def payment_candidates_reference(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, txn_eur: np.ndarray,
@@ -219,67 +292,55 @@ def compare_amount_codes(exp_cur, exp_cents, exp_eur, t_cur, o_cur, txns: pd.Dat
 def descriptor_points(txns: pd.DataFrame, t: np.ndarray) -> np.ndarray:
     """Descriptor points of rows ``t``: 3 for AliExpress/Alipay, 1.5 for PayPal alone, else 1.  Worked
     out once per distinct merchant and spread by codes (no Python object per pair)."""
+    codes, per_code = merchant_points(txns)
+    return per_code[codes[np.asarray(t, dtype=np.int64)]]
+
+
+def merchant_points(txns: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(merchant code per txn, descriptor points per code with the points of no merchant last)."""
     codes, uniques = pd.factorize(txns["merchant"], use_na_sentinel=True)
     names = np.asarray(uniques, dtype=object)
     per_name = np.where(np.isin(names, STRONG_MERCHANTS), 3.0, np.where(names == "paypal", 1.5, 1.0))
-    per_code = np.append(per_name, 1.0)  # [-1]: no merchant
-    return per_code[np.asarray(codes, dtype=np.int64)[np.asarray(t, dtype=np.int64)]]
+    return np.asarray(codes, dtype=np.int64), np.append(per_name, 1.0)  # [-1]: no merchant
+
+
+def vocab_codes(*columns) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per text column, (code per row, -1 for a missing value; id per code in one vocabulary over
+    all the columns, with the column's missing id last): equal text, equal id; a missing value gets
+    a negative id of its own per column, so it equals nothing, as NaN does.  The ids of the rows are
+    ``ids[codes]`` (:func:`shared_codes`); the kernels look up only the rows they read."""
+    vocab: dict[str, int] = {}
+    out = []
+    for k, col in enumerate(columns):
+        values = col if isinstance(col, (pd.Series, pd.Index)) else np.asarray(col, dtype=object)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)  # an object ndarray: its fast path
+        ids = np.array([vocab.setdefault(str(u), len(vocab)) for u in np.asarray(uniques, dtype=object)]
+                       + [-1 - k], dtype=np.int64)
+        out.append((np.asarray(codes, dtype=np.int64), ids))
+    return out
 
 
 def shared_codes(*columns) -> list[np.ndarray]:
     """Integer codes over one vocabulary for several text columns (equal text, equal code; a missing
     value gets a negative code of its own per column, so it equals nothing, as NaN does)."""
-    vocab: dict[str, int] = {}
-    out = []
-    for k, col in enumerate(columns):
-        values = col if isinstance(col, (pd.Series, pd.Index)) else pd.array(np.asarray(col, dtype=object),
-                                                                             dtype=object)
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        ids = np.array([vocab.setdefault(str(u), len(vocab)) for u in np.asarray(uniques, dtype=object)]
-                       + [-1 - k], dtype=np.int64)
-        out.append(ids[np.asarray(codes, dtype=np.int64)])
-    return out
+    return [ids[codes] for codes, ids in vocab_codes(*columns)]
 
 
 def score_payments(units: Units, txns: pd.DataFrame, unit: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
                    window_days: int, tol: float) -> pd.DataFrame:
     """Points of every (unit, txn) pair that passes the amount and date rules, in the pairs' order.
 
-    The same arithmetic as :func:`compare_amounts` on integer currency codes, and the cheap rules
-    first: most pairs of a banded join fail the amount test, so only the survivors are scored."""
-    u_cur, t_cur_all, o_cur_all = shared_codes(units.currency, txns["currency"], txns["orig_currency"])
-    # a pair in the account's own currency can only pass with the exact amount: drop the others first
-    same = t_cur_all[t] == u_cur[unit]
-    near = np.abs(np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[t]) - units.due[unit]) <= 1
-    sel = np.flatnonzero(~same | near)
-    unit, t = unit[sel], t[sel]
-    exp_cur = u_cur[unit]
-    t_cur, o_cur = t_cur_all[t], o_cur_all[t]
-    exp_cents, exp_eur = units.due[unit], units.eur[unit]
-    o_cents = np.abs(txns["orig_cents"].to_numpy(dtype=np.int64)[t])
-    a_cents = np.abs(txns["amount_cents"].to_numpy(dtype=np.int64)[t])
-    e_cents = np.abs(txn_eur[t])
-    use_orig = (o_cur == exp_cur) & (o_cents > 0) & (t_cur != exp_cur)
-    use_acct = t_cur == exp_cur
-    mode = np.where(use_acct, 1, np.where(use_orig, 0, 2))
-    got = np.where(mode == 1, a_cents, np.where(mode == 0, o_cents, e_cents))
-    want = np.where(mode == 2, exp_eur, exp_cents)
-    gap = got - want
-    rel = np.abs(gap) / np.maximum(want, 1)
-    exact = np.abs(gap) <= 1
-    day_gap = txns["day"].to_numpy(dtype=np.int64)[t] - units.day[unit]
-    keep = (exact | ((mode == 2) & (rel <= tol))) & (day_gap >= -1) & (day_gap <= window_days) & (exp_cents > 0)
-    unit, t, mode, gap, rel, exact, day_gap = (a[keep] for a in (unit, t, mode, gap, rel, exact, day_gap))
-    closeness = 1 - np.minimum(rel / max(tol, 1e-9), 1)
-    amount_pts = np.where(exact, 3.0, np.where(mode == 2, 1.0 + 1.5 * closeness, 0.5 + 1.0 * closeness))
-    late = max(window_days - 3, 1)
-    date_pts = np.where(day_gap < 0, 2.0, np.where(day_gap <= 3, 3.0, 3.0 - 2.0 * (day_gap - 3) / late))
-    desc_pts = descriptor_points(txns, t)
-    combo_pen = 0.25 * (units.size[unit] - 1)
-    points = desc_pts + amount_pts + date_pts - combo_pen
-    return pd.DataFrame({"unit": unit, "txn": t, "points": points, "mode": mode, "gap": gap,
-                         "day_gap": day_gap, "desc_pts": desc_pts, "amount_pts": amount_pts,
-                         "date_pts": date_pts})
+    The arithmetic of :func:`compare_amounts` on integer currency codes, compiled
+    (:func:`complaint._jit_pay.score_pair`, the scorer :func:`payment_candidates` uses too)."""
+    from ._jit_pay import score_pairs, unit_rows
+
+    unit, t = np.asarray(unit), np.asarray(t)
+    rows = t.astype(np.int64, copy=False)
+    u_cur, td, desc = _scoring_sides(units, txns, rows, np.asarray(txn_eur, dtype=np.int64))
+    ud = unit_rows(np.arange(len(u_cur), dtype=np.int64), u_cur, *_unit_columns(units))
+    cols = _columns(np.empty((len(CANDIDATE_COLUMNS), len(rows)), dtype=np.int64))
+    n = score_pairs(unit.astype(np.int64, copy=False), ud, td, desc, rows, int(window_days), float(tol), *cols)
+    return _frame([c[:n] for c in cols], unit.dtype, t.dtype)
 
 
 def score_payments_reference(units: Units, txns: pd.DataFrame, unit: np.ndarray, t: np.ndarray,

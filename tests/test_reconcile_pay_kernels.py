@@ -1,0 +1,302 @@
+"""The compiled payment candidates and units (complaint._jit_pay) against what they replace.
+
+``payment_candidates`` must return exactly the frame of the reference banded join scored by the
+reference scorer (same rows in the same order, same dtypes, same values to the bit): the
+assignment's tie-breaks read the candidate order.  ``build_units`` must return the units of the
+numpy version it replaced (kept below as the oracle).  Random cases with many ties (equal amounts on
+the same days), USD orders paid in EUR through the rate or in the original currency, combined
+checkouts, debits in a currency no order has, and empty inputs; each path of the candidate search
+(dense band table or binary search, key buffer regrown, the reference fallback) is forced once.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+import complaint.reconcile_pay as rp
+from complaint.reconcile_pay import (
+    Units,
+    build_units,
+    payment_candidates,
+    payment_candidates_reference,
+    score_payments,
+    score_payments_reference,
+    stable_argsort,
+)
+
+DAY0 = 19_000  # day numbers around 2022
+
+
+def _text(values, arrow: bool) -> pd.Series:
+    """A text column as the bench reads it (pyarrow-backed) or as Python objects."""
+    if arrow:
+        return pd.Series(pd.arrays.ArrowExtensionArray(pa.array(list(values), type=pa.string())))
+    return pd.Series(np.asarray(values, dtype=object))
+
+
+def _orders(rng: np.random.Generator, n: int, arrow: bool, n_days: int = 40) -> pd.DataFrame:
+    """Orders with shared checkouts (some larger than ``max_group``), mixed currencies inside a few
+    of them, popular amounts (ties) and repeated order ids within a checkout."""
+    day = DAY0 + rng.integers(0, n_days, n)
+    minute = day * 1440 + rng.integers(0, 30, n)  # few minutes a day: many shared checkouts
+    big = rng.random(n) < 0.03
+    if n:
+        minute[big] = minute[0]  # one large checkout
+        day[big] = day[0]
+    popular = rng.random(n) < 0.4
+    due = np.where(popular, 1999 + rng.integers(0, 3, n), rng.integers(50, 9000, n))
+    usd = rng.random(n) < 0.25
+    ids = np.array([f"{3_000 + rng.integers(0, n // 2 + 1):05d}{'x' * int(rng.integers(0, 3))}" for _ in range(n)])
+    return pd.DataFrame({"order_id": _text(ids, arrow), "currency": _text(np.where(usd, "USD", "EUR"), arrow),
+                         "due_cents": due.astype(np.int64), "order_day": day.astype(np.int64),
+                         "checkout": minute.astype(np.int64)})
+
+
+def _eur(orders: pd.DataFrame, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    usd = (orders["currency"].astype(object) == "USD").to_numpy()
+    rate = np.where(usd, 1.05 + 0.1 * rng.random(len(orders)), 1.0)
+    return np.rint(orders["due_cents"].to_numpy() / rate).astype(np.int64), rate
+
+
+def _txns(rng: np.random.Generator, units: Units, n_noise: int, arrow: bool) -> pd.DataFrame:
+    """Debits paying units: the exact amount (or a cent off, or two) in the unit's currency, EUR
+    through the rate plus a card margin, the original currency shown by the bank; plus noise, a few
+    credits, a currency no order has, and no merchant."""
+    n_pay = min(len(units.due), int(rng.integers(0, 60)))
+    pick = rng.choice(len(units.due), n_pay, replace=False) if n_pay else np.zeros(0, dtype=np.int64)
+    kind = rng.integers(0, 4, n_pay)
+    cur_u = units.currency[pick].astype(str)
+    off = rng.choice([0, 0, 0, 1, -1, 2], n_pay)
+    amount = np.where(kind == 0, units.due[pick] + off,
+                      np.rint(units.eur[pick] * (1 + rng.uniform(-0.05, 0.05, n_pay)))).astype(np.int64)
+    cur = np.where(kind == 0, cur_u, "EUR")
+    orig_cur = np.where(kind == 2, cur_u, np.where(kind == 3, "", None)).astype(object)
+    orig = np.where(kind == 2, units.due[pick] + off, 0).astype(np.int64)
+    day = units.day[pick] + rng.integers(-3, 14, n_pay)
+    n = n_pay + n_noise
+    amount = np.concatenate([amount, np.where(rng.random(n_noise) < 0.9, rng.choice([1999, 2000, 2001, 4000], n_noise),
+                                              rng.integers(50, 12000, n_noise))])
+    cur = np.concatenate([cur, rng.choice(["EUR", "EUR", "EUR", "USD", "GBP"], n_noise)])
+    orig_cur = np.concatenate([orig_cur, np.full(n_noise, None, dtype=object)])
+    orig = np.concatenate([orig, np.zeros(n_noise, dtype=np.int64)])
+    day = np.concatenate([day, DAY0 + rng.integers(-5, 50, n_noise)])
+    sign = np.where(rng.random(n) < 0.95, -1, 1)
+    merchant = rng.choice(["aliexpress", "paypal", "paypal-aliexpress", "alipay", "bol", None], n)
+    txns = pd.DataFrame({"day": day.astype(np.int64), "amount_cents": sign * amount,
+                         "currency": _text(cur, arrow), "orig_cents": sign * orig,
+                         "orig_currency": pd.Series(orig_cur, dtype=object) if not arrow else _text(
+                             np.where(pd.isna(orig_cur), "", orig_cur), arrow),
+                         "merchant": pd.Series(merchant, dtype=object)})
+    return txns.sample(frac=1.0, random_state=int(rng.integers(0, 1000))).reset_index(drop=True)
+
+
+def _case(seed: int, arrow: bool, n_orders: int | None = None):
+    rng = np.random.default_rng(seed)
+    orders = _orders(rng, int(n_orders if n_orders is not None else rng.integers(0, 300)), arrow)
+    eur, rate = _eur(orders, rng)
+    eligible = rng.random(len(orders)) < 0.9
+    units = build_units(orders, eligible, eur, rate, max_group=int(rng.choice([3, 10])))
+    txns = _txns(rng, units, int(rng.integers(0, 200)), arrow)
+    txn_eur = np.where(txns["currency"].astype(object) == "USD", np.rint(txns["amount_cents"] / 1.1),
+                       txns["amount_cents"]).astype(np.int64)
+    amount = txns["amount_cents"].to_numpy()
+    debits = np.flatnonzero((amount < 0) & (rng.random(len(txns)) < 0.97))
+    return units, txns, debits, txn_eur
+
+
+def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns)
+    assert list(a.dtypes) == list(b.dtypes)
+    pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True), check_exact=True)
+    for col in a.columns:  # to the bit, -0.0 and all
+        assert a[col].to_numpy().tobytes() == b[col].to_numpy().tobytes(), col
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_candidates_equal_the_reference_join_on_random_cases(arrow):
+    for seed in range(60):
+        units, txns, debits, txn_eur = _case(seed, arrow)
+        for window, tol in ((10, 0.03), (3, 0.2), (0, 0.001)):
+            fast = payment_candidates(units, txns, debits, txn_eur, window, tol)
+            ref = payment_candidates_reference(units, txns, debits, txn_eur, window, tol,
+                                               scorer=score_payments_reference)
+            _same(fast, ref)
+
+
+def test_the_cases_are_contested():
+    """The random cases do hold what the equality above is about."""
+    frames = [payment_candidates(*_case(seed, True), 10, 0.03) for seed in range(60)]
+    cand = pd.concat(frames)
+    assert len(cand) > 1000
+    assert set(cand["mode"]) == {0, 1, 2}
+    assert (cand.groupby("txn").size() > 1).mean() > 0.3  # debits with several candidates
+    assert cand.duplicated(["txn", "points"]).any()  # equal evidence
+
+
+@pytest.mark.parametrize("path", ["binary search", "small key buffer"])
+def test_each_search_path_gives_the_same_candidates(monkeypatch, path):
+    if path == "binary search":
+        monkeypatch.setattr(rp, "TABLE_CELLS", (0, 0))  # no (bucket, day) table: search the buckets
+    else:
+        monkeypatch.setattr(rp, "KEY_ROOM", (0, 1))  # the key buffer regrown until it holds them all
+    for seed in range(20):
+        units, txns, debits, txn_eur = _case(seed, True)
+        _same(payment_candidates(units, txns, debits, txn_eur, 10, 0.03),
+              payment_candidates_reference(units, txns, debits, txn_eur, 10, 0.03, scorer=score_payments_reference))
+
+
+def test_days_outside_a_bucket_span_take_the_reference_join():
+    units, txns, debits, txn_eur = _case(3, True, n_orders=80)
+    txns["day"] -= DAY0 - 4  # the date window of early debits reaches below day 0
+    units.day[:] -= DAY0 - 4
+    _same(payment_candidates(units, txns, debits, txn_eur, 10, 0.03),
+          payment_candidates_reference(units, txns, debits, txn_eur, 10, 0.03, scorer=score_payments_reference))
+
+
+@pytest.mark.parametrize("empty", ["debits", "units", "both"])
+def test_empty_inputs(empty):
+    units, txns, debits, txn_eur = _case(5, True, n_orders=50 if empty == "debits" else 0)
+    if empty != "units":
+        debits = debits[:0]
+    fast = payment_candidates(units, txns, debits, txn_eur, 10, 0.03)
+    _same(fast, payment_candidates_reference(units, txns, debits, txn_eur, 10, 0.03, scorer=score_payments_reference))
+    assert fast.empty
+
+
+def test_one_currency_and_debits_in_another_only():
+    rng = np.random.default_rng(8)
+    orders = _orders(rng, 120, True)
+    orders["currency"] = _text(["USD"] * len(orders), True)
+    eur, rate = _eur(orders, rng)
+    units = build_units(orders, np.ones(len(orders), dtype=bool), eur, rate)
+    txns = _txns(rng, units, 100, True)
+    txns["currency"] = _text(["GBP"] * len(txns), True)
+    txn_eur = txns["amount_cents"].to_numpy(dtype=np.int64)
+    debits = np.flatnonzero(txn_eur < 0).astype(np.int32)  # the txn column keeps the dtype of the indices
+    fast = payment_candidates(units, txns, debits, txn_eur, 10, 0.03)
+    _same(fast, payment_candidates_reference(units, txns, debits, txn_eur, 10, 0.03, scorer=score_payments_reference))
+    assert len(fast) and fast["txn"].dtype == np.int32
+
+
+def test_scoring_given_pairs_equals_the_reference_scorer():
+    """``score_payments`` (the DuckDB engine's pairs) against the scorer on Python strings: every
+    pair of units and debits, passing or not, in a shuffled order with repeats."""
+    for seed in range(15):
+        units, txns, debits, txn_eur = _case(seed, seed % 2 == 0)
+        rng = np.random.default_rng(seed)
+        n = 3000 if len(units.due) and len(debits) else 0
+        unit = rng.integers(0, max(len(units.due), 1), n)
+        t = debits[rng.integers(0, max(len(debits), 1), n)] if len(debits) else np.zeros(0, dtype=np.int64)
+        for window, tol in ((10, 0.03), (2, 0.5)):
+            _same(score_payments(units, txns, unit, t, txn_eur, window, tol),
+                  score_payments_reference(units, txns, unit, t, txn_eur, window, tol))
+
+
+# -- units --------------------------------------------------------------------------------------
+
+
+def _build_units_numpy(orders, eligible, eur, rate, max_group=10) -> Units:
+    """``build_units`` as it was before its kernels (object arrays, lexsort on the order ids of
+    every order, bincount): the oracle."""
+    idx = np.flatnonzero(eligible)
+    cur = orders["currency"].to_numpy(dtype=object)
+    due = orders["due_cents"].to_numpy(dtype=np.int64)
+    day = orders["order_day"].to_numpy(dtype=np.int64)
+    checkout = orders["checkout"].to_numpy(dtype=np.int64)
+    groups_members: list[np.ndarray] = []
+    if len(idx):
+        key = checkout[idx]
+        srt = idx[np.lexsort((orders["order_id"].to_numpy()[idx], key))]
+        k = checkout[srt]
+        cuts = np.flatnonzero(np.diff(k)) + 1
+        starts = np.concatenate([[0], cuts])
+        sizes = np.diff(np.concatenate([starts, [len(srt)]]))
+        for n in np.unique(sizes[sizes >= 2]):
+            sel = starts[sizes == n]
+            mat = srt[sel[:, None] + np.arange(n)[None, :]]
+            same_cur = (cur[mat] == cur[mat[:, :1]]).all(axis=1)
+            mat = mat[same_cur]
+            if not len(mat):
+                continue
+            if n <= max_group:
+                masks = [m for m in range(1, 1 << n) if bin(m).count("1") >= 2]
+            elif n <= 40:
+                masks = [(1 << a) | (1 << b) for a, b in itertools.combinations(range(n), 2)]
+            else:
+                continue
+            bits = ((np.array(masks)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
+            for b in bits:
+                groups_members.append(mat[:, b])
+    ptr_parts = [np.arange(len(idx) + 1, dtype=np.int64)]
+    member_parts = [idx.astype(np.int64)]
+    offset = len(idx)
+    for gm in groups_members:
+        g, width = gm.shape
+        ptr_parts.append(offset + np.arange(1, g + 1, dtype=np.int64) * width)
+        member_parts.append(gm.reshape(-1).astype(np.int64))
+        offset += g * width
+    ptr = np.concatenate(ptr_parts)
+    members = np.concatenate(member_parts)
+    size = np.diff(ptr)
+    first = members[ptr[:-1]]
+    unit_of_member = np.repeat(np.arange(len(size)), size)
+    sum_due = np.bincount(unit_of_member, weights=due[members], minlength=len(size)).astype(np.int64)
+    sum_eur = np.bincount(unit_of_member, weights=eur[members], minlength=len(size)).astype(np.int64)
+    return Units(ptr, members, cur[first], sum_due, sum_eur, rate[first], day[first], size)
+
+
+def _same_units(a: Units, b: Units) -> None:
+    for name in ("ptr", "members", "currency", "due", "eur", "rate", "day", "size"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype and x.shape == y.shape, name
+        assert (x == y).all(), name
+        assert [type(v) for v in x[:50]] == [type(v) for v in y[:50]], name
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_units_equal_the_numpy_version(arrow):
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        orders = _orders(rng, int(rng.integers(0, 400)), arrow, n_days=int(rng.choice([1, 5, 40])))
+        eur, rate = _eur(orders, rng)
+        eligible = rng.random(len(orders)) < rng.choice([0.0, 0.7, 1.0])
+        for max_group in (2, 3, 10):
+            _same_units(build_units(orders, eligible, eur, rate, max_group=max_group),
+                        _build_units_numpy(orders, eligible, eur, rate, max_group=max_group))
+
+
+def test_units_with_a_missing_currency_compare_it_as_before():
+    rng = np.random.default_rng(1)
+    orders = _orders(rng, 60, False, n_days=1)
+    cur = orders["currency"].to_numpy(dtype=object)
+    cur[::7] = None
+    orders["currency"] = pd.Series(cur, dtype=object)
+    eur, rate = _eur(orders, rng)
+    eligible = np.ones(len(orders), dtype=bool)
+    _same_units(build_units(orders, eligible, eur, rate), _build_units_numpy(orders, eligible, eur, rate))
+
+
+def test_stable_argsort_equals_numpy():
+    rng = np.random.default_rng(2)
+    for keys in (rng.integers(0, 5, 1000), rng.integers(-2**40, 2**40, 1000), np.zeros(0, dtype=np.int64),
+                 np.array([2**62, -2**62, 0, 2**62], dtype=np.int64)):  # the last: too wide to pack
+        assert np.array_equal(stable_argsort(keys), np.argsort(keys, kind="stable"))
+
+
+@pytest.mark.slow
+def test_kernels_stay_within_their_arrays(tmp_path):
+    """The kernels read past no array end (a sentinel too few once made a scan read garbage): the
+    equality tests again, compiled with bounds checks into a cache of their own."""
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, NUMBA_BOUNDSCHECK="1", NUMBA_CACHE_DIR=str(tmp_path))
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-m", "not slow",
+                          __file__], env=env, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
