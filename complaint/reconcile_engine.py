@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .reconcile_assign import assign, assign_reference, band_join, expand_csr
+from .reconcile_assign import assign, assign_reference, expand_csr
 from .reconcile_codes import TxnCodes
 from .reconcile_expect import (
     add_business_days,
@@ -641,10 +641,13 @@ def _duplicates(unmatched: np.ndarray, pay_orders: Links, pay_txns: Links, txns:
     big = np.int64(1) << np.int64(42)
     u_key = (u_code + 2) * big + amount[unmatched]
     p_key = (p_code + 2) * big + amount[paid_t]
-    by = np.argsort(p_key, kind="stable")
-    left, right = band_join(u_key, u_key, p_key[by])
-    pay_row = by[right]
-    txn, orig = unmatched[left], paid_t[pay_row]
+    by = np.argsort(u_key, kind="stable")  # the few unmatched debits sorted; every payment looks itself up
+    u_sorted = u_key[by]
+    start = np.searchsorted(u_sorted, p_key, side="left")
+    count = np.searchsorted(u_sorted, p_key, side="right") - start
+    pay_row = np.repeat(np.arange(len(p_key), dtype=np.int64), count)
+    offset = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    txn, orig = unmatched[by[np.repeat(start, count) + offset]], paid_t[pay_row]
     dist = np.abs(t_day[txn] - t_day[orig])
     ok = dist <= DUPLICATE_DAYS
     txn, orig, pay_row, dist = txn[ok], orig[ok], pay_row[ok], dist[ok]
