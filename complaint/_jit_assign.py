@@ -565,7 +565,7 @@ def _dense_ids(rank, ids):
         return out, 0
     r_lo, i_lo = rank.min(), ids.min()
     r_span, i_span = rank.max() - r_lo + 1, ids.max() - i_lo + 1
-    if n > 32 and r_span < (1 << 62) // i_span:  # one key; equal keys are one id, so any sort will do
+    if n > 32 and 0 < r_span < (1 << 62) // max(i_span, 1) and i_span > 0:  # one key (equal keys: one id)
         order = np.argsort((rank - r_lo) * i_span + (ids - i_lo))
     else:
         order = _lexsort2(rank, ids)
@@ -620,7 +620,8 @@ def _solve_group(cands, orders, txns, pts, order_rank, txn_rank, chosen, tie_wit
     if enumerable and not dup:
         n_pairs = _enumerate(cell, adj, pair_r, pair_c, sure_margin)
         if n_pairs >= 0:
-            _take_pairs(pair_r, pair_c, n_pairs, cell, keys, by_key, n_c, pts, cands, chosen, tie_with, tie_eps)
+            _take_pairs(pair_r, pair_c, n_pairs, r, q, cell, keys, by_key, n_r, n_c, pts, cands, chosen, tie_with,
+                        tie_eps)
             return True
     if n_r * n_c > limits[0] and not dup:
         n_pairs = _reduced(r, q, adj, n_r, n_c, pair_r, pair_c, limits[2], sure_margin)
@@ -635,7 +636,8 @@ def _solve_group(cands, orders, txns, pts, order_rank, txn_rank, chosen, tie_wit
         for p in range(n):
             m[r[p], q[p]] = adj[p]
         n_pairs = _checked(lsa_max(m, pair_r, pair_c))
-    _take_pairs(pair_r, pair_c, n_pairs, cell, keys, by_key, n_c, pts, cands, chosen, tie_with, tie_eps)
+    _take_pairs(pair_r, pair_c, n_pairs, r, q, cell, keys, by_key, n_r, n_c, pts, cands, chosen, tie_with,
+                        tie_eps)
     return True
 
 
@@ -680,9 +682,10 @@ def _at(cell, keys, by_key, n_c, i, j):
 
 
 @kernel
-def _take_pairs(pair_r, pair_c, n_pairs, cell, keys, by_key, n_c, pts, cands, chosen, tie_with, tie_eps):
+def _take_pairs(pair_r, pair_c, n_pairs, r, q, cell, keys, by_key, n_r, n_c, pts, cands, chosen, tie_with, tie_eps):
     """Choose the candidates at the solver's pairs (by row; cells without one are no pair) and report
-    equal evidence: per pair, the first other pair whose swap scores the same (groups up to 60 pairs)."""
+    equal evidence: per pair, the first other pair whose swap scores the same (groups up to 60 pairs).
+    The other pairs worth a look are those whose column has a candidate in this pair's row."""
     own = np.empty(n_pairs, dtype=np.int64)
     k = 0
     for a in range(n_pairs):
@@ -693,17 +696,33 @@ def _take_pairs(pair_r, pair_c, n_pairs, cell, keys, by_key, n_c, pts, cands, ch
             k += 1
     if k <= 1 or k > 60:
         return
+    pair_of_col = np.full(n_c, -1, dtype=np.int64)
     for a in range(k):
-        for b in range(k):
-            if a == b:
-                continue
-            x = _at(cell, keys, by_key, n_c, pair_r[a], pair_c[b])
-            if x < 0:
+        pair_of_col[pair_c[a]] = a
+    row_ptr = np.zeros(n_r + 1, dtype=np.int64)  # the group's candidates by row
+    for p in range(len(r)):
+        row_ptr[r[p] + 1] += 1
+    for i in range(n_r):
+        row_ptr[i + 1] += row_ptr[i]
+    fill = row_ptr[:-1].copy()
+    by_row = np.empty(len(r), dtype=np.int64)
+    for p in range(len(r)):
+        by_row[fill[r[p]]] = p
+        fill[r[p]] += 1
+    for a in range(k):
+        partner = k
+        for t in range(row_ptr[pair_r[a]], row_ptr[pair_r[a] + 1]):
+            b = pair_of_col[q[by_row[t]]]
+            if b < 0 or b == a or b >= partner:
                 continue
             y = _at(cell, keys, by_key, n_c, pair_r[b], pair_c[a])
-            if y >= 0 and abs(pts[own[a]] + pts[own[b]] - pts[x] - pts[y]) < tie_eps:
-                tie_with[cands[own[a]]] = cands[own[b]]
-                break
+            if y < 0:
+                continue
+            x = _at(cell, keys, by_key, n_c, pair_r[a], pair_c[b])
+            if abs(pts[own[a]] + pts[own[b]] - pts[x] - pts[y]) < tie_eps:
+                partner = b
+        if partner < k:
+            tie_with[cands[own[a]]] = cands[own[partner]]
 
 
 @kernel
@@ -893,5 +912,5 @@ def take_pairs(cands, r, q, points, n_c, pair_r, pair_c, chosen, tie_with, tie_e
     """:func:`_take_pairs` for a group solved by the caller (a deferred one)."""
     keys = r * n_c + q
     by_key = argsort_ints(keys)
-    _take_pairs(pair_r.copy(), pair_c.copy(), len(pair_r), np.empty((0, 0), dtype=np.int64), keys[by_key], by_key,
-                n_c, points[cands], cands, chosen, tie_with, tie_eps)
+    _take_pairs(pair_r.copy(), pair_c.copy(), len(pair_r), r, q, np.empty((0, 0), dtype=np.int64), keys[by_key],
+                by_key, r.max() + 1, n_c, points[cands], cands, chosen, tie_with, tie_eps)
