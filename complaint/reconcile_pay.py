@@ -122,7 +122,7 @@ def _shared_checkouts(orders: pd.DataFrame, idx: np.ndarray, checkout: np.ndarra
     as a stable sort of all of ``idx`` would order them: the order ids of single orders (the vast
     majority) are never read, nor compared as Python strings."""
     key = checkout[idx]
-    by = np.argsort(key)  # any order: only which keys repeat is read from it
+    by = stable_argsort(key)  # (its order does not matter: only which keys repeat is read from it)
     ks = key[by]
     tie = ks[1:] == ks[:-1]
     shared = np.zeros(len(ks), dtype=bool)
