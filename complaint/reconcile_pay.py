@@ -103,18 +103,17 @@ def build_units(orders: pd.DataFrame, eligible: np.ndarray, eur: np.ndarray, rat
 
 
 def _currencies(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(what to compare, code per order, text per code as ``to_numpy(dtype=object)`` gives it):
-    equal codes, equal currency, so units compare and copy integers, not a Python string per order.
+    """(what to compare, code per order, text per code): equal codes, equal currency, so units
+    compare and copy integers, not a Python string per order.
 
     Eligible orders have a known currency (a finite rate); should ``rows`` hold a missing one, the
     texts themselves are compared, as Python objects."""
-    codes = np.asarray(pd.factorize(column, use_na_sentinel=True)[0], dtype=np.int64)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
     if not (codes[rows] >= 0).all():
         text = column.to_numpy(dtype=object)
         return text, np.arange(len(text)), text
-    one_row = np.zeros(int(codes.max(initial=-1)) + 1, dtype=np.int64)
-    one_row[codes[rows]] = rows  # any row of a code: all of them hold the same text
-    return codes, codes, column.iloc[one_row].to_numpy(dtype=object)
+    return codes, codes, np.asarray(uniques, dtype=object)
 
 
 def _shared_checkouts(orders: pd.DataFrame, idx: np.ndarray, checkout: np.ndarray) -> np.ndarray:
@@ -129,7 +128,7 @@ def _shared_checkouts(orders: pd.DataFrame, idx: np.ndarray, checkout: np.ndarra
     shared[1:] = tie
     shared[:-1] |= tie
     rows = idx[np.sort(by[shared])]  # in idx order, as the stable sort's ties
-    return rows[np.lexsort((orders["order_id"].iloc[rows].to_numpy(), checkout[rows]))]
+    return rows[np.lexsort((orders["order_id"].array.take(rows).to_numpy(), checkout[rows]))]
 
 
 def payment_candidates(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, txn_eur: np.ndarray,
