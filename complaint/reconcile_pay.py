@@ -5,7 +5,9 @@ of two or more orders placed in the same checkout (the same minute when the expo
 else the same day) whose totals add up together: one card debit for a cart of several stores.
 Candidates come from a banded join on (amount bucket, day): the amount bucket is the EUR amount on
 a log scale with the tolerance as step, so a debit meets only orders within the tolerance and the
-date window, never the whole cross product.
+date window, never the whole cross product.  :func:`payment_candidates_reference` is that join in
+numpy; :func:`payment_candidates` gives the same frame through the compiled kernels of
+:mod:`complaint._jit_pay` (imported when first used), which skip the pairs that cannot pass.
 
 Points (additive, GnuCash style; maximum 9, ``score = points / 9``):
 
