@@ -5,7 +5,9 @@ of two or more orders placed in the same checkout (the same minute when the expo
 else the same day) whose totals add up together: one card debit for a cart of several stores.
 Candidates come from a banded join on (amount bucket, day): the amount bucket is the EUR amount on
 a log scale with the tolerance as step, so a debit meets only orders within the tolerance and the
-date window, never the whole cross product.
+date window, never the whole cross product.  :func:`payment_candidates_reference` is that join in
+numpy; :func:`payment_candidates` gives the same frame through the compiled kernels of
+:mod:`complaint._jit_pay` (imported when first used), which skip the pairs that cannot pass.
 
 Points (additive, GnuCash style; maximum 9, ``score = points / 9``):
 
@@ -103,18 +105,17 @@ def build_units(orders: pd.DataFrame, eligible: np.ndarray, eur: np.ndarray, rat
 
 
 def _currencies(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(what to compare, code per order, text per code as ``to_numpy(dtype=object)`` gives it):
-    equal codes, equal currency, so units compare and copy integers, not a Python string per order.
+    """(what to compare, code per order, text per code): equal codes, equal currency, so units
+    compare and copy integers, not a Python string per order.
 
     Eligible orders have a known currency (a finite rate); should ``rows`` hold a missing one, the
     texts themselves are compared, as Python objects."""
-    codes = np.asarray(pd.factorize(column, use_na_sentinel=True)[0], dtype=np.int64)
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    codes = np.asarray(codes, dtype=np.int64)
     if not (codes[rows] >= 0).all():
         text = column.to_numpy(dtype=object)
         return text, np.arange(len(text)), text
-    one_row = np.zeros(int(codes.max(initial=-1)) + 1, dtype=np.int64)
-    one_row[codes[rows]] = rows  # any row of a code: all of them hold the same text
-    return codes, codes, column.iloc[one_row].to_numpy(dtype=object)
+    return codes, codes, np.asarray(uniques, dtype=object)
 
 
 def _shared_checkouts(orders: pd.DataFrame, idx: np.ndarray, checkout: np.ndarray) -> np.ndarray:
@@ -122,14 +123,14 @@ def _shared_checkouts(orders: pd.DataFrame, idx: np.ndarray, checkout: np.ndarra
     as a stable sort of all of ``idx`` would order them: the order ids of single orders (the vast
     majority) are never read, nor compared as Python strings."""
     key = checkout[idx]
-    by = np.argsort(key)  # any order: only which keys repeat is read from it
+    by = stable_argsort(key)  # (its order does not matter: only which keys repeat is read from it)
     ks = key[by]
     tie = ks[1:] == ks[:-1]
     shared = np.zeros(len(ks), dtype=bool)
     shared[1:] = tie
     shared[:-1] |= tie
     rows = idx[np.sort(by[shared])]  # in idx order, as the stable sort's ties
-    return rows[np.lexsort((orders["order_id"].iloc[rows].to_numpy(), checkout[rows]))]
+    return rows[np.lexsort((orders["order_id"].array.take(rows).to_numpy(), checkout[rows]))]
 
 
 def payment_candidates(units: Units, txns: pd.DataFrame, debit_idx: np.ndarray, txn_eur: np.ndarray,

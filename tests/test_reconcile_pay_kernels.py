@@ -158,6 +158,13 @@ def test_days_outside_a_bucket_span_take_the_reference_join():
           payment_candidates_reference(units, txns, debits, txn_eur, 10, 0.03, scorer=score_payments_reference))
 
 
+def test_amounts_too_wide_for_the_exact_keys_take_the_reference_join():
+    units, txns, debits, txn_eur = _case(4, True, n_orders=80)
+    units.due[:5] += 1 << 52  # (currency, cents, day) keys would not fit in int64
+    _same(payment_candidates(units, txns, debits, txn_eur, 10, 0.03),
+          payment_candidates_reference(units, txns, debits, txn_eur, 10, 0.03, scorer=score_payments_reference))
+
+
 @pytest.mark.parametrize("empty", ["debits", "units", "both"])
 def test_empty_inputs(empty):
     units, txns, debits, txn_eur = _case(5, True, n_orders=50 if empty == "debits" else 0)
@@ -190,7 +197,7 @@ def test_scoring_given_pairs_equals_the_reference_scorer():
         units, txns, debits, txn_eur = _case(seed, seed % 2 == 0)
         rng = np.random.default_rng(seed)
         n = 3000 if len(units.due) and len(debits) else 0
-        unit = rng.integers(0, max(len(units.due), 1), n)
+        unit = rng.integers(0, max(len(units.due), 1), n).astype(np.int32 if seed % 3 == 0 else np.int64)
         t = debits[rng.integers(0, max(len(debits), 1), n)] if len(debits) else np.zeros(0, dtype=np.int64)
         for window, tol in ((10, 0.03), (2, 0.5)):
             _same(score_payments(units, txns, unit, t, txn_eur, window, tol),
