@@ -28,3 +28,6 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/pip install -q -e ".[test]" >&2
   rm -f .venv/.installed-* && touch "$stamp"
 fi
+# the reconciliation's compiled kernels: built once here (about a minute after an install, under a
+# second when numba's disk cache is already there), so neither a test nor a user waits on them
+.venv/bin/python -m complaint.jit >&2

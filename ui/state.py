@@ -238,6 +238,17 @@ class _SnapshotWarmer:
 _warmer = _SnapshotWarmer()
 
 
+@st.cache_resource(show_spinner=False)
+def warm_kernels() -> threading.Thread:
+    """Once per server process: load (or, after a fresh install, compile) the reconciliation's
+    kernels in the background, so the first reconciliation of a visitor does not pay for it."""
+    from complaint.jit import warm_up
+
+    thread = threading.Thread(target=warm_up, name="kernels", daemon=True)
+    thread.start()
+    return thread
+
+
 def as_of() -> date:
     """The case's "today": its fixed as-of date, else today in Brussels (without loading the case)."""
     from complaint.calendar_be import today_brussels
