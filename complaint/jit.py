@@ -58,7 +58,7 @@ def warm_up() -> float:
         "payment_method": "", "related_id": "", "bank_reference": "",
         "refund_wording": np.concatenate([np.zeros(n, bool), np.ones(2 * m, bool), np.zeros(3, bool)]),
         "is_duplicate": False})
-    reconcile_frames(orders, txns, None, [], as_of_day=first + 60)
+    reconcile_frames(orders, txns, None, [], as_of_day=first + 60, compiled=True)
     return time.perf_counter() - t0
 
 

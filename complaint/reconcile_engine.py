@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .reconcile_assign import assign, assign_reference, expand_csr
+from .reconcile_assign import assign as assign_fast
+from .reconcile_assign import assign_reference, expand_csr
 from .reconcile_codes import TxnCodes
 from .reconcile_expect import (
     add_business_days,
@@ -39,7 +40,7 @@ from .reconcile_pay import (
     score_payments_reference,
 )
 from .reconcile_refund import MAX_POINTS as REFUND_MAX
-from .reconcile_refund import full_candidates, partial_candidates, take_partials
+from .reconcile_refund import full_candidates, full_candidates_reference, partial_candidates, take_partials
 from .records import match_key
 
 NEVER_PAID_END_REASONS = ("buyer_pay_timeout", "buyer_cancel_notpay_order")
@@ -166,50 +167,63 @@ def _index(ids: np.ndarray) -> dict[str, int]:
     return {str(v): i for i, v in enumerate(ids)}
 
 
+COMPILED_MIN_ROWS = 20_000  # orders + matchable transactions from which the compiled kernels are used
+
+
 def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame | None = None,
                      decisions: list | None = None, *, as_of_day: int, window_days: int = 10,
                      amount_tolerance: float = 0.03, refund_delay_business_days: dict | None = None,
-                     max_group: int = 10, candidates=None, reference: bool = False) -> FrameResult:
+                     max_group: int = 10, candidates=None, reference: bool = False,
+                     compiled: bool | None = None) -> FrameResult:
     """``candidates``: an object with ``payment_candidates``, ``full_candidates`` and
     ``partial_candidates`` (the SQL engine, ``complaint.reconcile_duckdb.DuckDBCandidates``);
-    None uses the numpy band joins of ``reconcile_pay`` / ``reconcile_refund``.
+    None uses the band joins of ``reconcile_pay`` / ``reconcile_refund``.
 
     Only the rows that can take part are matched: transactions with a recognised merchant, a
     ``related_id`` or a decision of the user (a statement is mostly groceries and rent).  They are
     taken out first, in bulk and without turning text columns into Python objects, and every index of
-    the result is mapped back to the rows of ``txns``.  ``reference=True`` runs the straightforward
-    path instead (every row, one Python call per connected group): the oracle of the equivalence test.
+    the result is mapped back to the rows of ``txns``.
+
+    ``compiled``: match with the compiled kernels (``complaint.jit``; bulk data) or in numpy (the
+    straightforward functions, ``*_reference``); None chooses by size (``COMPILED_MIN_ROWS``), so a
+    buyer's case never loads numba.  Both give the same result (tests/test_reconcile_perf_equivalence.py).
+    ``reference=True`` runs the straightforward path on every row: the oracle of that test.
     """
     kwargs = dict(as_of_day=as_of_day, window_days=window_days, amount_tolerance=amount_tolerance,
-                  refund_delay_business_days=refund_delay_business_days, max_group=max_group,
-                  candidates=candidates)
+                  refund_delay_business_days=refund_delay_business_days, max_group=max_group)
     txns = txns.reset_index(drop=True)
     t_eur, t_rate = to_eur_cents(txns["amount_cents"].to_numpy(dtype=np.int64), txns["currency"],
                                  txns["day"].to_numpy(dtype=np.int64))
     if reference:
-        if candidates is None:
-            kwargs["candidates"] = _ReferenceCandidates()
-        r = _reconcile(orders, txns, promises, decisions, solver=assign_reference, t_fx=(t_eur, t_rate), **kwargs)
-    else:
-        keep = _relevant_rows(txns, decisions)
-        back = np.flatnonzero(keep)
-        if len(back) < len(txns):
-            sub = txns.take(back).reset_index(drop=True)
-            r = _reconcile(orders, sub, promises, decisions, solver=assign, t_fx=(t_eur[back], t_rate[back]), **kwargs)
-            return _lift(r, txns.assign(eur=t_eur, rate=t_rate), back)
-        r = _reconcile(orders, txns, promises, decisions, solver=assign, t_fx=(t_eur, t_rate), **kwargs)
+        r = _reconcile(orders, txns, promises, decisions, candidates=candidates or _ReferenceCandidates(),
+                       compiled=False, t_fx=(t_eur, t_rate), **kwargs)
+        r.txns = txns.assign(eur=t_eur, rate=t_rate)
+        return r
+    keep = _relevant_rows(txns, decisions)
+    back = np.flatnonzero(keep)
+    if compiled is None:
+        compiled = len(orders) + len(back) >= COMPILED_MIN_ROWS
+    if not compiled and candidates is None:
+        candidates = _ReferenceCandidates()
+    if len(back) < len(txns):
+        sub = txns.take(back).reset_index(drop=True)
+        r = _reconcile(orders, sub, promises, decisions, candidates=candidates, compiled=compiled,
+                       t_fx=(t_eur[back], t_rate[back]), **kwargs)
+        return _lift(r, txns.assign(eur=t_eur, rate=t_rate), back)
+    r = _reconcile(orders, txns, promises, decisions, candidates=candidates, compiled=compiled,
+                   t_fx=(t_eur, t_rate), **kwargs)
     r.txns = txns.assign(eur=t_eur, rate=t_rate)
     return r
 
 
 class _ReferenceCandidates:
-    """The numpy band joins with the straightforward scoring (``reference=True``)."""
+    """The numpy band joins with the straightforward scoring (no compiled kernel)."""
 
     @staticmethod
     def payment_candidates(*args):
         return payment_candidates(*args, scorer=score_payments_reference)
 
-    full_candidates = staticmethod(full_candidates)
+    full_candidates = staticmethod(full_candidates_reference)
     partial_candidates = staticmethod(partial_candidates)
 
 
@@ -302,8 +316,8 @@ def _lift(r: FrameResult, txns: pd.DataFrame, back: np.ndarray) -> FrameResult:
 
 def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame | None, decisions: list | None, *,
                as_of_day: int, window_days: int, amount_tolerance: float, refund_delay_business_days: dict | None,
-               max_group: int, candidates, solver, t_fx: tuple[np.ndarray, np.ndarray]) -> FrameResult:
-    assign = solver
+               max_group: int, candidates, compiled: bool, t_fx: tuple[np.ndarray, np.ndarray]) -> FrameResult:
+    assign = assign_fast if compiled else assign_reference
     pay_cands = candidates.payment_candidates if candidates is not None else payment_candidates
     if candidates is not None:
         full_cands, part_cands = candidates.full_candidates, candidates.partial_candidates
@@ -361,7 +375,7 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     eligible = ((orders["due_cents"].to_numpy() > 0) & ~used_o & ~_text_is(orders["status"], "awaiting_payment")
                 & ~orders["end_reason"].isin(NEVER_PAID_END_REASONS).to_numpy(dtype=bool)
                 & np.isfinite(o_rate))
-    units = build_units(orders, eligible, o_eur, o_rate, max_group=max_group)
+    units = build_units(orders, eligible, o_eur, o_rate, max_group=max_group, compiled=compiled)
     funding = paypal_funding(txns, amount, t_day, dup)
     funded = np.zeros(n_t, dtype=bool)  # bank top-ups of PayPal and their mirrors: not payments, not refunds
     funded[funding["bank"].to_numpy()] = True

@@ -58,11 +58,10 @@ def buckets(eur_cents: np.ndarray, tol: float) -> np.ndarray:
 
 
 def build_units(orders: pd.DataFrame, eligible: np.ndarray, eur: np.ndarray, rate: np.ndarray,
-                max_group: int = 10) -> Units:
+                max_group: int = 10, *, compiled: bool = True) -> Units:
     """Single orders plus same-checkout subsets (bounded: all subsets up to ``max_group`` orders,
-    pairs only for larger groups up to 40, nothing beyond)."""
-    from ._jit_pay import unit_sums
-
+    pairs only for larger groups up to 40, nothing beyond).  ``compiled=False``: the sums in numpy
+    (a small case does not load the compiled kernels)."""
     idx = np.flatnonzero(eligible)
     cur_cmp, cur_code, cur_text = _currencies(orders["currency"], idx)
     due = orders["due_cents"].to_numpy(dtype=np.int64)
@@ -100,8 +99,23 @@ def build_units(orders: pd.DataFrame, eligible: np.ndarray, eur: np.ndarray, rat
         offset += g * width
     ptr = np.concatenate(ptr_parts)
     members = np.concatenate(member_parts)
-    size, first, sum_due, sum_eur = unit_sums(ptr, members, due, eur)
+    if compiled:
+        from ._jit_pay import unit_sums
+
+        size, first, sum_due, sum_eur = unit_sums(ptr, members, due, eur)
+    else:
+        size, first, sum_due, sum_eur = _unit_sums(ptr, members, due, eur)
     return Units(ptr, members, cur_text[cur_code[first]], sum_due, sum_eur, rate[first], day[first], size)
+
+
+def _unit_sums(ptr: np.ndarray, members: np.ndarray, due: np.ndarray, eur: np.ndarray):
+    """(size, first order, due sum, EUR sum) per unit in numpy: what ``_jit_pay.unit_sums`` computes."""
+    size = np.diff(ptr)
+    first = members[ptr[:-1]] if len(members) else np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(len(size)), size)
+    sum_due = np.bincount(owner, weights=due[members], minlength=len(size)).astype(np.int64)
+    sum_eur = np.bincount(owner, weights=eur[members], minlength=len(size)).astype(np.int64)
+    return size, first, sum_due, sum_eur
 
 
 def _currencies(column: pd.Series, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -54,6 +54,31 @@ def full_candidates(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx: np.ndarra
     return finish_full(exp, txns, e, t, txn_eur, related, tol, codes=codes)
 
 
+def full_candidates_reference(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx: np.ndarray,
+                              txn_eur: np.ndarray, related: pd.DataFrame, tol: float) -> pd.DataFrame:
+    """:func:`full_candidates` in numpy: the banded join on (EUR amount bucket, day), every shift,
+    scored (the straightforward path, and the path of a small case)."""
+    e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool))
+    if not len(e_idx) or not len(credit_idx):
+        return _empty()
+    c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
+    ckey = buckets(txn_eur[credit_idx], tol) * DAY_SPAN + c_day
+    srt = np.argsort(ckey, kind="stable")
+    keys_sorted = ckey[srt]
+    eb = buckets(exp["eur"].to_numpy(dtype=np.int64)[e_idx], tol)
+    lo_day, hi_day = _window(exp, e_idx)
+    lefts, rights = [], []
+    for shift in (-1, 0, 1):
+        base = (eb + shift) * DAY_SPAN
+        left, right = band_join(base + lo_day, base + hi_day, keys_sorted)
+        lefts.append(left)
+        rights.append(right)
+    e = e_idx[np.concatenate(lefts)]
+    t = np.asarray(credit_idx, dtype=np.int64)[srt[np.concatenate(rights)]]
+    key = np.unique(e * np.int64(len(txns) + 1) + t)  # sorted by (expectation, credit), as the kernel's
+    return finish_full(exp, txns, key // (len(txns) + 1), key % (len(txns) + 1), txn_eur, related, tol)
+
+
 def finish_full(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
                 related: pd.DataFrame, tol: float, codes: TxnCodes | None = None) -> pd.DataFrame:
     """The joined (expectation, credit) pairs of the full pass, in join order -> scored candidates

@@ -102,9 +102,9 @@ def generated_case(seed: int, n_orders: int = 2500) -> CaseData:
     return CaseData(orders=orders, transactions=txns, promises=promises, as_of=AS_OF)
 
 
-def _outcome(case: CaseData, reference: bool):
+def _outcome(case: CaseData, reference: bool, compiled: bool = True):
     r = reconcile_frames(orders_frame(case), txns_frame(case), promises_frame(case), case.decisions,
-                         as_of_day=day_number(AS_OF), reference=reference)
+                         as_of_day=day_number(AS_OF), reference=reference, compiled=compiled)
     rec = build_report(case, r, AS_OF)
     return ({(m.kind, m.order_ids, m.txn_ids, m.score, m.reasons) for m in rec.matches},
             [(m.order_id, m.expected_amount, m.state, m.business_days_waiting, m.due_date, m.reason)
@@ -137,6 +137,24 @@ def test_fast_path_equals_reference(contested):
     assert fast[1] == ref[1]  # missing credits with their reasons
     assert fast[2] == ref[2]  # summary
     assert fast[3:] == ref[3:]  # leftovers
+
+
+def test_numpy_path_equals_compiled(contested):
+    """The path of a small case (the matchable rows only, numpy, no compiled kernel) gives what the
+    compiled path gives."""
+    case, fast, _ref = contested
+    assert _outcome(case, reference=False, compiled=False) == fast
+
+
+def test_small_case_does_not_load_the_compiled_kernels():
+    """A buyer's case is reconciled in numpy: numba is neither imported nor compiled for it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from complaint.sample import sample_case_data; from complaint.reconciliation import "
+            "reconcile; r = reconcile(sample_case_data()); assert r.missing_credits; print('numba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_decisions_on_rows_outside_the_matching_pool(contested):
