@@ -45,7 +45,14 @@ def full_pairs(e_rows, e_bucket, lo_day, hi_day, e_cur, e_cents, e_eur, c_keys, 
                     k += 1
         if k == 0:
             continue
-        ts = np.sort(buf[:k])
+        for j in range(1, k):  # insertion sort in place: a handful of credits per expectation
+            v = buf[j]
+            m = j - 1
+            while m >= 0 and buf[m] > v:
+                buf[m + 1] = buf[m]
+                m -= 1
+            buf[m + 1] = v
+        ts = buf
         for j in range(k):
             if j > 0 and ts[j] == ts[j - 1]:
                 continue

@@ -16,6 +16,7 @@ optimiser runs, a rejected pair is never proposed again.
 from __future__ import annotations
 
 import functools
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,9 +27,10 @@ from .reconcile_assign import assign_reference, expand_csr
 from .reconcile_codes import TxnCodes
 from .reconcile_expect import (
     add_business_days,
-    build_expectations,
     business_days_between,
     delay_table,
+    expectation_rows,
+    mark_paid,
     method_group,
 )
 from .reconcile_fx import to_eur_cents
@@ -43,6 +45,7 @@ from .reconcile_refund import MAX_POINTS as REFUND_MAX
 from .reconcile_refund import full_candidates, full_candidates_reference, partial_candidates, take_partials
 from .records import match_key
 
+_BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reconcile")
 NEVER_PAID_END_REASONS = ("buyer_pay_timeout", "buyer_cancel_notpay_order")
 DUPLICATE_DAYS = 3
 
@@ -319,12 +322,6 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
                max_group: int, candidates, compiled: bool, t_fx: tuple[np.ndarray, np.ndarray]) -> FrameResult:
     assign = assign_fast if compiled else assign_reference
     pay_cands = candidates.payment_candidates if candidates is not None else payment_candidates
-    if candidates is not None:
-        full_cands, part_cands = candidates.full_candidates, candidates.partial_candidates
-    else:  # the transactions' text columns coded once for both refund passes
-        codes = TxnCodes.of(txns)
-        full_cands = functools.partial(full_candidates, codes=codes)
-        part_cands = functools.partial(partial_candidates, codes=codes)
     tol = float(amount_tolerance)
     orders = orders.reset_index(drop=True)
     txns = txns.reset_index(drop=True)
@@ -341,8 +338,13 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     amount = txns["amount_cents"].to_numpy(dtype=np.int64)
     recognised = txns["merchant"].notna().to_numpy(dtype=bool) & ~_text_is(txns["merchant"], "")
     dup = txns["is_duplicate"].to_numpy(dtype=bool)
-    o_rank = _rank([o_day, orders["checkout"].to_numpy(dtype=np.int64), orders["order_id"]])
-    t_rank = _rank([t_day, txns["txn_id"]])
+    # the time order of orders and transactions (tie-breaks of the assignment): sorted by arrow, which
+    # releases the GIL, in a second thread while this one builds and scores the candidates
+    ranks = _BACKGROUND.submit(lambda: (_rank([o_day, orders["checkout"].to_numpy(dtype=np.int64),
+                                               orders["order_id"]]), _rank([t_day, txns["txn_id"]])))
+    expected = _BACKGROUND.submit(expectation_rows, orders, promises)  # then, what needs no payment
+    # the transactions' text columns coded once for both refund passes
+    coded = _BACKGROUND.submit(TxnCodes.of, txns) if candidates is None else None
 
     # -- decisions --------------------------------------------------------------------------------
     oi, ti = (_index(o_ids), _index(t_ids)) if decisions else ({}, {})
@@ -386,6 +388,7 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
         keys = [match_key("payment", [str(o_ids[m]) for m in units.members[units.ptr[u]:units.ptr[u + 1]]],
                           [str(t_ids[t])]) for u, t in zip(cand["unit"].tolist(), cand["txn"].tolist(), strict=True)]
         cand = cand[~np.isin(np.array(keys, dtype=object), list(rejected_pay))].reset_index(drop=True)
+    o_rank, t_rank = ranks.result()
     res = assign(cand["unit"].to_numpy(), cand["txn"].to_numpy(), cand["points"].to_numpy(), units.ptr,
                  units.members, n_o, n_t, o_rank, t_rank)
     pay = cand[res.chosen].reset_index(drop=True)
@@ -415,7 +418,7 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     used_debit[pay_txns.items] = True
 
     # -- expectations -----------------------------------------------------------------------------
-    exp = build_expectations(orders, promises, paid_order)
+    exp = mark_paid(expected.result(), paid_order)
     e_ord = exp["order_idx"].to_numpy(dtype=np.int64)
     e_eur, e_rate = to_eur_cents(exp["amount_cents"].to_numpy(dtype=np.int64), exp["currency"].to_numpy(),
                                  exp["since_day"].to_numpy(dtype=np.int64))
@@ -435,6 +438,12 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     related = _related(exp, txns, amount, recognised | has_related)
 
     # -- refunds ----------------------------------------------------------------------------------
+    if candidates is not None:
+        full_cands, part_cands = candidates.full_candidates, candidates.partial_candidates
+    else:
+        codes = coded.result()
+        full_cands = functools.partial(full_candidates, codes=codes)
+        part_cands = functools.partial(partial_candidates, codes=codes)
     credit_pool = (amount > 0) & ~dup & ~used_t & ~funded & (recognised | has_related)
     credited = np.zeros(len(exp), dtype=np.int64)
     fixed_e, fixed_t, decision_of = [], [], {}

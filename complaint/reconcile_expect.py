@@ -112,6 +112,20 @@ def business_days_between(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 
 def build_expectations(orders: pd.DataFrame, promises: pd.DataFrame, paid_order: np.ndarray) -> pd.DataFrame:
     """One row per expected refund (see the module rules); ``paid_order`` is a bool per order row."""
+    return mark_paid(expectation_rows(orders, promises), paid_order)
+
+
+def mark_paid(exp: pd.DataFrame, paid_order: np.ndarray) -> pd.DataFrame:
+    """The columns that depend on the payments found: ``paid`` and ``needs_credit`` (rule 2)."""
+    o = exp["order_idx"].to_numpy()
+    exp["paid"] = paid_order[o] if len(o) else np.zeros(0, dtype=bool)
+    exp["needs_credit"] = (exp["destination"] != "platform_balance") & ((exp["source"] == "promise") | exp["paid"])
+    return exp
+
+
+def expectation_rows(orders: pd.DataFrame, promises: pd.DataFrame) -> pd.DataFrame:
+    """The expectations without what depends on the payments (so they can be built while the
+    payments are matched), in their order: by day, order id, then expectation id."""
     ids = orders["order_id"]
     expecting = orders["refund_expected"].to_numpy(dtype=bool)
     p = promises
@@ -152,8 +166,6 @@ def build_expectations(orders: pd.DataFrame, promises: pd.DataFrame, paid_order:
     o = exp["order_idx"].to_numpy()
     exp["order_id"] = ids.take(o).to_numpy(dtype=object)
     exp["purchase_day"] = orders["order_day"].to_numpy()[o]
-    exp["paid"] = paid_order[o] if len(o) else np.zeros(0, dtype=bool)
-    exp["needs_credit"] = (exp["destination"] != "platform_balance") & ((exp["source"] == "promise") | exp["paid"])
     return exp.take(_sort_order(exp)).reset_index(drop=True)
 
 
