@@ -52,3 +52,8 @@ class TxnCodes:
         vocab = dict(self.vocab)
         ids = np.array([vocab.setdefault(u, len(vocab)) for u in uniq] + [-1], dtype=np.int64)
         return ids[codes]
+
+
+def text_is(column: pd.Series, value: str) -> np.ndarray:
+    """``column == value`` as a numpy bool array, missing values False (pyarrow strings stay arrow)."""
+    return column.eq(value).fillna(False).to_numpy(dtype=bool)

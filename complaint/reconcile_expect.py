@@ -191,3 +191,29 @@ def _sort_order(exp: pd.DataFrame) -> np.ndarray:
                       "exp": pa.array(exp["exp_id"].astype(str).to_numpy(dtype=object), type=pa.string())})
     return pc.sort_indices(table, sort_keys=[("since", "ascending"), ("order", "ascending"),
                                              ("exp", "ascending")]).to_numpy()
+
+
+def settle(exp: pd.DataFrame, credited: np.ndarray, tol: float, as_of_day: int, delays: dict | None) -> None:
+    table = delay_table(delays)
+    eur = exp["eur"].to_numpy(dtype=np.int64)
+    need = exp["needs_credit"].to_numpy(dtype=bool)
+    remaining_eur = np.where(need, eur - credited, 0)
+    settled_tol = np.maximum(np.rint(eur * tol), 1)
+    missing = need & (remaining_eur > settled_tol)
+    amount = exp["amount_cents"].to_numpy(dtype=np.int64)
+    share = np.where(eur > 0, remaining_eur / np.maximum(eur, 1), 1.0)
+    exp["credited_eur"] = credited
+    exp["remaining_eur"] = np.where(missing, remaining_eur, 0)
+    exp["remaining_cents"] = np.where(missing, np.where(credited > 0, np.rint(amount * share), amount), 0)
+    exp["difference_eur"] = np.where(need & ~missing & (credited > 0), credited - eur, 0)
+    delay = exp["method"].map(table).fillna(table["card"]).to_numpy(dtype=np.int64) if len(exp) else \
+        np.zeros(0, dtype=np.int64)
+    since = exp["since_day"].to_numpy(dtype=np.int64)
+    due = add_business_days(since, delay) if len(exp) else np.zeros(0, dtype=np.int64)
+    exp["delay_days"] = delay
+    exp["due_day"] = due
+    exp["waiting"] = business_days_between(since, np.full(len(exp), as_of_day)) if len(exp) else 0
+    exp["state"] = np.where(~exp["destination"].eq("original_payment").to_numpy(), "platform_balance",
+                            np.where(~need, "unverified",
+                                     np.where(~missing, "credited",
+                                              np.where(as_of_day > due, "overdue", "pending"))))

@@ -24,9 +24,10 @@ from .case import CaseData
 from .i18n import _
 from .importers.paypal_csv import _DEPOSIT_RE as PAYPAL_FUNDING  # "Bank Deposit to PP Account"
 from .merchants import is_refund_wording
-from .reconcile_engine import FrameResult, reconcile_frames
+from .reconcile_engine import reconcile_frames
 from .reconcile_explain import missing_reason, payment_reasons, refund_reasons
 from .reconcile_fx import day_number, from_day_number, minor_exponent
+from .reconcile_result import FrameResult
 from .records import BankTxn, Issue, Match, Order
 
 CENT = Decimal("0.01")
