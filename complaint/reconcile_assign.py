@@ -17,8 +17,9 @@ one transaction and carries additive points.  The assignment maximises the total
   branch-and-bound while small (``EXACT_LIMIT`` candidates), else by best-first with conflicts
   removed (a documented fallback for pathological components only).
 
-:func:`assign` runs all of it in compiled kernels (:mod:`complaint._jit_assign`, one pass per
-group; the solver re-implemented operation by operation, so equal optima resolve as scipy's do).
+:func:`assign` runs all of it in compiled kernels (:mod:`complaint._jit_assign` and the ``_jit_*``
+modules it calls, one pass per group; the solver re-implemented operation by operation, so equal
+optima resolve as scipy's do).
 :func:`assign_reference` is the straightforward per-component version (one Python call per
 component); :func:`assign` gives the same result and ``tests/test_reconcile_perf_equivalence.py``
 checks it (``tests/test_reconcile_assign_kernels.py``: the kernels against the numpy version they
@@ -89,7 +90,8 @@ def assign(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit
     combined-checkout groups by the exact search up to ``EXACT_LIMIT`` candidates, else best-first.
     Only a forced-pair reduction leaving a piece above ``DENSE_MAX`` cells comes back here, for the
     sparse solver.  ``points`` are finite (sums of bounded evidence points)."""
-    from . import _jit_assign as kernels
+    from ._jit_assign import solve
+    from ._jit_bipartite import take_pairs
 
     n = len(cand_unit)
     chosen = np.zeros(n, dtype=bool)
@@ -101,7 +103,7 @@ def assign(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit
     row, col = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
     adjusted = np.zeros(n)
     limits = np.array([REDUCE_CELLS, MAX_ENUMERATED, DENSE_MAX, EXACT_LIMIT], dtype=np.int64)
-    ptr, members, deferred = kernels.solve(
+    ptr, members, deferred = solve(
         as_int(cand_unit), as_int(cand_txn), points, as_int(unit_ptr), as_int(unit_orders), int(n_orders),
         int(n_txns), as_int(order_rank), as_int(txn_rank), chosen, tie_with, row, col, adjusted, limits,
         TIE_EPS, SURE_MARGIN)
@@ -109,8 +111,8 @@ def assign(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.ndarray, unit
         part = members[ptr[g]:ptr[g + 1]]
         shape = (int(row[part].max()) + 1, int(col[part].max()) + 1)
         rows, cols = _solve_reduced(row[part], col[part], adjusted[part], shape)
-        kernels.take_pairs(part, row[part], col[part], points, shape[1], as_int(rows), as_int(cols), chosen,
-                           tie_with, TIE_EPS)
+        take_pairs(part, row[part], col[part], points, shape[1], as_int(rows), as_int(cols), chosen, tie_with,
+                   TIE_EPS)
     return Assignment(chosen, tie_with)
 
 

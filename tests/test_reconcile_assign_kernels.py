@@ -1,4 +1,4 @@
-"""The compiled assignment (``complaint._jit_assign``) against what it replaced.
+"""The compiled assignment (``complaint._jit_assign`` and its ``_jit_*`` modules) against what it replaced.
 
 ``assign`` used to be numpy rounds (kept below as ``_numpy_assign``, verbatim but for module
 references, as the private reference); the kernels must give the same ``chosen`` and ``tie_with``
@@ -20,7 +20,9 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 import complaint.reconcile_assign as ra
-from complaint import _jit_assign as kernels
+from complaint._jit_groups import components
+from complaint._jit_lsa import lsa_max
+from complaint._jit_sort import _float_keys, _priority_order, argsort_ints
 
 
 def _problem(rng, n_orders, n_txns, n_cand, combined, values, equal_ranks=False):
@@ -132,11 +134,11 @@ def test_lsa_max_equals_scipy_with_ties_and_fillers():
         m = m - 1e-6 * (np.arange(n_r)[:, None] / n_r - np.arange(n_c)[None, :] / n_c) ** 2
         m[rng.random((n_r, n_c)) < 0.4] = -1e6
         rows, cols = np.empty(min(n_r, n_c), dtype=np.int64), np.empty(min(n_r, n_c), dtype=np.int64)
-        assert kernels.lsa_max(m, rows, cols) == min(n_r, n_c)
+        assert lsa_max(m, rows, cols) == min(n_r, n_c)
         want_r, want_c = linear_sum_assignment(m, maximize=True)
         assert np.array_equal(rows, want_r) and np.array_equal(cols, want_c)
     bad = np.array([[1.0, np.nan]])
-    assert kernels.lsa_max(bad, np.empty(1, dtype=np.int64), np.empty(1, dtype=np.int64)) == -1
+    assert lsa_max(bad, np.empty(1, dtype=np.int64), np.empty(1, dtype=np.int64)) == -1
 
 
 def test_sorts_equal_numpy():
@@ -144,10 +146,10 @@ def test_sorts_equal_numpy():
     for it in range(300):
         n = int(rng.integers(0, 3000)) if it % 3 else int(rng.integers(0, 40))
         keys = rng.integers(-5, 5, n) if it % 2 else rng.integers(-(2**62), 2**62, n)
-        assert np.array_equal(kernels.argsort_ints(keys), np.argsort(keys, kind="stable"))
+        assert np.array_equal(argsort_ints(keys), np.argsort(keys, kind="stable"))
         pts = rng.choice([1.0, 2.5, -0.0, 0.0, 3.25, 1e-300, -7.0, np.inf], n) + (rng.random(n) < 0.3) * rng.random(n)
         size = rng.integers(1, 5, n) if it % 2 else rng.integers(1, 9000, n)
-        got = kernels._priority_order(kernels._float_keys(-pts), size)
+        got = _priority_order(_float_keys(-pts), size)
         assert np.array_equal(got, np.lexsort((np.arange(n), size, -pts)))
 
 
@@ -158,7 +160,7 @@ def test_components_are_scipys():
         if not len(cu):
             continue
         first, size = ptr[cu], ptr[cu + 1] - ptr[cu]
-        gptr, gmem = kernels.components(first, size, ct, members, n_o, n_t)
+        gptr, gmem = components(first, size, ct, members, n_o, n_t)
         group = np.empty(len(cu), dtype=np.int64)
         group[gmem] = np.repeat(np.arange(len(gptr) - 1), np.diff(gptr))
         assert all((np.diff(gmem[gptr[g]:gptr[g + 1]]) > 0).all() for g in range(len(gptr) - 1))

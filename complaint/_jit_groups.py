@@ -1,0 +1,62 @@
+"""Compiled connected groups of the assignment: union-find over orders and transactions.
+
+:func:`components` splits the candidate graph into the groups :func:`complaint._jit_assign.solve` solves
+one by one; :func:`_find` (the union-find root) also serves
+:func:`complaint._jit_bipartite._reduced` for its residual pieces.  Split from
+:mod:`complaint._jit_assign` (see there for the numba cache note on kernels calling other modules).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .jit import kernel
+
+
+@kernel
+def _find(parent, x):
+    """Root of ``x`` (path halving)."""
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@kernel
+def components(first, size, cand_txn, unit_orders, n_orders, n_txns):
+    """Connected groups of the candidate graph (orders and transactions as nodes): ``(ptr, members)``,
+    CSR over groups numbered by their first candidate, members ascending.  Group numbers differ from
+    scipy's labels; nothing downstream depends on them (groups are solved independently)."""
+    parent = np.arange(n_orders + n_txns)
+    t = -1
+    for c in range(len(first)):
+        if c == 0 or cand_txn[c] != cand_txn[c - 1]:  # else t is still the root of this transaction
+            t = _find(parent, n_orders + cand_txn[c])
+        for k in range(first[c], first[c] + size[c]):
+            o = _find(parent, unit_orders[k])
+            if o < t:
+                parent[t] = o
+                t = o
+            elif o > t:
+                parent[o] = t
+    label = np.full(n_orders + n_txns, -1, dtype=np.int64)
+    comp = np.empty(len(first), dtype=np.int64)
+    n_comp = 0
+    for c in range(len(first)):
+        if c == 0 or cand_txn[c] != cand_txn[c - 1]:
+            t = _find(parent, n_orders + cand_txn[c])
+            if label[t] < 0:
+                label[t] = n_comp
+                n_comp += 1
+        comp[c] = label[t]
+    ptr = np.zeros(n_comp + 1, dtype=np.int64)
+    for c in range(len(comp)):
+        ptr[comp[c] + 1] += 1
+    for g in range(n_comp):
+        ptr[g + 1] += ptr[g]
+    fill = ptr[:-1].copy()
+    members = np.empty(len(comp), dtype=np.int64)
+    for c in range(len(comp)):
+        members[fill[comp[c]]] = c
+        fill[comp[c]] += 1
+    return ptr, members
