@@ -17,10 +17,9 @@ holds the pass and the combined-checkout groups; the other kernels have their ow
 
 Imported lazily by :mod:`complaint.reconcile_assign` (importing the engine does not import numba).
 
-Numba's disk cache checks only the file of the kernel it loads, and a kernel is cached with the
-kernels it calls compiled in: after changing one of the ``_jit_*.py`` modules, delete the
-``*.nbi``/``*.nbc`` files in ``complaint/__pycache__`` (or touch the modules calling it), else its
-callers in the other modules keep running the old code (numba issue #1833).
+A kernel is cached with the kernels it calls compiled in, while numba checks only the file of the
+kernel it loads (numba issue #1833): :func:`complaint.jit.cache_dir` therefore keys the whole cache by
+the source of every ``_jit_*.py`` module, so an edit anywhere recompiles all of them.
 """
 
 from __future__ import annotations

@@ -1,20 +1,76 @@
 """Compiled kernels for the reconciliation's hot loops: numba's ``njit`` with the project's settings.
 
-Kernels are plain Python functions over numpy arrays, decorated with :func:`kernel`.  They compile on
-first use and are cached on disk next to their module (``__pycache__``), so a later process loads
-them in milliseconds; they release the GIL.  ``NUMBA_DISABLE_JIT=1`` runs them as plain Python (for a
-debugger).  Modules holding kernels are imported lazily by the engine, so commands that never
-reconcile do not pay numba's import.
+Kernels are plain Python functions over numpy arrays, decorated with :func:`kernel` and kept in the
+``complaint/_jit_*.py`` modules.  They compile on first use and are cached on disk, so a later
+process loads them in milliseconds; they release the GIL.  ``NUMBA_DISABLE_JIT=1`` runs them as
+plain Python (for a debugger).  Modules holding kernels are imported lazily by the engine, so
+commands that never reconcile do not pay numba's import.
+
+The disk cache is keyed by the source of *all* kernel modules (:func:`cache_dir`): numba checks only
+the file of the kernel it loads, and a kernel carries the code of the kernels it calls from other
+modules, so after an edit of one module (or an upgrade) its callers would otherwise run the old code.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import numba
+
+HERE = Path(__file__).parent
+
+
+def _digest() -> str:
+    h = hashlib.sha256(numba.__version__.encode())
+    for path in sorted(HERE.glob("_jit_*.py")) + [Path(__file__)]:
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _writable(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path).close()
+        return True
+    except OSError:
+        return False
+
+
+def cache_dir() -> Path:
+    """Where compiled kernels are cached: ``numba-<digest of every kernel module>`` under the package's
+    ``__pycache__``, else the user's cache directory, else the temporary one (the first writable)."""
+    name = f"numba-{_digest()}"
+    roots = [HERE / "__pycache__", Path.home() / ".cache" / "complaint-notebook", Path(tempfile.gettempdir())]
+    for root in roots:
+        if _writable(root / name):
+            return root / name
+    return roots[-1] / name
+
+
+if not os.environ.get("NUMBA_CACHE_DIR"):  # the user's own choice wins
+    numba.config.CACHE_DIR = str(cache_dir())
 
 
 def kernel(fn):
     """``numba.njit(cache=True, nogil=True)``: no fastmath, so float results equal numpy's."""
     return numba.njit(cache=True, nogil=True)(fn)
+
+
+def prune_caches() -> list[Path]:
+    """Remove the kernel caches of other versions of the sources (next to the current one)."""
+    current = Path(numba.config.CACHE_DIR) if numba.config.CACHE_DIR else None
+    if current is None:
+        return []
+    removed = []
+    for old in current.parent.glob("numba-*"):
+        if old != current and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old)
+    return removed
 
 
 def warm_up() -> float:
@@ -59,8 +115,25 @@ def warm_up() -> float:
         "refund_wording": np.concatenate([np.zeros(n, bool), np.ones(2 * m, bool), np.zeros(3, bool)]),
         "is_duplicate": False})
     reconcile_frames(orders, txns, None, [], as_of_day=first + 60, compiled=True)
+    # the paths the case above does not take: the scoring of SQL candidates (DuckDB engine) and a
+    # group too large for a dense matrix (its pairs come back from the sparse solver)
+    from .reconcile_assign import TIE_EPS
+    from .reconcile_duckdb import DuckDBCandidates
+
+    sql = DuckDBCandidates()
+    try:
+        reconcile_frames(orders, txns, None, [], as_of_day=first + 60, compiled=True, candidates=sql)
+    finally:
+        sql.close()
+    from ._jit_bipartite import take_pairs
+
+    one = np.zeros(1, dtype=np.int64)
+    take_pairs(one, one.copy(), one.copy(), np.ones(1), 1, one.copy(), one.copy(), np.zeros(1, dtype=bool),
+               np.full(1, -1, dtype=np.int64), TIE_EPS)
     return time.perf_counter() - t0
 
 
 if __name__ == "__main__":
-    print(f"compiled kernels ready in {warm_up():.1f} s")
+    seconds = warm_up()
+    prune_caches()
+    print(f"compiled kernels ready in {seconds:.1f} s ({numba.config.CACHE_DIR})")
