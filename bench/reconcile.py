@@ -118,6 +118,9 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
     import pyarrow.compute as pc
     from pyarrow import csv
 
+    import complaint._jit_assign  # noqa: F401  imports (numba's too) are outside the timing, as pandas' for the baseline
+    import complaint._jit_pay  # noqa: F401
+    import complaint._jit_refund  # noqa: F401
     from complaint.merchants import DEFAULT_RULES, REFUND_WORDING
     from complaint.reconcile_engine import reconcile_frames
     from complaint.reconcile_fx import EPOCH
