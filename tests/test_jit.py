@@ -42,31 +42,43 @@ def _kernels_called_from_python() -> set[tuple[str, str]]:
     return found
 
 
+_PROBE = """
+import importlib, json, sys
+from complaint import jit
+from complaint.reconcile_engine import reconcile_frames
+from complaint.reconcile_fx import day_number
+from complaint.reconciliation import orders_frame, promises_frame, txns_frame
+sys.path.insert(0, "tests")
+from test_reconcile_perf_equivalence import AS_OF, generated_case
+
+def counts():
+    out = {}
+    for module, name in json.loads(sys.argv[1]):
+        out[module + "." + name] = len(getattr(importlib.import_module("complaint." + module), name).signatures)
+    return out
+
+jit.warm_up()
+warm = counts()
+case = generated_case(3, n_orders=400)  # the records path: object columns, promises, contested groups
+reconcile_frames(orders_frame(case), txns_frame(case), promises_frame(case), case.decisions,
+                 as_of_day=day_number(AS_OF), compiled=True)
+print(json.dumps([warm, counts()]))
+"""
+
+
 @pytest.mark.slow
 def test_warm_up_compiles_what_a_real_run_uses():
-    import importlib
+    """In a fresh process: after the warm-up every kernel the engine calls has one compiled version,
+    and a real run (records path) needs no other."""
+    import json
+    import subprocess
+    import sys
 
-    import numpy as np
-
-    from complaint.reconcile_engine import reconcile_frames
-    from complaint.reconcile_fx import day_number
-    from complaint.reconciliation import orders_frame, promises_frame, txns_frame
-    from tests.test_reconcile_perf_equivalence import AS_OF, generated_case
-
-    jit.warm_up()
-    called = _kernels_called_from_python()
+    called = sorted(_kernels_called_from_python())
     assert ("_jit_assign", "solve") in called and ("_jit_refund", "full_pairs") in called
-    dispatchers = {}
-    for module, name in called:
-        mod = importlib.import_module(f"complaint.{module}")
-        names = [n for n, f in vars(mod).items() if hasattr(f, "signatures") and f.__module__ == mod.__name__] \
-            if name == "*" else [name]
-        dispatchers |= {(module, n): getattr(mod, n) for n in names}
-    warm = {key: len(d.signatures) for key, d in dispatchers.items()}
-    assert all(warm[key] == 1 for key in warm if key[1] in {n for _m, n in called}), warm
-    case = generated_case(3, n_orders=400)  # the records path: object columns, decisions, promises
-    reconcile_frames(orders_frame(case), txns_frame(case), promises_frame(case), case.decisions,
-                     as_of_day=day_number(AS_OF), compiled=True)
-    after = {key: len(d.signatures) for key, d in dispatchers.items()}
-    assert after == warm  # nothing compiled again for other argument types
-    assert np.all(np.array(list(after.values())) <= 1)
+    assert all(name != "*" for _m, name in called)  # kernels are imported by name
+    out = subprocess.run([sys.executable, "-c", _PROBE, json.dumps(called)], capture_output=True, text=True,
+                         check=True, cwd=ROOT.parent)
+    warm, after = json.loads(out.stdout.strip().splitlines()[-1])
+    assert set(warm.values()) == {1}, warm  # every kernel reached, each with one set of argument types
+    assert after == warm  # nothing compiled again for the argument types of a real run
