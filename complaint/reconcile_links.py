@@ -104,16 +104,16 @@ def double_charges(unmatched: np.ndarray, pay_orders: Links, pay_txns: Links, tx
     codes, _uniques = pd.factorize(merchant.take(np.concatenate([unmatched, paid_t])), use_na_sentinel=True)
     codes = np.asarray(codes, dtype=np.int64)
     u_code, p_code = codes[:len(unmatched)], codes[len(unmatched):]
-    # key: (merchant, amount); a missing merchant matches nothing (as in a merge on NaN... pandas matches
-    # NaN with NaN, so a missing merchant gets one code of its own)
+    # key: (merchant, amount); a missing merchant is a merchant of its own (a merge matches NaN with NaN)
     big = np.int64(1) << np.int64(42)
     u_key = (u_code + 2) * big + amount[unmatched]
     p_key = (p_code + 2) * big + amount[paid_t]
-    by = np.argsort(u_key, kind="stable")  # the few unmatched debits sorted; every payment looks itself up
+    near = np.flatnonzero(pd.Series(p_key).isin(u_key).to_numpy())  # hashed: the few payments that can pair
+    by = np.argsort(u_key, kind="stable")
     u_sorted = u_key[by]
-    start = np.searchsorted(u_sorted, p_key, side="left")
-    count = np.searchsorted(u_sorted, p_key, side="right") - start
-    pay_row = np.repeat(np.arange(len(p_key), dtype=np.int64), count)
+    start = np.searchsorted(u_sorted, p_key[near], side="left")
+    count = np.searchsorted(u_sorted, p_key[near], side="right") - start
+    pay_row = np.repeat(near, count)
     offset = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
     txn, orig = unmatched[by[np.repeat(start, count) + offset]], paid_t[pay_row]
     dist = np.abs(t_day[txn] - t_day[orig])
