@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._jit_groups import _find
+from ._jit_groups import _find, group_by
 from ._jit_lsa import lsa_max
 from ._jit_sort import _lexsort2, argsort_ints
 from .jit import kernel
@@ -180,16 +180,7 @@ def _take_pairs(pair_r, pair_c, n_pairs, r, q, cell, keys, by_key, n_r, n_c, pts
     pair_of_col = np.full(n_c, -1, dtype=np.int64)
     for a in range(k):
         pair_of_col[pair_c[a]] = a
-    row_ptr = np.zeros(n_r + 1, dtype=np.int64)  # the group's candidates by row
-    for p in range(len(r)):
-        row_ptr[r[p] + 1] += 1
-    for i in range(n_r):
-        row_ptr[i + 1] += row_ptr[i]
-    fill = row_ptr[:-1].copy()
-    by_row = np.empty(len(r), dtype=np.int64)
-    for p in range(len(r)):
-        by_row[fill[r[p]]] = p
-        fill[r[p]] += 1
+    row_ptr, by_row = group_by(r, n_r)  # the group's candidates by row
     for a in range(k):
         partner = k
         for t in range(row_ptr[pair_r[a]], row_ptr[pair_r[a] + 1]):

@@ -49,14 +49,21 @@ def components(first, size, cand_txn, unit_orders, n_orders, n_txns):
                 label[t] = n_comp
                 n_comp += 1
         comp[c] = label[t]
-    ptr = np.zeros(n_comp + 1, dtype=np.int64)
-    for c in range(len(comp)):
-        ptr[comp[c] + 1] += 1
-    for g in range(n_comp):
+    return group_by(comp, n_comp)
+
+
+@kernel
+def group_by(keys, n_groups):
+    """(ptr, members): the positions ``i`` grouped by ``keys[i]`` (0 .. n_groups - 1) as CSR, each group
+    in position order (a counting sort)."""
+    ptr = np.zeros(n_groups + 1, dtype=np.int64)
+    for i in range(len(keys)):
+        ptr[keys[i] + 1] += 1
+    for g in range(n_groups):
         ptr[g + 1] += ptr[g]
     fill = ptr[:-1].copy()
-    members = np.empty(len(comp), dtype=np.int64)
-    for c in range(len(comp)):
-        members[fill[comp[c]]] = c
-        fill[comp[c]] += 1
+    members = np.empty(len(keys), dtype=np.int64)
+    for i in range(len(keys)):
+        members[fill[keys[i]]] = i
+        fill[keys[i]] += 1
     return ptr, members
