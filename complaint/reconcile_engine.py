@@ -23,7 +23,7 @@ import pandas as pd
 
 from .reconcile_assign import assign as assign_fast
 from .reconcile_assign import assign_reference, expand_csr
-from .reconcile_codes import TxnCodes, text_is
+from .reconcile_codes import TxnCodes, text_is, text_present
 from .reconcile_expect import (
     delay_table,
     expectation_rows,
@@ -136,9 +136,7 @@ def _rank(keys: list) -> np.ndarray:
 
 def _relevant_rows(txns: pd.DataFrame, decisions: list | None) -> np.ndarray:
     """Rows the matching can use: a recognised merchant, a related id (any value but ""), a decision."""
-    merchant = txns["merchant"]
-    recognised = merchant.notna().to_numpy(dtype=bool) & ~text_is(merchant, "")
-    keep = recognised | ~text_is(txns["related_id"], "")
+    keep = text_present(txns["merchant"]) | ~text_is(txns["related_id"], "")
     if "funding" in txns:  # PayPal funding mirrors and the payments they fund
         fund = txns["funding"].fillna(False).to_numpy(dtype=bool)
         keep |= fund
@@ -212,7 +210,7 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     o_eur, o_rate = to_eur_cents(orders["due_cents"].to_numpy(dtype=np.int64), orders["currency"], o_day)
     t_eur, t_rate = t_fx
     amount = txns["amount_cents"].to_numpy(dtype=np.int64)
-    recognised = txns["merchant"].notna().to_numpy(dtype=bool) & ~text_is(txns["merchant"], "")
+    recognised = text_present(txns["merchant"])
     dup = txns["is_duplicate"].to_numpy(dtype=bool)
     # the time order of orders and transactions (tie-breaks of the assignment): sorted by arrow, which
     # releases the GIL, in a second thread while this one builds and scores the candidates
@@ -272,7 +270,7 @@ def _reconcile(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame 
     pay["tie_unit"] = np.where(tie >= 0, cand["unit"].to_numpy()[np.maximum(tie, 0)], -1)
     pay["tie_txn"] = np.where(tie >= 0, cand["txn"].to_numpy()[np.maximum(tie, 0)], -1)
     p_unit = pay["unit"].to_numpy(dtype=np.int64)
-    pos, flat = expand_csr(units.ptr, p_unit)
+    _pos, flat = expand_csr(units.ptr, p_unit)
     pay_orders = Links(np.concatenate([[0], np.cumsum(units.size[p_unit])]).astype(np.int64), units.members[flat])
     pay_txns = Links.one_each(pay["txn"].to_numpy(dtype=np.int64))  # one debit per payment
     pay["decision"] = None

@@ -163,22 +163,25 @@ def _take(currencies, rows: np.ndarray):
     return np.asarray(currencies, dtype=object)[rows]
 
 
-def rates_for(currencies, days: np.ndarray, *, euro: np.ndarray | None = None) -> np.ndarray:
+def rates_for(currencies, days: np.ndarray) -> np.ndarray:
     """ECB rate (float, units per EUR) per row; NaN where unknown: ``float(ecb_rate(...))`` per row,
     by one look-up in a per-currency table of every day (days outside the history take the nearest
     end, as :func:`ecb_rate`).  The ECB file is read only when a non-EUR currency occurs.
 
-    ``currencies``: an array or Series of codes (pyarrow-backed strings stay as they are);
-    ``euro``: the :func:`_euro_mask` of it when the caller has it already."""
+    ``currencies``: an array or Series of codes (pyarrow-backed strings stay as they are)."""
+    return _rates(currencies, days)[0]
+
+
+def _rates(currencies, days: np.ndarray):
+    """(rates, euro mask, non-euro rows, their currency codes, the distinct currencies): the euro rows
+    in one pass over the column, the others factorised once for the rates and the scaling."""
     n = len(currencies)
     out = np.full(n, np.nan)
-    if n == 0:
-        return out
-    euro = _euro_mask(currencies) if euro is None else euro
+    euro = _euro_mask(currencies) if n else np.zeros(0, dtype=bool)
     out[euro] = 1.0
     rest = np.flatnonzero(~euro)
     if not len(rest):
-        return out
+        return out, euro, rest, np.zeros(0, dtype=np.int64), []
     codes, uniq = _factorize(_take(currencies, rest))
     days = np.asarray(days, dtype=np.int64)[rest]
     for c, name in enumerate(uniq):
@@ -187,19 +190,16 @@ def rates_for(currencies, days: np.ndarray, *, euro: np.ndarray | None = None) -
         if table is not None:
             first, rate = table
             out[rest[rows]] = rate[np.clip(days[rows] - first, 0, len(rate) - 1)]
-    return out
+    return out, euro, rest, codes, uniq
 
 
 def to_eur_cents(cents: np.ndarray, currencies, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(EUR cents as int64, 0 where no rate; rate used, NaN where unknown) for minor units."""
     cents = np.asarray(cents, dtype=np.int64)
-    euro = _euro_mask(currencies) if len(cents) else np.zeros(0, dtype=bool)
-    rates = rates_for(currencies, days, euro=euro)
+    rates, euro, rest, codes, uniq = _rates(currencies, days)
     out = np.where(euro, cents, 0)
-    rest = np.flatnonzero(~euro)
     if not len(rest):
         return out, rates
-    codes, uniq = _factorize(_take(currencies, rest))
     no_minor = np.array([u in NO_MINOR_UNIT for u in uniq] + [False], dtype=bool)  # [-1]: missing
     scale = np.where(no_minor[codes], 100.0, 1.0)
     eur = cents[rest].astype(np.float64) * scale / rates[rest]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .reconcile_codes import text_is
+from .reconcile_codes import text_present
 from .reconcile_pay import STRONG_MERCHANTS
 from .reconcile_result import Links, empty_funding
 
@@ -77,7 +77,7 @@ def related_pairs(exp: pd.DataFrame, txns: pd.DataFrame, amount: np.ndarray, poo
     ptx = exp["pay_txn"].to_numpy(dtype=np.int64)
     has = np.flatnonzero(ptx >= 0)
     column = txns["related_id"]
-    named = column.notna().to_numpy(dtype=bool) & ~text_is(column, "")  # a missing id names nothing
+    named = text_present(column)  # a missing id names nothing
     credits = np.flatnonzero((amount > 0) & named & pool)
     if not len(has) or not len(credits):
         return pd.DataFrame({"exp": np.zeros(0, dtype=np.int64), "txn": np.zeros(0, dtype=np.int64)})

@@ -304,13 +304,6 @@ def compare_amount_codes(exp_cur, exp_cents, exp_eur, t_cur, o_cur, txns: pd.Dat
     return mode, gap, rel
 
 
-def descriptor_points(txns: pd.DataFrame, t: np.ndarray) -> np.ndarray:
-    """Descriptor points of rows ``t``: 3 for AliExpress/Alipay, 1.5 for PayPal alone, else 1.  Worked
-    out once per distinct merchant and spread by codes (no Python object per pair)."""
-    codes, per_code = merchant_points(txns)
-    return per_code[codes[np.asarray(t, dtype=np.int64)]]
-
-
 def merchant_points(txns: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(merchant code per txn, descriptor points per code with the points of no merchant last)."""
     codes, uniques = pd.factorize(txns["merchant"], use_na_sentinel=True)
@@ -319,14 +312,17 @@ def merchant_points(txns: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.append(per_name, 1.0)  # [-1]: no merchant
 
 
-def vocab_codes(*columns) -> list[tuple[np.ndarray, np.ndarray]]:
+def vocab_codes(*columns, vocab: dict[str, int] | None = None, first: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """Per text column, (code per row, -1 for a missing value; id per code in one vocabulary over
     all the columns, with the column's missing id last): equal text, equal id; a missing value gets
     a negative id of its own per column, so it equals nothing, as NaN does.  The ids of the rows are
-    ``ids[codes]`` (:func:`shared_codes`); the kernels look up only the rows they read."""
-    vocab: dict[str, int] = {}
+    ``ids[codes]`` (:func:`shared_codes`); the kernels look up only the rows they read.
+
+    ``vocab``: a vocabulary to continue (filled in place); ``first``: the position of the first column
+    among all the columns coded into it, so its missing value keeps an id of its own."""
+    vocab = {} if vocab is None else vocab
     out = []
-    for k, col in enumerate(columns):
+    for k, col in enumerate(columns, start=first):
         values = col if isinstance(col, (pd.Series, pd.Index)) else np.asarray(col, dtype=object)
         codes, uniques = pd.factorize(values, use_na_sentinel=True)  # an object ndarray: its fast path
         ids = np.array([vocab.setdefault(str(u), len(vocab)) for u in np.asarray(uniques, dtype=object)]

@@ -75,8 +75,8 @@ def full_candidates_reference(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx:
         rights.append(right)
     e = e_idx[np.concatenate(lefts)]
     t = np.asarray(credit_idx, dtype=np.int64)[srt[np.concatenate(rights)]]
-    key = np.unique(e * np.int64(len(txns) + 1) + t)  # sorted by (expectation, credit), as the kernel's
-    return finish_full(exp, txns, key // (len(txns) + 1), key % (len(txns) + 1), txn_eur, related, tol)
+    e, t = _unique_pairs(e, t)  # sorted by (expectation, credit), as the kernel's
+    return finish_full(exp, txns, e, t, txn_eur, related, tol)
 
 
 def finish_full(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
@@ -126,6 +126,11 @@ def _add_related(e: np.ndarray, t: np.ndarray, related: pd.DataFrame, exp: pd.Da
     rel = related[need]
     e = np.concatenate([e, rel["exp"].to_numpy(dtype=np.int64)])
     t = np.concatenate([t, rel["txn"].to_numpy(dtype=np.int64)])
+    return _unique_pairs(e, t)
+
+
+def _unique_pairs(e: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The (expectation, credit) pairs each once, sorted by expectation then credit."""
     if not len(e):
         return e, t
     width = np.int64(max(int(t.max()), 0) + 1)

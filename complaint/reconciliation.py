@@ -224,7 +224,6 @@ def build_report(case: CaseData, r: FrameResult, today: date) -> Reconciliation:
     txns = {t.id: t for t in case.transactions}
     o_ids = r.orders["order_id"].to_numpy(dtype=object)
     t_ids = r.txns["txn_id"].to_numpy(dtype=object)
-    t_eur = r.txns["eur"].to_numpy(dtype=np.int64)
     matches: list[Match] = []
     for row in r.payments.itertuples(index=False):
         oids = tuple(str(o_ids[i]) for i in row.order_idx)
@@ -259,9 +258,8 @@ def build_report(case: CaseData, r: FrameResult, today: date) -> Reconciliation:
     missing.sort(key=lambda m: (m.state != "overdue", m.expected_since, m.order_id))
     need = exp["needs_credit"].to_numpy(dtype=bool) if len(exp) else np.zeros(0, dtype=bool)
     state = exp["state"].to_numpy(dtype=object) if len(exp) else np.zeros(0, dtype=object)
-    paid = sum(int(-t_eur[row.txn_idx].sum()) for row in r.payments.itertuples(index=False))
     summary = {
-        "paid_eur": _eur(paid),
+        "paid_eur": _eur(r.paid_eur_cents()),
         "refunds_expected_eur": _eur(exp["eur"].to_numpy()[need].sum() if len(exp) else 0),
         "refunds_credited_eur": _eur(exp["credited_eur"].to_numpy().sum() if len(exp) else 0),
         "refunds_pending_eur": _eur(exp["remaining_eur"].to_numpy()[state == "pending"].sum() if len(exp) else 0),
