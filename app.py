@@ -9,7 +9,6 @@ from ui.sidebar import case_picker
 
 st.set_page_config(page_title="complaint-notebook", page_icon=":material/gavel:", layout="wide")
 lang = state.language()
-state.warm_kernels()
 
 with st.sidebar:
     choice = st.selectbox(_("Language"), list(LANGUAGES), index=list(LANGUAGES).index(lang),

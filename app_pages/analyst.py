@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from complaint.analyst import GROUPINGS, overview_all
+from complaint.analysis.analyst import GROUPINGS, overview_all
 from complaint.csvsafe import write_csv
 from complaint.errors import ComplaintError
 from complaint.i18n import _

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
+from complaint.api.sample import load_sample
 from complaint.errors import ComplaintError
 from complaint.i18n import _
-from complaint.sample import load_sample
 from ui import state
 from ui.safe import md_escape
 

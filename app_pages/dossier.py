@@ -4,15 +4,15 @@ from datetime import date
 
 import streamlit as st
 
-from complaint import rules
-from complaint.deadlines import call_window, deadlines, deadlines_ics
-from complaint.dossier import build_dossier
+from complaint.dossier import rules
+from complaint.dossier.build import build_dossier
+from complaint.dossier.deadlines import call_window, deadlines, deadlines_ics
+from complaint.dossier.facts import order_choices
+from complaint.dossier.guide import DONE, NOT_APPLICABLE, guide_for_order
+from complaint.dossier.letters import KINDS, LETTER_LANGUAGES, letter_from_text, render_letter
 from complaint.errors import ComplaintError
 from complaint.fmt import day as fmt_day
-from complaint.guide import DONE, NOT_APPLICABLE, guide_for_order
 from complaint.i18n import _
-from complaint.letters import KINDS, LETTER_LANGUAGES, letter_from_text, render_letter
-from complaint.order_facts import order_choices
 from ui import state
 
 st.title(_("Dossier"))

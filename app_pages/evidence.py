@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from complaint.errors import ComplaintError
-from complaint.evidence import (
+from complaint.evidence.ingest import (
     TIME_SOURCE_LABELS,
     date_only,
     ingest_upload,
@@ -13,7 +13,7 @@ from complaint.evidence import (
     mark_duplicates,
     thumbnail,
 )
-from complaint.evidence_meta import ImageUnreadable
+from complaint.evidence.metadata import ImageUnreadable
 from complaint.fmt import day as fmt_day
 from complaint.fmt import moment
 from complaint.i18n import _

@@ -4,7 +4,12 @@ from datetime import datetime
 
 import streamlit as st
 
-from complaint.chronology import (
+from complaint.errors import ComplaintError
+from complaint.fmt import day as fmt_day
+from complaint.fmt import moment
+from complaint.i18n import _
+from complaint.timeline.chart import chart_deadlines, split_deadlines, timeline_figure, timeline_html
+from complaint.timeline.events import (
     KINDS,
     LANES,
     build_chronology,
@@ -18,12 +23,7 @@ from complaint.chronology import (
     lane_label,
     manual_rows,
 )
-from complaint.errors import ComplaintError
-from complaint.fmt import day as fmt_day
-from complaint.fmt import moment
-from complaint.i18n import _
-from complaint.paste import parse_conversation, parse_tracking
-from complaint.timeline_chart import chart_deadlines, split_deadlines, timeline_figure, timeline_html
+from complaint.timeline.paste import parse_conversation, parse_tracking
 from ui import state
 from ui.widgets import headers
 

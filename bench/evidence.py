@@ -31,8 +31,8 @@ from PIL import ExifTags, Image, ImageDraw
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from complaint.evidence import ingest_paths  # noqa: E402
-from complaint.evidence_meta import read_meta_file  # noqa: E402
+from complaint.evidence.ingest import ingest_paths  # noqa: E402
+from complaint.evidence.metadata import read_meta_file  # noqa: E402
 
 CACHE = ROOT / "bench" / "out" / "evidence_photos"
 SIZE = (4000, 3000)  # 12 megapixels

@@ -67,7 +67,7 @@ def generate(seed: int = 7) -> None:
     orders.to_csv(ORDERS, index=False)
     # payments: one debit per checkout, booked 0-4 days later; EUR exact, USD at the ECB rate of the
     # booking day plus the card's margin (1-2 %), as a Belgian card statement shows it
-    from complaint.reconcile_fx import rates_for
+    from complaint.reconciliation.fx import rates_for
 
     epoch = (FIRST_DAY - np.datetime64("1970-01-01")).astype(np.int64)
     lag = rng.integers(0, 5, N_ORDERS)
@@ -118,12 +118,12 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
     import pyarrow.compute as pc
     from pyarrow import csv
 
-    import complaint._jit_assign  # noqa: F401  imports (numba's too) are outside the timing, as pandas' for the baseline
-    import complaint._jit_pay  # noqa: F401
-    import complaint._jit_refund  # noqa: F401
-    from complaint.merchants import DEFAULT_RULES, REFUND_WORDING
-    from complaint.reconcile_engine import reconcile_frames
-    from complaint.reconcile_fx import EPOCH
+    import complaint.reconciliation.compiled.assign  # noqa: F401  imports (numba's too) are outside the timing, as pandas' for the baseline
+    import complaint.reconciliation.compiled.pay  # noqa: F401
+    import complaint.reconciliation.compiled.refund  # noqa: F401
+    from complaint.importers.bank.merchants import DEFAULT_RULES, REFUND_WORDING
+    from complaint.reconciliation.engine import reconcile_frames
+    from complaint.reconciliation.fx import EPOCH
 
     t0 = time.perf_counter()
     c0 = time.process_time()

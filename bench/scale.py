@@ -45,7 +45,7 @@ def generate_frames(n_orders: int, n_bank: int, seed: int = 11) -> tuple[pd.Data
     paid in EUR (ECB rate + card margin) or shown in USD, same-amount twins on one day (ties),
     duplicate charges, full, partial and purchase-day refunds, PayPal refunds linked by id,
     promises (some to the platform balance), and unrelated noise up to ``n_bank`` rows."""
-    from complaint.reconcile_fx import rates_for
+    from complaint.reconciliation.fx import rates_for
 
     rng = np.random.default_rng(seed)
     n = n_orders
@@ -197,9 +197,9 @@ def run_baseline(orders_path: str, bank_path: str) -> dict:
 def run_duckdb(orders_path: str, bank_path: str, memory_limit: str) -> dict:
     import duckdb
 
-    from complaint.merchants import DEFAULT_RULES, REFUND_WORDING
-    from complaint.reconcile_duckdb import DuckDBCandidates
-    from complaint.reconcile_engine import reconcile_frames
+    from complaint.importers.bank.merchants import DEFAULT_RULES, REFUND_WORDING
+    from complaint.reconciliation.duckdb_engine import DuckDBCandidates
+    from complaint.reconciliation.engine import reconcile_frames
 
     t0 = time.perf_counter()
     con = duckdb.connect()
@@ -240,8 +240,8 @@ def run_duckdb(orders_path: str, bank_path: str, memory_limit: str) -> dict:
 
 
 def run_equality(n_orders: int, n_bank: int) -> dict:
-    from complaint.reconcile_duckdb import DuckDBCandidates
-    from complaint.reconcile_engine import reconcile_frames
+    from complaint.reconciliation.duckdb_engine import DuckDBCandidates
+    from complaint.reconciliation.engine import reconcile_frames
 
     orders, txns, promises = generate_frames(n_orders, n_bank)
     t0 = time.perf_counter()

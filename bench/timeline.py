@@ -11,9 +11,9 @@ import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from complaint.chronology import LANES, event_id, lane_of
 from complaint.records import Event
-from complaint.timeline_chart import timeline_figure
+from complaint.timeline.chart import timeline_figure
+from complaint.timeline.events import LANES, event_id, lane_of
 
 BXL = ZoneInfo("Europe/Brussels")
 KINDS = ["order_placed", "paid", "tracking", "delivered", "photo_taken", "message_in", "message_out",

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from complaint.records import BankTxn, ImportResult, Order, OrderLine, OrderStatus, Provenance  # noqa: E402
-from complaint.store import Store  # noqa: E402
+from complaint.store.db import Store  # noqa: E402
 
 N_ORDERS = 10_000
 N_NOISE = 10_000
@@ -142,9 +142,9 @@ def render_times(store: Store, case_id: int, repeat: int = 3) -> dict[str, float
 
 
 def breakdown(store: Store, case_id: int) -> dict[str, float]:
-    from complaint.deadlines import deadlines
-    from complaint.overview import overview
-    from complaint.reconciliation import reconcile
+    from complaint.analysis.overview import overview
+    from complaint.dossier.deadlines import deadlines
+    from complaint.reconciliation.reconcile import reconcile
 
     out = {}
     t0 = time.perf_counter()

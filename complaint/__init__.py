@@ -24,8 +24,8 @@ _API = {
     "import_statements": "complaint.api", "import_evidence": "complaint.api", "orders": "complaint.api",
     "transactions": "complaint.api", "reconcile": "complaint.api", "build_timeline": "complaint.api",
     "timeline_figure": "complaint.api", "export_dossier": "complaint.api", "overview_all": "complaint.api",
-    "CaseData": "complaint.case", "Store": "complaint.store", "Reconciliation": "complaint.reconciliation",
-    "MissingCredit": "complaint.reconciliation", "ComplaintError": "complaint.errors",
+    "CaseData": "complaint.case", "Store": "complaint.store.db", "Reconciliation": "complaint.reconciliation.reconcile",
+    "MissingCredit": "complaint.reconciliation.reconcile", "ComplaintError": "complaint.errors",
 }
 
 __all__ = sorted(_API)
@@ -53,8 +53,8 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .case import CaseData  # noqa: F401
     from .errors import ComplaintError  # noqa: F401
-    from .reconciliation import MissingCredit, Reconciliation  # noqa: F401
-    from .store import Store  # noqa: F401
+    from .reconciliation.reconcile import MissingCredit, Reconciliation  # noqa: F401
+    from .store.db import Store  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

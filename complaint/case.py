@@ -13,16 +13,20 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .calendar_be import today_brussels
+from .i18n import _
 from .records import (
+    STATUS_LABELS,
     BankTxn,
     Decision,
     Event,
     Evidence,
     ImportResult,
     Issue,
+    Lane,
     Order,
     OrderAnnotation,
     RefundPromise,
+    match_key,
 )
 
 
@@ -74,7 +78,7 @@ class CaseData:
             case.add_result(import_file(path, kind="bank"))
         evidence = list(evidence)
         if evidence:
-            from .evidence import ingest_paths  # provided by the evidence module
+            from .evidence.ingest import ingest_paths  # provided by the evidence module
 
             case.evidence.extend(item.evidence for item in ingest_paths(evidence, progress=progress))
         return case
@@ -82,8 +86,6 @@ class CaseData:
 
 def merge_orders(existing: list[Order], new: Iterable[Order]) -> tuple[list[Order], list[Event]]:
     """Orders by id; items by line key; a changed status is kept (newest file wins) and reported."""
-    from .chronology_import import status_change_event
-
     by_id = {o.order_id: o for o in existing}
     events: list[Event] = []
     for order in new:
@@ -107,3 +109,20 @@ def merge_transactions(existing: list[BankTxn], new: Iterable[BankTxn]) -> list[
     for txn in new:
         by_id.setdefault(txn.id, txn)
     return sorted(by_id.values(), key=lambda t: (t.booking_date, t.id))
+
+
+def status_change_event(old: Order, new: Order) -> Event:
+    """The event of an order whose status changed between two imports."""
+    on = today_brussels()
+    return Event(
+        id="status-" + match_key("status", (new.order_id,), (old.status_text, new.status_text, on.isoformat())),
+        kind="status_changed",
+        lane=Lane.ORDER.value,
+        title=_("Order {order}: status {old} -> {new}", order=new.order_id,
+                old=_(STATUS_LABELS[old.status]), new=_(STATUS_LABELS[new.status])),
+        on=on,
+        body=_("Seen in a later import: '{old}' became '{new}'.", old=old.status_text, new=new.status_text),
+        order_ids=(new.order_id,),
+        origin="import",
+        provenance=new.provenance,
+    )

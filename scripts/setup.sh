@@ -30,4 +30,4 @@ if [ ! -f "$stamp" ]; then
 fi
 # the reconciliation's compiled kernels: built once here (about a minute after an install, under a
 # second when numba's disk cache is already there), so neither a test nor a user waits on them
-.venv/bin/python -m complaint.jit >&2
+.venv/bin/python -m complaint.reconciliation.compiled.warmup >&2

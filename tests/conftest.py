@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from complaint.store import Store
+from complaint.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -3,7 +3,7 @@
 Four orders: a damaged lamp paid by credit card (Chinese seller), a promised refund that never
 arrived (debit card), a wrong size paid with PayPal from a French seller, and a parcel never
 delivered by a Belgian seller.  The reconciliation is built by hand with the same shape as
-complaint.reconciliation.Reconciliation (summary, missing_credits, matches).
+complaint.reconciliation.reconcile.Reconciliation (summary, missing_credits, matches).
 """
 
 from __future__ import annotations
@@ -126,6 +126,6 @@ def build_recon() -> Recon:
 
 
 def events_of(case, recon):
-    from complaint.chronology import build_chronology
+    from complaint.timeline.events import build_chronology
 
     return build_chronology(case, recon, AS_OF)

@@ -8,8 +8,8 @@ import os
 from hypothesis import HealthCheck, settings
 
 from complaint.errors import ComplaintError
+from complaint.importers.textio import Source
 from complaint.serialize import to_dict
-from complaint.textio import Source
 
 # Per-format fuzz tests; the 2,000-per-importer CI run is tests/security/test_fuzz_importers.py.
 FUZZ = settings(max_examples=int(os.environ.get("COMPLAINT_FUZZ_UNIT_EXAMPLES", "200")), deadline=None,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from complaint.palette import (
+from complaint.timeline.palette import (
     GRAPHICS_MIN,
     GRAPHICS_ON_WHITE,
     OKABE_ITO,

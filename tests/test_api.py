@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 import complaint
-from complaint import analyst, api
+from complaint import api
+from complaint.analysis import analyst
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -41,7 +42,7 @@ def test_public_names_are_exported_and_documented():
 
 def test_import_complaint_is_light_and_reconcile_stays_the_function():
     code = ("import sys, complaint; heavy = [m for m in ('pandas', 'streamlit', 'duckdb') if m in sys.modules]; "
-            "import complaint.reconciliation; from complaint.reconciliation import Reconciliation; "
+            "import complaint.reconciliation.reconcile; from complaint.reconciliation.reconcile import Reconciliation; "
             "print(heavy, callable(complaint.reconcile), complaint.reconcile.__module__)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[] True complaint.api"

@@ -18,21 +18,21 @@ from dossier_case import AS_OF, LAMP, REFUND, MissingCredit, build_case, build_r
 from streamlit.testing.v1 import AppTest
 
 from complaint import fmt
-from complaint.chronology import (
+from complaint.api.sample import load_sample
+from complaint.dossier.deadlines import deadlines, deadlines_ics
+from complaint.dossier.guide import guide_for_order
+from complaint.i18n import set_language
+from complaint.records import BankTxn, Match
+from complaint.store.db import Store
+from complaint.timeline.chart import timeline_figure
+from complaint.timeline.events import (
     build_chronology,
     chronology_csv,
     chronology_frame,
     find_contradictions,
     format_when,
 )
-from complaint.chronology_export import chronology_records
-from complaint.deadlines import deadlines, deadlines_ics
-from complaint.guide import guide_for_order
-from complaint.i18n import set_language
-from complaint.records import BankTxn, Match
-from complaint.sample import load_sample
-from complaint.store import Store
-from complaint.timeline_chart import timeline_figure
+from complaint.timeline.table import chronology_records
 
 ROOT = Path(__file__).resolve().parent.parent
 SHORT_ORDER = "8116516504403817"  # sample case: 14.90 EUR promised 2026-06-18, never credited (overdue)

@@ -12,18 +12,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from complaint.case import CaseData
-from complaint.chronology import (
-    build_chronology,
-    chronology_csv,
-    chronology_frame,
-    chronology_markdown,
-    event_id,
-    filter_events,
-    find_contradictions,
-    format_when,
-    localize,
-    manual_event,
-)
 from complaint.csvsafe import safe_cell, write_csv
 from complaint.records import (
     BankTxn,
@@ -34,6 +22,18 @@ from complaint.records import (
     OrderStatus,
     Provenance,
     RefundPromise,
+)
+from complaint.timeline.events import (
+    build_chronology,
+    chronology_csv,
+    chronology_frame,
+    chronology_markdown,
+    event_id,
+    filter_events,
+    find_contradictions,
+    format_when,
+    localize,
+    manual_event,
 )
 
 BXL = ZoneInfo("Europe/Brussels")
@@ -234,7 +234,7 @@ def test_markdown_escapes_user_text():
 
 
 def test_edited_rows_round_trip_and_report_problems():
-    from complaint.chronology import events_from_rows, manual_rows
+    from complaint.timeline.events import events_from_rows, manual_rows
 
     ev, _ = manual_event("reminder_sent", "Reminder", date(2026, 4, 3), at=datetime(2026, 4, 3, 9, 30),
                          order_ids=[O1], evidence_ids=["e1" * 32])

@@ -40,8 +40,8 @@ def assert_usage_error(res: subprocess.CompletedProcess, *words: str) -> None:
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory) -> str:
-    from complaint.sample import load_sample
-    from complaint.store import Store
+    from complaint.api.sample import load_sample
+    from complaint.store.db import Store
 
     path = tmp_path_factory.mktemp("cli") / "cases.sqlite"
     store = Store.open(path)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from dossier_case import AS_OF, LAMP, REFUND, SHOES, build_case, build_recon
 
-from complaint.deadlines import (
+from complaint.dossier.deadlines import (
     Deadline,
     add_months,
     call_window,
@@ -146,7 +146,7 @@ def test_deadlines_walk_the_case_a_fixed_number_of_times():
 
 def test_deadlines_match_the_facts_of_each_order_on_its_own():
     """The shared lookups give the same facts and deadlines as each order computed alone."""
-    from complaint.order_facts import case_index, order_facts
+    from complaint.dossier.facts import case_index, order_facts
 
     case, recon = _generated(90)
     index = case_index(case, recon, AS_OF)

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from dossier_case import AS_OF, LAMP, PHOTOS, REFUND, build_case, build_recon
 
-from complaint.dossier import ECC_MAX_FILES, build_dossier, export_dossier, verify_manifest
-from complaint.dossier_zip import Bundle, is_safe_member, safe_name, write_zip
+from complaint.dossier.build import ECC_MAX_FILES, build_dossier, export_dossier, verify_manifest
+from complaint.dossier.bundle import Bundle, is_safe_member, safe_name, write_zip
 from complaint.errors import ComplaintError
 
 
@@ -140,7 +140,7 @@ def test_missing_original_is_noted_not_fatal():
 
 
 def test_cli_dossier_help_and_errors(tmp_path):
-    from complaint.commands.dossier import command
+    from complaint.cli.dossier import command
 
     runner = CliRunner()
     result = runner.invoke(command, ["--help"])

@@ -13,14 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from complaint.api.sample import sample_case_data
 from complaint.case import CaseData
-from complaint.reconcile_duckdb import DUCKDB_MIN_BANK_ROWS, DuckDBCandidates, choose_engine
-from complaint.reconcile_engine import reconcile_frames
-from complaint.reconcile_pay import payment_candidates
-from complaint.reconcile_refund import full_candidates, partial_candidates
-from complaint.reconciliation import reconcile
+from complaint.reconciliation.duckdb_engine import DUCKDB_MIN_BANK_ROWS, DuckDBCandidates, choose_engine
+from complaint.reconciliation.engine import reconcile_frames
+from complaint.reconciliation.pay import payment_candidates
+from complaint.reconciliation.reconcile import reconcile
+from complaint.reconciliation.refund import full_candidates, partial_candidates
 from complaint.records import BankTxn, Order, OrderStatus, Provenance, RefundPromise
-from complaint.sample import sample_case_data
 
 ROOT = Path(__file__).resolve().parent.parent
 BRU = ZoneInfo("Europe/Brussels")
@@ -117,8 +117,8 @@ def test_hand_built_cases_identical(hand_cases, name):
 
 
 def test_sample_candidates_agree_call_by_call(hand_cases):
-    from complaint.reconcile_fx import day_number
-    from complaint.reconciliation import orders_frame, promises_frame, txns_frame
+    from complaint.reconciliation.fx import day_number
+    from complaint.reconciliation.reconcile import orders_frame, promises_frame, txns_frame
 
     case = hand_cases["sample"]
     spy = Spy()

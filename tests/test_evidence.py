@@ -10,7 +10,8 @@ import pytest
 from evidence_factory import encode, jpeg, make_exif, picture
 from PIL import Image
 
-from complaint.evidence import (
+from complaint.evidence.capture_time import filename_time, zone
+from complaint.evidence.ingest import (
     date_only,
     evidence_events,
     export_copy,
@@ -20,7 +21,6 @@ from complaint.evidence import (
     mark_duplicates,
     thumbnail,
 )
-from complaint.evidence_time import filename_time, zone
 from complaint.records import Evidence
 
 PLUS1 = timezone(timedelta(hours=1))

@@ -15,8 +15,8 @@ from evidence_factory import encode, jpeg, jpeg_with_raw_app1, make_exif, pictur
 from PIL import Image
 
 from complaint.errors import LimitExceeded
-from complaint.evidence import ingest_bytes, ingest_paths, thumbnail
-from complaint.evidence_meta import ImageUnreadable
+from complaint.evidence.ingest import ingest_bytes, ingest_paths, thumbnail
+from complaint.evidence.metadata import ImageUnreadable
 
 
 def ingest(name, data, **kw):
@@ -188,7 +188,7 @@ def test_struct_sanity_of_bomb_fixture():
 
 
 def test_read_meta_file_through_mmap(tmp_path):
-    from complaint.evidence_meta import read_meta_file
+    from complaint.evidence.metadata import read_meta_file
 
     p = tmp_path / "p.jpg"
     p.write_bytes(jpeg(make_exif("2026:03:14 10:15:00", gps=(50.5, 4.5))))
@@ -203,7 +203,7 @@ def test_read_meta_file_through_mmap(tmp_path):
 
 
 def test_ingest_upload_image_and_zip():
-    from complaint.evidence import ingest_upload
+    from complaint.evidence.ingest import ingest_upload
 
     good = jpeg(make_exif("2026:03:14 10:15:00"))
     [(ev, data)] = ingest_upload("IMG_1.jpg", good)

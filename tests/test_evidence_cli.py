@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from evidence_factory import encode, jpeg, make_exif, picture
 
 from complaint.cli import cli
-from complaint.store import Store
+from complaint.store.db import Store
 
 CONTRACT_KEYS = {"path", "sha256", "captured_at", "time_source", "camera", "gps", "width", "height", "error"}
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from evidence_factory import encode, jpeg, make_exif, picture
 from streamlit.testing.v1 import AppTest
 
-from complaint.evidence import ingest_bytes, mark_duplicates
-from complaint.store import Store
+from complaint.evidence.ingest import ingest_bytes, mark_duplicates
+from complaint.store.db import Store
 
 PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "evidence.py")
 

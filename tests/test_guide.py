@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from dossier_case import AS_OF, LAMP, PARCEL, REFUND, SHOES, build_case, build_recon
 
-from complaint import rules
-from complaint.guide import DONE, NOT_APPLICABLE, TODO, evidence_checklist, guide_for_order
+from complaint.dossier import rules
+from complaint.dossier.guide import DONE, NOT_APPLICABLE, TODO, evidence_checklist, guide_for_order
 from complaint.records import OrderAnnotation, Problem
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from complaint.api.sample import load_sample, sample_case_data
 from complaint.records import Problem
-from complaint.sample import load_sample, sample_case_data
-from complaint.store import Store
+from complaint.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -150,7 +150,7 @@ def test_found_and_next_steps_on_the_sample_case(sample_store):
 
 
 def test_order_findings_on_the_sample_case():
-    from complaint.reconciliation import reconcile
+    from complaint.reconciliation.reconcile import reconcile
     from ui.guide_results import order_findings
 
     case = sample_case_data()

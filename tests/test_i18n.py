@@ -436,7 +436,7 @@ def test_home_in_dutch_and_german(monkeypatch, lang, label, pattern):
 
 
 def test_parse_errors_reach_the_user_in_their_language():
-    from complaint.values import ValueParseError, parse_amount
+    from complaint.importers.values import ValueParseError, parse_amount
 
     set_language("fr")
     with pytest.raises(ValueParseError, match="« douze » n'est pas un nombre"):
@@ -458,7 +458,7 @@ def test_the_session_reconciliation_cache_follows_the_language(monkeypatch):
 
     from ui import state
 
-    engine = importlib.import_module("complaint.reconciliation")
+    engine = importlib.import_module("complaint.reconciliation.reconcile")
 
     monkeypatch.setattr(st, "session_state", {})
     monkeypatch.setattr(state, "current_case_id", lambda: 1)

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaint.case import merge_transactions
-from complaint.commands.import_bank import command
+from complaint.cli.import_bank import command
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
-from complaint.importers import _banktext
+from complaint.importers.bank import text as _banktext
 from complaint.importers.base import import_file, load_all, ref_txn_id
+from complaint.importers.textio import Source
 from complaint.serialize import to_dict
-from complaint.textio import Source
 
 DATA = Path(__file__).parent / "data" / "bank"
 MINE = ("bank.kbc_csv", "bank.kbc_creditcard_csv", "bank.bnppf_csv", "bank.bnppf_visa_csv", "bank.ing_be_csv",
@@ -294,7 +294,7 @@ def test_cli_works_for_other_bank_importers() -> None:
 
 
 def test_cli_stores_into_a_case(tmp_path: Path) -> None:
-    store_mod = pytest.importorskip("complaint.store")
+    store_mod = pytest.importorskip("complaint.store.db")
     db = tmp_path / "cases.sqlite"
     store = store_mod.Store.open(str(db))
     case = store.create_case("Sofa")
@@ -315,7 +315,7 @@ def test_cli_stores_into_a_case(tmp_path: Path) -> None:
 def _ui_script(path: str, db: str) -> None:
     import types
 
-    from complaint.store import Store
+    from complaint.store.db import Store
     from ui import import_bank
 
     store = Store.open(db)
@@ -329,7 +329,7 @@ def _ui_script(path: str, db: str) -> None:
 
 @pytest.mark.parametrize("rel,expect", [("kbc_csv/kbc_nl_18col.csv", "success"), ("bnppf_csv/bnppf_v3_fr.csv", "info")])
 def test_ui_section_shows_format_balance_and_preview(tmp_path: Path, rel: str, expect: str) -> None:
-    pytest.importorskip("complaint.store")
+    pytest.importorskip("complaint.store.db")
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_function(_ui_script, args=(str(DATA / rel), str(tmp_path / "c.sqlite")), default_timeout=30)

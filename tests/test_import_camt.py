@@ -12,8 +12,8 @@ from importer_checks import check_any as _check_any
 
 from complaint.errors import ParseError
 from complaint.importers import base
-from complaint.importers.camt053 import Camt053Importer
-from complaint.textio import Source
+from complaint.importers.bank.camt053 import Camt053Importer
+from complaint.importers.textio import Source
 
 DATA = Path(__file__).parent / "data" / "bank" / "camt053"
 IMP = Camt053Importer()

@@ -11,8 +11,8 @@ from importer_checks import FUZZ, accounted, summary
 from importer_checks import check_any as _check_any
 
 from complaint.importers import base
-from complaint.importers.coda import CodaImporter
-from complaint.textio import Source
+from complaint.importers.bank.coda import CodaImporter
+from complaint.importers.textio import Source
 
 DATA = Path(__file__).parent / "data" / "bank" / "coda"
 GOOD = DATA / "statement.cod"

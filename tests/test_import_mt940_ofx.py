@@ -11,9 +11,9 @@ from importer_checks import FUZZ, accounted, check_any, summary
 
 from complaint.errors import ComplaintError, ParseError
 from complaint.importers import base
-from complaint.importers.mt940 import Mt940Importer, parse_details
-from complaint.importers.ofx import OfxImporter
-from complaint.textio import Source
+from complaint.importers.bank.mt940 import Mt940Importer, parse_details
+from complaint.importers.bank.ofx import OfxImporter
+from complaint.importers.textio import Source
 
 MT = Path(__file__).parent / "data" / "bank" / "mt940"
 OFX = Path(__file__).parent / "data" / "bank" / "ofx"

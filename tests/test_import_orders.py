@@ -22,10 +22,10 @@ from hypothesis import strategies as st
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
 from complaint.importers.base import detect, load_all
 from complaint.importers.generic_mapped import ImporterBank, ImporterOrders, extract_mapped
-from complaint.mapping import Mapping, load_profile, propose_mapping, save_profile
-from complaint.order_import import import_orders, rejected_csv, result_summary
+from complaint.importers.mapping import Mapping, load_profile, propose_mapping, save_profile
+from complaint.importers.order_import import import_orders, rejected_csv, result_summary
+from complaint.importers.textio import Source
 from complaint.records import OrderStatus
-from complaint.textio import Source
 
 DATA = Path(__file__).parent / "data" / "orders"
 GOLDENS = sorted(p for p in DATA.glob("*/*") if not p.name.endswith(".expected.json"))
@@ -193,7 +193,7 @@ def test_unknown_file_and_generic_never_detected():
 
 
 def test_xlsx_ids_read_as_text(tmp_path):
-    from complaint.xlsx import cell_text, read_sheet
+    from complaint.importers.xlsx import cell_text, read_sheet
 
     assert cell_text(3069099405659913) == "3069099405659913"
     assert cell_text(12345.0) == "12345" and cell_text(12.34) == "12.34"
@@ -330,7 +330,7 @@ def test_cli_mapping_profile_and_store(tmp_path):
     assert res.exit_code == 0, res.output
     (out,) = json.loads(res.stdout)
     assert out["orders"][0]["total"] == "25.00" and out["stored"]["added"] == 1
-    from complaint.store import Store
+    from complaint.store.db import Store
 
     store = Store.open(db)
     assert [o.order_id for o in store.load_case(store.get_case("Lamp").id).orders] == ["3069099405659913"]

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 APP = '''
 import streamlit as st
-from complaint.store import Store
+from complaint.store.db import Store
 from ui import import_orders
 if "s" not in st.session_state:
     st.session_state.s = Store.open(":memory:")

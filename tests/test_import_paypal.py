@@ -11,8 +11,8 @@ from importer_checks import FUZZ, accounted, summary
 from importer_checks import check_any as _check_any
 
 from complaint.importers import base
-from complaint.importers.paypal_csv import PaypalCsvImporter
-from complaint.textio import Source
+from complaint.importers.bank.paypal import PaypalCsvImporter
+from complaint.importers.textio import Source
 
 DATA = Path(__file__).parent / "data" / "bank" / "paypal_csv"
 IMP = PaypalCsvImporter()

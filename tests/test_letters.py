@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from dossier_case import AS_OF, LAMP, REFUND, build_case, build_recon
 
+from complaint.dossier.letters import KINDS, LETTER_LANGUAGES, letter_from_text, render_letter
 from complaint.errors import ComplaintError
-from complaint.letters import KINDS, LETTER_LANGUAGES, letter_from_text, render_letter
 
 AMOUNTS = {"fr": ("45,99 €", "23,50 €"), "nl": ("€ 45,99", "€ 23,50"), "en": ("45,99 €", "23,50 €"),
            "de": ("45,99 €", "23,50 €")}

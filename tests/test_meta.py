@@ -32,7 +32,7 @@ def test_core_never_imports_streamlit():
 
 
 def test_importing_the_core_does_not_load_streamlit():
-    code = "import sys, complaint.cli, complaint.store, complaint.importers.base as b; b.load_all(); " \
+    code = "import sys, complaint.cli, complaint.store.db, complaint.importers.base as b; b.load_all(); " \
            "print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from complaint.analysis.overview import overview
+from complaint.api.sample import SAMPLE_DIR, sample_case_data
 from complaint.case import CaseData
 from complaint.i18n import set_language
-from complaint.overview import overview
-from complaint.reconciliation import reconcile
-from complaint.sample import SAMPLE_DIR, sample_case_data
+from complaint.reconciliation.reconcile import reconcile
 
 
 def test_sample_case_overview_names_the_planted_missing_credits():
@@ -47,9 +47,9 @@ def test_steps_follow_the_language():
 def test_refresh_home_snapshot_computes_once_per_revision(case_store):
     from datetime import date
 
-    from complaint.overview import refresh_home_snapshot
+    from complaint.analysis.overview import refresh_home_snapshot
+    from complaint.api.sample import load_sample
     from complaint.records import Event
-    from complaint.sample import load_sample
 
     case = load_sample(case_store)
     assert refresh_home_snapshot(case_store, case.id, "fr") is True
@@ -63,12 +63,12 @@ def test_refresh_home_snapshot_computes_once_per_revision(case_store):
 def test_a_write_in_the_app_warms_the_home_snapshot_in_the_background(case_store, monkeypatch):
     import streamlit as st
 
-    from complaint.sample import load_sample
+    from complaint.api.sample import load_sample
     from ui import state
 
     case = load_sample(case_store)
     monkeypatch.setattr(st, "session_state", {"_store": case_store, "_case_id": case.id})
     state.invalidate()
     state._warmer.wait(120)
-    name = __import__("complaint.overview", fromlist=["home_snapshot_name"]).home_snapshot_name("en")
+    name = __import__("complaint.analysis.overview", fromlist=["home_snapshot_name"]).home_snapshot_name("en")
     assert case_store.case_snapshot(case.id, name) is not None

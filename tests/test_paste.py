@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from complaint.paste import parse_conversation, parse_tracking
-from complaint.paste_time import detect_dayfirst, find_datetime
+from complaint.timeline.paste import parse_conversation, parse_tracking
+from complaint.timeline.paste_time import detect_dayfirst, find_datetime
 
 BXL = ZoneInfo("Europe/Brussels")
 OID = "8190000000000001"
@@ -46,7 +46,7 @@ def test_one_header_several_speakers_and_bracketed_times():
     assert [(e.kind, e.at.day) for e in r.events] == [("message_out", 14), ("message_in", 14), ("message_out", 14),
                                                       ("message_in", 20)]
     assert r.events[1].body == "Dear friend, so sorry.\nmore text"
-    from complaint.chronology import sort_key
+    from complaint.timeline.events import sort_key
     assert sorted(r.events, key=sort_key) == r.events  # same minute: kept in pasted order
     b = parse_conversation("[22/04/2026 17:41] You: Hello\n[23/04/2026 08:12] Nordic Store: Hi", OID)
     assert [(e.kind, e.body) for e in b.events] == [("message_out", "Hello"), ("message_in", "Hi")]

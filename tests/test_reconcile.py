@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 from complaint.case import CaseData, merge_orders, merge_transactions
-from complaint.reconciliation import reconcile
+from complaint.reconciliation.reconcile import reconcile
 from complaint.records import BankTxn, Decision, Order, OrderStatus, RefundPromise, match_key
 
 

@@ -1,4 +1,4 @@
-"""The compiled assignment (``complaint._jit_assign`` and its ``_jit_*`` modules) against what it replaced.
+"""The compiled assignment (``complaint.reconciliation.compiled.assign`` and its ``_jit_*`` modules) against what it replaced.
 
 ``assign`` used to be numpy rounds (kept below as ``_numpy_assign``, verbatim but for module
 references, as the private reference); the kernels must give the same ``chosen`` and ``tie_with``
@@ -19,10 +19,10 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-import complaint.reconcile_assign as ra
-from complaint._jit_groups import components
-from complaint._jit_lsa import lsa_max
-from complaint._jit_sort import _float_keys, _priority_order, argsort_ints
+import complaint.reconciliation.assign as ra
+from complaint.reconciliation.compiled.groups import components
+from complaint.reconciliation.compiled.lsa import lsa_max
+from complaint.reconciliation.compiled.sort import _float_keys, _priority_order, argsort_ints
 
 
 def _problem(rng, n_orders, n_txns, n_cand, combined, values, equal_ranks=False):

@@ -12,7 +12,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from complaint.records import BankTxn, ImportResult, Order, OrderStatus, RefundPromise
-from complaint.store import Store
+from complaint.store.db import Store
 
 PAGE = Path(__file__).resolve().parent.parent / "app_pages" / "reconcile.py"
 

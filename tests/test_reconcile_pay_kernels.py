@@ -1,4 +1,4 @@
-"""The compiled payment candidates and units (complaint._jit_pay) against what they replace.
+"""The compiled payment candidates and units (complaint.reconciliation.compiled.pay) against what they replace.
 
 ``payment_candidates`` must return exactly the frame of the reference banded join scored by the
 reference scorer (same rows in the same order, same dtypes, same values to the bit): the
@@ -18,8 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-import complaint.reconcile_pay as rp
-from complaint.reconcile_pay import (
+import complaint.reconciliation.pay as rp
+from complaint.reconciliation.pay import (
     Units,
     build_units,
     payment_candidates,

@@ -21,10 +21,16 @@ import numpy as np
 import pytest
 
 from complaint.case import CaseData
-from complaint.reconcile_assign import assign, assign_reference
-from complaint.reconcile_engine import reconcile_frames
-from complaint.reconcile_fx import day_number, ecb_rate
-from complaint.reconciliation import build_report, orders_frame, promises_frame, reconcile, txns_frame
+from complaint.reconciliation.assign import assign, assign_reference
+from complaint.reconciliation.engine import reconcile_frames
+from complaint.reconciliation.fx import day_number, ecb_rate
+from complaint.reconciliation.reconcile import (
+    build_report,
+    orders_frame,
+    promises_frame,
+    reconcile,
+    txns_frame,
+)
 from complaint.records import BankTxn, Decision, Order, OrderStatus, PaymentMethod, RefundPromise, match_key
 
 START = date(2025, 1, 6)
@@ -151,7 +157,7 @@ def test_small_case_does_not_load_the_compiled_kernels():
     import subprocess
     import sys
 
-    code = ("import sys; from complaint.sample import sample_case_data; from complaint.reconciliation import "
+    code = ("import sys; from complaint.api.sample import sample_case_data; from complaint.reconciliation.reconcile import "
             "reconcile; r = reconcile(sample_case_data()); assert r.missing_credits; print('numba' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -203,7 +209,7 @@ def test_assign_equals_reference_on_small_random_problems():
 def test_large_groups_reduced_by_forced_pairs_equal_the_dense_solver(monkeypatch, points):
     """Large sparse groups (one giant refund group in the bench): pairs forced into every optimum
     are taken first, the rest solved in small pieces; the same pairs as the dense matrix, ties too."""
-    import complaint.reconcile_assign as ra
+    import complaint.reconciliation.assign as ra
 
     monkeypatch.setattr(ra, "REDUCE_CELLS", 0)  # every contested group takes the reduced path
     rng = np.random.default_rng(21)
@@ -302,7 +308,7 @@ def test_without_the_paypal_file_paypal_debits_are_considered_as_before():
 
 
 def test_sample_case_paypal_top_ups_are_not_debits_with_no_order():
-    from complaint.sample import SAMPLE_DIR, sample_case_data
+    from complaint.api.sample import SAMPLE_DIR, sample_case_data
 
     if not (SAMPLE_DIR / "EXPECTED.json").exists():
         pytest.skip("sample case not generated")

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from complaint.case import CaseData
-from complaint.reconciliation import reconcile
+from complaint.reconciliation.reconcile import reconcile
 from complaint.records import BankTxn, Order, OrderStatus, RefundPromise
 
 START = date(2025, 3, 3)

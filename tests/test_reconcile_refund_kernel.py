@@ -7,9 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from complaint._jit_refund import full_pairs
-from complaint.reconcile_assign import band_join
-from complaint.reconcile_pay import DAY_SPAN, buckets
+from complaint.reconciliation.assign import band_join
+from complaint.reconciliation.compiled.refund import full_pairs
+from complaint.reconciliation.pay import DAY_SPAN, buckets
 
 
 def _numpy_pairs(e_rows, e_bucket, lo, hi, e_cur, e_cents, e_eur, c_rows, c_bucket, c_day,

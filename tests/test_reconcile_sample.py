@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from complaint.reconciliation import reconcile
-from complaint.sample import SAMPLE_DIR, sample_case_data
+from complaint.api.sample import SAMPLE_DIR, sample_case_data
+from complaint.reconciliation.reconcile import reconcile
 
 EXPECTED = SAMPLE_DIR / "EXPECTED.json"
 pytestmark = pytest.mark.skipif(not EXPECTED.exists(), reason="sample case not generated")

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 import pytest
 
-from complaint import migrations
 from complaint.errors import CaseNotFound, ComplaintError, StoreError
 from complaint.records import (
     BalanceCheck,
@@ -29,7 +28,8 @@ from complaint.records import (
     issue,
     match_key,
 )
-from complaint.store import Store
+from complaint.store import migrations
+from complaint.store.db import Store
 
 PROV = Provenance("orders.csv", "ab" * 32, "orders.test", line_no=3, locator="row 2")
 CET = timezone(timedelta(hours=1))
@@ -270,9 +270,9 @@ def test_a_snapshot_is_returned_only_while_the_case_is_unchanged(case_store):
 
 
 def test_home_figures_come_from_the_snapshot_until_the_case_changes(case_store):
+    from complaint.analysis.overview import cached_home_figures, home_figures
     from complaint.i18n import set_language
-    from complaint.overview import cached_home_figures, home_figures
-    from complaint.reconciliation import reconcile
+    from complaint.reconciliation.reconcile import reconcile
 
     cid = fill(case_store)
     as_of = date(2026, 11, 20)
@@ -307,7 +307,7 @@ def test_a_store_without_snapshots_always_computes():
     class Plain:  # e.g. the server store seen through OwnedStore: no snapshot methods
         pass
 
-    from complaint.overview import cached_home_figures
+    from complaint.analysis.overview import cached_home_figures
 
     calls = []
     assert cached_home_figures(Plain(), 1, date(2026, 1, 1), lambda: calls.append(1) or "figures") == ("figures", False)

@@ -1,7 +1,7 @@
 import pytest
 
 from complaint.errors import LimitExceeded, ParseError
-from complaint.textio import Source, as_source, decode, read_table, sniff_delimiter
+from complaint.importers.textio import Source, as_source, decode, read_table, sniff_delimiter
 
 
 def test_decode_prefers_utf8_and_strips_bom():

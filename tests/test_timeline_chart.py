@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import plotly.graph_objects as go
 import pytest
 
-from complaint.chronology import build_chronology, manual_event
-from complaint.timeline_chart import (
+from complaint.timeline.chart import (
     GL_THRESHOLD,
     HORIZON_DAYS,
     OVERDUE_COLOUR,
@@ -18,7 +17,8 @@ from complaint.timeline_chart import (
     timeline_figure,
     timeline_html,
 )
-from complaint.timeline_render import PRIVATE_CONFIG, matplotlib_png, render_png
+from complaint.timeline.events import build_chronology, manual_event
+from complaint.timeline.render import PRIVATE_CONFIG, matplotlib_png, render_png
 from tests.test_chronology import O1, O2, make_case
 
 BXL = ZoneInfo("Europe/Brussels")
@@ -147,9 +147,9 @@ def test_cli_prints_chronology_and_writes_html(tmp_path):
 
 @pytest.fixture(scope="module")
 def sample():
-    from complaint.reconciliation import reconcile
-    from complaint.sample import sample_case_data
-    from complaint.timeline_chart import chart_deadlines
+    from complaint.api.sample import sample_case_data
+    from complaint.reconciliation.reconcile import reconcile
+    from complaint.timeline.chart import chart_deadlines
 
     case = sample_case_data()
     rec = reconcile(case, as_of=case.as_of)

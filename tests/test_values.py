@@ -5,7 +5,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from complaint.values import ValueParseError, currency_in, from_minor, minor_units, parse_amount, parse_date
+from complaint.importers.values import (
+    ValueParseError,
+    currency_in,
+    from_minor,
+    minor_units,
+    parse_amount,
+    parse_date,
+)
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -116,7 +116,7 @@ def _refunds(f: Findings) -> None:
 
 
 def render_next(case, order_id: str | None, as_of: date) -> None:
-    from complaint.guide import DONE, NOT_APPLICABLE, TODO, guide_for_order
+    from complaint.dossier.guide import DONE, NOT_APPLICABLE, TODO, guide_for_order
 
     if not order_id:
         st.info(_("Tell us which order it is in step 1 (What went wrong?) to get the steps for it."),

@@ -1,7 +1,7 @@
 """The data-entry steps of the guided flow: the problem, the order, the statement, the photos.
 
-Each ``render_*`` function reads widgets and calls the core (``complaint.order_import``,
-``importers.base.import_file``, ``complaint.manual``, ``complaint.evidence``, ``Store``); it
+Each ``render_*`` function reads widgets and calls the core (``complaint.importers.order_import``,
+``importers.base.import_file``, ``complaint.importers.manual``, ``complaint.evidence.ingest``, ``Store``); it
 returns nothing and never raises a ComplaintError (it is shown with ``st.error`` saying what to
 fix).  Session keys start with ``guide_``; widget values the user saved are kept under
 ``guide_saved_*`` because Streamlit forgets a widget's value when its step is not on screen.
@@ -16,6 +16,8 @@ import streamlit as st
 
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
 from complaint.i18n import N_, _
+from complaint.importers.textio import Source
+from complaint.importers.values import ValueParseError, parse_amount
 from complaint.records import (
     PAYMENT_LABELS,
     PROBLEM_LABELS,
@@ -27,8 +29,6 @@ from complaint.records import (
     Problem,
     RefundPromise,
 )
-from complaint.textio import Source
-from complaint.values import ValueParseError, parse_amount
 from ui import state
 from ui.safe import md_escape
 from ui.widgets import day, money
@@ -137,7 +137,7 @@ def render_problem(case) -> bool:
 
 
 def _order_id(raw: str | None) -> str:
-    from complaint.importers._orders import clean_order_id
+    from complaint.importers.orders.common import clean_order_id
 
     if not raw:
         raise ComplaintError(_("Enter the order number: the 16-digit number under Order details in the "
@@ -178,7 +178,7 @@ def _parse(kind: str, upload) -> ImportResult | str:
         with st.spinner(_("Reading {file}…", file=upload.name)):
             try:
                 if kind == "orders":
-                    from complaint.order_import import import_orders
+                    from complaint.importers.order_import import import_orders
 
                     cache[key] = import_orders(source)
                 else:
@@ -247,7 +247,7 @@ def render_orders(case) -> None:
 
 
 def _manual_order_form(order_id: str | None) -> None:
-    from complaint.manual import manual_order
+    from complaint.importers.manual import manual_order
 
     with st.form(P + "manual_order"):
         c1, c2, c3 = st.columns(3)
@@ -292,7 +292,7 @@ def render_bank(case) -> None:
 
 
 def _manual_txn_form() -> None:
-    from complaint.manual import manual_transaction
+    from complaint.importers.manual import manual_transaction
 
     with st.form(P + "manual_txn"):
         direction = st.radio(_("What is it?"), ["out", "in"], horizontal=True, key=P + "mt_dir",
@@ -323,7 +323,7 @@ def _manual_txn_form() -> None:
 # --- step 4: photos ------------------------------------------------------------------------------
 
 def render_photos(case) -> None:
-    from complaint.guide import evidence_checklist
+    from complaint.dossier.guide import evidence_checklist
 
     order_id, problem = chosen_order(), chosen_problem()
     st.write(_("Add the original photos from your phone and screenshots of the order and the chat. "
@@ -346,7 +346,7 @@ def render_photos(case) -> None:
 
 
 def _add_photos(uploads, order_id: str | None, problem: Problem | None) -> None:
-    from complaint.evidence import ingest_upload, mark_duplicates
+    from complaint.evidence.ingest import ingest_upload, mark_duplicates
 
     case_id = ensure_case()
     store = state.get_store()

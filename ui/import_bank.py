@@ -1,6 +1,6 @@
 """Import page, statements section: upload, detected format, balance proof, preview, store.
 
-Reads widgets and calls the core (``importers.base``, ``complaint.mapping``, ``Store.add_import``);
+Reads widgets and calls the core (``importers.base``, ``complaint.importers.mapping``, ``Store.add_import``);
 rendering only.  Per-section session keys start with ``ib_``.
 """
 
@@ -9,14 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from complaint.commands.import_bank import file_report
+from complaint.cli.import_bank import file_report
 from complaint.csvsafe import write_csv
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
 from complaint.i18n import _
 from complaint.importers.base import detect, load_all
-from complaint.mapping import FIELD_LABELS
+from complaint.importers.mapping import FIELD_LABELS
+from complaint.importers.textio import as_source
 from complaint.records import ImportResult
-from complaint.textio import as_source
 from ui import state
 from ui.safe import md_escape
 from ui.widgets import headers
@@ -78,7 +78,7 @@ def _mapping_step(source, key: str) -> ImportResult | None:
     """No importer knows the file: propose a column mapping and let the user correct it."""
     try:
         from complaint.importers.generic_mapped import extract_mapped, read_any_table
-        from complaint.mapping import fields_for, propose_mapping
+        from complaint.importers.mapping import fields_for, propose_mapping
     except ImportError:  # the mapping step is not installed in this build
         st.warning(_("Column mapping is not available; export the statement in another format."))
         return None

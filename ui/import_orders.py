@@ -1,7 +1,7 @@
 """The orders section of the Import page: upload, layout detection, mapping, preview, import, manual entry.
 
-Everything here reads widgets and calls ``complaint.order_import`` / ``complaint.mapping`` /
-``complaint.manual``; no parsing happens in this module.  Session keys are prefixed ``imp_o_``.
+Everything here reads widgets and calls ``complaint.importers.order_import`` / ``complaint.importers.mapping`` /
+``complaint.importers.manual``; no parsing happens in this module.  Session keys are prefixed ``imp_o_``.
 """
 
 from __future__ import annotations
@@ -14,12 +14,18 @@ from complaint.errors import ComplaintError
 from complaint.i18n import _
 from complaint.importers.base import CLEAR_MARGIN, MIN_CONFIDENCE
 from complaint.importers.generic_mapped import ImporterOrders
-from complaint.manual import manual_order
-from complaint.mapping import FIELD_LABELS, ORDER_FIELDS, Mapping
-from complaint.order_import import GENERIC, import_orders, layout_candidates, order_row, rejected_csv
+from complaint.importers.manual import manual_order
+from complaint.importers.mapping import FIELD_LABELS, ORDER_FIELDS, Mapping
+from complaint.importers.order_import import (
+    GENERIC,
+    import_orders,
+    layout_candidates,
+    order_row,
+    rejected_csv,
+)
+from complaint.importers.textio import Source
 from complaint.records import STATUS_LABELS, OrderStatus
-from complaint.store import Store
-from complaint.textio import Source
+from complaint.store.db import Store
 from ui.widgets import headers
 
 _P = "imp_o_"

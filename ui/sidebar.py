@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from complaint.api.sample import load_sample
 from complaint.i18n import _
-from complaint.sample import load_sample
 
 from . import state
 

@@ -22,7 +22,7 @@ from complaint.case import CaseData
 from complaint.errors import ComplaintError
 from complaint.i18n import LANGUAGES, get_language, normalise_language, set_language
 from complaint.settings import SETTINGS
-from complaint.store import Store
+from complaint.store.db import Store
 
 _STORE = "_store"
 _CASE = "_case_id"
@@ -88,7 +88,7 @@ def auth_configured() -> bool:
 @st.cache_resource(show_spinner=False)
 def _server_store(url: str) -> Store:
     """One connection per process to the team's database (Store is thread-safe; no user data here)."""
-    from complaint.server_store import open_server_store
+    from complaint.store.postgres import open_server_store
 
     return open_server_store(url)
 
@@ -119,7 +119,7 @@ def get_store() -> Store:
 
 
 def _owned_store(url: str):
-    from complaint.owned import OwnedStore
+    from complaint.store.owned import OwnedStore
 
     owner = user_identity()
     if owner is None:
@@ -213,7 +213,7 @@ class _SnapshotWarmer:
                 self._thread.start()
 
     def _run(self) -> None:
-        from complaint.overview import refresh_home_snapshot
+        from complaint.analysis.overview import refresh_home_snapshot
 
         while True:
             with self._lock:
@@ -238,17 +238,6 @@ class _SnapshotWarmer:
 _warmer = _SnapshotWarmer()
 
 
-@st.cache_resource(show_spinner=False)
-def warm_kernels() -> threading.Thread:
-    """Once per server process: load (or, after a fresh install, compile) the reconciliation's
-    kernels in the background, so the first reconciliation of a visitor does not pay for it."""
-    from complaint.jit import warm_up
-
-    thread = threading.Thread(target=warm_up, name="kernels", daemon=True)
-    thread.start()
-    return thread
-
-
 def as_of() -> date:
     """The case's "today": its fixed as-of date, else today in Brussels (without loading the case)."""
     from complaint.calendar_be import today_brussels
@@ -265,7 +254,7 @@ def as_of() -> date:
 
 def reconciliation():
     """Reconciliation of the current case, cached per session until the case changes."""
-    from complaint.reconciliation import reconcile
+    from complaint.reconciliation.reconcile import reconcile
 
     key = (current_case_id(), as_of(), get_language())  # its reasons are text in the language of the time
     cached = st.session_state.get("_recon_cache")
@@ -278,7 +267,7 @@ def reconciliation():
 
 def deadlines():
     """Every deadline of the current case, cached per session like the reconciliation."""
-    from complaint.deadlines import deadlines as compute
+    from complaint.dossier.deadlines import deadlines as compute
 
     key = (current_case_id(), as_of(), get_language())  # the labels are text in the language of the time
     cached = st.session_state.get(_DEADLINES)
@@ -290,11 +279,11 @@ def deadlines():
 
 
 def home_figures():
-    """The home page's figures (complaint.overview.HomeFigures): from this session's cache, else
+    """The home page's figures (complaint.analysis.overview.HomeFigures): from this session's cache, else
     from the case store's snapshot when the case has not changed since, else computed (the case
     loaded and reconciled) and kept in both."""
-    from complaint.overview import cached_home_figures
-    from complaint.overview import home_figures as compute
+    from complaint.analysis.overview import cached_home_figures
+    from complaint.analysis.overview import home_figures as compute
 
     case_id = current_case_id()
     day = as_of()

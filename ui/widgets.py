@@ -33,7 +33,7 @@ COLUMN_LABELS: dict[str, str] = {
 
 def headers(columns) -> dict[str, str]:
     """Translated headers for ``st.dataframe(column_config=headers(columns))``; unknown names are left as they are."""
-    from complaint.mapping import FIELD_LABELS
+    from complaint.importers.mapping import FIELD_LABELS
 
     out = {}
     for name in columns:

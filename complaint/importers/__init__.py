@@ -1,0 +1,1 @@
+"""Importers: one module per source format, registered in :mod:`complaint.importers.base`."""

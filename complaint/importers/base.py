@@ -21,7 +21,7 @@ from typing import Protocol, runtime_checkable
 from ..errors import AmbiguousFormat, ComplaintError, NotMyFormat, ParseError
 from ..i18n import _
 from ..records import ImportResult
-from ..textio import Source, as_source
+from .textio import Source, as_source
 
 # An importer whose confidence is this far above the next one wins; closer is ambiguous.
 CLEAR_MARGIN = 0.25
@@ -53,14 +53,15 @@ _loaded = False
 
 
 def load_all() -> dict[str, Importer]:
-    """Import every module of ``complaint.importers`` once, so each registers itself."""
+    """Import every module of ``complaint.importers`` (its ``orders`` and ``bank`` packages included)
+    once, so each registers itself."""
     global _loaded
     if not _loaded:
         from .. import importers as pkg
 
-        for mod in pkgutil.iter_modules(pkg.__path__):
-            if not mod.name.startswith("_") and mod.name != "base":
-                importlib.import_module(f"{pkg.__name__}.{mod.name}")
+        for mod in pkgutil.walk_packages(pkg.__path__, prefix=f"{pkg.__name__}."):
+            if not mod.ispkg:
+                importlib.import_module(mod.name)
         _loaded = True
     return REGISTRY
 

@@ -1,4 +1,4 @@
-"""The generic CSV/XLSX importer: any table, read through a column :class:`~complaint.mapping.Mapping`.
+"""The generic CSV/XLSX importer: any table, read through a column :class:`~complaint.importers.mapping.Mapping`.
 
 Shared by orders and bank statements: :func:`extract_mapped` produces Orders or BankTxns.
 The two registered importers (``orders.generic_mapped`` and ``bank.generic_mapped``) are
@@ -26,14 +26,15 @@ from decimal import Decimal
 
 from ..errors import ParseError
 from ..i18n import N_, _
-from ..mapping import Mapping, propose_mapping
-from ..orderstatus import classify
 from ..records import BankTxn, ImportResult, Issue, OrderLine, Provenance, issue
-from ..textio import Source, Table, read_table
-from ..values import ValueParseError, currency_in, parse_amount, parse_date
-from ..xlsx import looks_like_xlsx, read_sheet
-from . import _banktext, _orders
+from .bank import text as _banktext
 from .base import ref_txn_id, register, stable_txn_id
+from .mapping import Mapping, propose_mapping
+from .orders import common as _orders
+from .orders.status import classify
+from .textio import Source, Table, read_table
+from .values import ValueParseError, currency_in, parse_amount, parse_date
+from .xlsx import looks_like_xlsx, read_sheet
 
 
 def read_any_table(source: Source, options: MappingABC[str, str] | None = None) -> Table:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from complaint.dossier_zip import verify_manifest
+from complaint.dossier.bundle import verify_manifest
 
 from .conftest import ROOT, shot, start_server, wait_idle
 

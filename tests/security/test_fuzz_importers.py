@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from complaint.errors import ComplaintError
 from complaint.importers.base import load_all
-from complaint.textio import Source
+from complaint.importers.textio import Source
 
 EXAMPLES = int(os.environ.get("COMPLAINT_FUZZ_EXAMPLES", "200"))
 DATA = Path(__file__).resolve().parents[1] / "data"

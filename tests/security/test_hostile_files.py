@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from evidence_factory import jpeg, png_bomb_header
 
-from complaint import textio
 from complaint.errors import ComplaintError, LimitExceeded
-from complaint.evidence import ingest_bytes, ingest_paths, ingest_upload
+from complaint.evidence.ingest import ingest_bytes, ingest_paths, ingest_upload
+from complaint.importers import textio
 from complaint.importers.base import import_file
-from complaint.store import Store
+from complaint.store.db import Store
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 MB = 1024 * 1024

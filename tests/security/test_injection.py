@@ -22,9 +22,9 @@ import dossier_case as dc
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from complaint.paste import parse_conversation
 from complaint.records import BankTxn, Event, OrderAnnotation
-from complaint.store import Store
+from complaint.store.db import Store
+from complaint.timeline.paste import parse_conversation
 from ui.safe import md_escape, md_escape_block
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,7 +159,7 @@ def _assert_csv_neutral(text: str, where: str) -> None:
 
 
 def test_chronology_exports_are_neutral():
-    from complaint.chronology_export import chronology_csv, chronology_markdown
+    from complaint.timeline.table import chronology_csv, chronology_markdown
 
     case = poisoned_case()
     text = chronology_csv(case.events, case.evidence)
@@ -171,7 +171,7 @@ def test_chronology_exports_are_neutral():
 
 
 def test_timeline_html_escapes_user_text_and_fetches_nothing():
-    from complaint.timeline_chart import timeline_figure, timeline_html
+    from complaint.timeline.chart import timeline_figure, timeline_html
 
     case = poisoned_case()
     html = timeline_html(timeline_figure(case.events, dc.build_recon(), as_of=dc.AS_OF))
@@ -189,7 +189,7 @@ def _external_refs(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def dossier():
-    from complaint.dossier import build_dossier
+    from complaint.dossier.build import build_dossier
 
     case = poisoned_case()
     photos = {e.sha256: dc.PHOTOS.get(e.sha256, dc.jpeg()) for e in case.evidence}

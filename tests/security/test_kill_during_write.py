@@ -12,14 +12,14 @@ import time
 
 import pytest
 
-from complaint.store import Store
+from complaint.store.db import Store
 
 WRITER = textwrap.dedent("""
     import sys
     from datetime import date
     from decimal import Decimal
     from complaint.records import BankTxn, ImportResult
-    from complaint.store import Store
+    from complaint.store.db import Store
 
     store = Store.open(sys.argv[1])
     case = store.create_case("victim")

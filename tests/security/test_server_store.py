@@ -19,11 +19,11 @@ import test_store as ts  # the record builders and tests of tests/test_store.py
 from streamlit.testing.v1 import AppTest
 
 from complaint.errors import CaseNotFound, ComplaintError, StoreError
-from complaint.owned import CASE_METHODS, OwnedStore
 from complaint.records import Event, MappingProfile
-from complaint.server_store import connection_url, open_server_store
-from complaint.store import Store
-from complaint.store_sql import redact_url
+from complaint.store.db import Store
+from complaint.store.dialect import redact_url
+from complaint.store.owned import CASE_METHODS, OwnedStore
+from complaint.store.postgres import connection_url, open_server_store
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -104,7 +104,7 @@ def test_snapshots_on_postgresql(pg_store, test):
 def test_a_database_of_the_first_schema_gets_the_revision_counter(pg_url, monkeypatch):
     import psycopg
 
-    from complaint import store_sql
+    from complaint.store import dialect as store_sql
 
     libpq = connection_url(pg_url)
     with psycopg.connect(libpq, autocommit=True) as conn:
@@ -149,8 +149,8 @@ def test_a_snapshot_is_shared_by_connections_and_invalidated_by_another_one(pg_u
 def test_owned_store_keeps_snapshots_per_owner(pg_store):
     """Through OwnedStore the server store keeps snapshots (the app's home page reuses them), and
     the snapshot methods check the owner: Bob can neither read nor overwrite Alice's snapshot."""
-    from complaint.overview import cached_home_figures, home_figures
-    from complaint.reconciliation import reconcile
+    from complaint.analysis.overview import cached_home_figures, home_figures
+    from complaint.reconciliation.reconcile import reconcile
 
     alice, bob = OwnedStore(pg_store, "alice@example.org"), OwnedStore(pg_store, "bob@example.org")
     assert alice.keeps_snapshots

@@ -1,0 +1,1 @@
+"""The case at a glance (overview) and refunds across many cases (analyst)."""

@@ -1,0 +1,157 @@
+"""complaint cases: list, create, rename, delete, export and import whole cases; load the sample."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from ..i18n import _
+from ..settings import SETTINGS
+from ..store.db import Store
+from .options import as_of_option, db_option, emit, format_option
+
+
+def _store(db: str | None) -> Store:
+    ctx = click.get_current_context(silent=True)
+    group_db = ctx.find_root().meta.get("cases_db") if ctx else None
+    return Store.open(db or group_db or SETTINGS.db_path)
+
+
+@click.group("cases")
+@db_option
+@click.pass_context
+def command(ctx: click.Context, db: str | None) -> None:
+    """Manage the cases of a store.
+
+    \b
+    Examples:
+      complaint cases --db cases.sqlite create "Sofa 2026" --as-of 2026-11-20
+      complaint cases --db cases.sqlite list --format json
+      complaint cases --db cases.sqlite export "Sofa 2026" --out sofa.case.zip
+      complaint cases --db other.sqlite import sofa.case.zip
+      complaint cases --db cases.sqlite sample
+    """
+    ctx.find_root().meta["cases_db"] = db
+
+
+def _case_row(store: Store, c) -> dict:
+    data = store.load_case(c.id)
+    return {"id": c.id, "name": c.name, "created_at": c.created_at.isoformat(timespec="seconds"),
+            "as_of": c.as_of.isoformat() if c.as_of else None, "orders": len(data.orders),
+            "transactions": len(data.transactions), "evidence": len(data.evidence)}
+
+
+@command.command("list")
+@db_option
+@format_option("table")
+def list_cases(db: str | None, fmt: str) -> None:
+    """List the cases with their record counts.
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite list --format json
+    """
+    store = _store(db)
+    emit([_case_row(store, c) for c in store.list_cases()], fmt,
+         ["id", "name", "created_at", "as_of", "orders", "transactions", "evidence"])
+
+
+@command.command("create")
+@db_option
+@click.argument("name")
+@as_of_option
+def create(db: str | None, name: str, as_of: date | None) -> None:
+    """Create an empty case NAME.
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite create "Sofa 2026" --as-of 2026-11-20
+    """
+    case = _store(db).create_case(name, as_of=as_of)
+    click.echo(_("created case {name} (id {id})", name=case.name, id=case.id))
+
+
+@command.command("rename")
+@db_option
+@click.argument("name")
+@click.argument("new_name")
+def rename(db: str | None, name: str, new_name: str) -> None:
+    """Rename case NAME to NEW_NAME.
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite rename "Sofa 2026" "Sofa (refund)"
+    """
+    store = _store(db)
+    case = store.rename_case(store.get_case(name).id, new_name)
+    click.echo(_("renamed to {name}", name=case.name))
+
+
+@command.command("delete")
+@db_option
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete(db: str | None, name: str, yes: bool) -> None:
+    """Delete case NAME and everything in it.
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite delete "Sofa 2026" --yes
+    """
+    store = _store(db)
+    case = store.get_case(name)
+    if not yes:
+        click.confirm(_("Delete case {name} and all its data?", name=case.name), abort=True, err=True)
+    store.delete_case(case.id)
+    click.echo(_("deleted case {name}", name=case.name))
+
+
+@command.command("export")
+@db_option
+@click.argument("name")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="Case file to write (.zip).")
+def export(db: str | None, name: str, out: str) -> None:
+    """Export case NAME to one file (records + original evidence).
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite export "Sofa 2026" --out sofa.zip
+    """
+    store = _store(db)
+    data = store.export_case(store.get_case(name).id)
+    Path(out).write_bytes(data)
+    click.echo(_("wrote {path} ({size} bytes)", path=out, size=len(data)))
+
+
+@command.command("import")
+@db_option
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--name", default=None, help="Name of the new case (default: the name in the file).")
+def import_(db: str | None, file: str, name: str | None) -> None:
+    """Import a case file made by `complaint cases export`.
+
+    \b
+    Example:
+      complaint cases --db other.sqlite import sofa.zip --name "Sofa 2026 (copy)"
+    """
+    case = _store(db).import_case(Path(file).read_bytes(), name=name)
+    click.echo(_("imported case {name} (id {id})", name=case.name, id=case.id))
+
+
+@command.command("sample")
+@db_option
+@click.option("--name", default=None, help="Name of the case (default: 'Sample case').")
+def sample(db: str | None, name: str | None) -> None:
+    """Load the bundled sample case into the store (once; it is reused if it exists).
+
+    \b
+    Example:
+      complaint cases --db cases.sqlite sample
+      complaint reconcile --db cases.sqlite --case "Sample case" --format table
+    """
+    from ..api.sample import SAMPLE_NAME, load_sample
+
+    case = load_sample(_store(db), name=name or SAMPLE_NAME)
+    click.echo(_("sample case ready: {name} (id {id})", name=case.name, id=case.id))

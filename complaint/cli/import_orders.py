@@ -1,0 +1,92 @@
+"""complaint import-orders: read AliExpress order exports (any supported layout) and show or store them."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import CaseNotFound, ComplaintError
+from ..i18n import _
+from ..importers.mapping import Mapping, load_profile
+from ..importers.order_import import import_orders, order_row, rejected_rows, result_summary
+from .options import db_option, emit, format_option, progress
+
+TABLE_COLUMNS = ["file", "format", "order_id", "order_date", "status", "status_text", "total", "currency",
+                 "refund_expected", "refund_reason", "store", "items"]
+
+
+@click.command("import-orders")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@format_option("table")
+@click.option("--importer", "importer", metavar="NAME",
+              help="Force a layout, e.g. orders.shopper_inventory_csv (see the error of an ambiguous file).")
+@click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False), metavar="PROFILE.json",
+              help="Column-mapping profile for the generic importer (implies orders.generic_mapped).")
+@click.option("--encoding", default=None, help="Text encoding (default: detected; utf-8, cp1252, latin-1...).")
+@click.option("--delimiter", default=None, help="Column separator (default: detected; ',', ';', 'tab').")
+@click.option("--currency", default=None, metavar="ISO",
+              help="Currency for files that name none (GDPR data backup, bulk TSV exporter).")
+@db_option
+@click.option("--case", "case_name", metavar="NAME", help="Store the import in this case of --db (created if new).")
+def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path: str | None,
+            encoding: str | None, delimiter: str | None, currency: str | None, db: str | None,
+            case_name: str | None) -> None:
+    """Read order export FILES and print the orders found, with rejected rows.
+
+    \b
+    Examples:
+      complaint import-orders orders.csv --format json
+      complaint import-orders backup.xlsx --currency EUR --db cases.sqlite --case "Sofa 2026"
+      complaint import-orders odd.csv --importer orders.generic_mapped --mapping shop.json
+    """
+    mapping = Mapping.from_profile(load_profile(mapping_path)) if mapping_path else None
+    if delimiter and delimiter.lower() in ("tab", "\\t"):
+        delimiter = "\t"
+    results, errors = [], []
+    for path in files:
+        try:
+            results.append(import_orders(path, importer=importer, mapping=mapping, encoding=encoding,
+                                         delimiter=delimiter, currency=currency))
+        except ComplaintError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise ComplaintError(" | ".join(errors))
+    stored = {}
+    if case_name:
+        from ..settings import SETTINGS
+        from ..store.db import Store
+
+        store = Store.open(db or SETTINGS.db_path)
+        try:
+            case = store.get_case(case_name)
+        except CaseNotFound:
+            case = store.create_case(case_name)
+            progress(_("created case {name}", name=case_name))
+        for r in results:
+            s = store.add_import(case.id, r)
+            stored[r.file] = {"added": s.added, "updated": s.updated, "unchanged": s.unchanged,
+                              "already_imported": s.already_imported}
+            progress(_("{file}: {added} added, {updated} updated, {unchanged} unchanged", file=r.file,
+                       added=s.added, updated=s.updated, unchanged=s.unchanged)
+                     + (" " + _("(already imported)") if s.already_imported else ""))
+    for r in results:
+        progress(_("{file} ({format}): {orders} orders from {rows} rows, {rejected} rejected, {skipped} skipped, "
+                   "{warnings} warnings", file=r.file, format=r.importer, orders=len(r.records), rows=r.rows_total,
+                   rejected=len(r.rejected), skipped=len(r.skipped), warnings=len(r.warnings)))
+    if fmt == "json":
+        out = []
+        for r in results:
+            summary = result_summary(r)
+            if r.file in stored:
+                summary["stored"] = stored[r.file]
+            out.append(summary)
+        emit(out, "json")
+        return
+    rows = []
+    for r in results:
+        for o in r.records:
+            row = order_row(o)
+            row.update(file=r.file, format=r.importer, items=len(o.items))
+            rows.append(row)
+    emit(rows, fmt, TABLE_COLUMNS)
+    for rej in rejected_rows(results):
+        progress(_("rejected: {file} row {row}: {reason}", file=rej["file"], row=rej["row"], reason=rej["reason"]))

@@ -1,1 +1,0 @@
-"""CLI subcommands, one module each; every module defines ``command`` (a click.Command)."""

@@ -1,0 +1,1 @@
+"""The dispute dossier: the case view, escalation guide, deadlines, letters, PDF and ZIP."""

@@ -1,0 +1,1 @@
+"""Evidence photos and screenshots: ingest, capture time, metadata and privacy-safe copies."""

@@ -1,0 +1,52 @@
+"""Crelan CSV, declared from its documented column *roles*; the header text is a guess.
+
+What is known (research/formats.md 3.6, Firefly III's import configuration): ``;``, one header
+row, ``d/m/Y`` dates, nine columns in this order: transaction date, amount, two ignored columns
+(currency and type, by position), counterparty name, counterparty account, communication,
+description, own account.  The exact header names are **unverified**.  So this importer claims a
+file only when its header is exactly the one declared below (confidence 0.7, the lowest of the
+bank importers), and :meth:`extract` on any other header raises ``NotMyFormat``: the user goes to
+the column-mapping step instead of getting a silently wrong import.  Adjust the names here once a
+real export confirms them.
+"""
+
+from __future__ import annotations
+
+from ..base import register
+from .spec import (
+             Account,
+             Amount,
+             Communication,
+             Counterparty,
+             CounterpartyAccount,
+             CsvImporter,
+             CsvSpec,
+             Currency,
+             Date,
+             Description,
+             Text,
+)
+
+HEADER_NL = ("Datum", "Bedrag", "Valuta", "Type verrichting", "Naam tegenpartij", "Rekening tegenpartij",
+             "Mededeling", "Omschrijving", "Rekeningnummer")
+HEADER_FR = ("Date", "Montant", "Devise", "Type d'opération", "Nom de la contrepartie", "Compte de la contrepartie",
+             "Communication", "Description", "Numéro de compte")
+
+CRELAN = register(CsvImporter(CsvSpec(
+    name="bank.crelan_csv",
+    label="Crelan CSV (unverified header)",
+    family="crelan",
+    signatures=(HEADER_NL, HEADER_FR),
+    columns=(
+        Date("Datum", "Date", fmt=("%d/%m/%Y", "%d-%m-%Y")),
+        Amount("Bedrag", "Montant"),
+        Currency("Valuta", "Devise"),
+        Text("kind", "Type verrichting", "Type d'opération"),
+        Counterparty("Naam tegenpartij", "Nom de la contrepartie"),
+        CounterpartyAccount("Rekening tegenpartij", "Compte de la contrepartie"),
+        Communication("Mededeling", "Communication"),
+        Description("Omschrijving", "Description"),
+        Account("Rekeningnummer", "Numéro de compte"),
+    ),
+    confidence=0.7,
+)))

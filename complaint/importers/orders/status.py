@@ -1,0 +1,183 @@
+"""Order status: every wording an export may use, normalised to :class:`OrderStatus`.
+
+Sources of wording (see docs research, formats section 1):
+
+- English UI strings from the order list ("Awaiting delivery", "Completed", "Cancelled", ...);
+- AliExpress API / GDPR backup codes (``WAIT_BUYER_ACCEPT_GOODS``, ``FINISH``, ``IN_ISSUE``, ...);
+- ``end_reason`` codes of the GDPR backup (``seller_send_goods_timeout``, ``buyer_accept_goods``, ...);
+- French, Dutch and German UI words, defensively: no source documents them, so they are matched
+  by keywords rather than exact strings.
+
+The original text is never thrown away: importers keep it in ``Order.status_text``.
+
+Refund expectation (:func:`refund_expectation`) is inferred from status and end reason. The
+end-reason reading comes from the code names only (AliExpress does not document them), so each
+decision carries a reason code such as ``"status:cancelled"`` or
+``"end_reason:seller_send_goods_timeout"`` that the user can see and challenge.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ...records import OrderStatus
+
+S = OrderStatus
+
+API_CODES: dict[str, OrderStatus] = {
+    "PLACE_ORDER_SUCCESS": S.AWAITING_PAYMENT,
+    "RISK_CONTROL": S.AWAITING_PAYMENT,  # payment being verified (24 h risk check)
+    "WAIT_SELLER_EXAMINE_MONEY": S.AWAITING_PAYMENT,
+    "IN_CANCEL": S.CANCELLED,  # the buyer asked to cancel
+    "WAIT_SELLER_SEND_GOODS": S.AWAITING_SHIPMENT,
+    "SELLER_PART_SEND_GOODS": S.SHIPPED,
+    "WAIT_BUYER_ACCEPT_GOODS": S.SHIPPED,
+    "FUND_PROCESSING": S.REFUND_IN_PROGRESS,
+    "IN_ISSUE": S.IN_DISPUTE,
+    "IN_FROZEN": S.IN_DISPUTE,
+    "FINISH": S.COMPLETED,  # refined by end_reason below
+}
+
+# end_reason -> (status when the order is finished, a refund is due when the order was paid)
+END_REASONS: dict[str, tuple[OrderStatus, bool]] = {
+    "buyer_accept_goods": (S.COMPLETED, False),
+    "buyer_confirm_goods": (S.COMPLETED, False),
+    "buyer_accept_goods_timeout": (S.COMPLETED, False),
+    "buyer_pay_timeout": (S.CANCELLED, False),  # never paid
+    "buyer_cancel_notpay_order": (S.CANCELLED, False),  # never paid
+    "risk_reject_closed": (S.CANCELLED, True),
+    "cancel_order_close_trade": (S.CANCELLED, True),
+    "seller_send_goods_timeout": (S.CANCELLED, True),
+    "buyer_cancel_order_in_risk": (S.CANCELLED, True),
+    "seller_accept_issue_no_goods_return": (S.REFUNDED, True),
+    "seller_response_issue_timeout": (S.REFUNDED, True),
+}
+
+
+def _fold(text: str) -> str:
+    """Lower case, accents removed, punctuation to spaces, single spaces."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", text).split())
+
+
+# Exact UI strings (folded).  English is documented; fr/nl/de are defensive.
+UI_STRINGS: dict[str, OrderStatus] = {
+    **dict.fromkeys(["awaiting payment", "unpaid", "to pay", "payment being verified", "payment pending",
+                     "en attente de paiement", "paiement en cours de verification", "a payer",
+                     "wachten op betaling", "in afwachting van betaling", "betaling wordt gecontroleerd",
+                     "te betalen", "warten auf zahlung", "zahlung wird uberpruft", "zahlung ausstehend"],
+                    S.AWAITING_PAYMENT),
+    **dict.fromkeys(["awaiting shipment", "to ship", "processing", "waiting for shipment",
+                     "en attente d expedition", "en cours de preparation", "a expedier",
+                     "wachten op verzending", "in afwachting van verzending", "te verzenden",
+                     "warten auf versand", "versand ausstehend"], S.AWAITING_SHIPMENT),
+    **dict.fromkeys(["awaiting delivery", "shipped", "to receive", "in transit", "partially shipped",
+                     "en attente de livraison", "expedie", "expediee", "en transit", "a recevoir",
+                     "verzonden", "in afwachting van levering", "onderweg", "te ontvangen",
+                     "versandt", "warten auf lieferung", "unterwegs", "zu empfangen"], S.SHIPPED),
+    **dict.fromkeys(["completed", "complete", "delivered", "finished", "confirmed", "order completed",
+                     "termine", "terminee", "livre", "livree", "commande terminee",
+                     "voltooid", "afgerond", "geleverd", "bezorgd",
+                     "abgeschlossen", "geliefert", "zugestellt"], S.COMPLETED),
+    **dict.fromkeys(["cancelled", "canceled", "closed", "expired", "order closed", "order cancelled",
+                     "annule", "annulee", "ferme", "fermee", "expire", "expiree", "commande annulee",
+                     "geannuleerd", "gesloten", "verlopen",
+                     "storniert", "geschlossen", "abgelaufen", "abgebrochen"], S.CANCELLED),
+    **dict.fromkeys(["dispute", "in dispute", "disputed", "dispute in progress", "dispute opened",
+                     "litige", "litige en cours", "geschil", "geschil in behandeling", "geschil geopend",
+                     "streitfall", "reklamation", "disput"], S.IN_DISPUTE),
+    **dict.fromkeys(["fund processing", "refund in progress", "refund processing", "refunding",
+                     "remboursement en cours", "terugbetaling in behandeling", "terugbetaling bezig",
+                     "ruckerstattung lauft", "erstattung in bearbeitung"], S.REFUND_IN_PROGRESS),
+    **dict.fromkeys(["refunded", "refund completed", "refund successful", "refund complete",
+                     "rembourse", "remboursee", "remboursement effectue", "terugbetaald",
+                     "terugbetaling voltooid", "erstattet", "ruckerstattet", "ruckerstattung abgeschlossen"],
+                    S.REFUNDED),
+}
+
+# Keyword fallback for wordings not listed above (first match wins; order matters).
+_KEYWORDS: tuple[tuple[str, OrderStatus], ...] = (
+    (r"\b(refund|rembours|terugbeta|erstatt)\w*\b.*\b(progress|processing|cours|behandeling|bezig|lauft|bearbeitung)\b",
+     S.REFUND_IN_PROGRESS),
+    (r"\b(refunded|rembourse|terugbetaald|erstattet|ruckerstattet)\b", S.REFUNDED),
+    (r"\b(dispute|litige|geschil|streit|reklamation)\w*", S.IN_DISPUTE),
+    (r"\b(cancel|annul|geannuleerd|storn|closed|ferme|gesloten|geschlossen|expire|verlopen|abgelaufen)\w*",
+     S.CANCELLED),
+    (r"\b(payment|paiement|betaling|zahlung)\b", S.AWAITING_PAYMENT),
+    (r"\b(delivery|livraison|levering|lieferung|shipped|expedie|verzonden|versandt|transit)\b", S.SHIPPED),
+    (r"\b(shipment|ship|expedition|verzending|versand)\b", S.AWAITING_SHIPMENT),
+    (r"\b(complete|completed|delivered|termine|livre|voltooid|geleverd|abgeschlossen|geliefert)\b", S.COMPLETED),
+)
+
+
+def normalise_status(text: str | None, end_reason: str | None = None) -> OrderStatus:
+    """The normalised status of an export's wording or code (UNKNOWN when nothing matches)."""
+    raw = (text or "").strip()
+    code = raw.upper().replace(" ", "_")
+    reason = (end_reason or "").strip().lower()
+    if code in API_CODES:
+        status = API_CODES[code]
+        if code == "FINISH" and reason in END_REASONS:
+            return END_REASONS[reason][0]
+        return status
+    if not raw and reason in END_REASONS:
+        return END_REASONS[reason][0]
+    folded = _fold(raw)
+    if not folded:
+        return S.UNKNOWN
+    if folded in UI_STRINGS:
+        return UI_STRINGS[folded]
+    for pattern, status in _KEYWORDS:
+        if re.search(pattern, folded):
+            return status
+    return S.UNKNOWN
+
+
+def refund_expectation(status: OrderStatus, *, end_reason: str | None = None, paid: bool | None = None,
+                       status_text: str | None = None) -> tuple[bool, str | None]:
+    """Whether a refund should reach the buyer, and why (a reason code), from what the export says.
+
+    ``paid`` is False when the export says the order was never paid (then nothing is expected),
+    None when it does not say.  An "Expired" order is one whose payment window closed: no
+    payment, so no refund.
+    """
+    if paid is False:
+        return False, None
+    reason = (end_reason or "").strip().lower()
+    if reason in END_REASONS:
+        _status, due = END_REASONS[reason]
+        if due:
+            return True, f"end_reason:{reason}"
+        if status not in (S.REFUND_IN_PROGRESS, S.REFUNDED, S.IN_DISPUTE):
+            return False, None
+    if status == S.CANCELLED:
+        if _fold(status_text or "") in {"expired", "expire", "expiree", "verlopen", "abgelaufen"}:
+            return False, None
+        if (status_text or "").strip().upper() == "IN_CANCEL":
+            return True, "status:in_cancel"
+        return True, "status:cancelled"
+    if status == S.REFUND_IN_PROGRESS:
+        return True, "status:refund_in_progress"
+    if status == S.REFUNDED:
+        return True, "status:refunded"
+    return False, None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInfo:
+    status: OrderStatus
+    status_text: str
+    refund_expected: bool
+    refund_reason: str | None
+    end_reason: str | None = None
+
+
+def classify(text: str | None, *, end_reason: str | None = None, paid: bool | None = None) -> StatusInfo:
+    """Status, original text and refund expectation in one call (what importers use)."""
+    status = normalise_status(text, end_reason)
+    expected, reason = refund_expectation(status, end_reason=end_reason, paid=paid, status_text=text)
+    reason_code = (end_reason or "").strip() or None
+    return StatusInfo(status, (text or "").strip(), expected, reason, reason_code)
