@@ -13,17 +13,16 @@ from complaint.timeline.events import (
     KINDS,
     LANES,
     build_chronology,
-    chronology_csv,
     chronology_frame,
-    chronology_markdown,
     events_from_rows,
     filter_events,
-    find_contradictions,
     kind_label,
     lane_label,
     manual_rows,
 )
+from complaint.timeline.flags import find_contradictions
 from complaint.timeline.paste import parse_conversation, parse_tracking
+from complaint.timeline.table import chronology_csv, chronology_markdown
 from ui import state
 from ui.widgets import headers
 

@@ -27,12 +27,11 @@ from complaint.store.db import Store
 from complaint.timeline.chart import timeline_figure
 from complaint.timeline.events import (
     build_chronology,
-    chronology_csv,
     chronology_frame,
-    find_contradictions,
     format_when,
 )
-from complaint.timeline.table import chronology_records
+from complaint.timeline.flags import find_contradictions
+from complaint.timeline.table import chronology_csv, chronology_records
 
 ROOT = Path(__file__).resolve().parent.parent
 SHORT_ORDER = "8116516504403817"  # sample case: 14.90 EUR promised 2026-06-18, never credited (overdue)

@@ -25,16 +25,15 @@ from complaint.records import (
 )
 from complaint.timeline.events import (
     build_chronology,
-    chronology_csv,
     chronology_frame,
-    chronology_markdown,
     event_id,
     filter_events,
-    find_contradictions,
     format_when,
     localize,
     manual_event,
 )
+from complaint.timeline.flags import find_contradictions
+from complaint.timeline.table import chronology_csv, chronology_markdown
 
 BXL = ZoneInfo("Europe/Brussels")
 O1, O2 = "8190000000000001", "8190000000000002"

@@ -364,27 +364,6 @@ def days_between(a: date, b: date) -> int:
     return (b - a) // timedelta(days=1)
 
 
-# --- reports (implemented in their own modules, re-exported here) ----------------------------
-
-def find_contradictions(events: Iterable[Event], case, as_of: date | None = None) -> list:
-    """Gaps and contradictions in the chronology: see :mod:`complaint.timeline.flags`."""
-    from .flags import find_contradictions as find
-
-    return find(events, case, as_of=as_of)
-
-
-def chronology_csv(events: Iterable[Event], evidence: Iterable[Evidence] = ()) -> str:
-    from .table import chronology_csv as to_csv
-
-    return to_csv(events, evidence)
-
-
-def chronology_markdown(events: Iterable[Event], evidence: Iterable[Evidence] = ()) -> str:
-    from .table import chronology_markdown as to_md
-
-    return to_md(events, evidence)
-
-
 MANUAL_COLUMNS = ["id", "day", "time", "kind", "title", "order_ids", "body"]
 
 
