@@ -22,7 +22,7 @@ from scipy.sparse.csgraph import connected_components
 import complaint.reconciliation.assign as ra
 from complaint.reconciliation.compiled.groups import components
 from complaint.reconciliation.compiled.lsa import lsa_max
-from complaint.reconciliation.compiled.sort import _float_keys, _priority_order, argsort_ints
+from complaint.reconciliation.compiled.sort import float_keys, priority_order, argsort_ints
 
 
 def _problem(rng, n_orders, n_txns, n_cand, combined, values, equal_ranks=False):
@@ -149,7 +149,7 @@ def test_sorts_equal_numpy():
         assert np.array_equal(argsort_ints(keys), np.argsort(keys, kind="stable"))
         pts = rng.choice([1.0, 2.5, -0.0, 0.0, 3.25, 1e-300, -7.0, np.inf], n) + (rng.random(n) < 0.3) * rng.random(n)
         size = rng.integers(1, 5, n) if it % 2 else rng.integers(1, 9000, n)
-        got = _priority_order(_float_keys(-pts), size)
+        got = priority_order(float_keys(-pts), size)
         assert np.array_equal(got, np.lexsort((np.arange(n), size, -pts)))
 
 

@@ -33,8 +33,7 @@ import pandas as pd
 from ..i18n import _
 from .expect import REFUND_SEARCH_HORIZON_DAYS
 from .pay import DAY_SPAN, Units, buckets, score_payments, shared_codes
-from .refund import _empty as _no_refunds
-from .refund import finish_full, finish_partial
+from .refund import empty_candidates, finish_full, finish_partial
 
 DUCKDB_MIN_BANK_ROWS = 2_000_000  # engine="auto": DuckDB from this many bank rows (the one threshold)
 ENGINES = ("pandas", "duckdb", "auto")
@@ -134,7 +133,7 @@ class DuckDBCandidates:
         e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool))
         credit_idx = np.asarray(credit_idx, dtype=np.int64)
         if not len(e_idx) or not len(credit_idx):
-            return _no_refunds()
+            return empty_candidates()
         e = _exp_side(exp, e_idx)
         e["eb"] = buckets(exp["eur"].to_numpy(dtype=np.int64)[e_idx], tol)
         c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
@@ -172,7 +171,7 @@ class DuckDBCandidates:
         e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool) & (remaining_eur > 0))
         credit_idx = np.asarray(credit_idx, dtype=np.int64)
         if not len(e_idx) or not len(credit_idx):
-            return _no_refunds()
+            return empty_candidates()
         e = _exp_side(exp, e_idx)
         e["cap"] = remaining_eur[e_idx] * (1 + tol)  # the fit of finish_partial, as a prefilter
         c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]

@@ -23,7 +23,7 @@ import pandas as pd
 from ..case import CaseData
 from ..i18n import _
 from ..importers.bank.merchants import is_refund_wording
-from ..importers.bank.paypal import _DEPOSIT_RE as PAYPAL_FUNDING  # "Bank Deposit to PP Account"
+from ..importers.bank.paypal import BANK_DEPOSIT_RE  # "Bank Deposit to PP Account"
 from ..records import BankTxn, Issue, Match, Order
 from .engine import reconcile_frames
 from .explain import missing_reason, payment_reasons, refund_reasons
@@ -167,7 +167,7 @@ def txns_frame(case: CaseData) -> pd.DataFrame:
         text = " ".join(x for x in (t.counterparty, t.description, t.communication) if x)
         wording = bool(t.merchant_rule and "refund-wording" in t.merchant_rule) or is_refund_wording(text)
         orig = _cents(t.original_amount, t.original_currency) if t.original_amount is not None else 0
-        funding = t.payment_method == "paypal" and bool(PAYPAL_FUNDING.search(t.description or ""))
+        funding = t.payment_method == "paypal" and bool(BANK_DEPOSIT_RE.search(t.description or ""))
         rows.append((t.id, day_number(t.booking_date), _cents(t.amount, t.currency), t.currency, orig,
                      t.original_currency or "", t.merchant or "", t.payment_method or "", t.related_id or "",
                      t.bank_reference or "", wording, t.duplicate_of is not None, funding))

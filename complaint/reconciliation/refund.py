@@ -39,7 +39,7 @@ def full_candidates(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx: np.ndarra
 
     e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool))
     if not len(e_idx) or not len(credit_idx):
-        return _empty()
+        return empty_candidates()
     codes = codes or TxnCodes.of(txns)
     c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
     ckey = buckets(txn_eur[credit_idx], tol) * DAY_SPAN + c_day
@@ -60,7 +60,7 @@ def full_candidates_reference(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx:
     scored (the straightforward path, and the path of a small case)."""
     e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool))
     if not len(e_idx) or not len(credit_idx):
-        return _empty()
+        return empty_candidates()
     c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
     ckey = buckets(txn_eur[credit_idx], tol) * DAY_SPAN + c_day
     srt = np.argsort(ckey, kind="stable")
@@ -92,7 +92,7 @@ def partial_candidates(exp: pd.DataFrame, remaining_eur: np.ndarray, txns: pd.Da
                        tol: float, codes: TxnCodes | None = None) -> pd.DataFrame:
     e_idx = np.flatnonzero(exp["needs_credit"].to_numpy(dtype=bool) & (remaining_eur > 0))
     if not len(e_idx) or not len(credit_idx):
-        return _empty()
+        return empty_candidates()
     c_day = txns["day"].to_numpy(dtype=np.int64)[credit_idx]
     srt = np.argsort(c_day, kind="stable")
     lo_day, hi_day = _window(exp, e_idx)
@@ -141,7 +141,7 @@ def _unique_pairs(e: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 def score_refunds(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
                   related: pd.DataFrame, tol: float, partial: bool, codes: TxnCodes | None = None) -> pd.DataFrame:
     if not len(e):
-        return _empty()
+        return empty_candidates()
     codes = codes or TxnCodes.of(txns)
     e_cur, t_cur, o_cur = codes.code(exp["currency"]), codes.currency, codes.orig_currency
     mode, gap, rel = compare_amount_codes(e_cur[e], exp["amount_cents"].to_numpy(dtype=np.int64)[e],
@@ -191,7 +191,8 @@ def take_partials(cand: pd.DataFrame, exp: pd.DataFrame, remaining_eur: np.ndarr
     return c[c["cum"].to_numpy() <= cap].reset_index(drop=True)
 
 
-def _empty() -> pd.DataFrame:
+def empty_candidates() -> pd.DataFrame:
+    """A candidate frame with no rows, in the columns and dtypes of :func:`score_refunds`."""
     return pd.DataFrame({"exp": np.zeros(0, dtype=np.int64), "txn": np.zeros(0, dtype=np.int64),
                          "points": np.zeros(0), "mode": np.zeros(0, dtype=np.int64),
                          "gap": np.zeros(0, dtype=np.int64), "day": np.zeros(0, dtype=np.int64),

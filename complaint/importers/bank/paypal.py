@@ -59,8 +59,8 @@ _HOLD_RE = re.compile(r"authori[sz]ation|autorisation|autorisatie|\bhold\b|bloca
                       r"blokkering|vorautorisierung|einbehalt", re.IGNORECASE)
 _CONVERSION_RE = re.compile(r"currency conversion|conversion de devise|valutaomrekening|valutaconversie|"
                             r"währungsumrechnung", re.IGNORECASE)
-_DEPOSIT_RE = re.compile(r"bank deposit to pp account|virement bancaire sur le compte paypal|"
-                         r"bankstorting op paypal|bankoverschrijving naar paypal", re.IGNORECASE)
+BANK_DEPOSIT_RE = re.compile(r"bank deposit to pp account|virement bancaire sur le compte paypal|"
+                             r"bankstorting op paypal|bankoverschrijving naar paypal", re.IGNORECASE)
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -200,7 +200,7 @@ class _Reader:
         txid = self.cell(c, "txid")
         ref = self.cell(c, "ref")
         name = self.cell(c, "name")
-        if _DEPOSIT_RE.search(typ):
+        if BANK_DEPOSIT_RE.search(typ):
             name = name or self.cell(c, "bank_name")
         return BankTxn(
             id=self.ids.make(None, txid, on, amount, currency, name, typ),

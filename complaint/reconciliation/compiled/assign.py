@@ -29,7 +29,7 @@ import numpy as np
 from .bipartite import solve_bipartite
 from .groups import components
 from .kernel import kernel
-from .sort import _float_keys, _priority_order
+from .sort import float_keys, priority_order
 
 # -- the whole assignment ----------------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ def solve(cand_unit, cand_txn, points, unit_ptr, unit_orders, n_orders, n_txns, 
 def best_first(cands, first, size, cand_txn, points, unit_orders, n_orders, n_txns, chosen):
     """The reference's best-first pass over ``cands`` (ascending): by points, then fewer orders, then
     candidate order, a candidate is taken unless its transaction or one of its orders is taken."""
-    order = cands[_priority_order(_float_keys(-points[cands]), size[cands])]
+    order = cands[priority_order(float_keys(-points[cands]), size[cands])]
     txn, at, span = cand_txn[order], first[order], size[order]  # gathered in pass order
     used_o = np.zeros(n_orders, dtype=np.bool_)
     used_t = np.zeros(n_txns, dtype=np.bool_)

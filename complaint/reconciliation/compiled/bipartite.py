@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .groups import _find, group_by
+from .groups import find_root, group_by
 from .kernel import kernel
 from .lsa import lsa_max
-from .sort import _lexsort2, argsort_ints
+from .sort import argsort_ints, lexsort2
 
 FILLER = -1e6  # the value of a matrix cell without a candidate (the reference's matrix)
 
@@ -49,7 +49,7 @@ def _dense_ids(rank, ids):
     if n > 32 and 0 < r_span < (1 << 62) // max(i_span, 1) and i_span > 0:  # one key (equal keys: one id)
         order = np.argsort((rank - r_lo) * i_span + (ids - i_lo))
     else:
-        order = _lexsort2(rank, ids)
+        order = lexsort2(rank, ids)
     d = -1
     for p in range(n):
         if p == 0 or ids[order[p]] != ids[order[p - 1]]:
@@ -322,12 +322,12 @@ def _reduced(r, q, w, n_r, n_c, pair_r, pair_c, dense_max, sure_margin):
     parent = np.arange(n_r + n_c)
     for p in range(n):
         if alive[p]:
-            a, b = _find(parent, r[p]), _find(parent, n_r + q[p])
+            a, b = find_root(parent, r[p]), find_root(parent, n_r + q[p])
             if a != b:
                 parent[a] = b
     root = np.empty(n, dtype=np.int64)
     for p in range(n):
-        root[p] = _find(parent, r[p]) if alive[p] else -1
+        root[p] = find_root(parent, r[p]) if alive[p] else -1
     by_piece = argsort_ints(root)
     local_r = np.full(n_r, -1, dtype=np.int64)
     local_c = np.full(n_c, -1, dtype=np.int64)

@@ -1,7 +1,7 @@
 """Compiled connected groups of the assignment: union-find over orders and transactions.
 
 :func:`components` splits the candidate graph into the groups :func:`complaint.reconciliation.compiled.assign.solve` solves
-one by one; :func:`_find` (the union-find root) also serves
+one by one; :func:`find_root` (the union-find root) also serves
 :func:`complaint.reconciliation.compiled.bipartite._reduced` for its residual pieces.  Split from
 :mod:`complaint.reconciliation.compiled.assign` (see there for the numba cache note on kernels calling other modules).
 """
@@ -14,7 +14,7 @@ from .kernel import kernel
 
 
 @kernel
-def _find(parent, x):
+def find_root(parent, x):
     """Root of ``x`` (path halving)."""
     while parent[x] != x:
         parent[x] = parent[parent[x]]
@@ -31,9 +31,9 @@ def components(first, size, cand_txn, unit_orders, n_orders, n_txns):
     t = -1
     for c in range(len(first)):
         if c == 0 or cand_txn[c] != cand_txn[c - 1]:  # else t is still the root of this transaction
-            t = _find(parent, n_orders + cand_txn[c])
+            t = find_root(parent, n_orders + cand_txn[c])
         for k in range(first[c], first[c] + size[c]):
-            o = _find(parent, unit_orders[k])
+            o = find_root(parent, unit_orders[k])
             if o < t:
                 parent[t] = o
                 t = o
@@ -44,7 +44,7 @@ def components(first, size, cand_txn, unit_orders, n_orders, n_txns):
     n_comp = 0
     for c in range(len(first)):
         if c == 0 or cand_txn[c] != cand_txn[c - 1]:
-            t = _find(parent, n_orders + cand_txn[c])
+            t = find_root(parent, n_orders + cand_txn[c])
             if label[t] < 0:
                 label[t] = n_comp
                 n_comp += 1

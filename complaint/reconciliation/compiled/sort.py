@@ -1,8 +1,8 @@
 """Compiled sorts of the assignment kernels: each gives exactly numpy's order.
 
 :func:`argsort_ints` is ``np.argsort(keys, kind="stable")`` for integers (LSD radix);
-:func:`_lexsort2` and :func:`_priority_order` are ``np.lexsort`` over two and three keys;
-:func:`_float_keys` maps floats to unsigned keys in numpy's float order.  Same orders as numpy, so
+:func:`lexsort2` and :func:`priority_order` are ``np.lexsort`` over two and three keys;
+:func:`float_keys` maps floats to unsigned keys in numpy's float order.  Same orders as numpy, so
 the assignment is the same bit for bit (``tests/test_reconcile_assign_kernels.py`` holds them against
 numpy).  Used by :mod:`complaint.reconciliation.compiled.assign` and :mod:`complaint.reconciliation.compiled.bipartite`; split from the former.
 """
@@ -15,7 +15,7 @@ from .kernel import kernel
 
 
 @kernel
-def _float_keys(x):
+def float_keys(x):
     """Unsigned keys ordered as numpy sorts ``x`` (-0.0 equal to 0.0, every NaN last and equal)."""
     bits = (x + 0.0).view(np.uint64)  # + 0.0: -0.0 becomes 0.0
     keys = np.empty(len(x), dtype=np.uint64)
@@ -30,7 +30,7 @@ def _float_keys(x):
 
 
 @kernel
-def _priority_order(key, size):
+def priority_order(key, size):
     """Positions sorted by (``key``, ``size``, position), as ``np.lexsort((position, size, key))``:
     buckets on the leading key bits (most-significant first, again within a large bucket), an equal-key
     bucket by size, a small one by insertion."""
@@ -124,7 +124,7 @@ def _sort_by_size(order, s, e, size, tmp):
 
 
 @kernel
-def _lexsort2(primary, secondary):
+def lexsort2(primary, secondary):
     """Positions sorted by (primary, secondary), ties by position: ``np.lexsort((secondary, primary))``."""
     n = len(primary)
     if n <= 32:
