@@ -2,8 +2,9 @@
 
 ``payment_candidates`` must return exactly the frame of the reference banded join scored by the
 reference scorer (same rows in the same order, same dtypes, same values to the bit): the
-assignment's tie-breaks read the candidate order.  ``build_units`` must return the units of the
-numpy version it replaced (kept below as the oracle).  Random cases with many ties (equal amounts on
+assignment's tie-breaks read the candidate order.  ``build_units`` must give the same units with its
+kernels as without (``compiled=False``, the numpy path of a small case), and both the units its
+definition says (enumerated from scratch in the test).  Random cases with many ties (equal amounts on
 the same days), USD orders paid in EUR through the rate or in the original currency, combined
 checkouts, debits in a currency no order has, and empty inputs; each path of the candidate search
 (dense band table or binary search, key buffer regrown, the reference fallback) is forced once.
@@ -207,54 +208,42 @@ def test_scoring_given_pairs_equals_the_reference_scorer():
 # -- units --------------------------------------------------------------------------------------
 
 
-def _build_units_numpy(orders, eligible, eur, rate, max_group=10) -> Units:
-    """``build_units`` as it was before its kernels (object arrays, lexsort on the order ids of
-    every order, bincount): the oracle."""
-    idx = np.flatnonzero(eligible)
+def _units_by_definition(orders: pd.DataFrame, eligible: np.ndarray, max_group: int) -> list[tuple[int, ...]]:
+    """The units as :func:`build_units` defines them, from scratch: every eligible order alone; then,
+    per checkout shared by eligible orders all in one currency, each subset of two or more of them
+    (every subset up to ``max_group`` orders, pairs only up to 40, none beyond), its orders by
+    (order id, row)."""
+    rows = np.flatnonzero(eligible).tolist()
     cur = orders["currency"].to_numpy(dtype=object)
+    ids = orders["order_id"].to_numpy(dtype=object)
+    by_checkout: dict[int, list[int]] = {}
+    for r in rows:
+        by_checkout.setdefault(int(orders["checkout"].iat[r]), []).append(r)
+    units = [(r,) for r in rows]
+    for group in by_checkout.values():
+        if len(group) < 2 or len(group) > 40 or any(cur[r] != cur[group[0]] for r in group):
+            continue  # (``!=`` as numpy compares objects: a missing currency equals only itself)
+        group = sorted(group, key=lambda r: (str(ids[r]), r))
+        sizes = range(2, len(group) + 1) if len(group) <= max_group else [2]
+        units += [c for k in sizes for c in itertools.combinations(group, k)]
+    return units
+
+
+def _check_units(units: Units, orders: pd.DataFrame, eligible: np.ndarray, eur, rate, max_group: int) -> None:
+    """Each unit as defined, once, singles first in row order; its sums and first order's columns."""
+    got = [tuple(units.members[units.ptr[u]:units.ptr[u + 1]].tolist()) for u in range(len(units.ptr) - 1)]
+    want = _units_by_definition(orders, eligible, max_group)
+    n_single = int(eligible.sum())
+    assert got[:n_single] == want[:n_single]
+    assert len(got) == len(set(got)) and set(got) == set(want)
     due = orders["due_cents"].to_numpy(dtype=np.int64)
-    day = orders["order_day"].to_numpy(dtype=np.int64)
-    checkout = orders["checkout"].to_numpy(dtype=np.int64)
-    groups_members: list[np.ndarray] = []
-    if len(idx):
-        key = checkout[idx]
-        srt = idx[np.lexsort((orders["order_id"].to_numpy()[idx], key))]
-        k = checkout[srt]
-        cuts = np.flatnonzero(np.diff(k)) + 1
-        starts = np.concatenate([[0], cuts])
-        sizes = np.diff(np.concatenate([starts, [len(srt)]]))
-        for n in np.unique(sizes[sizes >= 2]):
-            sel = starts[sizes == n]
-            mat = srt[sel[:, None] + np.arange(n)[None, :]]
-            same_cur = (cur[mat] == cur[mat[:, :1]]).all(axis=1)
-            mat = mat[same_cur]
-            if not len(mat):
-                continue
-            if n <= max_group:
-                masks = [m for m in range(1, 1 << n) if bin(m).count("1") >= 2]
-            elif n <= 40:
-                masks = [(1 << a) | (1 << b) for a, b in itertools.combinations(range(n), 2)]
-            else:
-                continue
-            bits = ((np.array(masks)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
-            for b in bits:
-                groups_members.append(mat[:, b])
-    ptr_parts = [np.arange(len(idx) + 1, dtype=np.int64)]
-    member_parts = [idx.astype(np.int64)]
-    offset = len(idx)
-    for gm in groups_members:
-        g, width = gm.shape
-        ptr_parts.append(offset + np.arange(1, g + 1, dtype=np.int64) * width)
-        member_parts.append(gm.reshape(-1).astype(np.int64))
-        offset += g * width
-    ptr = np.concatenate(ptr_parts)
-    members = np.concatenate(member_parts)
-    size = np.diff(ptr)
-    first = members[ptr[:-1]]
-    unit_of_member = np.repeat(np.arange(len(size)), size)
-    sum_due = np.bincount(unit_of_member, weights=due[members], minlength=len(size)).astype(np.int64)
-    sum_eur = np.bincount(unit_of_member, weights=eur[members], minlength=len(size)).astype(np.int64)
-    return Units(ptr, members, cur[first], sum_due, sum_eur, rate[first], day[first], size)
+    first = [m[0] for m in got]
+    assert units.size.tolist() == [len(m) for m in got]
+    assert units.due.tolist() == [int(sum(due[list(m)])) for m in got]
+    assert units.eur.tolist() == [int(sum(eur[list(m)])) for m in got]
+    assert units.rate.tolist() == rate[first].tolist()
+    assert units.day.tolist() == orders["order_day"].to_numpy()[first].tolist()
+    assert list(units.currency) == list(orders["currency"].to_numpy(dtype=object)[first])
 
 
 def _same_units(a: Units, b: Units) -> None:
@@ -266,15 +255,22 @@ def _same_units(a: Units, b: Units) -> None:
 
 
 @pytest.mark.parametrize("arrow", [True, False])
-def test_units_equal_the_numpy_version(arrow):
+def test_units_are_the_defined_ones_on_both_paths(arrow):
+    """The compiled sums equal the numpy path's (``compiled=False``, what a buyer's case runs), and
+    both give the units by their definition."""
+    checked = 0
     for seed in range(40):
         rng = np.random.default_rng(seed)
         orders = _orders(rng, int(rng.integers(0, 400)), arrow, n_days=int(rng.choice([1, 5, 40])))
         eur, rate = _eur(orders, rng)
         eligible = rng.random(len(orders)) < rng.choice([0.0, 0.7, 1.0])
         for max_group in (2, 3, 10):
-            _same_units(build_units(orders, eligible, eur, rate, max_group=max_group),
-                        _build_units_numpy(orders, eligible, eur, rate, max_group=max_group))
+            fast = build_units(orders, eligible, eur, rate, max_group=max_group)
+            _same_units(fast, build_units(orders, eligible, eur, rate, max_group=max_group, compiled=False))
+            if max_group < 10 or seed % 4 == 0:  # the definition enumerates in Python: a sample of the largest
+                _check_units(fast, orders, eligible, eur, rate, max_group)
+                checked += len(fast.size) - int(eligible.sum())
+    assert checked > 2_000  # combined units, not only single orders
 
 
 def test_units_with_a_missing_currency_compare_it_as_before():
@@ -285,7 +281,9 @@ def test_units_with_a_missing_currency_compare_it_as_before():
     orders["currency"] = pd.Series(cur, dtype=object)
     eur, rate = _eur(orders, rng)
     eligible = np.ones(len(orders), dtype=bool)
-    _same_units(build_units(orders, eligible, eur, rate), _build_units_numpy(orders, eligible, eur, rate))
+    fast = build_units(orders, eligible, eur, rate, max_group=3)
+    _same_units(fast, build_units(orders, eligible, eur, rate, max_group=3, compiled=False))
+    _check_units(fast, orders, eligible, eur, rate, max_group=3)
 
 
 def test_stable_argsort_equals_numpy():
