@@ -1,6 +1,7 @@
 """The dispute timeline: swimlanes by source, event markers, waiting spans, today and deadlines.
 
-Design (research notes, streamlit.md section 5): one categorical y axis of lanes (translated
+Design (plotly's horizontal bars with a date ``base``, as ``px.timeline`` draws them:
+https://plotly.com/python/gantt/, "Gantt Charts in Python"): one categorical y axis of lanes (translated
 labels, ``automargin`` so they never overlap the plot), point events as markers with hover detail
 per lane (``go.Scattergl`` when a lane has more than ``GL_THRESHOLD`` points), waiting periods as
 horizontal ``go.Bar`` spans with a date ``base`` (delivery time, dispute duration, refund waiting

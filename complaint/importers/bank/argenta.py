@@ -1,6 +1,8 @@
 """Argenta exports: the current CSV and XLSX (Dutch and French headers) and the legacy CSV.
 
-Current layout (research/formats.md 3.5): ``Rekening, Boekdatum, Valutadatum, Referentie,
+Current layout (sources checked November 2026: the ofxstatement-be-argenta plugin,
+https://github.com/Nick-DT/ofxstatement-be-argenta, and Firefly III's import configuration
+be/argenta/default.json, https://github.com/firefly-iii/import-configurations): ``Rekening, Boekdatum, Valutadatum, Referentie,
 Beschrijving, Bedrag, Munt, Verrichtingsdatum, Rekening tegenpartij, Naam tegenpartij,
 Mededeling`` (FR ``Compte, Date comptable, Date valeur, Référence, Description, Montant, Devise,
 Date de la transaction, Compte de la contrepartie, Nom de la contrepartie, Communication``),

@@ -1,6 +1,7 @@
 """Belfius CSV: a preamble of search criteria and the last balance, then the movements.
 
-Facts (research/formats.md 3.3): about 12 preamble lines (``Boekingsdatum vanaf;...``,
+Facts (the ofxstatement-be-belfius plugin, https://github.com/renardeau/ofxstatement-be-belfius,
+and public test data of other parsers, checked November 2026): about 12 preamble lines (``Boekingsdatum vanaf;...``,
 ``Laatste saldo;1.234,56 EUR``, ``Datum/uur van het laatste saldo;09/02/2020 21:30:53``), a line
 with only ``;``, then the header ``Rekening;Boekingsdatum;Rekeninguittrekselnummer;
 Transactienummer;Rekening tegenpartij;Naam tegenpartij bevat;Straat en nummer;Postcode en plaats;

@@ -1,6 +1,8 @@
 """BNP Paribas Fortis / Fintro / Hello bank! exports (Easy Banking CSV) and the Visa card CSV.
 
-Account CSV (research/formats.md 3.2): three header generations, French and Dutch, one importer:
+Account CSV (the ofxstatement-be-bnp plugin, https://github.com/bfrisque/ofxstatement-be-bnp, and the
+Fintro plugin's samples, https://github.com/supernelis/ofxstatement-be-fintro, checked November 2026):
+three header generations, French and Dutch, one importer:
 v1 ``Numéro de séquence;Date d'exécution;Date valeur;Montant;Devise du compte;Détails;Numéro de compte``,
 v2 adds ``CONTREPARTIE DE LA TRANSACTION``, v3 splits counterparty, name, communication, status and
 refusal reason.  Old files are Windows-1252 with decimal commas, recent ones UTF-8 with decimal

@@ -1,6 +1,8 @@
 """CODA (Febelfin "coded statement of account"): fixed-width records of 128 characters.
 
-Record types read (positions are 1-based, from docs research section 3.8): 0 header, 1 old
+Record types read (positions 1-based, as read in the pycoda parser, https://github.com/acsone/pycoda
+coda/parser.py, and php-coda-parser, https://github.com/wimverstuyf/php-coda-parser, checked
+November 2026): 0 header, 1 old
 balance, 21/22/23 movement parts, 31/32/33 information, 4 free message, 8 new balance, 9 trailer.
 Amounts are 15 digits with 3 implied decimals and a sign digit (0 credit, 1 debit); dates DDMMYY.
 

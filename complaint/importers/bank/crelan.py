@@ -1,6 +1,7 @@
 """Crelan CSV, declared from its documented column *roles*; the header text is a guess.
 
-What is known (research/formats.md 3.6, Firefly III's import configuration): ``;``, one header
+What is known (Firefly III's import configuration be/crelan/default.json,
+https://github.com/firefly-iii/import-configurations, checked November 2026): ``;``, one header
 row, ``d/m/Y`` dates, nine columns in this order: transaction date, amount, two ignored columns
 (currency and type, by position), counterparty name, counterparty account, communication,
 description, own account.  The exact header names are **unverified**.  So this importer claims a

@@ -1,6 +1,7 @@
 """ING Belgium CSV (Dutch and French headers) and the legacy Record Bank layout.
 
-Current layout (research/formats.md 3.4), 11 columns, ``;``, ``dd/mm/yyyy``, decimal comma:
+Current layout (Firefly III's import configuration be/ing/default.json,
+https://github.com/firefly-iii/import-configurations, checked November 2026), 11 columns, ``;``, ``dd/mm/yyyy``, decimal comma:
 NL ``Rekeningnummer;Naam van de rekening;Rekening tegenpartij;Omzetnummer;Boekingsdatum;
 Valutadatum;Bedrag;Munteenheid;Omschrijving;Detail van de omzet;Bericht``; FR ``Numéro de compte;
 Nom du compte;Compte contrepartie;Numéro de mouvement;Date comptable;Date valeur;Montant;Devise;

@@ -1,7 +1,8 @@
 """KBC / CBC exports: the account CSV (Dutch and English headers, 10- and 18-column variants)
 and the credit-card CSV (Dutch and English).
 
-Facts (research/formats.md 3.1): ``;`` separated, ``dd/mm/yyyy``, decimal comma, space-padded
+Facts (the ofxstatement-be-kbc plugin, https://github.com/angryzor/ofxstatement-be-kbc, and public
+test data of other parsers, checked November 2026): ``;`` separated, ``dd/mm/yyyy``, decimal comma, space-padded
 fields, some files with CR-only line endings.  ``Valuta`` is the value date and ``Munt`` the
 currency.  Rows carry a running ``Saldo`` (balance after the row), which gives the balance proof.
 KBC has no per-row reference, so ids are content hashes (account, dates, amount, texts, and the

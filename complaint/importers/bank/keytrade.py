@@ -1,6 +1,7 @@
 """Keytrade Bank CSV, declared from its documented column *roles*; the header text is a guess.
 
-Known (research/formats.md 3.7, the ofxstatement-be-keytrade plugin): ``;``, one header line,
+Known (the ofxstatement-be-keytrade plugin 0.0.1, https://pypi.org/project/ofxstatement-be-keytrade/,
+checked November 2026): ``;``, one header line,
 ISO-8859-1, ``dd.mm.yyyy`` dates, amounts ``1.234,56``; columns 0 statement/transaction number,
 1 date, 2 value date, 3 counterparty account, 4 description, 5 amount (and currency).  The
 commonly quoted header ``Extrait;Date;Date valeur;Compte;Description;Montant;Devise`` is

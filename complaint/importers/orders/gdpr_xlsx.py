@@ -8,7 +8,9 @@ code such as ``FINISH``), ``end_reason``, ``item_name``, ``unit_price`` and ``pa
 (integers in **cents**), ``gmt_pay_order_time``, ``gmt_trade_end_time``, ``is_success_pay``,
 ``frozen_status``; a quantity or currency column is used when present.
 
-Choices (the research could not verify these, so they are visible in the records):
+Layout as read by the my-purchases project's AliExpress provider
+(https://github.com/my-purchases/web, src/providers/aliexpress/AliexpressProvider.ts, checked
+November 2026).  Choices (no public source settles these, so they are visible in the records):
 
 - currency: the sheet has none; ``extract(currency=...)`` sets it, otherwise it stays empty and a
   warning asks the user to choose;

@@ -1,9 +1,14 @@
 """Order status: every wording an export may use, normalised to :class:`OrderStatus`.
 
-Sources of wording (see docs research, formats section 1):
+Sources of wording (checked November 2026):
 
-- English UI strings from the order list ("Awaiting delivery", "Completed", "Cancelled", ...);
-- AliExpress API / GDPR backup codes (``WAIT_BUYER_ACCEPT_GOODS``, ``FINISH``, ``IN_ISSUE``, ...);
+- English UI strings from the order list ("Awaiting delivery", "Completed", "Cancelled", ...), as
+  public exporters read them (https://github.com/my-purchases/extensions,
+  https://github.com/andrew-melnyk/aliexpress-orders-scrapper) and as "What do the different order
+  status on AliExpress mean" lists them (https://www.alimaniac.com/how-to-shop-on-aliexpress/
+  35-what-do-the-different-order-status-on-aliexpress-mean-add/);
+- AliExpress Open Platform API / GDPR backup codes (``WAIT_BUYER_ACCEPT_GOODS``, ``FINISH``,
+  ``IN_ISSUE``, ...), the ``order_status`` values public SDKs of that API list;
 - ``end_reason`` codes of the GDPR backup (``seller_send_goods_timeout``, ``buyer_accept_goods``, ...);
 - French, Dutch and German UI words, defensively: no source documents them, so they are matched
   by keywords rather than exact strings.

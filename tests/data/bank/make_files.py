@@ -1,7 +1,8 @@
 """Writes the anonymised golden bank exports under tests/data/bank/<importer>/ (run on purpose).
 
-Every file follows a documented layout (research/formats.md sections 2-3); names, IBANs and
-amounts are invented (IBANs carry valid check digits).  The .expected.json files next to them
+Every file follows the layout its importer's docstring documents with the public source it was
+read from (complaint/importers/bank/<bank>.py); names, IBANs and amounts are invented (IBANs carry
+valid check digits).  The .expected.json files next to them
 are written by hand and are NOT produced by this script.
 """
 
