@@ -17,13 +17,13 @@ one transaction and carries additive points.  The assignment maximises the total
   branch-and-bound while small (``EXACT_LIMIT`` candidates), else by best-first with conflicts
   removed (a documented fallback for pathological components only).
 
-:func:`assign` runs all of it in compiled kernels (:mod:`complaint.reconciliation.compiled.assign` and the ``_jit_*``
-modules it calls, one pass per group; the solver re-implemented operation by operation, so equal
-optima resolve as scipy's do).
+:func:`assign` runs all of it in compiled kernels (:mod:`complaint.reconciliation.compiled.assign` and the
+kernel modules it calls, one pass per group; the solver re-implemented operation by operation, so
+equal optima resolve as scipy's do).
 :func:`assign_reference` is the straightforward per-component version (one Python call per
-component); :func:`assign` gives the same result and ``tests/test_reconcile_perf_equivalence.py``
-checks it (``tests/test_reconcile_assign_kernels.py``: the kernels against the numpy version they
-replaced).
+component, the path of a small case); :func:`assign` gives the same result:
+``tests/test_reconcile_assign_kernels.py`` holds the two against each other on random and tied
+problems, ``tests/test_reconcile_perf_equivalence.py`` the whole engine on both paths.
 
 Equal evidence (two same-amount orders on the same day) is resolved deterministically: a tiny
 tie-break prefers pairing in time order (earlier order with earlier transaction), and the tie is

@@ -2,7 +2,7 @@
 
 Scoring compares currencies and looks up merchant points for every candidate pair; doing that on
 text means a factorisation of the transaction columns per scoring call.  :class:`TxnCodes` holds
-the codes of one transactions frame (``reconcile_pay.vocab_codes`` and ``merchant_points``), and
+the codes of one transactions frame (:func:`.pay.vocab_codes` and :func:`.pay.merchant_points`), and
 codes other columns (an expectation's currency) into the same vocabulary: equal text, equal code; a
 missing value equals nothing.
 """

@@ -1,7 +1,7 @@
 """The relational part of the reconciliation on DuckDB: the candidate pairs in SQL.
 
-The pandas path finds candidates with a banded join in numpy (``reconcile_pay.payment_candidates``,
-``reconcile_refund.full_candidates`` / ``partial_candidates``): sorted keys and ``searchsorted``.
+The pandas path finds candidates with a banded join in numpy (:func:`complaint.reconciliation.pay.payment_candidates`,
+:func:`complaint.reconciliation.refund.full_candidates` / ``partial_candidates``): sorted keys and ``searchsorted``.
 That join is where memory grows with the input: this module runs the same join in SQL inside an
 in-process DuckDB connection, which streams, uses every core and spills to disk when the pairs do
 not fit in memory.  The join is as narrow as the rules allow, so the pairs grow with the input,
@@ -10,8 +10,8 @@ exact amount (to the cent, +-1), on a join of (currency, amount, day window); ot
 meet the neighbouring EUR amount buckets (the tolerance through an ECB rate).
 
 The SQL returns only the pairs, in exactly the order the numpy join produces them; their points
-are computed by the one implementation in numpy (``reconcile_pay.score_payments``,
-``reconcile_refund.finish_full`` / ``finish_partial``), so the scoring formulas exist once.
+are computed by the one implementation in numpy (:func:`complaint.reconciliation.pay.score_payments`,
+:func:`complaint.reconciliation.refund.finish_full` / ``finish_partial``), so the scoring formulas exist once.
 Everything else (units of one checkout, expectations, the global assignment, the explanations)
 stays in :mod:`complaint.reconciliation.engine`.  ``tests/test_duckdb_equivalence.py`` checks that both
 engines give identical results.  The amount buckets (a logarithm) and the currency codes are
@@ -226,7 +226,7 @@ def _other_codes(side: pd.DataFrame, column: str, codes: np.ndarray) -> pd.DataF
 
 
 def _exp_side(exp: pd.DataFrame, e_idx: np.ndarray) -> pd.DataFrame:
-    """Expectations ``e_idx`` with their search window (``reconcile_refund._window``)."""
+    """Expectations ``e_idx`` with their search window (as the band joins of :mod:`complaint.reconciliation.refund` window them)."""
     purchase = exp["purchase_day"].to_numpy(dtype=np.int64)[e_idx]
     pay = exp["pay_day"].to_numpy(dtype=np.int64)[e_idx]
     start = np.where(pay >= 0, np.minimum(pay, purchase), purchase) - 1

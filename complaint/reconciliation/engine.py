@@ -50,7 +50,7 @@ def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.Data
                      compiled: bool | None = None) -> FrameResult:
     """``candidates``: an object with ``payment_candidates``, ``full_candidates`` and
     ``partial_candidates`` (the SQL engine, ``complaint.reconciliation.duckdb_engine.DuckDBCandidates``);
-    None uses the band joins of ``reconcile_pay`` / ``reconcile_refund``.
+    None uses the band joins of :mod:`.pay` / :mod:`.refund`.
 
     Only the rows that can take part are matched: transactions with a recognised merchant, a
     ``related_id`` or a decision of the user (a statement is mostly groceries and rent).  They are

@@ -109,7 +109,7 @@ def build_units(orders: pd.DataFrame, eligible: np.ndarray, eur: np.ndarray, rat
 
 
 def _unit_sums(ptr: np.ndarray, members: np.ndarray, due: np.ndarray, eur: np.ndarray):
-    """(size, first order, due sum, EUR sum) per unit in numpy: what ``_jit_pay.unit_sums`` computes."""
+    """(size, first order, due sum, EUR sum) per unit in numpy: what :func:`complaint.reconciliation.compiled.pay.unit_sums` computes."""
     size = np.diff(ptr)
     first = members[ptr[:-1]] if len(members) else np.zeros(0, dtype=np.int64)
     owner = np.repeat(np.arange(len(size)), size)

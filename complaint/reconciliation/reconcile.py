@@ -193,7 +193,7 @@ def reconcile(case: CaseData, as_of: date | None = None, *, window_days: int = 1
     """Match payments to orders and refunds to credits; list what is missing and why.
 
     ``engine``: ``pandas`` (numpy band joins), ``duckdb`` (candidate pairs and points in SQL,
-    identical results) or ``auto`` (DuckDB from ``reconcile_duckdb.DUCKDB_MIN_BANK_ROWS`` rows).
+    identical results) or ``auto`` (DuckDB from ``duckdb_engine.DUCKDB_MIN_BANK_ROWS`` rows).
     """
     from .duckdb_engine import DuckDBCandidates, choose_engine
 

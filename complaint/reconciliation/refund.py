@@ -33,7 +33,7 @@ MAX_POINTS = 9.5
 def full_candidates(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx: np.ndarray, txn_eur: np.ndarray,
                     related: pd.DataFrame, tol: float, codes: TxnCodes | None = None) -> pd.DataFrame:
     """Scored candidates of the full pass, sorted by (expectation, credit).  The banded join on
-    (EUR amount bucket, day) and the amount rule run in one compiled pass (``_jit_refund``): a
+    (EUR amount bucket, day) and the amount rule run in one compiled pass (:mod:`complaint.reconciliation.compiled.refund`): a
     180-day window meets many credits, few of which have the amount."""
     from .compiled.refund import full_pairs
 
@@ -82,7 +82,7 @@ def full_candidates_reference(exp: pd.DataFrame, txns: pd.DataFrame, credit_idx:
 def finish_full(exp: pd.DataFrame, txns: pd.DataFrame, e: np.ndarray, t: np.ndarray, txn_eur: np.ndarray,
                 related: pd.DataFrame, tol: float, codes: TxnCodes | None = None) -> pd.DataFrame:
     """The joined (expectation, credit) pairs of the full pass, in join order -> scored candidates
-    (related pairs added): shared by the numpy join and the SQL one (``reconcile_duckdb``)."""
+    (related pairs added): shared by the numpy join and the SQL one (:mod:`complaint.reconciliation.duckdb_engine`)."""
     e, t = _add_related(np.asarray(e, dtype=np.int64), np.asarray(t, dtype=np.int64), related, exp)
     return score_refunds(exp, txns, e, t, txn_eur, related, tol, partial=False, codes=codes)
 

@@ -1,7 +1,8 @@
-"""Compiled kernels of :func:`complaint.reconciliation.assign.assign`: one pass per group instead of numpy rounds.
+"""Compiled kernels of :func:`complaint.reconciliation.assign.assign`: one pass per group, no Python call each.
 
-Every kernel repeats, step for step, what the numpy version it replaces computes (same sort orders,
-same float operations in the same order), so the assignment is the same bit for bit.  This module
+The kernels give what the numpy path (:func:`complaint.reconciliation.assign.assign_reference`) gives,
+bit for bit: the same optimum per group and, between equal optima, the same choice (the solver
+re-implemented operation by operation, sorts in numpy's orders, float operations in numpy's order).  This module
 holds the pass and the combined-checkout groups; the other kernels have their own modules:
 
 - :func:`solve`: the whole assignment, each group sent to the kernel that solves it;
@@ -18,8 +19,9 @@ holds the pass and the combined-checkout groups; the other kernels have their ow
 Imported lazily by :mod:`complaint.reconciliation.assign` (importing the engine does not import numba).
 
 A kernel is cached with the kernels it calls compiled in, while numba checks only the file of the
-kernel it loads (numba issue #1833): :func:`complaint.reconciliation.compiled.kernel.cache_dir` therefore keys the whole cache by
-the source of every ``_jit_*.py`` module, so an edit anywhere recompiles all of them.
+kernel it loads ("Caching issue: functions in different modules", https://github.com/numba/numba/issues/1833):
+:func:`complaint.reconciliation.compiled.kernel.cache_dir` therefore keys the whole cache by the source
+of every kernel module, so an edit anywhere recompiles all of them.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from .sort import float_keys, priority_order
 @kernel
 def solve(cand_unit, cand_txn, points, unit_ptr, unit_orders, n_orders, n_txns, order_rank, txn_rank, chosen,
           tie_with, row, col, adjusted, limits, tie_eps, sure_margin):
-    """``assign``'s groups, each solved as the numpy version solves it; ``limits`` = (REDUCE_CELLS,
+    """``assign``'s groups, each solved as ``assign_reference`` solves it; ``limits`` = (REDUCE_CELLS,
     MAX_ENUMERATED, DENSE_MAX, EXACT_LIMIT).  Returns the groups (``ptr``, ``members``) and those left
     to the caller (see :func:`solve_bipartite`)."""
     n = len(cand_unit)

@@ -1,6 +1,7 @@
 """Compiled single-order groups of the assignment: :func:`solve_bipartite` and its helpers.
 
-Each group is decided as ``reconcile_assign._solve_bipartite_all`` decides it: the 1 x N rule (a
+Each group gets the assignment ``scipy.optimize.linear_sum_assignment`` finds on its whole matrix
+(what :func:`complaint.reconciliation.assign.assign_reference` computes), reached by: the 1 x N rule (a
 strict best), every assignment enumerated (:func:`_enumerate`), forced pairs first for a large
 matrix (:func:`_reduced`), else the solver (:func:`complaint.reconciliation.compiled.lsa.lsa_max`) on the whole matrix;
 :func:`take_pairs` finishes a group the caller solved (a deferred one).  Called by

@@ -15,7 +15,7 @@ def full_pairs(e_rows, e_bucket, lo_day, hi_day, e_cur, e_cents, e_eur, c_keys, 
 
     ``c_keys`` ascending: credit bucket * ``span`` + day, ``c_rows`` their transaction rows.  A pair
     is joined when the buckets differ by at most one and the credit's day is in the expectation's
-    window (the banded join of the numpy version); it is kept when the amount is equal to the cent in
+    window (the banded join of ``full_candidates_reference``); it is kept when the amount is equal to the cent in
     the compared currency or, through a rate, within ``tol`` (``score_refunds`` checks it again)."""
     n = len(e_rows)
     count = 0
