@@ -27,6 +27,7 @@ from ...i18n import _
 from ..base import register
 from ..textio import Source, Table
 from ..xlsx import looks_like_xlsx, read_sheet
+from .csv_importer import CsvImporter
 from .spec import Account as AccountCol
 from .spec import (
     Amount,
@@ -35,7 +36,6 @@ from .spec import (
     Context,
     Counterparty,
     CounterpartyAccount,
-    CsvImporter,
     CsvSpec,
     Currency,
     Date,

@@ -16,6 +16,7 @@ from ...i18n import N_
 from ...records import StatementInfo, issue
 from ..base import register
 from ..values import ValueParseError, parse_amount, parse_date
+from .csv_importer import CsvImporter
 from .spec import (
     Account,
     Amount,
@@ -24,7 +25,6 @@ from .spec import (
     Context,
     Counterparty,
     CounterpartyAccount,
-    CsvImporter,
     CsvSpec,
     Currency,
     Date,

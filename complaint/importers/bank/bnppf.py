@@ -25,6 +25,7 @@ from ...i18n import N_
 from ...records import issue
 from ..base import register
 from ..values import ValueParseError, parse_amount
+from .csv_importer import CsvImporter
 from .spec import (
     Account,
     Amount,
@@ -33,7 +34,6 @@ from .spec import (
     Context,
     Counterparty,
     CounterpartyAccount,
-    CsvImporter,
     CsvSpec,
     Currency,
     Date,

@@ -14,18 +14,18 @@ real export confirms them.
 from __future__ import annotations
 
 from ..base import register
+from .csv_importer import CsvImporter
 from .spec import (
-             Account,
-             Amount,
-             Communication,
-             Counterparty,
-             CounterpartyAccount,
-             CsvImporter,
-             CsvSpec,
-             Currency,
-             Date,
-             Description,
-             Text,
+    Account,
+    Amount,
+    Communication,
+    Counterparty,
+    CounterpartyAccount,
+    CsvSpec,
+    Currency,
+    Date,
+    Description,
+    Text,
 )
 
 HEADER_NL = ("Datum", "Bedrag", "Valuta", "Type verrichting", "Naam tegenpartij", "Rekening tegenpartij",

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from ..base import register
 from .argenta import LEGACY_COLUMNS, LEGACY_SIGNATURES, LegacyLayoutImporter
+from .csv_importer import CsvImporter
 from .spec import (
     Account,
     Amount,
     BankRef,
     Communication,
     CounterpartyAccount,
-    CsvImporter,
     CsvSpec,
     Currency,
     Date,

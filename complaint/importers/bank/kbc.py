@@ -18,6 +18,7 @@ Belgian account statements date card payments.
 from __future__ import annotations
 
 from ..base import register
+from .csv_importer import CsvImporter
 from .spec import (
     Account,
     Amount,
@@ -27,7 +28,6 @@ from .spec import (
     Counterparty,
     CounterpartyAccount,
     Credit,
-    CsvImporter,
     CsvSpec,
     Currency,
     Date,

@@ -14,11 +14,11 @@ hash instead of being the id on its own.
 from __future__ import annotations
 
 from ..base import register
+from .csv_importer import CsvImporter
 from .spec import (
     Amount,
     BankRef,
     CounterpartyAccount,
-    CsvImporter,
     CsvSpec,
     Currency,
     Date,
