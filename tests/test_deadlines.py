@@ -145,13 +145,15 @@ def test_deadlines_walk_the_case_a_fixed_number_of_times():
 
 
 def test_deadlines_match_the_facts_of_each_order_on_its_own():
-    """The shared lookups give the same facts and deadlines as each order computed alone."""
-    from complaint.dossier.facts import case_index, order_facts
+    """One case view shared by every order gives the same order views and deadlines as each order
+    assembled on its own, in any order."""
+    from complaint.dossier.view import build_case_view
 
     case, recon = _generated(90)
-    index = case_index(case, recon, AS_OF)
-    for o in case.orders:
-        assert order_facts(case, o.order_id, recon, AS_OF, index=index) == order_facts(case, o.order_id, recon, AS_OF)
+    shared = build_case_view(case, recon, AS_OF)
+    shared.orders()
+    for o in reversed(case.orders):
+        assert shared.order(o.order_id) == build_case_view(case, recon, AS_OF).order(o.order_id)
     together = deadlines(case, recon, AS_OF)
     alone = sorted((d for o in case.orders for d in deadlines(case, recon, AS_OF, order_ids=[o.order_id])),
                    key=lambda d: (d.date, d.order_id, d.kind))

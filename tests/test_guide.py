@@ -135,3 +135,18 @@ def test_rules_file_has_source_and_check_date_everywhere():
     assert rules.contacts()["head_office"]["address"] == [
         "Alibaba Group Holding Limited", "No. 969 West Wen Yi Road", "Yu Hang District", "Hangzhou 311121", "China"]
     assert rules.contacts()["platform_entity"]["unverified"]  # user must confirm the address
+
+
+def test_a_decided_dispute_is_not_escalated_and_an_overdue_refund_calls_for_the_formal_notice():
+    """The sample's dispute granted 14,90 € on 18 June: no 'escalate if there is no agreement' after
+    that; the refund is overdue and the help centre was asked, so the formal notice is due now."""
+    from complaint.api.sample import sample_case_data
+    from complaint.reconciliation.reconcile import reconcile
+
+    case = sample_case_data()
+    g = guide_for_order(case, "8116516504403817", reconcile(case, as_of=case.as_of), case.as_of)
+    assert not [d for d in g.deadlines if d.kind == "dispute_escalation"]
+    assert g.step("dispute").status == DONE and g.step("dispute").next_date is None
+    notice = g.step("formal_notice")
+    assert notice.status == TODO and notice.next_date == case.as_of and "14,90 €" in notice.why
+    assert g.step("seller").why == "Message sent on 30 Jul 2026; answered on 31 Jul 2026."

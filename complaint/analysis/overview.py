@@ -1,9 +1,13 @@
-"""The case at a glance: the figures of the home page and the next recommended step."""
+"""The case at a glance: the figures of the home page and the next recommended step.
+
+Everything is read from the case view (complaint.dossier.view), so the Overview says what the
+dossier's letters, guide and deadlines say."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -11,6 +15,7 @@ from decimal import Decimal
 from ..case import CaseData
 from ..dossier import rules
 from ..dossier.deadlines import Deadline, deadlines, upcoming
+from ..dossier.view import OVERDUE, PENDING, CaseView, ensure_view
 from ..fmt import day, money
 from ..i18n import _, get_language
 from ..serialize import from_dict, to_dict
@@ -39,39 +44,37 @@ class Overview:
     steps: list[NextStep] = field(default_factory=list)
 
 
-def overview(case: CaseData, reconciliation) -> Overview:
-    """Figures from the reconciliation, and what to do next, most urgent first."""
-    s = reconciliation.summary
-    missing = reconciliation.missing_credits
-    overdue = [m for m in missing if m.state == "overdue"]
+def overview(case: CaseData, reconciliation, view: CaseView | None = None) -> Overview:
+    """Figures from the reconciliation, and what to do next, most urgent first (from ``view``
+    when given, else from a case view built here)."""
+    view = ensure_view(view, case, reconciliation)
+    fig = view.figures
     ov = Overview(
-        orders=len(case.orders), transactions=len(case.transactions), evidence=len(case.evidence),
-        paid_eur=Decimal(s["paid_eur"]), refunds_expected_eur=Decimal(s["refunds_expected_eur"]),
-        refunds_credited_eur=Decimal(s["refunds_credited_eur"]),
-        missing_count=len(missing), missing_eur=sum((Decimal(m.expected_amount) for m in missing), Decimal("0")),
-        overdue_count=len(overdue), overdue_eur=sum((Decimal(m.expected_amount) for m in overdue), Decimal("0")),
-        rejected_rows=len(case.rejected),
+        orders=fig.orders, transactions=fig.transactions, evidence=fig.evidence,
+        paid_eur=fig.paid_eur, refunds_expected_eur=fig.refunds_expected_eur,
+        refunds_credited_eur=fig.refunds_credited_eur, missing_count=fig.missing_count, missing_eur=fig.missing_eur,
+        overdue_count=fig.overdue_count, overdue_eur=fig.overdue_eur, rejected_rows=fig.rejected_rows,
     )
     if not case.orders:
         ov.steps.append(NextStep(_("Add your AliExpress order export, or enter the order by hand."), "import"))
     if not case.transactions:
         ov.steps.append(NextStep(_("Add your bank or PayPal statement: it proves the payment and the missing refund."),
                                  "import"))
-    for m in sorted(overdue, key=lambda m: m.expected_since):
+    missing = view.missing()
+    for m in sorted((m for m in missing if m.state == OVERDUE), key=lambda m: m.since):
         ov.steps.append(NextStep(
             _("Refund of {amount} for order {order} is overdue since {date}: prepare the dossier and "
-              "send the follow-up.", amount=money(m.expected_amount, m.currency), order=m.order_id,
-              date=day(m.due_date)),
+              "send the follow-up.", amount=money(m.outstanding.amount, m.outstanding.currency), order=m.order_id,
+              date=day(m.due)),
             "dossier", m.order_id))
-    for m in sorted((m for m in missing if m.state == "pending"), key=lambda m: m.due_date):
+    for m in sorted((m for m in missing if m.state == PENDING), key=lambda m: m.due):
         ov.steps.append(NextStep(
             _("Refund of {amount} for order {order} is still within the bank delay; check again after "
-              "{date}.", amount=money(m.expected_amount, m.currency), order=m.order_id, date=day(m.due_date)),
+              "{date}.", amount=money(m.outstanding.amount, m.outstanding.currency), order=m.order_id,
+              date=day(m.due)),
             "reconcile", m.order_id))
-    problem_orders = [a.order_id for a in case.annotations.values() if a.problem]
-    with_photos = {e.order_id for e in case.evidence if e.order_id}
-    for oid in problem_orders:
-        if oid not in with_photos:
+    for oid in view.problem_order_ids():
+        if view.annotated_problem(oid) and not view.evidence_of(oid):
             ov.steps.append(NextStep(_("Attach photos or screenshots to order {order}.", order=oid), "evidence", oid))
     if case.rejected:
         ov.steps.append(NextStep(_("{n} input rows could not be read: review them on the Import page.",
@@ -96,11 +99,13 @@ class HomeFigures:
 
 
 def home_figures(case: CaseData, reconciliation, as_of: date, all_deadlines: list[Deadline] | None = None,
-                 limit: int = HOME_DEADLINES) -> HomeFigures:
-    """The overview and the first ``limit`` deadlines on or after ``as_of``."""
+                 limit: int = HOME_DEADLINES, view: CaseView | None = None) -> HomeFigures:
+    """The overview and the first ``limit`` deadlines on or after ``as_of``, from one case view
+    (``view`` when given, else built here)."""
+    view = ensure_view(view, case, reconciliation, as_of)
     if all_deadlines is None:
-        all_deadlines = deadlines(case, reconciliation, as_of)
-    return HomeFigures(overview=overview(case, reconciliation), upcoming=upcoming(all_deadlines, as_of, limit),
+        all_deadlines = deadlines(case, reconciliation, as_of, view=view)
+    return HomeFigures(overview=overview(case, reconciliation, view=view), upcoming=upcoming(all_deadlines, as_of, limit),
                        as_of=as_of, language=get_language())
 
 
@@ -132,10 +137,16 @@ def figures_from_snapshot(snapshot: dict | None, as_of: date, language: str) -> 
     return figures
 
 
-def cached_home_figures(store, case_id: int, as_of: date, compute) -> tuple[HomeFigures, bool]:
+def cached_home_figures(store, case_id: int, as_of: date, compute: Callable[[], HomeFigures] | None = None,
+                        view: CaseView | None = None) -> tuple[HomeFigures, bool]:
     """The home figures from the store's snapshot when it is current, else ``compute()`` (which
     loads and reconciles the case) and keep its result as the new snapshot.  Returns (figures,
-    from_snapshot).  Stores without snapshots (``keeps_snapshots`` false or absent) always compute."""
+    from_snapshot).  Stores without snapshots (``keeps_snapshots`` false or absent) always compute.
+    ``view``: the case view the caller has already; without ``compute`` the figures are computed from it."""
+    if compute is None:
+        if view is None:
+            raise ValueError("cached_home_figures needs compute or view")
+        compute = functools.partial(home_figures, view.case, view.reconciliation, as_of, view=view)
     language = get_language()
     name = home_snapshot_name(language)
     keeps = getattr(store, "keeps_snapshots", False)
@@ -150,24 +161,28 @@ def cached_home_figures(store, case_id: int, as_of: date, compute) -> tuple[Home
     return figures, False
 
 
-def refresh_home_snapshot(store, case_id: int, language: str, as_of: date | None = None) -> bool:
+def refresh_home_snapshot(store, case_id: int, language: str, as_of: date | None = None,
+                          view: CaseView | None = None) -> bool:
     """Compute and keep the home snapshot of a case now (it is normally computed on the first visit).
 
     Meant to run right after a write, off the page's thread, so that the next visit to the home
     page reads a current snapshot instead of loading and reconciling the case.  Returns True when
-    it computed, False when the snapshot was already current or the store keeps none."""
+    it computed, False when the snapshot was already current or the store keeps none.  ``view``: the
+    case's view in ``language`` when the caller has it (nothing is then loaded or reconciled)."""
     from ..calendar_be import today_brussels
     from ..i18n import set_language
     from ..reconciliation.reconcile import reconcile
 
     if not getattr(store, "keeps_snapshots", False):
         return False
-    day_ = as_of or store.get_case(case_id).as_of or today_brussels()
+    day_ = as_of or (view.as_of if view is not None else None) or store.get_case(case_id).as_of or today_brussels()
 
     def compute() -> HomeFigures:
+        if view is not None:
+            return home_figures(view.case, view.reconciliation, day_, view=view)
         case = store.load_case(case_id)
         recon = reconcile(case, as_of=day_)
-        return home_figures(case, recon, day_, deadlines(case, recon, day_))
+        return home_figures(case, recon, day_)  # one case view, for the overview and the deadlines
 
     previous = get_language()
     set_language(language)

@@ -7,7 +7,8 @@ The full ZIP holds the PDF, privacy-safe copies of the evidence (GPS removed by 
 extracts (chronology, reconciliation, transactions; formula-injection safe), the letters as .txt,
 deadlines.ics, manifest.json and MANIFEST.sha256.  The "ecc" variant is what ECC Belgium's form
 accepts (at most 8 files): a summary PDF, one chronological correspondence PDF, an evidence PDF,
-plus the two manifest files.
+plus the two manifest files.  Guides, letters, deadlines and the PDF's sections all read one
+case view (complaint.dossier.view), built once per dossier in its language.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from . import rules
 from .bundle import Bundle, sha256, verify_manifest, write_zip
 from .deadlines import deadlines as compute_deadlines
 from .deadlines import deadlines_ics
-from .facts import events_for, problem_order_ids
 from .letters import Letter, render_letter
+from .view import CaseView, ensure_view
 
 __all__ = ["DossierPaths", "DossierBundle", "build_dossier", "export_dossier", "verify_manifest",
            "default_letters", "ECC_MAX_FILES"]
@@ -54,6 +55,7 @@ class DossierBundle:
 class _Context:
     case: object
     reconciliation: object
+    view: CaseView
     as_of: date
     lang: str
     order_ids: list[str]
@@ -85,15 +87,17 @@ def default_loader(evidence) -> bytes | None:
         return None
 
 
-def default_letters(case, order_ids, reconciliation, lang: str, as_of: date, guides: dict) -> list[Letter]:
-    """Per order: the formal notice and the consumer complaint, plus the chargeback request for credit cards."""
+def default_letters(case, order_ids, reconciliation, lang: str, as_of: date, guides: dict | None = None,
+                    view: CaseView | None = None) -> list[Letter]:
+    """Per order: the formal notice and the consumer complaint, plus the chargeback request for credit cards.
+    (``guides`` is no longer read: the payment method comes from the case view.)"""
+    view = ensure_view(view, case, reconciliation, as_of)
     out = []
     for oid in order_ids:
         kinds = ["formal_notice", "consumer_complaint"]
-        facts = guides[oid].facts
-        if facts is not None and facts.payment_method == PaymentMethod.CREDIT_CARD:
+        if view.order(oid).payment_method == PaymentMethod.CREDIT_CARD:
             kinds.append("chargeback_request")
-        out += [render_letter(k, case, oid, reconciliation, lang, as_of) for k in kinds]
+        out += [render_letter(k, case, oid, reconciliation, lang, as_of, view=view) for k in kinds]
     return out
 
 
@@ -142,24 +146,23 @@ def _thumbs(ctx: _Context, loader: Callable, size: int) -> dict[str, bytes]:
     return originals
 
 
-def _context(case, order_id, lang, as_of, reconciliation, letters) -> _Context:
+def _context(case, order_id, lang, as_of, reconciliation, letters, view: CaseView) -> _Context:
     from .guide import guide_for_order
 
-    if order_id is not None and case.order(order_id) is None:
+    if order_id is not None and not view.has_order(order_id):
         raise ComplaintError(_("order {order} is not in this case", order=order_id))
-    events = events_for(case, reconciliation, as_of)
-    order_ids = [order_id] if order_id else problem_order_ids(case, reconciliation)
+    order_ids = [order_id] if order_id else view.problem_order_ids()
     if not order_ids:
         raise ComplaintError(_("no order with a problem in this case: set a problem on an order, or give --order"))
     wanted = set(order_ids)
-    guides = {oid: guide_for_order(case, oid, reconciliation, as_of, events=events) for oid in order_ids}
+    guides = {oid: guide_for_order(case, oid, reconciliation, as_of, view=view) for oid in order_ids}
     if letters is None:
-        letters = default_letters(case, order_ids, reconciliation, lang, as_of, guides)
+        letters = default_letters(case, order_ids, reconciliation, lang, as_of, view=view)
     title = (_("Dispute dossier, order {order}", order=order_id) if order_id
              else _("Dispute dossier, {n} orders", n=len(order_ids)))
-    return _Context(case=case, reconciliation=reconciliation, as_of=as_of, lang=lang, order_ids=order_ids,
-                    events=[e for e in events if wanted & set(e.order_ids)], guides=guides, letters=list(letters),
-                    evidence=[e for e in case.evidence if e.order_id in wanted and not e.duplicate_of],
+    return _Context(case=case, reconciliation=reconciliation, view=view, as_of=as_of, lang=lang, order_ids=order_ids,
+                    events=[e for e in view.events if wanted & set(e.order_ids)], guides=guides,
+                    letters=list(letters), evidence=[e for oid in order_ids for e in view.order(oid).evidence],
                     title=title, disclaimer=rules.disclaimer())
 
 
@@ -194,19 +197,27 @@ def _csvs(ctx: _Context, bundle: Bundle) -> None:
 def build_dossier(case, order_id: str | None = None, lang: str = "en", as_of: date | None = None,
                   evidence_loader: Callable | None = None, letters: list[Letter] | None = None,
                   variant: str = "full", reconciliation=None, strip_gps: bool = True,
-                  chart: str = "auto") -> DossierBundle:
-    """PDF and ZIP bytes (see the module docstring). ``chart``: auto | kaleido | matplotlib | none."""
+                  chart: str = "auto", view: CaseView | None = None) -> DossierBundle:
+    """PDF and ZIP bytes (see the module docstring). ``chart``: auto | kaleido | matplotlib | none.
+
+    Everything in it reads one case view: ``view`` when given (its reconciliation is then the one
+    used), else one built here, in ``lang``, from the case and the reconciliation."""
     if variant not in ("full", "ecc"):
         raise ComplaintError(_("unknown dossier variant '{variant}'; use full or ecc", variant=variant))
-    as_of = as_of or case.today()
-    if reconciliation is None:
+    as_of = as_of or (view.as_of if view is not None else case.today())
+    if view is not None:
+        reconciliation = view.reconciliation
+    elif reconciliation is None:
         from ..reconciliation.reconcile import reconcile
 
         reconciliation = reconcile(case, as_of)
     previous = get_language()
     set_language(lang)
     try:
-        ctx = _context(case, order_id, lang, as_of, reconciliation, letters)
+        if view is not None and view.language != lang:
+            view = None  # its chronology speaks another language: the dossier's is built in ``lang``
+        view = ensure_view(view, case, reconciliation, as_of)
+        ctx = _context(case, order_id, lang, as_of, reconciliation, letters, view)
         loader = evidence_loader or default_loader
         originals = _thumbs(ctx, loader, 320 if variant == "full" else 900)
         _chart(ctx, chart)
@@ -223,7 +234,7 @@ def build_dossier(case, order_id: str | None = None, lang: str = "en", as_of: da
             _csvs(ctx, bundle)
             for letter in ctx.letters:
                 bundle.add("letters", letter.file_name, letter.text.encode("utf-8"), kind="letter")
-            dls = compute_deadlines(case, reconciliation, as_of, events=ctx.events, order_ids=ctx.order_ids)
+            dls = compute_deadlines(case, reconciliation, as_of, order_ids=ctx.order_ids, view=view)
             bundle.add("", "deadlines.ics", deadlines_ics(dls, stamp=stamp.astimezone(UTC)).encode("utf-8"),
                        kind="calendar")
         else:
@@ -269,12 +280,13 @@ def _evidence_copies(ctx: _Context, bundle: Bundle, originals: dict[str, bytes],
 
 def export_dossier(case, out_dir, order_id: str | None = None, lang: str = "en", as_of: date | None = None,
                    evidence_loader: Callable | None = None, letters: list[Letter] | None = None,
-                   variant: str = "full", reconciliation=None, chart: str = "auto") -> DossierPaths:
-    """Write ``out_dir/dossier.pdf`` and ``out_dir/dossier.zip``."""
+                   variant: str = "full", reconciliation=None, chart: str = "auto",
+                   view: CaseView | None = None) -> DossierPaths:
+    """Write ``out_dir/dossier.pdf`` and ``out_dir/dossier.zip`` (see :func:`build_dossier`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = build_dossier(case, order_id=order_id, lang=lang, as_of=as_of, evidence_loader=evidence_loader,
-                           letters=letters, variant=variant, reconciliation=reconciliation, chart=chart)
+                           letters=letters, variant=variant, reconciliation=reconciliation, chart=chart, view=view)
     pdf_path, zip_path = out / "dossier.pdf", out / "dossier.zip"
     pdf_path.write_bytes(result.pdf)
     zip_path.write_bytes(result.zip)

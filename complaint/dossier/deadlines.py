@@ -2,7 +2,9 @@
 
 Every deadline names the rule it comes from (``source_rule``, a key of complaint/dossier/rules.json),
 so the page can show the source and the date the rule was checked next to it.  Refund delays are
-counted in Belgian business days (complaint.calendar_be); everything else in calendar days.
+counted in Belgian business days (complaint.calendar_be); everything else in calendar days.  The
+facts come from the case view (complaint.dossier.view); a missing refund is due on the date the
+reconciliation gives it, the one that makes it overdue.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from ..fmt import money
 from ..i18n import _
 from ..records import PaymentMethod, Problem
 from . import rules
-from .facts import CONFORMITY_PROBLEMS, case_index, order_facts, problem_order_ids
+from .facts import CONFORMITY_PROBLEMS
+from .view import CaseView, OrderView, ensure_view
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -48,15 +51,17 @@ def add_months(day: date, months: int) -> date:
 
 
 def refund_due_date(start: date, method: PaymentMethod | str | None) -> date:
-    """Last day a refund processed on ``start`` should reach the payment method (Belgian business days)."""
+    """Last day a refund processed on ``start`` should reach the payment method (Belgian business days),
+    by the rules file's delay (a refund the reconciliation found missing has its own due date)."""
     r = rules.rule("refund_delay")
     key = str(method) if method else "other"
     low_high = r["by_method"].get(key, r["by_method"]["other"])
     return add_business_days(start, int(low_high[1]))
 
 
-def _order_deadlines(case, order_id: str, reconciliation, as_of: date, index) -> list[Deadline]:
-    f = order_facts(case, order_id, reconciliation, as_of, index=index)
+def order_deadlines(f: OrderView) -> list[Deadline]:
+    """The deadlines of one order, from its view (unsorted)."""
+    order_id = f.order_id
     out: list[Deadline] = []
 
     def add(day: date | None, kind: str, label: str, rule_id: str, detail: str | None = None) -> None:
@@ -83,11 +88,10 @@ def _order_deadlines(case, order_id: str, reconciliation, as_of: date, index) ->
             _("Dispute opened {date}: escalate to AliExpress if there is no agreement",
               date=fmt_day(f.dispute_opened_on)), "aliexpress_dispute_escalation")
 
-    for m in f.missing_credits:
-        since = m.expected_since
-        add(refund_due_date(since, f.payment_method), "refund_due",
-            _("Refund of {amount} expected since {date} should have arrived",
-              amount=money(m.expected_amount, m.currency), date=fmt_day(since)), "refund_delay")
+    for m in f.missing:  # due on the reconciliation's date, the one that makes it overdue
+        add(m.due, "refund_due", _("Refund of {amount} expected since {date} should have arrived",
+                                   amount=money(m.outstanding.amount, m.outstanding.currency),
+                                   date=fmt_day(m.since)), "refund_delay")
 
     method = f.payment_method
     if method == PaymentMethod.CREDIT_CARD:
@@ -119,7 +123,7 @@ def _chargeback_deadlines(f, order_id: str) -> list[Deadline]:
     out = []
     problem = f.problem
     if problem == Problem.REFUND_NOT_RECEIVED:
-        start = f.refund_agreed_on or min((m.expected_since for m in f.missing_credits), default=None)
+        start = f.refund_agreed_on or min((m.since for m in f.missing), default=None)
         if start is not None:
             r = rules.rule("chargeback_credit_not_processed")
             out.append(Deadline(order_id, start + timedelta(days=int(r["min_wait_days"])), "chargeback_open",
@@ -155,28 +159,17 @@ def _chargeback_deadlines(f, order_id: str) -> list[Deadline]:
 
 
 def deadlines(case, reconciliation, as_of: date | None = None, events=None,
-              order_ids: list[str] | None = None) -> list[Deadline]:
-    """All deadlines of the case's problem orders (and follow-ups on any order), sorted by date."""
-    as_of = as_of or case.today()
-    index = case_index(case, reconciliation, as_of, events)  # one pass over the case, shared by every order
-    ids = order_ids if order_ids is not None else _orders_to_watch(case, reconciliation, index)
+              order_ids: list[str] | None = None, view: CaseView | None = None) -> list[Deadline]:
+    """All deadlines of the case's problem orders (and follow-ups on any order), sorted by date.
+
+    ``view``: the case view (complaint.dossier.view) when the caller has it; else it is built from
+    the case, the reconciliation and ``events``.  Each order's deadlines are computed once per view."""
+    view = ensure_view(view, case, reconciliation, as_of, events)
+    ids = order_ids if order_ids is not None else view.watched_order_ids()
     out: list[Deadline] = []
     for oid in ids:
-        out += _order_deadlines(case, oid, reconciliation, as_of, index)
+        out += view.cached(("deadlines", oid), lambda oid=oid: order_deadlines(view.order(oid)))
     return sorted(out, key=lambda d: (d.date, d.order_id, d.kind))
-
-
-def _orders_to_watch(case, reconciliation, index) -> list[str]:
-    """Problem orders, then orders with a message sent (in the chronology's order)."""
-    ids = problem_order_ids(case, reconciliation)
-    seen = set(ids)
-    for e in index.all_events:
-        if e.kind in ("message_out", "message_sent", "seller_contacted"):
-            for oid in e.order_ids:
-                if oid in index.orders and oid not in seen:
-                    ids.append(oid)
-                    seen.add(oid)
-    return ids
 
 
 def upcoming(all_deadlines: list[Deadline], as_of: date, limit: int | None = None) -> list[Deadline]:

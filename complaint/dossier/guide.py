@@ -9,6 +9,7 @@ sellers).  The EU ODR platform is closed and never offered.
 
 Each step says whether it is done, to do, or not applicable (and why), what to attach, the next
 date to act, and the rules it relies on (source and check date from complaint/dossier/rules.json).
+What is done and what is missing comes from the order's case view (complaint.dossier.view).
 """
 
 from __future__ import annotations
@@ -17,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..fmt import day as fmt_day
+from ..fmt import money as fmt_money
 from ..i18n import N_, _
 from ..records import PROBLEM_LABELS, PaymentMethod, Problem
 from . import rules
 from .deadlines import Deadline, deadlines
-from .facts import OrderFacts, order_facts
 from .rules import Citation
+from .view import CaseView, OrderView, ensure_view
 
 DONE, TODO, NOT_APPLICABLE = "done", "todo", "not_applicable"
 STATUS_LABELS = {DONE: N_("done"), TODO: N_("to do"), NOT_APPLICABLE: N_("not applicable")}
@@ -84,7 +86,7 @@ class Guide:
     deadlines: tuple[Deadline, ...]
     evidence_files: tuple[str, ...]
     disclaimer: str
-    facts: OrderFacts | None = field(default=None, compare=False)
+    facts: OrderView | None = field(default=None, compare=False)  # the order's case view
 
     def step(self, key: str) -> Step:
         for s in self.steps:
@@ -93,7 +95,10 @@ class Guide:
         raise KeyError(key)
 
 
-def evidence_checklist(problem: Problem | None) -> tuple[str, ...]:
+def evidence_checklist(problem: Problem | None = None, view: OrderView | None = None) -> tuple[str, ...]:
+    """What to attach for a problem type (or for the problem of an order's view)."""
+    if view is not None and problem is None:
+        problem = view.problem
     items = EVIDENCE_CHECKLIST.get(problem, ()) if problem else ()
     return tuple(_(i) for i in items + COMMON_EVIDENCE)
 
@@ -107,14 +112,17 @@ def _first(dls: list[Deadline], *kinds: str) -> Deadline | None:
     return min(hits, key=lambda d: d.date) if hits else None
 
 
-def guide_for_order(case, order_id: str, reconciliation, as_of: date | None = None, events=None) -> Guide:
-    """The escalation guide for one order (see the module docstring)."""
-    as_of = as_of or case.today()
-    f = order_facts(case, order_id, reconciliation, as_of, events)
-    dls = deadlines(case, reconciliation, as_of, events=f.events, order_ids=[order_id])
+def guide_for_order(case, order_id: str, reconciliation, as_of: date | None = None, events=None,
+                    view: CaseView | None = None) -> Guide:
+    """The escalation guide for one order (see the module docstring), from the case ``view`` when
+    given (else one is built from the case, the reconciliation and ``events``)."""
+    as_of = as_of or (view.as_of if view is not None else case.today())
+    view = ensure_view(view, case, reconciliation, as_of, events)
+    f = view.order(order_id)
+    dls = deadlines(case, reconciliation, as_of, order_ids=[order_id], view=view)
     checklist = evidence_checklist(f.problem)
-    files = tuple(e.file_name for e in case.evidence if e.order_id == order_id)
-    resolved = (reconciliation is not None and not f.missing_credits and f.refund_agreed_on is not None
+    files = tuple(e.file_name for e in f.evidence)
+    resolved = (view.reconciled and not f.missing and f.refund_agreed_on is not None
                 and f.problem == Problem.REFUND_NOT_RECEIVED)
     steps = [
         _seller(f, as_of, checklist),
@@ -145,11 +153,11 @@ def _replace_status(step: Step, status: str, why: str) -> Step:
     return replace(step, status=status, why=why, next_date=None, next_action=None)
 
 
-def _done(f: OrderFacts, key: str) -> date | None:
+def _done(f: OrderView, key: str) -> date | None:
     return f.steps_done.get(key)
 
 
-def _seller(f: OrderFacts, as_of: date, checklist) -> Step:
+def _seller(f: OrderView, as_of: date, checklist) -> Step:
     title = _("Contact the seller")
     how = _("Write to the seller from the order page (Contact seller / Message). Describe the problem, "
             "attach photos, and say what you want: a full refund, a partial refund or a replacement.")
@@ -166,7 +174,7 @@ def _seller(f: OrderFacts, as_of: date, checklist) -> Step:
                 as_of, _("Send the seller message (see Letters)."), _cite("follow_up_no_answer"))
 
 
-def _dispute(f: OrderFacts, as_of: date, dls, checklist) -> Step:
+def _dispute(f: OrderView, as_of: date, dls, checklist) -> Step:
     title = _("Open a dispute on AliExpress")
     how = _("From \"My orders\", choose the order and \"Open dispute\". Pick the reason, upload the evidence, "
             "and state the outcome you expect: full refund, partial refund or replacement.")
@@ -175,7 +183,7 @@ def _dispute(f: OrderFacts, as_of: date, dls, checklist) -> Step:
         esc = _first(dls, "dispute_escalation")
         return Step("dispute", title, how, DONE, _("Dispute opened on {date}.", date=fmt_day(f.dispute_opened_on)), checklist,
                     esc.date if esc else None, esc.label if esc else None, cites)
-    if f.problem == Problem.REFUND_NOT_RECEIVED and (f.refund_agreed_on or f.missing_credits):
+    if f.problem == Problem.REFUND_NOT_RECEIVED and (f.refund_agreed_on or f.missing):
         return Step("dispute", title, how, NOT_APPLICABLE,
                     _("The refund was already agreed; what is missing is the money on your account."),
                     sources=cites)
@@ -191,7 +199,7 @@ def _dispute(f: OrderFacts, as_of: date, dls, checklist) -> Step:
                 _("Open the dispute before the window closes.") if window else _("Open the dispute."), cites)
 
 
-def _help_centre(f: OrderFacts, as_of: date) -> Step:
+def _help_centre(f: OrderView, as_of: date) -> Step:
     title = _("Ask the help centre (\"Chat Now\")")
     how = _("On the order, use \"Chat Now\" (or Help centre > Contact us). The virtual assistant answers first: "
             "ask for a human agent, give the order number and the dispute result, and ask for a written answer.")
@@ -211,7 +219,7 @@ def _help_centre(f: OrderFacts, as_of: date) -> Step:
                 _cite("help_centre", "aliexpress_dispute_escalation"), contact)
 
 
-def _registered_letter(f: OrderFacts, as_of: date) -> Step:
+def _registered_letter(f: OrderView, as_of: date) -> Step:
     title = _("Send a registered letter to the head office (serious cases)")
     office = rules.contacts()["head_office"]["address"]
     how = _("For a large amount or when the platform does not answer, send the formal notice by registered "
@@ -225,7 +233,7 @@ def _registered_letter(f: OrderFacts, as_of: date) -> Step:
                 _cite("head_office"), "\n".join(office))
 
 
-def _social(f: OrderFacts) -> Step:
+def _social(f: OrderView) -> Step:
     title = _("Social media (extra lever)")
     how = _("A short, factual public post to AliExpress's official account, with the order number and the "
             "dispute status. Never share bank details, card numbers or your address there.")
@@ -234,7 +242,7 @@ def _social(f: OrderFacts) -> Step:
     return Step("social_media", title, how, TODO, _("Optional, alongside the other steps."))
 
 
-def _chargeback(f: OrderFacts, as_of: date, dls) -> Step:
+def _chargeback(f: OrderView, as_of: date, dls) -> Step:
     title = _("Card chargeback through your bank")
     how = _("Ask your card issuer to dispute the payment. Give the transaction date and amount, the reason, "
             "and proof that you tried to solve it with the seller and AliExpress.")
@@ -271,7 +279,7 @@ def _chargeback(f: OrderFacts, as_of: date, dls) -> Step:
                 as_of, deadline.label if deadline else None, cites)
 
 
-def _paypal(f: OrderFacts, as_of: date, dls) -> Step:
+def _paypal(f: OrderView, as_of: date, dls) -> Step:
     title = _("PayPal dispute")
     how = _("In PayPal, open the payment and choose \"Report a problem\". Attach the same evidence.")
     cites = _cite("paypal_dispute_window")
@@ -288,7 +296,7 @@ def _paypal(f: OrderFacts, as_of: date, dls) -> Step:
                 deadline.label if deadline else None, cites)
 
 
-def _formal_notice(f: OrderFacts, as_of: date, dls) -> Step:
+def _formal_notice(f: OrderView, as_of: date, dls) -> Step:
     entity = rules.contacts()["platform_entity"]
     title = _("Formal notice (mise en demeure / ingebrekestelling)")
     how = _("A dated letter to the seller and to {entity} (confirm its current address in the terms of use) "
@@ -299,11 +307,19 @@ def _formal_notice(f: OrderFacts, as_of: date, dls) -> Step:
         due = _first(dls, "formal_notice_due")
         return Step("formal_notice", title, how, DONE, _("Sent on {date}.", date=fmt_day(d)), (),
                     due.date if due else None, due.label if due else None, cites)
+    overdue = [m for m in f.missing if m.state == "overdue"]
+    if overdue and _done(f, "help_centre"):  # the refund is late and the platform was asked: act now
+        return Step("formal_notice", title, how, TODO,
+                    _("Refund of {amount} overdue since {date}, and the help centre has been asked: send the "
+                      "formal notice now.", amount=fmt_money(overdue[0].outstanding.amount,
+                                                             overdue[0].outstanding.currency),
+                      date=fmt_day(overdue[0].due)),
+                    (_("the dossier PDF"),), as_of, _("Send the formal notice (see Letters)."), cites, entity["name"])
     return Step("formal_notice", title, how, TODO, _("When the platform steps have not led to a refund."),
                 (_("the dossier PDF"),), None, None, cites, entity["name"])
 
 
-def _consumerconnect(f: OrderFacts) -> Step:
+def _consumerconnect(f: OrderView) -> Step:
     title = _("Report on ConsumerConnect")
     how = _("Report the trader to the FPS Economy through ConsumerConnect. It can act against the trader "
             "(Economic Inspection) but does not recover your money.")
@@ -315,7 +331,7 @@ def _consumerconnect(f: OrderFacts) -> Step:
                 rules.contacts()["consumerconnect"]["url"])
 
 
-def _ecc(f: OrderFacts) -> Step:
+def _ecc(f: OrderView) -> Step:
     title = _("European Consumer Centre Belgium")
     how = _("Free mediation with a trader in another EU country, Iceland, Norway or the UK, after you contacted "
             "the trader. Upload at most {n} documents (the ECC variant of the dossier).", n=rules.value("ecc_scope"))
@@ -337,7 +353,7 @@ def _ecc(f: OrderFacts) -> Step:
     return Step("ecc", title, how, NOT_APPLICABLE, why, sources=cites)
 
 
-def _mediation(f: OrderFacts) -> Step:
+def _mediation(f: OrderView) -> Step:
     title = _("Consumer Mediation Service (Belgium)")
     how = _("Free mediation for disputes with traders established in Belgium.")
     cites = _cite("mediation_scope")

@@ -6,8 +6,10 @@ autoescape is off (plain text), and everything the user or the seller supplied (
 item titles, notes) is passed as *values*: Jinja never parses a value as template code, so
 ``{{ 7*7 }}`` typed into a note stays those characters.  Control characters are removed.
 
-Amounts and dates are formatted the Belgian way for the letter's language (babel fr_BE, nl_BE,
-en_BE, de_BE).  The user may edit the text before exporting; the export takes the edited text.
+Every fact comes from the case view (complaint.dossier.view), so a letter says what the guide,
+the deadlines and the PDF say.  Amounts and dates are formatted the Belgian way for the letter's
+language (babel fr_BE, nl_BE, en_BE, de_BE).  The user may edit the text before exporting; the
+export takes the edited text.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ..calendar_be import BRUSSELS
 from ..errors import ComplaintError
 from ..i18n import LOCALES, N_, _
 from . import rules
-from .facts import order_facts
+from .view import CaseView, ensure_view
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "letters"
 KINDS: dict[str, str] = {
@@ -97,30 +99,25 @@ def moment(at: datetime | None, lang: str) -> str | None:
     return day(local.date(), lang) + " " + format_time(local, "HH:mm", locale=LOCALES[lang])
 
 
-def _payment(case, reconciliation, order_id: str):
-    by_id = {t.id: t for t in case.transactions}
-    for m in getattr(reconciliation, "matches", None) or ():
-        if m.kind == "payment" and order_id in m.order_ids and getattr(m, "decision", None) != "rejected":
-            for t in m.txn_ids:
-                if t in by_id:
-                    return by_id[t]
-    return None
-
-
-def letter_context(case, order_id: str, reconciliation, lang: str, as_of: date, extra: dict | None = None) -> dict:
-    """Every fact a template may use, already formatted for ``lang``."""
-    order = case.order(order_id)
+def letter_context(case, order_id: str, reconciliation, lang: str, as_of: date, extra: dict | None = None,
+                   view: CaseView | None = None) -> dict:
+    """Every fact a template may use, already formatted for ``lang``, read from the case view."""
+    view = ensure_view(view, case, reconciliation, as_of)
+    f = view.order(order_id)
+    order = f.order
     if order is None:
         raise ComplaintError(_("order {order} is not in this case", order=order_id))
     extra = {k: v for k, v in (extra or {}).items() if v not in (None, "")}
-    f = order_facts(case, order_id, reconciliation, as_of)
     cur = order.currency or "EUR"
-    missing = f.missing_credits[0] if f.missing_credits else None
-    promise = next((p for p in case.promises if p.order_id == order_id), None)
-    refund_amount = (missing.expected_amount if missing else promise.amount if promise else order.refund_amount)
-    refund_cur = missing.currency if missing else promise.currency if promise else cur
-    refund_since = missing.expected_since if missing else promise.promised_on if promise else f.refund_agreed_on
-    txn = _payment(case, reconciliation, order_id)
+    missing = f.missing[0] if f.missing else None
+    promise = next((p for p in f.promises if p.promise_id), None)
+    if missing is not None:
+        refund_amount, refund_cur, refund_since = missing.outstanding.amount, missing.outstanding.currency, missing.since
+    elif promise is not None:
+        refund_amount, refund_cur, refund_since = promise.amount.amount, promise.amount.currency, promise.promised_on
+    else:
+        refund_amount, refund_cur, refund_since = order.refund_amount, cur, f.refund_agreed_on
+    payment = f.payments[0] if f.payments else None
     outcome = extra.get("outcome", "full_refund")
     if outcome not in OUTCOMES:
         raise ComplaintError(_("unknown outcome '{value}'; use one of {choices}", value=outcome,
@@ -135,7 +132,6 @@ def letter_context(case, order_id: str, reconciliation, lang: str, as_of: date, 
         claim = money(amount, cur, lang)
     deadline_days = int(extra.get("deadline_days", rules.value("formal_notice_deadline")))
     entity = rules.contacts()["platform_entity"]
-    evidence = [e for e in case.evidence if e.order_id == order_id and not e.duplicate_of]
     return {
         "order_id": plain(order_id),
         "order_date": day(order.order_date, lang),
@@ -151,10 +147,11 @@ def letter_context(case, order_id: str, reconciliation, lang: str, as_of: date, 
         "delivered_on": day(f.delivered_on, lang),
         "dispute_opened_on": day(f.dispute_opened_on, lang),
         "last_message_on": day(f.last_out, lang),
-        "payment_date": day(txn.booking_date if txn else f.paid_on, lang),
-        "payment_amount": money(abs(txn.amount), txn.currency, lang) if txn else money(amount, cur, lang),
+        "payment_date": day(payment.booked_on if payment else f.paid_on, lang),
+        "payment_amount": money(payment.amount.amount, payment.amount.currency, lang) if payment
+        else money(amount, cur, lang),
         "evidence": [plain(e.file_name) + (f" ({moment(e.captured_at, lang)})" if e.captured_at else "")
-                     for e in evidence],
+                     for e in f.evidence],
         "today": day(as_of, lang),
         "deadline_days": deadline_days,
         "deadline": day(as_of + timedelta(days=deadline_days), lang),
@@ -172,17 +169,18 @@ def letter_context(case, order_id: str, reconciliation, lang: str, as_of: date, 
 
 
 def render_letter(kind: str, case, order_id: str, reconciliation, lang: str = "en", as_of: date | None = None,
-                  extra: dict | None = None) -> Letter:
+                  extra: dict | None = None, view: CaseView | None = None) -> Letter:
     """One letter for one order; ``extra`` may hold name, address, iban, card, details, outcome,
-    partial_amount and deadline_days (all plain text from the user)."""
+    partial_amount and deadline_days (all plain text from the user).  ``view``: the case view when
+    the caller has it (else it is built from the case and the reconciliation)."""
     if kind not in KINDS:
         raise ComplaintError(_("unknown letter kind '{kind}'; use one of {choices}", kind=kind,
                                choices=", ".join(KINDS)))
     if lang not in LETTER_LANGUAGES:
         raise ComplaintError(_("letters exist in {choices}, not '{lang}'", choices=", ".join(LETTER_LANGUAGES),
                                lang=lang))
-    as_of = as_of or case.today()
-    ctx = letter_context(case, order_id, reconciliation, lang, as_of, extra)
+    as_of = as_of or (view.as_of if view is not None else case.today())
+    ctx = letter_context(case, order_id, reconciliation, lang, as_of, extra, view)
     text = _env().get_template(f"{lang}/{kind}.txt.j2").render(**ctx)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     subject, _sep, body = text.partition("\n")

@@ -155,8 +155,9 @@ def summary(pdf: DossierPDF, ctx, with_guide: bool = True) -> None:
         guide = ctx.guides[oid]
         f = guide.facts
         pdf.h2(_("Order {order}", order=oid))
-        missing = [money(m.expected_amount, m.currency, ctx.lang) + " " + _("expected since {date} ({state})",
-                   date=fmt_day(m.expected_since, ctx.lang), state=m.state) for m in f.missing_credits]
+        missing = [money(m.outstanding.amount, m.outstanding.currency, ctx.lang) + " " +
+                   _("expected since {date} ({state})", date=fmt_day(m.since, ctx.lang), state=m.state)
+                   for m in f.missing]
         pdf.kv([
             (_("Order date"), fmt_day(order.order_date, ctx.lang) if order else ""),
             (_("Store"), order.store if order else ""),
@@ -218,22 +219,26 @@ def reconciliation(pdf: DossierPDF, ctx) -> None:
     if summary_rows:
         pdf.kv(summary_rows)
     pdf.h2(_("Missing refunds"))
-    missing = [m for m in getattr(rec, "missing_credits", None) or () if m.order_id in ctx.order_ids]
+    orders = [ctx.view.order(oid) for oid in ctx.order_ids]
+    missing = sorted((m for o in orders for m in o.missing), key=lambda m: (m.state != "overdue", m.since, m.order_id))
     pdf.grid([_("Order"), _("Amount"), _("Expected since"), _("Business days waiting"), _("Due"), _("State")],
-             [[m.order_id, money(m.expected_amount, m.currency, ctx.lang), fmt_day(m.expected_since, ctx.lang),
-               m.business_days_waiting, fmt_day(m.due_date, ctx.lang), m.state] for m in missing],
+             [[m.order_id, money(m.outstanding.amount, m.outstanding.currency, ctx.lang), fmt_day(m.since, ctx.lang),
+               m.business_days_waited, fmt_day(m.due, ctx.lang), m.state] for m in missing],
              (35, 28, 28, 30, 28, 31), 8.5)
     pdf.h2(_("Matched bank movements"))
-    by_id = {t.id: t for t in ctx.case.transactions}
-    rows = []
-    for m in getattr(rec, "matches", None) or ():
-        if not set(m.order_ids) & set(ctx.order_ids):
-            continue
-        for tid in m.txn_ids:
-            t = by_id.get(tid)
-            if t:
-                rows.append([m.kind, ", ".join(m.order_ids), fmt_day(t.booking_date, ctx.lang),
-                             money(t.amount, t.currency, ctx.lang), t.counterparty or "", m.decision or ""])
+    rows, seen = [], set()
+    for o in orders:  # the debits that paid the orders, then the refunds credited for them
+        for p in o.payments:
+            if ("payment", p.txn_id) not in seen:
+                seen.add(("payment", p.txn_id))
+                rows.append(["payment", ", ".join(p.orders or (o.order_id,)), fmt_day(p.booked_on, ctx.lang),
+                             money(-p.amount.amount, p.amount.currency, ctx.lang), p.counterparty or "",
+                             p.decision or ""])
+        for c in o.credits:
+            if ("refund", c.txn_id) not in seen:
+                seen.add(("refund", c.txn_id))
+                rows.append(["refund", o.order_id, fmt_day(c.booked_on, ctx.lang),
+                             money(c.amount.amount, c.amount.currency, ctx.lang), c.counterparty or "", ""])
     pdf.grid([_("Kind"), _("Orders"), _("Booked"), _("Amount"), _("Counterparty"), _("Decision")], rows,
              (20, 38, 24, 26, 50, 22))
 
