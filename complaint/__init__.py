@@ -24,7 +24,7 @@ API_NAMES = (
     "case_is_empty", "open_sample", "sample_files", "FileReport", "Layouts", "read_file", "add_file",
     "import_file", "import_orders", "import_statements", "list_importers", "file_layouts", "rejected_csv",
     "MappingProposal", "propose_mapping", "mapping_fields", "field_label", "make_mapping", "save_mapping",
-    "mapping_profiles", "load_mapping", "KEEP", "record_promise", "withdraw_promise", "promises",
+    "mapping_profiles", "load_mapping", "KEEP", "check_order_id", "record_promise", "withdraw_promise", "promises",
     "confirm_match", "reject_match", "link_match", "clear_decision", "annotation", "set_problem",
     "set_outcome", "profile", "set_profile", "add_order", "add_transaction", "EventChanges", "Pasted",
     "event_kinds", "lanes", "event_rows", "add_event", "edit_event", "delete_event", "save_event_rows",

@@ -95,6 +95,7 @@ from .edits import (
     add_order,
     add_transaction,
     annotation,
+    check_order_id,
     clear_decision,
     confirm_match,
     link_match,
@@ -187,7 +188,7 @@ __all__ = [
     "list_importers", "file_layouts", "rejected_csv", "MappingProposal", "propose_mapping", "mapping_fields",
     "field_label", "make_mapping", "save_mapping", "mapping_profiles", "load_mapping",
     # what the user records
-    "KEEP", "record_promise", "withdraw_promise", "promises", "confirm_match", "reject_match", "link_match",
+    "KEEP", "check_order_id", "record_promise", "withdraw_promise", "promises", "confirm_match", "reject_match", "link_match",
     "clear_decision", "annotation", "set_problem", "set_outcome", "profile", "set_profile", "add_order",
     "add_transaction",
     # the chronology's own events

@@ -9,11 +9,11 @@ from datetime import date
 
 import pandas as pd
 
+from ..analysis import analyst as analysis
 from .cases import CaseLike, as_store, case_data
 
-ANALYST_GROUPINGS = ("store", "payment_method", "month")
-ANALYST_GROUP_COLUMNS = ["overdue", "overdue_eur_cents", "overdue_eur", "pending", "pending_eur_cents", "pending_eur",
-                         "cases", "orders", "max_days_overdue"]
+# how the missing refunds of many cases can be grouped, and the columns of a grouped table
+ANALYST_GROUPINGS, ANALYST_GROUP_COLUMNS = analysis.GROUPINGS, analysis.GROUP_COLUMNS
 
 
 def overview_all(db, as_of: date | None = None, progress=None, engine: str = "auto") -> dict[str, pd.DataFrame]:

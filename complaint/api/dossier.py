@@ -8,11 +8,14 @@ import os
 from datetime import date
 
 from ..calendar_be import today_brussels
+from ..dossier import guide as guide_module
+from ..dossier import letters as letter_module
 from ..errors import ComplaintError
 from .cases import CaseHandle, CaseLike, case_data
 
-STEP_DONE, STEP_TODO, STEP_NOT_APPLICABLE = "done", "todo", "not_applicable"
-LETTER_OUTCOMES = ("full_refund", "partial_refund", "replacement")
+# the statuses of a guide's steps, and what letters exist in
+STEP_DONE, STEP_TODO, STEP_NOT_APPLICABLE = guide_module.DONE, guide_module.TODO, guide_module.NOT_APPLICABLE
+LETTER_LANGUAGES, LETTER_OUTCOMES = letter_module.LETTER_LANGUAGES, letter_module.OUTCOMES
 
 
 def _inputs(case: CaseLike, reconciliation, as_of: date | None):
@@ -143,8 +146,6 @@ def letter_kinds() -> dict[str, str]:
     return {k: _(v) for k, v in KINDS.items()}
 
 
-LETTER_LANGUAGES = ("fr", "nl", "en", "de")
-
 
 def write_letter(case: CaseLike, order_id: str, kind: str, lang: str | None = None, *, reconciliation=None,
                  as_of: date | None = None, details: dict | None = None):
@@ -152,7 +153,8 @@ def write_letter(case: CaseLike, order_id: str, kind: str, lang: str | None = No
 
     ``lang`` defaults to the buyer's preferred language, else English.  ``details`` may give
     name, address, iban, card, details, outcome (full_refund, partial_refund, replacement),
-    partial_amount and deadline_days; name and address default to the buyer's profile.
+    partial_amount and deadline_days; name and address default to the buyer's profile (an empty
+    string leaves them out).
 
     >>> import complaint
     >>> case = complaint.open_sample()
@@ -164,9 +166,9 @@ def write_letter(case: CaseLike, order_id: str, kind: str, lang: str | None = No
     from .edits import profile
 
     data, rec, day = _inputs(case, reconciliation, as_of)
-    buyer = profile(case) if isinstance(case, CaseHandle) else (data.profile or profile(data))
+    buyer = profile(data)
     extra = {"name": buyer.name, "address": buyer.address}
-    extra.update({k: v for k, v in (details or {}).items() if v not in (None, "")})
+    extra.update({k: v for k, v in (details or {}).items() if v is not None})  # "" clears a profile field
     return render_letter(kind, data, order_id, rec, lang or buyer.language or "en", day, extra=extra)
 
 

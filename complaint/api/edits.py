@@ -46,14 +46,33 @@ def _today(case: CaseLike) -> date:
     return as_of or today_brussels()
 
 
-def _order_id(value) -> str:
+def check_order_id(value) -> str:
+    """An AliExpress order number as the case keeps it (digits only), or a ComplaintError naming
+    the field; a number a spreadsheet turned into 3.06909940565991E+15 is refused, not guessed.
+
+    >>> import complaint
+    >>> complaint.check_order_id(" 3069099405659913 ")
+    '3069099405659913'
+    >>> complaint.check_order_id("3.06909940565991E+15")
+    Traceback (most recent call last):
+    ...
+    complaint.errors.ComplaintError: order_id: ...
+    """
+    return _order_id(value)
+
+
+def _order_id(value, case: CaseLike | None = None) -> str:
+    """A checked order number; one the case already holds is taken as it is (whatever its shape)."""
     from ..importers.manual import field_error
     from ..importers.orders.common import clean_order_id
     from ..importers.values import ValueParseError
 
+    text = str(value).strip() if value is not None else ""
     try:
-        return clean_order_id(str(value).strip() if value is not None else "")
+        return clean_order_id(text)
     except ValueParseError as exc:
+        if text and case is not None and any(o.order_id == text for o in _stored(case, "orders", Order)):
+            return text
         raise field_error("order_id", exc) from exc
 
 
@@ -98,7 +117,7 @@ def record_promise(case: CaseLike, order_id: str, amount: Decimal | str, currenc
     """
     from ..importers.manual import field_amount, field_currency, field_date, field_error
 
-    oid = _order_id(order_id)
+    oid = _order_id(order_id, case)
     value = field_amount("amount", amount)
     if value <= 0:
         raise field_error("amount", _("a refund promise needs a positive amount"))
@@ -223,7 +242,7 @@ def annotation(case: CaseLike, order_id: str) -> OrderAnnotation:
     >>> complaint.annotation(complaint.open_sample(), "8116516504403817").problem
     'short_quantity'
     """
-    oid = _order_id(order_id)
+    oid = _order_id(order_id, case)
     found = [a for a in _stored(case, "annotations", OrderAnnotation) if a.order_id == oid]
     return found[0] if found else OrderAnnotation(order_id=oid)
 

@@ -189,7 +189,8 @@ def read_file(obj: PathOrFile, kind: str | None = None, *, importer: str | None 
             raise NotMyFormat(_(UNKNOWN, file=source.name)) from exc
         importer = imp.name
     elif importer not in registry:
-        raise NotMyFormat(_("unknown importer {name}; see the list of importers", name=importer))
+        names = ", ".join(sorted(n for n, i in registry.items() if kind is None or i.kind == kind))
+        raise NotMyFormat(_("unknown importer {name}; choose one of: {names}", name=importer, names=names))
     elif kind and registry[importer].kind != kind:
         raise NotMyFormat(_(NOT_KIND[kind], file=source.name, importer=importer))
     kind = kind or registry[importer].kind

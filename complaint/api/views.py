@@ -155,7 +155,8 @@ def timeline_chart(case: CaseLike, reconciliation=None, as_of: date | None = Non
     (True, 60)
     """
     from ..errors import ComplaintError
-    from ..timeline.chart import chart_deadlines, timeline_figure as figure
+    from ..timeline.chart import chart_deadlines
+    from ..timeline.chart import timeline_figure as figure
 
     data = case_data(case)
     today = _today(data, as_of)

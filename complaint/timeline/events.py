@@ -24,7 +24,18 @@ from ..calendar_be import BRUSSELS
 from ..fmt import day as fmt_day
 from ..fmt import moment, money, number
 from ..i18n import N_, _
-from ..records import MANUAL, OUTCOME_LABELS, PROMISE_BY, BankTxn, Event, Evidence, Lane, Order, OrderStatus, Provenance
+from ..records import (
+    MANUAL,
+    OUTCOME_LABELS,
+    PROMISE_BY,
+    BankTxn,
+    Event,
+    Evidence,
+    Lane,
+    Order,
+    OrderStatus,
+    Provenance,
+)
 
 # kind -> (lane, label). Labels are stored untranslated and rendered with _().
 KINDS: dict[str, tuple[str, str]] = {
