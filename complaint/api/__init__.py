@@ -115,6 +115,7 @@ from .events import (
     delete_event,
     edit_event,
     event_kinds,
+    event_lane,
     event_rows,
     lanes,
     paste_conversation,
@@ -132,6 +133,7 @@ from .evidence import (
     evidence_thumbnail,
     import_evidence,
     map_link,
+    picture_metadata,
     read_evidence,
     remove_evidence,
     store_evidence,
@@ -192,12 +194,12 @@ __all__ = [
     "clear_decision", "annotation", "set_problem", "set_outcome", "profile", "set_profile", "add_order",
     "add_transaction",
     # the chronology's own events
-    "EventChanges", "Pasted", "event_kinds", "lanes", "event_rows", "add_event", "edit_event", "delete_event",
+    "EventChanges", "Pasted", "event_kinds", "event_lane", "lanes", "event_rows", "add_event", "edit_event", "delete_event",
     "save_event_rows", "paste_conversation", "paste_tracking", "read_text",
     # pictures
     "EvidenceFile", "read_evidence", "store_evidence", "import_evidence", "evidence_row", "attach_evidence",
     "detach_evidence", "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label",
-    "time_source_label", "map_link",
+    "time_source_label", "map_link", "picture_metadata",
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",

@@ -54,6 +54,18 @@ def lanes() -> dict[str, str]:
     return {lane: lane_label(lane) for lane in LANES}
 
 
+def event_lane(kind: str) -> str:
+    """The lane an event of ``kind`` is drawn in (order, bank, evidence, messages, tracking, dispute).
+
+    >>> import complaint
+    >>> complaint.event_lane("refund_credited")
+    'bank'
+    """
+    from ..timeline.events import lane_of
+
+    return lane_of(kind)
+
+
 def _manual(case: CaseLike) -> dict[str, Event]:
     return {ev.id: ev for ev in case_data(case).events if ev.origin == "manual"}
 

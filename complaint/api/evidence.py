@@ -280,3 +280,17 @@ def map_link(ev: Evidence) -> str | None:
     if ev.gps_lat is None or ev.gps_lon is None:
         return None
     return map_links(ev.gps_lat, ev.gps_lon)["osm"]
+
+
+def picture_metadata(path: str | os.PathLike):
+    """What a picture's headers say (size, orientation, camera, GPS, the raw EXIF times), read
+    through a memory map: the compressed pixels are not read.  ImageUnreadable when not an image.
+
+    >>> import complaint
+    >>> meta = complaint.picture_metadata(complaint.sample_files()["evidence"][0])
+    >>> (meta.make, meta.width > 0)
+    ('samsung', True)
+    """
+    from ..evidence.metadata import read_meta_file
+
+    return read_meta_file(path)

@@ -146,8 +146,9 @@ class TimelineChart:
 
 
 def timeline_chart(case: CaseLike, reconciliation=None, as_of: date | None = None, order_id: str | None = None,
-                   lang: str | None = None, *, events=None) -> TimelineChart:
-    """The chart with lanes, waiting spans, overdue refunds in red, today and the coming deadlines.
+                   lang: str | None = None, *, events=None, with_deadlines: bool = True) -> TimelineChart:
+    """The chart with lanes, waiting spans, overdue refunds in red, today and the coming deadlines
+    (``events``: draw these instead of the case's chronology; ``with_deadlines=False``: no deadline lines).
 
     >>> import complaint
     >>> chart = complaint.timeline_chart(complaint.open_sample())
@@ -162,11 +163,12 @@ def timeline_chart(case: CaseLike, reconciliation=None, as_of: date | None = Non
     today = _today(data, as_of)
     rec = reconciliation if reconciliation is not None else reconcile(data, today)
     events = events if events is not None else chronology(data, rec, today)
-    note = None
+    deadlines, note = [], None
     try:
-        deadlines = chart_deadlines(data, rec, today, events, order_id)
+        if with_deadlines:
+            deadlines = chart_deadlines(data, rec, today, events, order_id)
     except ComplaintError as exc:
-        deadlines, note = [], str(exc)
+        note = str(exc)
     fig = figure(events, rec, as_of=today, order_id=order_id, lang=lang, deadlines=deadlines)
     meta = fig.layout.meta
     later = [(date.fromisoformat(d), label) for d, label in meta["later_deadlines"]]
