@@ -231,7 +231,14 @@ def paste_tracking(case: CaseLike, text: str, order_id: str | None, *, tracking_
 
 
 def read_text(path) -> str:
-    """A pasted text kept in a file (UTF-8), with a one-line error naming the file."""
+    """A pasted text kept in a file (UTF-8), with a one-line error naming the file.
+
+    >>> import complaint
+    >>> complaint.read_text("no-such-chat.txt")
+    Traceback (most recent call last):
+    ...
+    complaint.errors.ComplaintError: no-such-chat.txt: cannot read (No such file or directory)
+    """
     from pathlib import Path
 
     try:

@@ -274,7 +274,13 @@ def time_source_label(source: str | None) -> str:
 
 
 def map_link(ev: Evidence) -> str | None:
-    """An OpenStreetMap link to where the picture was taken (nothing is fetched), None without GPS."""
+    """An OpenStreetMap link to where the picture was taken (nothing is fetched), None without GPS.
+
+    >>> import complaint
+    >>> ev = complaint.read_evidence(complaint.sample_files()["evidence"][0])[0].evidence
+    >>> complaint.map_link(ev)[:36]
+    'https://www.openstreetmap.org/?mlat='
+    """
     from ..evidence.ingest import map_links
 
     if ev.gps_lat is None or ev.gps_lon is None:

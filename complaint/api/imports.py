@@ -317,7 +317,13 @@ def file_layouts(obj: PathOrFile, kind: str = "orders", name: str | None = None)
 
 
 def rejected_csv(reports: Iterable[FileReport]) -> str:
-    """The rejected and skipped rows of several files as one CSV: file, row, field, value, reason."""
+    """The rejected and skipped rows of several files as one CSV: file, row, field, value, reason.
+
+    >>> import complaint
+    >>> report = complaint.read_file(complaint.sample_files()["orders"][1], "orders")
+    >>> complaint.rejected_csv([report]).splitlines()[0]
+    'file,row,field,value,reason'
+    """
     rows = [{"file": r.file, **p} for r in reports for p in r.problems() if p["kind"] != "warning"]
     cols = ["file", "row", "field", "value", "reason"]
     return write_csv([[to_jsonable(row.get(c)) for c in cols] for row in rows], cols)

@@ -105,7 +105,7 @@ def transaction(db, case_name, booking_date, amount, currency, counterparty, des
 
     \b
     Example:
-      complaint transaction --db cases.sqlite --case "Sofa 2026" 2026-03-02 -- -12,34 --counterparty AliExpress
+      complaint transaction --db cases.sqlite --case "Sofa 2026" --counterparty AliExpress 2026-03-02 -- -12,34
     """
     txn = api.add_transaction(stored_case(db, case_name), booking_date, amount, currency, counterparty=counterparty,
                               description=description)
