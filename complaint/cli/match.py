@@ -34,52 +34,30 @@ def command() -> None:
     """
 
 
-def _decide(action, db, case_name, order_ids, txn_ids, kind, note, fmt) -> None:
-    d = action(stored_case(db, case_name), order_ids, txn_ids, kind=kind, note=note)
-    echo_record(d, fmt, _("{decision}: {kind} {orders} <-> {txns}", decision=d.decision, kind=d.kind,
-                          orders=", ".join(d.order_ids), txns=", ".join(d.txn_ids)))
+DECISIONS = {
+    "confirm": (api.confirm_match, "Confirm that the transactions pay (or refund) the orders."),
+    "reject": (api.reject_match, "The transactions are not for the orders: never propose this match again."),
+    "link": (api.link_match, "Link orders and transactions the matching did not pair (another account, a split "
+                             "payment)."),
+}
 
 
-@command.command("confirm")
-@_match_options
-@click.option("--note", default=None, help="Why, in your words.")
-@record_format
-def confirm(db, case_name, order_ids, txn_ids, kind, note, fmt) -> None:
-    """Confirm that the transactions pay (or refund) the orders.
+def _decision_command(name: str) -> click.Command:
+    action, summary = DECISIONS[name]
 
-    \b
-    Example:
-      complaint match confirm --order 8116516504403817 --txn r3c1f0 --db cases.sqlite --case "Sofa 2026"
-    """
-    _decide(api.confirm_match, db, case_name, order_ids, txn_ids, kind, note, fmt)
+    def decide(db, case_name, order_ids, txn_ids, kind, note, fmt) -> None:
+        d = action(stored_case(db, case_name), order_ids, txn_ids, kind=kind, note=note)
+        echo_record(d, fmt, _("{decision}: {kind} {orders} <-> {txns}", decision=d.decision, kind=d.kind,
+                              orders=", ".join(d.order_ids), txns=", ".join(d.txn_ids)))
 
-
-@command.command("reject")
-@_match_options
-@click.option("--note", default=None, help="Why, in your words.")
-@record_format
-def reject(db, case_name, order_ids, txn_ids, kind, note, fmt) -> None:
-    """The transactions are not for the orders: never propose this match again.
-
-    \b
-    Example:
-      complaint match reject --order 8116516504403817 --txn r3c1f0 --db cases.sqlite --case "Sofa 2026"
-    """
-    _decide(api.reject_match, db, case_name, order_ids, txn_ids, kind, note, fmt)
+    decide.__doc__ = (f"{summary}\n\n    \b\n    Example:\n      complaint match {name} --order 8116516504403817 "
+                      f"--txn r3c1f0 --db cases.sqlite --case \"Sofa 2026\"\n    ")
+    decide = record_format(click.option("--note", default=None, help="Why, in your words.")(_match_options(decide)))
+    return command.command(name)(decide)
 
 
-@command.command("link")
-@_match_options
-@click.option("--note", default=None, help="Why, in your words.")
-@record_format
-def link(db, case_name, order_ids, txn_ids, kind, note, fmt) -> None:
-    """Link orders and transactions the matching did not pair (another account, a split payment).
-
-    \b
-    Example:
-      complaint match link --order 3035361745554821 --txn m9a2 --db cases.sqlite --case "Sofa 2026"
-    """
-    _decide(api.link_match, db, case_name, order_ids, txn_ids, kind, note, fmt)
+for _name in DECISIONS:
+    _decision_command(_name)
 
 
 @command.command("clear")
