@@ -57,8 +57,8 @@ def test_import_complaint_is_light_and_reconcile_stays_the_function():
     assert out == "[] True complaint.api.views"  # the api package: one module per area
 
 
-# writes files or needs a browser or DuckDB: described, tested elsewhere
-NO_EXAMPLE = {"timeline_png", "duckdb_candidates", "load_compiled_kernels"}
+# draws with a browser; loads numba (a minute to compile on a fresh install): described, tested elsewhere
+NO_EXAMPLE = {"timeline_png", "load_compiled_kernels"}
 API_MODULES = [api, *(importlib.import_module(f"complaint.api.{m.name}") for m in pkgutil.iter_modules(api.__path__))]
 
 

@@ -118,7 +118,12 @@ def ecb_rates(currencies, days):
 
 def duckdb_candidates(**options):
     """The SQL candidate source for :func:`reconcile_frames` (``candidates=``) for data larger than
-    memory: ``memory_limit`` ("4GB"), ``temp_directory`` (where DuckDB spills), ``threads``."""
+    memory: ``memory_limit`` ("4GB"), ``temp_directory`` (where DuckDB spills), ``threads``.
+
+    >>> import complaint
+    >>> type(complaint.duckdb_candidates(memory_limit="1GB", threads=1)).__name__
+    'DuckDBCandidates'
+    """
     from ..reconciliation.duckdb_engine import DuckDBCandidates
 
     return DuckDBCandidates(**options)

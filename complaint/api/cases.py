@@ -65,6 +65,8 @@ CaseLike = CaseHandle | CaseData
 
 
 def as_store(db: str | os.PathLike | StoreLike | None) -> StoreLike:
+    """``db`` as a store: a path opens (or creates) that SQLite file, None a new in-memory store,
+    a store (or an owner's view of one) is itself."""
     if db is None:
         return Store.open(":memory:")
     if isinstance(db, str | os.PathLike):
