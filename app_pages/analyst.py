@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from complaint.analysis.analyst import GROUPINGS, overview_all
+from complaint import api
 from complaint.csvsafe import write_csv
 from complaint.errors import ComplaintError
 from complaint.i18n import _
 from ui import state
+from ui.widgets import show_error
 
 st.title(_("Analyst"))
 st.caption(_("Every case of this store is reconciled; the refunds still missing are summed per store, "
@@ -15,13 +16,13 @@ st.caption(_("Every case of this store is reconciled; the refunds still missing 
 labels = {"store": _("Store / seller"), "payment_method": _("Payment method"), "month": _("Month")}
 left, right = st.columns([1, 2])
 as_of = left.date_input(_("As of"), value=state.as_of(), key="analyst_as_of")
-by = right.radio(_("Group by"), GROUPINGS, format_func=labels.get, horizontal=True, key="analyst_by")
+by = right.radio(_("Group by"), api.ANALYST_GROUPINGS, format_func=labels.get, horizontal=True, key="analyst_by")
 
 try:
     with st.spinner(_("Reconciling every case...")):
-        tables = overview_all(state.get_store(), as_of=as_of)
+        tables = api.overview_all(state.get_store(), as_of=as_of)
 except ComplaintError as exc:
-    st.error(str(exc))
+    show_error(exc)
     st.stop()
 
 table = tables[by]

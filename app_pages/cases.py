@@ -1,12 +1,13 @@
-"""Cases: create, rename, delete, download and open case files."""
+"""Cases: create, rename, delete, download and open case files; the buyer's details for the letters."""
 
 import streamlit as st
 
-from complaint.api.sample import load_sample
+from complaint import api
 from complaint.errors import ComplaintError
-from complaint.i18n import _
+from complaint.i18n import LANGUAGES, _
 from ui import state
 from ui.safe import md_escape
+from ui.widgets import show_error
 
 st.title(_("Cases"))
 store = state.get_store()
@@ -15,52 +16,70 @@ with st.form("new_case", clear_on_submit=True):
     name = st.text_input(_("New case name"), key="new_case_name")
     if st.form_submit_button(_("Create case")):
         try:
-            case = store.create_case(name)
+            case = api.create_case(store, name)
             state.set_case(case.id)
             st.toast(_("Case {name} created", name=case.name))
             st.rerun()
         except ComplaintError as exc:
-            st.error(str(exc))
+            show_error(exc)
 
 if st.button(_("Open the sample case"), key="cases_sample"):
-    state.set_case(load_sample(store).id)
+    state.set_case(api.open_sample(store).id)
     st.rerun()
 
 uploaded = st.file_uploader(_("Open a case file (.zip made by 'Download this case')"), type=["zip"], key="case_file")
 if uploaded is not None and st.button(_("Open this case file"), key="open_case_file"):
     try:
-        case = store.import_case(uploaded.getvalue())
+        case = api.import_case(store, uploaded)
         state.set_case(case.id)
         st.toast(_("Case {name} opened", name=case.name))
         st.rerun()
     except ComplaintError as exc:
-        st.error(str(exc))
+        show_error(exc)
 
-case_id = state.current_case_id()
-if case_id is not None:
-    current = store.get_case(case_id)
+if state.current_case_id() is not None:
+    current = state.handle()
     st.subheader(_("Current case: {name}", name=md_escape(current.name)))
-    st.download_button(_("Download this case"), data=store.export_case(case_id),
+    st.download_button(_("Download this case"), data=api.export_case(current),
                        file_name=f"{current.name}.case.zip".replace("/", "_"), mime="application/zip",
                        key="download_case", icon=":material/download:")
+    with st.expander(_("Your details (for the letters)")):
+        st.caption(_("Kept in this case only, on this machine; the letters are signed with them."))
+        profile = api.profile(current)
+        with st.form("profile_form"):
+            p_name = st.text_input(_("Your name"), value=profile.name or "", key="profile_name")
+            p_address = st.text_area(_("Your postal address"), value=profile.address or "", key="profile_address")
+            p_email = st.text_input(_("Your e-mail address"), value=profile.email or "", key="profile_email")
+            letter_langs = list(api.LETTER_LANGUAGES)
+            p_lang = st.selectbox(_("Language of your letters"), ["", *letter_langs], key="profile_language",
+                                  index=(letter_langs.index(profile.language) + 1) if profile.language else 0,
+                                  format_func=lambda code: LANGUAGES.get(code, code) if code else _("(not set)"))
+            if st.form_submit_button(_("Save my details")):
+                try:
+                    api.set_profile(current, name=p_name, address=p_address, email=p_email, language=p_lang)
+                except ComplaintError as exc:
+                    show_error(exc)
+                else:
+                    state.invalidate()
+                    st.toast(_("Your details are saved in the case."))
     with st.expander(_("Rename or delete")):
         new_name = st.text_input(_("New name"), value=current.name, key="rename_case")
         if st.button(_("Rename"), key="rename_btn"):
             try:
-                store.rename_case(case_id, new_name)
+                api.rename_case(current, new_name)
                 state.invalidate()
                 st.rerun()
             except ComplaintError as exc:
-                st.error(str(exc))
+                show_error(exc)
         confirm = st.checkbox(_("I understand that deleting removes every file and note of this case"),
                               key="confirm_delete")
         if st.button(_("Delete this case"), disabled=not confirm, type="primary", key="delete_btn"):
-            store.delete_case(case_id)
+            api.delete_case(current)
             state.set_case(None)
             st.rerun()
 
-cases = store.list_cases()
-if cases:
-    st.dataframe([{_("Name"): c.name, _("Created"): c.created_at.date().isoformat(),
-                   _("As of"): c.as_of.isoformat() if c.as_of else ""} for c in cases],
+cases = api.list_cases(store)
+if not cases.empty:
+    st.dataframe([{_("Name"): c["name"], _("Created"): c["created_at"].date().isoformat(),
+                   _("As of"): c["as_of"].isoformat() if c["as_of"] else ""} for c in cases.to_dict("records")],
                  hide_index=True, width="stretch")

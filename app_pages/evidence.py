@@ -1,53 +1,29 @@
 """Evidence: upload photos and screenshots, see when they were taken, link them to orders."""
 
-from dataclasses import replace
-
 import streamlit as st
 
+from complaint import api
 from complaint.errors import ComplaintError
-from complaint.evidence.ingest import (
-    TIME_SOURCE_LABELS,
-    date_only,
-    ingest_upload,
-    map_links,
-    mark_duplicates,
-    thumbnail,
-)
-from complaint.evidence.metadata import ImageUnreadable
-from complaint.fmt import day as fmt_day
-from complaint.fmt import moment
 from complaint.i18n import _
 from complaint.records import PROBLEM_LABELS, Problem
 from complaint.settings import SETTINGS
 from ui import state
 from ui.safe import md_escape
+from ui.widgets import show_error
 
 PER_PAGE = 24
 _THUMBS = "_evidence_thumbs"  # per-session cache sha256 -> thumbnail bytes (never a global cache)
 
 
-
-def _taken(ev) -> str | None:
-    """The capture time in the language's Belgian format, in the photo's own zone (date only when
-    the time is not known)."""
-    if ev.captured_at is None:
-        return None
-    return fmt_day(ev.captured_at.date()) if date_only(ev) else moment(ev.captured_at, seconds=True)
-
-
-def _thumb(store, case_id: int, sha: str) -> bytes | None:
+def _thumb(case, sha: str) -> bytes | None:
     cache = st.session_state.setdefault(_THUMBS, {})
     if sha not in cache:
-        try:
-            cache[sha] = thumbnail(store.evidence_bytes(case_id, sha), size=360)
-        except (ImageUnreadable, ComplaintError):
-            cache[sha] = None
+        cache[sha] = api.evidence_thumbnail(case, sha, size=360)
     return cache[sha]
 
 
 st.title(_("Evidence photos and screenshots"))
-case_id = state.require_case()
-store = state.get_store()
+handle = state.handle()
 case = state.load_case()
 st.caption(_("Keep the original files from your phone: chat apps remove the capture time. Each file is "
              "identified by its SHA-256; the original is never changed."))
@@ -60,25 +36,22 @@ with st.form("evidence_upload", clear_on_submit=True):
 
 if submitted and uploads:
     bar = st.progress(0.0, text=_("Reading…"))
-    new, failed = [], []
     try:
-        for k, up in enumerate(uploads):
-            def tick(done, total, name, k=k):
-                bar.progress(min(1.0, (k + done / max(total, 1)) / len(uploads)), text=name)
-
-            for ev, data in ingest_upload(up.name, up.getvalue(), tz=tz, progress=tick):
-                (failed if ev.error else new).append((ev, data))
+        rows = api.import_evidence(handle, list(uploads), tz=tz,
+                                   progress=lambda done, total, name: bar.progress(min(1.0, done / max(total, 1)),
+                                                                                    text=name))
     except ComplaintError as exc:
-        st.error(str(exc))
-    known = case.evidence
-    marked = mark_duplicates(known + [ev for ev, _d in new])[len(known):]
-    added = sum(store.add_evidence(case_id, ev, data) for ev, (_e, data) in zip(marked, new, strict=True))
-    bar.empty()
-    state.invalidate()
-    st.success(_("{added} pictures added ({dup} already in the case).", added=added, dup=len(new) - added))
-    for ev, _d in failed:
-        st.warning(md_escape(ev.error or ev.file_name))
-    case = state.load_case()
+        bar.empty()
+        show_error(exc)
+    else:
+        bar.empty()
+        state.invalidate()
+        readable = rows[rows["error"].isna()]
+        added = int(readable["added"].sum())
+        st.success(_("{added} pictures added ({dup} already in the case).", added=added, dup=len(readable) - added))
+        for msg in rows["error"].dropna():
+            st.warning(md_escape(msg))
+        case = state.load_case()
 
 evidence = sorted(case.evidence, key=lambda e: (e.captured_at is None, e.captured_at.isoformat()
                                                   if e.captured_at else "", e.file_name))
@@ -102,7 +75,7 @@ problem_options = [""] + [p.value for p in Problem]
 gallery, table = st.tabs([_("Gallery"), _("Table")])
 with table:
     st.dataframe([{
-        _("File"): e.file_name, _("Taken"): _taken(e),
+        _("File"): e.file_name, _("Taken"): api.capture_time_label(e),
         _("Source"): e.time_source, _("Zone"): e.tz_source, _("Camera"): " ".join(
             x for x in (e.camera_make, e.camera_model) if x) or None,
         _("Order"): e.order_id, _("Problem"): e.problem, _("Duplicate of"): (e.duplicate_of or "")[:12] or None,
@@ -115,22 +88,21 @@ with gallery:
     cols = st.columns(3)
     for i, ev in enumerate(shown[(page - 1) * PER_PAGE: page * PER_PAGE]):
         with cols[i % 3].container(border=True):
-            thumb = _thumb(store, case_id, ev.sha256)
+            thumb = _thumb(handle, ev.sha256)
             if thumb:
                 st.image(thumb, width="stretch")
             st.text(ev.file_name)
             if ev.captured_at:
-                st.caption(md_escape(_("Taken {when} — from {source}; zone: {tz}", when=_taken(ev),
-                                 source=_(TIME_SOURCE_LABELS.get(ev.time_source or "", "?")),
-                                 tz=ev.tz_source or "?")))
+                st.caption(md_escape(_("Taken {when} — from {source}; zone: {tz}", when=api.capture_time_label(ev),
+                                       source=api.time_source_label(ev.time_source), tz=ev.tz_source or "?")))
             else:
                 st.caption(_("Capture time unknown"))
             if ev.duplicate_of:
                 st.caption(md_escape(_("Duplicate of {sha}", sha=ev.duplicate_of[:12])))
             for w in ev.warnings:
                 st.warning(md_escape(w))
-            if ev.gps_lat is not None and ev.gps_lon is not None:
-                st.link_button(_("Map (OpenStreetMap)"), map_links(ev.gps_lat, ev.gps_lon)["osm"])
+            if api.map_link(ev):
+                st.link_button(_("Map (OpenStreetMap)"), api.map_link(ev))
             with st.expander(_("Order, problem, note")):
                 with st.form(f"ev_{ev.sha256}"):
                     order_id = st.selectbox(
@@ -145,14 +117,14 @@ with gallery:
                     save, delete = st.columns(2)
                     if save.form_submit_button(_("Save")):
                         try:
-                            store.update_evidence(case_id, replace(ev, order_id=order_id or None,
-                                                                   problem=problem or None, note=note.strip() or None))
+                            api.attach_evidence(handle, ev.sha256, order_id or None, problem=problem or None,
+                                                note=note)
                         except ComplaintError as exc:
-                            st.error(str(exc))
+                            show_error(exc)
                         else:
                             state.invalidate()
                             st.rerun()
                     if delete.form_submit_button(_("Remove from case")):
-                        store.delete_evidence(case_id, ev.sha256)
+                        api.remove_evidence(handle, ev.sha256)
                         state.invalidate()
                         st.rerun()

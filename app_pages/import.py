@@ -6,11 +6,11 @@ from complaint.i18n import _
 from ui import import_bank, import_orders, state
 
 st.title(_("Import your files"))
-case_id = state.require_case()
+case = state.handle()
 st.caption(_("Files are read on this machine only. Every row is either imported or listed as rejected with "
              "its reason."))
 orders_tab, bank_tab = st.tabs([_("Orders"), _("Bank and PayPal statements")])
 with orders_tab:
-    import_orders.render(state.get_store(), case_id)
+    import_orders.render(case)
 with bank_tab:
-    import_bank.render(state.get_store(), case_id)
+    import_bank.render(case)

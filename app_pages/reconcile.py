@@ -1,30 +1,26 @@
 """Reconcile: which refunds never reached the account, for how much, since when, and why."""
 
-import uuid
-from dataclasses import replace
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 
 import plotly.graph_objects as go
 import streamlit as st
 from babel.numbers import get_decimal_symbol, get_group_symbol
 
-from complaint import fmt
+from complaint import api, fmt
 from complaint.errors import ComplaintError
 from complaint.i18n import LOCALES, _, get_language
-from complaint.records import Decision, OrderAnnotation, Problem, RefundPromise, match_key
+from complaint.records import OUTCOME_LABELS, Outcome, Problem
 from ui import state
 from ui.safe import md_escape
-from ui.widgets import headers
+from ui.widgets import headers, show_error
 
 st.title(_("Reconcile payments and refunds"))
-case_id = state.require_case()
-store = state.get_store()
+handle = state.handle()
 case = state.load_case()
 try:
     rec = state.reconciliation()
 except ComplaintError as exc:
-    st.error(str(exc))
+    show_error(exc)
     st.stop()
 
 
@@ -73,8 +69,7 @@ for i, m in enumerate(rec.missing_credits):
         if ann is not None and ann.problem == Problem.REFUND_NOT_RECEIVED.value:
             st.caption(_("In the dossier as 'refund promised but not received'."))
         elif st.button(_("Add to dossier"), key=f"rec_add_{i}"):
-            base = ann or OrderAnnotation(order_id=m.order_id)
-            store.set_annotation(case_id, replace(base, problem=Problem.REFUND_NOT_RECEIVED.value))
+            api.set_problem(handle, m.order_id, Problem.REFUND_NOT_RECEIVED)
             _done(_("Order {order} marked: refund not received", order=m.order_id))
 
 st.subheader(_("Matches"))
@@ -113,14 +108,16 @@ if shown:
     st.session_state["rec_pick_choice"] = m.key
     for reason in m.reasons:
         st.text("• " + reason)
-    b1, b2 = st.columns(2)
-    now = datetime.now(UTC)
+    b1, b2, b3 = st.columns(3)
     if b1.button(_("Confirm"), key="rec_confirm"):
-        store.set_decision(case_id, Decision(m.key, "confirmed", m.kind, m.order_ids, m.txn_ids, now))
+        api.confirm_match(handle, m.order_ids, m.txn_ids, kind=m.kind)
         _done(_("Match confirmed"))
     if b2.button(_("Reject (never propose again)"), key="rec_reject"):
-        store.set_decision(case_id, Decision(m.key, "rejected", m.kind, m.order_ids, m.txn_ids, now))
+        api.reject_match(handle, m.order_ids, m.txn_ids, kind=m.kind)
         _done(_("Match rejected"))
+    if m.decision and b3.button(_("Undo my decision"), key="rec_clear"):
+        api.clear_decision(handle, m.order_ids, m.txn_ids, kind=m.kind)
+        _done(_("Decision undone"))
 
 with st.expander(_("Link by hand")):
     with st.form("rec_link"):
@@ -134,9 +131,12 @@ with st.expander(_("Link by hand")):
             if not order_ids or not txn_ids:
                 st.error(_("Pick at least one order and one transaction."))
             else:
-                store.set_decision(case_id, Decision(match_key(kind, order_ids, txn_ids), "linked", kind,
-                                                     tuple(order_ids), tuple(txn_ids), datetime.now(UTC)))
-                _done(_("Linked"))
+                try:
+                    api.link_match(handle, order_ids, txn_ids, kind=kind)
+                except ComplaintError as exc:
+                    show_error(exc)
+                else:
+                    _done(_("Linked"))
 
 with st.expander(_("Record a refund promise")):
     with st.form("rec_promise"):
@@ -154,16 +154,43 @@ with st.expander(_("Record a refund promise")):
         note = st.text_input(_("Note"))
         if st.form_submit_button(_("Save promise")):
             try:
-                amount = Decimal(amount_text.replace(",", "."))
-                if amount <= 0:
-                    raise InvalidOperation
-            except InvalidOperation:
-                st.error(_("'{value}' is not a positive amount", value=amount_text))
+                api.record_promise(handle, order_id, amount_text, currency, promised_on, by=by,
+                                   destination=destination, note=note)
+            except ComplaintError as exc:
+                show_error(exc)
             else:
-                store.add_promise(case_id, RefundPromise(uuid.uuid4().hex[:12], order_id, amount, currency,
-                                                         promised_on, by=by, destination=destination,
-                                                         note=note or None))
                 _done(_("Promise recorded"))
+    promised = api.promises(case)
+    if promised:
+        st.caption(_("Promises recorded"))
+        st.dataframe([{_("order"): p.order_id, _("amount"): fmt.money(p.amount, p.currency),
+                       _("date"): fmt.day(p.promised_on), _("by"): p.by, _("note"): p.note or "", "id": p.id}
+                      for p in promised], hide_index=True, width="stretch", key="rec_promises")
+        labels = {p.id: f"{p.order_id} · {fmt.money(p.amount, p.currency)} · {fmt.day(p.promised_on)}"
+                  for p in promised}
+        c1, c2 = st.columns([3, 1])
+        gone = c1.selectbox(_("Promise recorded by mistake"), list(labels), format_func=labels.get,
+                            key="rec_withdraw_pick")
+        if c2.button(_("Withdraw"), key="rec_withdraw"):
+            api.withdraw_promise(handle, gone)
+            _done(_("Promise withdrawn"))
+
+with st.expander(_("Record how a dispute ended")):
+    with st.form("rec_outcome"):
+        order_id = st.selectbox(_("Order"), [o.order_id for o in case.orders], key="rec_out_order")
+        c1, c2, c3 = st.columns(3)
+        outcome = c1.selectbox(_("Outcome"), [o.value for o in Outcome],
+                               format_func=lambda o: _(OUTCOME_LABELS[Outcome(o)]), key="rec_out_outcome")
+        ended_on = c2.date_input(_("Ended on"), value=state.as_of(), key="rec_out_day")
+        refund = c3.text_input(_("Amount refunded (empty: the order's amount)"), key="rec_out_amount")
+        note = st.text_input(_("Note"), key="rec_out_note")
+        if st.form_submit_button(_("Save outcome")):
+            try:
+                api.set_outcome(handle, order_id, outcome, ended_on, amount=refund or None, note=note or None)
+            except ComplaintError as exc:
+                show_error(exc)
+            else:
+                _done(_("Outcome recorded"))
 
 for title, rows in ((_("Debits with no order"), rec.unmatched_transactions),
                     (_("Credits with no expected refund"), rec.credits_without_refund)):

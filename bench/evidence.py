@@ -8,9 +8,10 @@ JPEG quality tuned to about 3 MB, with EXIF (DateTimeOriginal, offset, camera, G
 of each comparison run in this process on the same files, after a warm-up read, so the ratios do
 not depend on the machine:
 
-* ingest = read + SHA-256 + EXIF + capture-time ladder (thumbnails and perceptual hash deferred)
+* ingest (``api.read_evidence``) = read + SHA-256 + EXIF + capture-time ladder (thumbnails and perceptual
+  hash deferred)
   vs read + ``hashlib.sha256`` alone.                         target: ratio <= 1.3
-* metadata = header/EXIF parse through a memory map (``read_meta_file``) vs one ``exiftool -json`` batch process on
+* metadata = header/EXIF parse through a memory map (``api.picture_metadata``) vs one ``exiftool -json`` batch process on
   the same files.                                              target: >= 5x faster
 """
 
@@ -31,8 +32,7 @@ from PIL import ExifTags, Image, ImageDraw
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from complaint.evidence.ingest import ingest_paths  # noqa: E402
-from complaint.evidence.metadata import read_meta_file  # noqa: E402
+from complaint import api  # noqa: E402
 
 CACHE = ROOT / "bench" / "out" / "evidence_photos"
 SIZE = (4000, 3000)  # 12 megapixels
@@ -98,21 +98,21 @@ def time_interleaved(paths: list[Path]) -> tuple[float, float, list]:
                 hashlib.sha256(p.read_bytes()).hexdigest()
                 t_hash += time.perf_counter() - t
             else:
-                items.extend(ingest_paths([p], perceptual=False))
+                items.extend(api.read_evidence(p, duplicates=False))
                 t_ingest += time.perf_counter() - t
     return t_hash, t_ingest, items
 
 
 def time_ingest(paths: list[Path]) -> tuple[float, list]:
     t = time.perf_counter()
-    items = ingest_paths(paths, perceptual=False)
+    items = api.read_evidence(*paths, duplicates=False)
     return time.perf_counter() - t, items
 
 
 def time_meta(paths: list[Path]) -> float:
     t = time.perf_counter()
     for p in paths:
-        read_meta_file(p)
+        api.picture_metadata(p)
     return time.perf_counter() - t
 
 

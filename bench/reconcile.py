@@ -67,8 +67,9 @@ def generate(seed: int = 7) -> None:
     orders.to_csv(ORDERS, index=False)
     # payments: one debit per checkout, booked 0-4 days later; EUR exact, USD at the ECB rate of the
     # booking day plus the card's margin (1-2 %), as a Belgian card statement shows it
-    from complaint.reconciliation.fx import rates_for
+    from complaint import api
 
+    rates_for = api.ecb_rates
     epoch = (FIRST_DAY - np.datetime64("1970-01-01")).astype(np.int64)
     lag = rng.integers(0, 5, N_ORDERS)
     margin = 1 + rng.uniform(0.01, 0.02, N_ORDERS)
@@ -118,12 +119,11 @@ def end_to_end(reference: bool = False, digest: bool = False) -> dict:
     import pyarrow.compute as pc
     from pyarrow import csv
 
-    import complaint.reconciliation.compiled.assign  # noqa: F401  imports (numba's too) are outside the timing, as pandas' for the baseline
-    import complaint.reconciliation.compiled.pay  # noqa: F401
-    import complaint.reconciliation.compiled.refund  # noqa: F401
-    from complaint.importers.bank.merchants import DEFAULT_RULES, REFUND_WORDING
-    from complaint.reconciliation.engine import reconcile_frames
-    from complaint.reconciliation.fx import EPOCH
+    from complaint import api
+
+    api.load_compiled_kernels()  # imports (numba's too) are outside the timing, as pandas' for the baseline
+    DEFAULT_RULES, REFUND_WORDING = api.merchant_rules()  # noqa: N806 - the engine's constants
+    reconcile_frames, EPOCH = api.reconcile_frames, api.DAY_EPOCH  # noqa: N806
 
     t0 = time.perf_counter()
     c0 = time.process_time()

@@ -45,8 +45,9 @@ def generate_frames(n_orders: int, n_bank: int, seed: int = 11) -> tuple[pd.Data
     paid in EUR (ECB rate + card margin) or shown in USD, same-amount twins on one day (ties),
     duplicate charges, full, partial and purchase-day refunds, PayPal refunds linked by id,
     promises (some to the platform balance), and unrelated noise up to ``n_bank`` rows."""
-    from complaint.reconciliation.fx import rates_for
+    from complaint import api
 
+    rates_for = api.ecb_rates
     rng = np.random.default_rng(seed)
     n = n_orders
     day = FIRST_DAY + np.sort(rng.integers(0, N_DAYS, n))
@@ -197,9 +198,10 @@ def run_baseline(orders_path: str, bank_path: str) -> dict:
 def run_duckdb(orders_path: str, bank_path: str, memory_limit: str) -> dict:
     import duckdb
 
-    from complaint.importers.bank.merchants import DEFAULT_RULES, REFUND_WORDING
-    from complaint.reconciliation.duckdb_engine import DuckDBCandidates
-    from complaint.reconciliation.engine import reconcile_frames
+    from complaint import api
+
+    DEFAULT_RULES, REFUND_WORDING = api.merchant_rules()  # noqa: N806 - the engine's constants
+    DuckDBCandidates, reconcile_frames = api.duckdb_candidates, api.reconcile_frames  # noqa: N806
 
     t0 = time.perf_counter()
     con = duckdb.connect()
@@ -240,8 +242,9 @@ def run_duckdb(orders_path: str, bank_path: str, memory_limit: str) -> dict:
 
 
 def run_equality(n_orders: int, n_bank: int) -> dict:
-    from complaint.reconciliation.duckdb_engine import DuckDBCandidates
-    from complaint.reconciliation.engine import reconcile_frames
+    from complaint import api
+
+    DuckDBCandidates, reconcile_frames = api.duckdb_candidates, api.reconcile_frames  # noqa: N806
 
     orders, txns, promises = generate_frames(n_orders, n_bank)
     t0 = time.perf_counter()

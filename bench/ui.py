@@ -32,8 +32,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from complaint import api  # noqa: E402
 from complaint.records import BankTxn, ImportResult, Order, OrderLine, OrderStatus, Provenance  # noqa: E402
-from complaint.store.db import Store  # noqa: E402
 
 N_ORDERS = 10_000
 N_NOISE = 10_000
@@ -46,7 +46,7 @@ def _prov(name: str, line: int) -> Provenance:
     return Provenance(source_name=name, source_sha256="0" * 64, importer="bench", line_no=line)
 
 
-def build(store: Store, seed: int = 11) -> int:
+def build(store, seed: int = 11) -> int:
     """A case of N_ORDERS orders with their statement lines; returns its id."""
     rng = np.random.default_rng(seed)
     days = np.sort(rng.integers(0, (AS_OF - FIRST).days - 3, N_ORDERS))
@@ -83,15 +83,15 @@ def build(store: Store, seed: int = 11) -> int:
         txns.append(BankTxn(id=f"n{j}", booking_date=day, amount=-Decimal(int(rng.integers(150, 90_000))) / 100,
                             currency="EUR", counterparty=who, description=f"{who} {day}",
                             provenance=_prov("bank.csv", len(txns) + 2)))
-    case = store.create_case("bench 10k", as_of=AS_OF)
-    store.add_import(case.id, ImportResult(file="orders.csv", importer="bench", kind="orders", sha256="a" * 64,
-                                           records=tuple(orders), rows_total=len(orders), rows_imported=len(orders)))
-    store.add_import(case.id, ImportResult(file="bank.csv", importer="bench", kind="bank", sha256="b" * 64,
-                                           records=tuple(txns), rows_total=len(txns), rows_imported=len(txns)))
+    case = api.create_case(store, "bench 10k", as_of=AS_OF)
+    api.add_file(case, ImportResult(file="orders.csv", importer="bench", kind="orders", sha256="a" * 64,
+                                    records=tuple(orders), rows_total=len(orders), rows_imported=len(orders)))
+    api.add_file(case, ImportResult(file="bank.csv", importer="bench", kind="bank", sha256="b" * 64,
+                                    records=tuple(txns), rows_total=len(txns), rows_imported=len(txns)))
     return case.id
 
 
-def _app(store: Store, case_id: int):
+def _app(store, case_id: int):
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
@@ -104,7 +104,7 @@ def _app(store: Store, case_id: int):
     return at
 
 
-def _home(store: Store, case_id: int) -> tuple[object, float]:
+def _home(store, case_id: int) -> tuple[object, float]:
     """A new session's first render of the home page: (AppTest, seconds)."""
     at = _app(store, case_id)
     at.switch_page("app_pages/home.py")  # the router would land on the guide for an empty case
@@ -119,13 +119,19 @@ def _home(store: Store, case_id: int) -> tuple[object, float]:
     return at, took
 
 
-def render_times(store: Store, case_id: int, repeat: int = 3) -> dict[str, float]:
+def _never_shown(store, case_id: int) -> int:
+    """A copy of the case (a case file round trip) whose home figures were never computed."""
+    case = api.open_case(case_id, db=store, create=False)
+    return api.import_case(store, api.export_case(case), name=f"{case.name} (cold)").id
+
+
+def render_times(store, case_id: int, repeat: int = 3) -> dict[str, float]:
     """{"cold", "warm", "rerun"} seconds, best of ``repeat``, for the home page of one case."""
     times: dict[str, list[float]] = {"cold": [], "warm": [], "rerun": []}
     figures = None
     for _ in range(repeat):
-        store.conn.execute("DELETE FROM case_cache WHERE case_id = ?", (case_id,))  # the first visit ever
-        at, took = _home(store, case_id)
+        fresh = _never_shown(store, case_id)  # the first visit ever
+        at, took = _home(store, fresh)
         times["cold"].append(took)
         shown = [m.value for m in at.metric]
         t0 = time.perf_counter()
@@ -133,38 +139,35 @@ def render_times(store: Store, case_id: int, repeat: int = 3) -> dict[str, float
         times["rerun"].append(time.perf_counter() - t0)
         if [m.value for m in at.metric] != shown or at.exception:
             raise SystemExit("the rerun did not show the home page's figures")
-        at, took = _home(store, case_id)  # a later visit: the snapshot is current
+        at, took = _home(store, fresh)  # a later visit: the snapshot is current
         times["warm"].append(took)
         if [m.value for m in at.metric] != shown or (figures is not None and figures != shown):
             raise SystemExit("the snapshot shows other figures than the computation")
         figures = shown
+        api.delete_case(api.open_case(fresh, db=store, create=False))
     return {k: min(v) for k, v in times.items()}
 
 
-def breakdown(store: Store, case_id: int) -> dict[str, float]:
-    from complaint.analysis.overview import overview
-    from complaint.dossier.deadlines import deadlines
-    from complaint.reconciliation.reconcile import reconcile
-
+def breakdown(store, case_id: int) -> dict[str, float]:
     out = {}
     t0 = time.perf_counter()
-    case = store.load_case(case_id)
-    out["store.load_case"] = time.perf_counter() - t0
+    case = api.case_data(api.open_case(case_id, db=store, create=False))
+    out["case_data"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    recon = reconcile(case, as_of=AS_OF)
+    recon = api.reconcile(case, as_of=AS_OF)
     out["reconcile"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    overview(case, recon)
+    api.case_summary(case, AS_OF, reconciliation=recon, deadlines=[])
     out["overview"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    deadlines(case, recon, AS_OF)
+    api.deadlines(case, recon, AS_OF)
     out["deadlines"] = time.perf_counter() - t0
     return out
 
 
-def profile(store: Store, case_id: int) -> None:
+def profile(store, case_id: int) -> None:
     """pyinstrument when installed (pip install pyinstrument), else cProfile's top functions."""
-    store.conn.execute("DELETE FROM case_cache WHERE case_id = ?", (case_id,))  # a cold render
+    case_id = _never_shown(store, case_id)  # a cold render
     at = _app(store, case_id)
     at.switch_page("app_pages/home.py")
     try:
@@ -188,9 +191,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", action="store_true", help="profile the big case's cold render")
     args = parser.parse_args()
-    store = Store.open(":memory:")
+    store = api.open_store()
     t0 = time.perf_counter()
-    empty_id = store.create_case("bench empty", as_of=AS_OF).id
+    empty_id = api.create_case(store, "bench empty", as_of=AS_OF).id
     big_id = build(store)
     print(f"built {N_ORDERS:,} orders and their statement lines in {time.perf_counter() - t0:.1f} s")
     _home(store, empty_id)  # imports and Streamlit's first-run work, outside the measures

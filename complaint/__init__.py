@@ -1,7 +1,7 @@
 """complaint-notebook: evidence and refund reconciliation for AliExpress disputes.
 
-The public Python API (the same operations as the app and the CLI), imported lazily so that
-``import complaint`` stays cheap:
+The public Python API (the same operations as the app and the CLI: :mod:`complaint.api`),
+imported lazily so that ``import complaint`` stays cheap:
 
 >>> import complaint
 >>> case = complaint.open_sample()
@@ -15,51 +15,45 @@ See :mod:`complaint.api` for every function and the README's "Python API" sectio
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-_API = {
-    "CaseHandle": "complaint.api", "open_store": "complaint.api", "open_case": "complaint.api",
-    "open_sample": "complaint.api", "sample_files": "complaint.api", "list_cases": "complaint.api",
-    "case_data": "complaint.api", "import_file": "complaint.api", "import_orders": "complaint.api",
-    "import_statements": "complaint.api", "import_evidence": "complaint.api", "orders": "complaint.api",
-    "transactions": "complaint.api", "reconcile": "complaint.api", "build_timeline": "complaint.api",
-    "timeline_figure": "complaint.api", "export_dossier": "complaint.api", "overview_all": "complaint.api",
+# every name of complaint.api.__all__ (tests/test_api.py checks the two lists agree)
+API_NAMES = (
+    "CaseHandle", "CaseLike", "open_store", "open_server_store", "owned_store", "open_case", "create_case",
+    "list_cases", "rename_case", "delete_case", "export_case", "import_case", "case_data", "case_from_files",
+    "case_is_empty", "open_sample", "sample_files", "FileReport", "Layouts", "read_file", "add_file",
+    "import_file", "import_orders", "import_statements", "list_importers", "file_layouts", "rejected_csv",
+    "MappingProposal", "propose_mapping", "mapping_fields", "field_label", "make_mapping", "save_mapping",
+    "mapping_profiles", "load_mapping", "KEEP", "check_order_id", "record_promise", "withdraw_promise",
+    "promises", "confirm_match", "reject_match", "link_match", "clear_decision", "annotation", "set_problem",
+    "set_outcome", "profile", "set_profile", "add_order", "add_transaction", "EventChanges", "Pasted",
+    "event_kinds", "event_lane", "lanes", "event_rows", "add_event", "edit_event", "delete_event",
+    "save_event_rows", "paste_conversation", "paste_tracking", "read_text", "EvidenceFile", "read_evidence",
+    "store_evidence", "import_evidence", "evidence_row", "attach_evidence", "detach_evidence",
+    "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label", "time_source_label",
+    "map_link", "picture_metadata", "reconcile", "case_summary", "refresh_summary", "order_findings",
+    "chronology", "build_timeline", "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html",
+    "timeline_png", "timeline_flags", "chronology_table", "orders", "transactions", "STEP_DONE", "STEP_TODO",
+    "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices", "deadlines", "deadlines_ics",
+    "call_window", "contacts", "citation", "letter_kinds", "LETTER_LANGUAGES", "LETTER_OUTCOMES",
+    "write_letter", "letter_from_text", "build_dossier", "export_dossier", "verify_dossier", "overview_all",
+    "refund_table", "monthly_flows", "ANALYST_GROUPINGS", "ANALYST_GROUP_COLUMNS", "reconcile_frames",
+    "merchant_rules", "DAY_EPOCH", "ecb_rates", "duckdb_candidates", "load_compiled_kernels",
+)
+_OTHER = {
     "CaseData": "complaint.case", "Store": "complaint.store.db", "Reconciliation": "complaint.reconciliation.reconcile",
     "MissingCredit": "complaint.reconciliation.reconcile", "ComplaintError": "complaint.errors",
 }
 
-__all__ = sorted(_API)
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .api import (  # noqa: F401
-        CaseHandle,
-        build_timeline,
-        case_data,
-        export_dossier,
-        import_evidence,
-        import_file,
-        import_orders,
-        import_statements,
-        list_cases,
-        open_case,
-        open_sample,
-        open_store,
-        orders,
-        overview_all,
-        reconcile,
-        sample_files,
-        timeline_figure,
-        transactions,
-    )
-    from .case import CaseData  # noqa: F401
-    from .errors import ComplaintError  # noqa: F401
-    from .reconciliation.reconcile import MissingCredit, Reconciliation  # noqa: F401
-    from .store.db import Store  # noqa: F401
+__all__ = sorted({*API_NAMES, *_OTHER})
 
 
 def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
+    if name in API_NAMES:
+        module = "complaint.api"
+    elif name in _OTHER:
+        module = _OTHER[name]
+    else:
         raise AttributeError(f"module 'complaint' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value

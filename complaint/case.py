@@ -1,8 +1,8 @@
 """CaseData: everything known about one case, the input of reconcile, chronology and dossier.
 
 A CaseData comes from the store (``Store.load_case``) or straight from files
-(:meth:`CaseData.from_files`, for one-off CLI runs and notebooks), and is merged the same way in
-both: orders by order id (items by line key), transactions by their stable id, so re-importing
+(:func:`complaint.api.case_from_files`, for one-off CLI runs and notebooks), and is merged the same
+way in both: orders by order id (items by line key), transactions by their stable id, so re-importing
 the same or an overlapping file adds nothing twice.
 """
 
@@ -17,6 +17,7 @@ from .i18n import _
 from .records import (
     STATUS_LABELS,
     BankTxn,
+    BuyerProfile,
     Decision,
     Event,
     Evidence,
@@ -43,6 +44,7 @@ class CaseData:
     imports: list[ImportResult] = field(default_factory=list)  # records stripped; for rejected rows and summaries
     rejected: list[Issue] = field(default_factory=list)
     as_of: date | None = None  # a fixed "today" (sample case, --as-of)
+    profile: BuyerProfile | None = None  # the buyer's details for the letters
 
     def today(self) -> date:
         return self.as_of or today_brussels()
@@ -64,24 +66,6 @@ class CaseData:
         if result.kind == "bank":
             self.transactions = merge_transactions(self.transactions, result.records)
         return []
-
-    @classmethod
-    def from_files(cls, orders: Iterable = (), bank: Iterable = (), evidence: Iterable = (),
-                   as_of: date | None = None, name: str = "unsaved case", progress=None) -> CaseData:
-        """Read files directly (no store). ``evidence`` items may be files or folders."""
-        from .importers.base import import_file
-
-        case = cls(name=name, as_of=as_of)
-        for path in orders:
-            case.add_result(import_file(path, kind="orders"))
-        for path in bank:
-            case.add_result(import_file(path, kind="bank"))
-        evidence = list(evidence)
-        if evidence:
-            from .evidence.ingest import ingest_paths  # provided by the evidence module
-
-            case.evidence.extend(item.evidence for item in ingest_paths(evidence, progress=progress))
-        return case
 
 
 def merge_orders(existing: list[Order], new: Iterable[Order]) -> tuple[list[Order], list[Event]]:

@@ -90,6 +90,29 @@ PAYMENT_LABELS: dict[PaymentMethod, str] = {
 PROMISE_BY: dict[str, str] = {"seller": N_("seller"), "platform": N_("platform"), "dispute": N_("dispute outcome")}
 
 
+class Outcome(StrEnum):
+    """How a dispute ended, as the buyer records it (AliExpress shows it under the dispute's
+    details: the refund agreed, a return first, a replacement, or the claim refused)."""
+
+    FULL_REFUND = "full_refund"
+    PARTIAL_REFUND = "partial_refund"
+    RETURN_AND_REFUND = "return_and_refund"  # the refund comes once the seller has the parcel back
+    REPLACEMENT = "replacement"
+    REJECTED = "rejected"  # decided against the buyer
+    WITHDRAWN = "withdrawn"  # closed by the buyer
+
+
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.FULL_REFUND: N_("full refund"),
+    Outcome.PARTIAL_REFUND: N_("partial refund"),
+    Outcome.RETURN_AND_REFUND: N_("refund after returning the item"),
+    Outcome.REPLACEMENT: N_("replacement sent"),
+    Outcome.REJECTED: N_("claim refused"),
+    Outcome.WITHDRAWN: N_("dispute withdrawn"),
+}
+REFUND_OUTCOMES = frozenset({Outcome.FULL_REFUND, Outcome.PARTIAL_REFUND, Outcome.RETURN_AND_REFUND})
+
+
 @dataclass(frozen=True, slots=True)
 class Provenance:
     """Where a record came from: enough to find the exact row again."""
@@ -359,6 +382,18 @@ class OrderAnnotation:
     delivered_on: date | None = None
     dispute_opened_on: date | None = None
     note: str | None = None
+    outcome: str | None = None  # Outcome value: how the dispute ended
+    outcome_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BuyerProfile:
+    """The buyer's own details, kept in the case for the letters (personal data: stays on this machine)."""
+
+    name: str | None = None
+    address: str | None = None  # postal address; lines separated by newlines
+    email: str | None = None
+    language: str | None = None  # preferred language of the letters: fr, nl, en or de
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@ sessions are isolated from each other."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
-PAGES = ["app_pages/home.py", "app_pages/guide.py", "app_pages/import.py", "app_pages/reconcile.py", "app_pages/evidence.py", "app_pages/timeline.py",
-         "app_pages/dossier.py", "app_pages/cases.py"]
+PAGES = sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py"))  # every page, the Analyst's too
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +82,26 @@ def test_pages_without_a_case_say_what_to_do(page):
     at.switch_page(page).run()
     assert _problems(at) == []
     assert any("Create or open a case" in i.value for i in at.info)
+
+
+def test_the_smoke_test_covers_every_page_of_the_router():
+    routed = set(re.findall(r'st\.Page\("(app_pages/[a-z_]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8")))
+    assert routed == set(PAGES) and "app_pages/analyst.py" in PAGES
+
+
+@pytest.mark.slow
+def test_the_buyer_details_are_kept_in_the_case_and_sign_the_letters(sample_app):
+    sample_app.switch_page("app_pages/cases.py").run()
+    sample_app.text_input(key="profile_email").set_value("lotte@example.be")
+    sample_app.selectbox(key="profile_language").set_value("fr")
+    next(b for b in sample_app.button if b.label == "Save my details").click().run()
+    assert _problems(sample_app) == []
+    store = sample_app.session_state["_store"]
+    import complaint
+
+    case = complaint.open_case("Sample case", db=store, create=False)
+    assert complaint.profile(case).email == "lotte@example.be" and complaint.profile(case).language == "fr"
+    sample_app.switch_page("app_pages/dossier.py").run()
+    assert _problems(sample_app) == []
+    assert sample_app.selectbox(key="dossier_letter_lang").value == "fr"
+    assert sample_app.text_input(key="dossier_name").value == "Lotte Janssens"

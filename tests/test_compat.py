@@ -57,8 +57,7 @@ def _migrations_applied(path: Path) -> list[int]:
 
 def test_a_version_1_case_file_imports_and_reconciles_as_before(tmp_path, expected):
     store = api.open_store(tmp_path / "cases.sqlite")
-    case = store.import_case((COMPAT / "sample_case_v1.zip").read_bytes())  # (no api function yet)
-    handle = api.open_case(case.name, db=store, create=False)
+    handle = api.import_case(store, COMPAT / "sample_case_v1.zip")
     assert handle.name == CASE
     data = handle.data()
     assert data.orders and data.transactions and data.promises and data.evidence
@@ -87,3 +86,23 @@ def test_a_schema_3_store_migrates_and_reconciles_as_before(tmp_path, expected):
     assert _migrations_applied(path)[-1] == latest
     assert _report(api.open_case(CASE, db=store, create=False)) == expected
     store.close()
+
+
+def test_a_version_1_case_file_gains_the_buyers_profile(tmp_path, expected):
+    case = api.import_case(api.open_store(tmp_path / "cases.sqlite"), COMPAT / "sample_case_v1.zip")
+    assert api.profile(case).name is None  # a version-1 file has no profile: none is invented
+    # written again, it is a version-2 file that keeps the profile it gains
+    api.set_profile(case, name="Lotte Janssens", language="nl")
+    again = api.import_case(api.open_store(), api.export_case(case))
+    assert api.profile(again).language == "nl"
+    assert _report(again) == expected
+
+
+def test_a_migrated_store_keeps_the_profile_it_gains(tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(COMPAT / "store_schema3.sqlite", path)
+    store = api.open_store(path)
+    api.set_profile(api.open_case(CASE, db=store, create=False), email="lotte@example.be")
+    store.close()
+    reopened = api.open_store(path)
+    assert api.profile(api.open_case(CASE, db=reopened, create=False)).email == "lotte@example.be"

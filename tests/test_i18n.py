@@ -459,7 +459,7 @@ def test_the_session_reconciliation_cache_follows_the_language(monkeypatch):
 
     from ui import state
 
-    engine = importlib.import_module("complaint.reconciliation.reconcile")
+    engine = importlib.import_module("complaint.api")
 
     monkeypatch.setattr(st, "session_state", {})
     monkeypatch.setattr(state, "current_case_id", lambda: 1)

@@ -314,16 +314,15 @@ def test_cli_stores_into_a_case(tmp_path: Path) -> None:
 def _ui_script(path: str, db: str) -> None:
     import types
 
-    from complaint.store.db import Store
+    from complaint import api
     from ui import import_bank
 
-    store = Store.open(db)
-    case = store.get_case("UI") if any(c.name == "UI" for c in store.list_cases()) else store.create_case("UI")
+    case = api.open_case("UI", db=db)
     with open(path, "rb") as fh:
         data = fh.read()
     upload = types.SimpleNamespace(name=path.rsplit("/", 1)[-1], getvalue=lambda: data)
-    import_bank.render(store, case.id)
-    import_bank._one_file(store, case.id, upload)
+    import_bank.render(case)
+    import_bank._one_file(case, upload)
 
 
 @pytest.mark.parametrize("rel,expect", [("kbc_csv/kbc_nl_18col.csv", "success"), ("bnppf_csv/bnppf_v3_fr.csv", "info")])

@@ -173,4 +173,4 @@ def test_confirm_link_and_promise(tmp_path):
     bad = [w for w in at.text_input if w.label == "Amount"][0]
     bad.set_value("-3")
     next(b for b in at.button if b.label == "Save promise").click().run()
-    assert any("is not a positive amount" in e.value for e in at.error)
+    assert any("needs a positive amount" in e.value for e in at.error)

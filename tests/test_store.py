@@ -13,6 +13,7 @@ from complaint.errors import CaseNotFound, ComplaintError, StoreError
 from complaint.records import (
     BalanceCheck,
     BankTxn,
+    BuyerProfile,
     Decision,
     Event,
     Evidence,
@@ -33,6 +34,8 @@ from complaint.store.db import Store
 
 PROV = Provenance("orders.csv", "ab" * 32, "orders.test", line_no=3, locator="row 2")
 CET = timezone(timedelta(hours=1))
+PROFILE = BuyerProfile(name="Lotte Janssens", address="Diestsesteenweg 112\n3010 Kessel-Lo",
+                       email="lotte@example.be", language="nl")
 
 
 def order(oid="3069099405659913", status=OrderStatus.SHIPPED, title="Sofa leg", qty=2) -> Order:
@@ -88,7 +91,9 @@ def fill(store: Store) -> int:
     store.add_promise(case.id, RefundPromise("p1", "3069099405659913", Decimal("24.68"), "EUR", date(2026, 4, 1),
                                              by="platform", note="dispute won"))
     store.set_annotation(case.id, OrderAnnotation("3069099405659913", problem="damaged", payment_method="debit_card",
-                                                  seller_country="CN", delivered_on=date(2026, 3, 9)))
+                                                  seller_country="CN", delivered_on=date(2026, 3, 9),
+                                                  outcome="partial_refund", outcome_on=date(2026, 4, 1)))
+    store.set_buyer_profile(case.id, PROFILE)
     store.set_decision(case.id, Decision(match_key("payment", ["3069099405659913"], ["r0001"]), "confirmed", "payment",
                                          ("3069099405659913",), ("r0001",), datetime(2026, 4, 2, 8, 0, tzinfo=UTC)))
     store.save_profile(MappingProfile("my bank", "bank", (("booking_date", "Datum"), ("amount", "Bedrag")),
@@ -105,6 +110,8 @@ def test_every_record_type_round_trips(case_store):
     assert [e.id for e in data.events] == ["e1"] and data.events[0].at.tzinfo is not None
     assert data.promises[0].amount == Decimal("24.68")
     assert data.annotations["3069099405659913"].seller_country == "CN"
+    assert data.annotations["3069099405659913"].outcome_on == date(2026, 4, 1)
+    assert data.profile == PROFILE and case_store.buyer_profile(cid) == PROFILE
     assert data.decisions[0].decision == "confirmed"
     assert [str(i) for i in data.rejected] == ["orders.csv line 9, Price: amount 12,3O is not a number"]
     assert data.imports[1].balance_check == BalanceCheck("ok", Decimal("0.00"))
@@ -146,7 +153,7 @@ def test_export_then_import_is_identical(case_store):
     assert copy.name == "Sofa"
     a, b = case_store.load_case(cid), other.load_case(copy.id)
     for attr in ("orders", "transactions", "evidence", "events", "promises", "annotations", "decisions", "rejected",
-                 "as_of", "name"):
+                 "as_of", "name", "profile"):
         assert getattr(a, attr) == getattr(b, attr), attr
     assert [i.sha256 for i in a.imports] == [i.sha256 for i in b.imports]
     assert other.evidence_bytes(copy.id, "c" * 64) == b"\xff\xd8\xff"
@@ -185,7 +192,7 @@ def test_migration_from_previous_schema_version(tmp_path):
     conn.close()
     store = Store.open(path)
     assert migrations.current_version(store.conn) == migrations.LATEST
-    assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3]
+    assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3, 4]
     assert store.get_case("Old case").name == "Old case"
     assert store.case_owner(store.get_case("Old case").id) is None
     store.save_profile(MappingProfile("p", "orders", (("order_id", "Nr"),)))
@@ -322,3 +329,35 @@ def test_has_records_without_loading_the_case(case_store):
     case_store.add_import(only_bank, bank_result(txn(1)))
     assert case_store.has_records(only_bank)
     assert case_store.has_records(fill(case_store))
+
+
+def test_write_keeps_several_records_in_one_transaction(case_store):
+    cid = fill(case_store)
+    rev = case_store.case_revision(cid)
+    ann = OrderAnnotation("3069099405659913", problem="late")
+    ev = Event(id="e2", kind="dispute_closed", lane="dispute", title="closed", on=date(2026, 5, 1))
+    case_store.write(cid, put=[ann, ev], delete=[(RefundPromise, "p1"), (Event, "e1")])
+    data = case_store.load_case(cid)
+    assert data.annotations["3069099405659913"] == ann and [e.id for e in data.events] == ["e2"]
+    assert data.promises == [] and case_store.case_revision(cid) == rev + 1
+    with pytest.raises(TypeError, match="MappingProfile"):  # nothing written: the bad record is refused first
+        case_store.write(cid, put=[Event(id="e3", kind="note", lane="order", title="x", on=date(2026, 5, 2)),
+                                   MappingProfile("p", "bank", ())])
+    assert [e.id for e in case_store.load_case(cid).events] == ["e2"]
+
+
+def test_a_case_without_profile_and_a_garbled_profile(case_store):
+    cid = case_store.create_case("Nobody").id
+    assert case_store.buyer_profile(cid) is None and case_store.load_case(cid).profile is None
+    copy = Store.open(":memory:").import_case(case_store.export_case(cid))
+    assert copy.name == "Nobody"
+    import io
+    import json
+    import zipfile
+
+    blob = io.BytesIO()
+    with zipfile.ZipFile(blob, "w") as zf:
+        zf.writestr("case.json", json.dumps({"format": "complaint-notebook-case", "version": 2,
+                                             "case": {"name": "X"}, "profile": "Lotte"}))
+    with pytest.raises(ComplaintError, match="damaged"):
+        case_store.import_case(blob.getvalue())

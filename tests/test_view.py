@@ -252,9 +252,9 @@ def test_the_home_figures_build_the_view_once(sample, builds):
 
 def test_every_reader_accepts_the_view(sample, builds):
     from complaint.dossier.deadlines import deadlines
-    from complaint.dossier.facts import order_choices
     from complaint.dossier.guide import evidence_checklist, guide_for_order
     from complaint.dossier.letters import render_letter
+    from complaint.dossier.view import order_choices
 
     case, rec, view = sample
     assert order_choices(case, rec, view=view)[:2] == [SHORT, FRYER]

@@ -1,53 +1,23 @@
 """The last two steps of the guided flow: what the reconciliation found for the order, and what to do now.
 
-:func:`order_findings` is a plain function over the reconciliation (no Streamlit), so it is
-tested without a browser; the ``render_*`` functions only draw it.
+The findings come from ``complaint.api.order_findings`` and the steps from ``complaint.api.guide``;
+the ``render_*`` functions only draw them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 import streamlit as st
 
+from complaint import api
 from complaint.errors import ComplaintError
 from complaint.fmt import day, money
 from complaint.i18n import _
-from complaint.records import STATUS_LABELS, BankTxn, Order
+from complaint.records import STATUS_LABELS
 from ui import state
 from ui.safe import md_escape
-
-
-@dataclass
-class Findings:
-    order_id: str
-    order: Order | None
-    payments: list[BankTxn] = field(default_factory=list)
-    expected: list = field(default_factory=list)  # reconcile.ExpectedRefund for this order
-    missing: list = field(default_factory=list)  # reconcile.MissingCredit for this order
-    credits: dict[str, list[BankTxn]] = field(default_factory=dict)  # promise/refund key -> credit lines
-    unpaid: bool = False  # the order is listed as having no payment on the statements
-
-    @property
-    def overdue(self) -> list:
-        return [m for m in self.missing if m.state == "overdue"]
-
-
-def order_findings(case, reconciliation, order_id: str) -> Findings:
-    """Everything the reconciliation says about one order."""
-    by_id = {t.id: t for t in case.transactions}
-    f = Findings(order_id=order_id, order=case.order(order_id))
-    for m in reconciliation.matches:
-        if m.kind == "payment" and order_id in m.order_ids and m.decision != "rejected":
-            f.payments += [by_id[t] for t in m.txn_ids if t in by_id]
-    f.expected = [e for e in reconciliation.expected_refunds if e.order_id == order_id]
-    for e in f.expected:
-        f.credits[e.promise_id or e.source] = [by_id[t] for t in e.txn_ids if t in by_id]
-    f.missing = sorted((m for m in reconciliation.missing_credits if m.order_id == order_id),
-                       key=lambda m: m.expected_since)
-    f.unpaid = any(o.order_id == order_id for o in reconciliation.orders_without_payment)
-    return f
+from ui.widgets import show_error
 
 
 def render_found(case, order_id: str | None) -> None:
@@ -60,7 +30,7 @@ def render_found(case, order_id: str | None) -> None:
                 icon=":material/info:")
         return
     with st.spinner(_("Comparing your orders with your statements…")):
-        f = order_findings(case, state.reconciliation(), order_id)
+        f = api.order_findings(case, order_id, state.reconciliation())
     o = f.order
     if o is None:
         st.warning(_("Order {order} is not in your case yet: add your order export or enter the order by hand "
@@ -74,7 +44,7 @@ def render_found(case, order_id: str | None) -> None:
     _refunds(f)
 
 
-def _payment(case, f: Findings) -> None:
+def _payment(case, f) -> None:
     if f.payments:
         for t in f.payments:
             st.success(_("Paid: {amount} on {date} ({source}).", amount=money(-t.amount, t.currency),
@@ -88,7 +58,7 @@ def _payment(case, f: Findings) -> None:
                    icon=":material/help:")
 
 
-def _refunds(f: Findings) -> None:
+def _refunds(f) -> None:
     for m in f.missing:
         amount = money(m.expected_amount, m.currency)
         if m.state == "overdue":
@@ -116,20 +86,18 @@ def _refunds(f: Findings) -> None:
 
 
 def render_next(case, order_id: str | None, as_of: date) -> None:
-    from complaint.dossier.guide import DONE, NOT_APPLICABLE, TODO, guide_for_order
-
     if not order_id:
         st.info(_("Tell us which order it is in step 1 (What went wrong?) to get the steps for it."),
                 icon=":material/info:")
         return
     try:
         with st.spinner(_("Preparing the steps for your order…")):
-            guide = guide_for_order(case, order_id, state.reconciliation(), as_of)
+            guide = api.guide(case, order_id, state.reconciliation(), as_of)
     except ComplaintError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return
-    todo = [s for s in guide.steps if s.status == TODO][:3]
-    done = [s for s in guide.steps if s.status == DONE]
+    todo = [s for s in guide.steps if s.status == api.STEP_TODO][:3]
+    done = [s for s in guide.steps if s.status == api.STEP_DONE]
     if done:
         st.caption(_("Already done: {steps}", steps=", ".join(s.title for s in done)))
     if not todo:
@@ -143,7 +111,7 @@ def render_next(case, order_id: str | None, as_of: date) -> None:
                         (f" · {step.next_action}" if step.next_action else ""))
             if step.attach:
                 st.text(_("Attach:") + "\n" + "\n".join(f"• {a}" for a in step.attach))
-    skipped = sum(1 for s in guide.steps if s.status == NOT_APPLICABLE)
+    skipped = sum(1 for s in guide.steps if s.status == api.STEP_NOT_APPLICABLE)
     if skipped:
         st.caption(_("{n} other options do not apply to this order; the Dossier page says why.", n=skipped))
     coming = [d for d in guide.deadlines if d.date >= as_of][:3]

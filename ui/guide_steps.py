@@ -1,37 +1,34 @@
 """The data-entry steps of the guided flow: the problem, the order, the statement, the photos.
 
-Each ``render_*`` function reads widgets and calls the core (``complaint.importers.order_import``,
-``importers.base.import_file``, ``complaint.importers.manual``, ``complaint.evidence.ingest``, ``Store``); it
-returns nothing and never raises a ComplaintError (it is shown with ``st.error`` saying what to
-fix).  Session keys start with ``guide_``; widget values the user saved are kept under
+Each ``render_*`` function reads widgets and calls ``complaint.api`` (``set_problem``,
+``record_promise``, ``read_file``, ``add_file``, ``add_order``, ``add_transaction``,
+``import_evidence``); it returns nothing and never raises a ComplaintError (it is shown with
+``st.error`` saying what to fix).  Session keys start with ``guide_``; widget values the user saved are kept under
 ``guide_saved_*`` because Streamlit forgets a widget's value when its step is not on screen.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
 from datetime import date
 
 import streamlit as st
 
+from complaint import api
+from complaint.case import CaseData
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
 from complaint.i18n import N_, _
-from complaint.importers.textio import Source
-from complaint.importers.values import ValueParseError, parse_amount
 from complaint.records import (
     PAYMENT_LABELS,
     PROBLEM_LABELS,
     STATUS_LABELS,
-    ImportResult,
-    OrderAnnotation,
     OrderStatus,
     PaymentMethod,
     Problem,
-    RefundPromise,
 )
 from ui import state
 from ui.safe import md_escape
-from ui.widgets import day, money
+from ui.widgets import day, money, show_error
 
 P = "guide_"
 ORDER_TYPES = ["csv", "tsv", "txt", "json", "xlsx"]
@@ -52,10 +49,10 @@ def ensure_case() -> int:
     if case_id is not None:
         return case_id
     store = state.get_store()
-    taken = {c.name for c in store.list_cases()}
+    taken = set(api.list_cases(store)["name"])
     base = _("My AliExpress case")
     name = next(n for n in (base, *(f"{base} {i}" for i in range(2, 1000))) if n not in taken)
-    case_id = store.create_case(name).id
+    case_id = api.create_case(store, name).id
     state.set_case(case_id)
     st.toast(_("Case “{name}” created. Everything you add is kept in it.", name=name), icon=":material/folder:")
     return case_id
@@ -118,17 +115,25 @@ def render_problem(case) -> bool:
         order_id = _order_id((typed or "").strip() or picked)
         if problem is None:
             raise ComplaintError(_("Choose what went wrong: it decides which evidence and which steps apply."))
-        built = _promise(order_id, *promise) if promise else None
+        if promise is not None:
+            _check_promise(order_id, *promise)
     except ComplaintError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return False
-    case_id = ensure_case()
-    store = state.get_store()
-    old = state.load_case().annotations.get(order_id) or OrderAnnotation(order_id=order_id)
-    store.set_annotation(case_id, replace(old, problem=problem, payment_method=method or old.payment_method))
-    if built is not None:
-        store.add_promise(case_id, built)
-    state.invalidate()
+    ensure_case()
+    case = state.handle()
+    try:
+        extra = {"payment_method": method} if method else {}
+        api.set_problem(case, order_id, problem, **extra)
+        if promise is not None:
+            amount, currency, on, by = promise
+            api.record_promise(case, order_id, amount, currency, on, by=by, note=_("Recorded in the guided help."),
+                               promise_id=f"guide-{order_id}")
+    except ComplaintError as exc:
+        show_error(exc)
+        return False
+    finally:
+        state.invalidate()
     st.session_state[P + "order"] = order_id
     st.session_state[P + "problem"] = problem
     st.toast(_("Saved: order {order}, {problem}.", order=order_id, problem=_(PROBLEM_LABELS[Problem(problem)])),
@@ -137,54 +142,38 @@ def render_problem(case) -> bool:
 
 
 def _order_id(raw: str | None) -> str:
-    from complaint.importers.orders.common import clean_order_id
-
     if not raw:
         raise ComplaintError(_("Enter the order number: the 16-digit number under Order details in the "
                                "AliExpress app, or choose the order from the list."))
     try:
-        return clean_order_id(raw)
-    except ValueParseError as exc:
+        return api.check_order_id(raw)
+    except ComplaintError as exc:
         raise ComplaintError(_("Order number '{value}': {error}. Copy it from Order details in the AliExpress app.",
-                               value=raw, error=exc)) from exc
+                               value=raw, error=str(exc).removeprefix("order_id: "))) from exc
 
 
-def _promise(order_id: str, amount: str, currency: str, on: date | None, by: str) -> RefundPromise:
-    try:
-        value = parse_amount(amount)
-    except ValueParseError as exc:
-        raise ComplaintError(_("Amount promised '{value}': {error}. Write it like 14,90.", value=amount,
-                               error=exc)) from exc
-    if value is None or value <= 0:
+def _check_promise(order_id: str, amount: str, currency: str, on: date | None, by: str) -> None:
+    """Refuse a promise before anything is written (a case in memory takes the trial)."""
+    if not (amount or "").strip():
         raise ComplaintError(_("Amount promised: enter the amount of the refund, for example 14,90."))
-    code = (currency or "").strip().upper()
-    if len(code) != 3 or not code.isalpha():
-        raise ComplaintError(_("Currency '{value}': use a three-letter code such as EUR.", value=currency))
     if on is None:
         raise ComplaintError(_("Promised on: choose the date of the message or decision that promised the refund."))
-    return RefundPromise(id=f"guide-{order_id}", order_id=order_id, amount=value, currency=code, promised_on=on,
-                         by=by, note=_("Recorded in the guided help."))
+    try:
+        api.record_promise(CaseData(), order_id, amount, currency, on, by=by)
+    except ComplaintError as exc:
+        raise ComplaintError(_("The promise was not saved. {error}", error=str(exc))) from exc
 
 
 # --- files: parse once per upload ----------------------------------------------------------------
 
-def _parse(kind: str, upload) -> ImportResult | str:
-    """ImportResult, or the message to show; cached in the session by file content."""
+def _parse(kind: str, upload):
+    """The file's report (api.read_file), or the message to show; cached in the session by file content."""
     cache = st.session_state.setdefault(P + "parsed", {})
-    data = upload.getvalue()
-    source = Source(upload.name, data)
-    key = (kind, source.sha256)
+    key = (kind, hashlib.sha256(upload.getvalue()).hexdigest())
     if key not in cache:
         with st.spinner(_("Reading {file}…", file=upload.name)):
             try:
-                if kind == "orders":
-                    from complaint.importers.order_import import import_orders
-
-                    cache[key] = import_orders(source)
-                else:
-                    from complaint.importers.base import import_file
-
-                    cache[key] = import_file(source, kind="bank")
+                cache[key] = api.read_file(upload, kind)
             except (NotMyFormat, AmbiguousFormat) as exc:
                 cache[key] = _("{error}. Open the Import page to choose the format or match the columns yourself.",
                                error=str(exc).rstrip("."))
@@ -193,30 +182,30 @@ def _parse(kind: str, upload) -> ImportResult | str:
     return cache[key]
 
 
-def _file_results(kind: str, uploads) -> list[ImportResult]:
+def _file_results(kind: str, uploads) -> list:
     results = []
     for up in uploads or []:
         got = _parse(kind, up)
         if isinstance(got, str):
-            st.error(got, icon=":material/error:")
+            st.error(md_escape(got), icon=":material/error:")
             st.page_link("app_pages/import.py", label=_("Open the Import page"), icon=":material/upload:")
             continue
         results.append(got)
         msg = _("{file}: {n} rows read, {rejected} rejected.", file=got.file, n=got.rows_imported,
                 rejected=len(got.rejected))
-        (st.warning if got.rejected else st.success)(msg, icon=":material/description:")
+        (st.warning if got.rejected else st.success)(md_escape(msg), icon=":material/description:")
     return results
 
 
-def _add_files(results: list[ImportResult], label: str, key: str) -> None:
+def _add_files(results: list, label: str, key: str) -> None:
     if not results or not st.button(label, type="primary", key=key, icon=":material/add:"):
         return
-    case_id = ensure_case()
-    store = state.get_store()
+    ensure_case()
+    case = state.handle()
     bar = st.progress(0.0, text=_("Adding to your case…"))
     added = 0
     for i, r in enumerate(results, 1):
-        summary = store.add_import(case_id, r)
+        summary = api.add_file(case, r)
         added += summary.added
         bar.progress(i / len(results), text=_("{file} added ({i} of {n})", file=r.file, i=i, n=len(results)))
     bar.empty()
@@ -247,8 +236,6 @@ def render_orders(case) -> None:
 
 
 def _manual_order_form(order_id: str | None) -> None:
-    from complaint.importers.manual import manual_order
-
     with st.form(P + "manual_order"):
         c1, c2, c3 = st.columns(3)
         oid = c1.text_input(_("Order number"), value=order_id or "", key=P + "mo_id")
@@ -262,12 +249,13 @@ def _manual_order_form(order_id: str | None) -> None:
         title = st.text_input(_("Product"), key=P + "mo_title")
         if not st.form_submit_button(_("Add this order"), icon=":material/add:"):
             return
+    ensure_case()
     try:
-        order = manual_order(oid, when, total or None, currency, store=shop or None, status=status, title=title or None)
+        order = api.add_order(state.handle(), oid, when, total or None, currency, store=shop or None, status=status,
+                              title=title or None)
     except ComplaintError as exc:
-        st.error(_("The order was not added. {error}", error=str(exc)))
+        show_error(_("The order was not added. {error}", error=str(exc)))
         return
-    state.get_store().add_order(ensure_case(), order)
     state.invalidate()
     st.session_state.setdefault(P + "order", order.order_id)
     st.toast(_("Order {order} added.", order=order.order_id), icon=":material/check:")
@@ -292,8 +280,6 @@ def render_bank(case) -> None:
 
 
 def _manual_txn_form() -> None:
-    from complaint.importers.manual import manual_transaction
-
     with st.form(P + "manual_txn"):
         direction = st.radio(_("What is it?"), ["out", "in"], horizontal=True, key=P + "mt_dir",
                              format_func=lambda d: _("A payment (money out)") if d == "out"
@@ -307,13 +293,13 @@ def _manual_txn_form() -> None:
         if not st.form_submit_button(_("Add this line"), icon=":material/add:"):
             return
     text = (amount or "").strip().lstrip("+-")
+    ensure_case()
     try:
-        txn = manual_transaction(when, ("-" + text) if direction == "out" and text else text, currency,
-                                 counterparty=counterparty, description=description)
+        txn = api.add_transaction(state.handle(), when, ("-" + text) if direction == "out" and text else text,
+                                  currency, counterparty=counterparty, description=description)
     except ComplaintError as exc:
-        st.error(_("The line was not added. {error}", error=str(exc)))
+        show_error(_("The line was not added. {error}", error=str(exc)))
         return
-    state.get_store().add_transaction(ensure_case(), txn)
     state.invalidate()
     st.toast(_("Added: {amount} on {date}.", amount=money(txn.amount, txn.currency), date=day(txn.booking_date)),
              icon=":material/check:")
@@ -323,14 +309,12 @@ def _manual_txn_form() -> None:
 # --- step 4: photos ------------------------------------------------------------------------------
 
 def render_photos(case) -> None:
-    from complaint.dossier.guide import evidence_checklist
-
     order_id, problem = chosen_order(), chosen_problem()
     st.write(_("Add the original photos from your phone and screenshots of the order and the chat. "
                "Originals keep the time they were taken; pictures sent through chat apps lose it."))
     with st.container(border=True):
         st.markdown("**" + _("What helps for this problem") + "**")
-        st.markdown("\n".join(f"- {md_escape(item)}" for item in evidence_checklist(problem)))
+        st.markdown("\n".join(f"- {md_escape(item)}" for item in api.evidence_checklist(problem)))
     uploads = st.file_uploader(_("Photos, screenshots or a ZIP of them"), type=PHOTO_TYPES, accept_multiple_files=True,
                                key=P + "photo_files")
     if uploads and st.button(_("Add {n} file(s) to my case", n=len(uploads)), type="primary", key=P + "add_photos",
@@ -346,32 +330,29 @@ def render_photos(case) -> None:
 
 
 def _add_photos(uploads, order_id: str | None, problem: Problem | None) -> None:
-    from complaint.evidence.ingest import ingest_upload, mark_duplicates
-
-    case_id = ensure_case()
-    store = state.get_store()
+    ensure_case()
     bar = st.progress(0.0, text=_("Reading the pictures…"))
-    new, failed = [], []
-    for k, up in enumerate(uploads):
-        def tick(done, total, name, k=k):
-            bar.progress(min(1.0, (k + done / max(total, 1)) / len(uploads)),
-                         text=_("Reading {file} ({i} of {n})", file=name, i=k + 1, n=len(uploads)))
-        try:
-            for ev, data in ingest_upload(up.name, up.getvalue(), progress=tick):
-                (failed if ev.error else new).append((ev, data))
-        except ComplaintError as exc:
-            failed.append((None, str(exc)))
-    known = state.load_case().evidence
-    marked = mark_duplicates(known + [ev for ev, _d in new])[len(known):]
-    added = 0
-    for ev, (_e, data) in zip(marked, new, strict=True):
-        linked = replace(ev, order_id=ev.order_id or order_id, problem=ev.problem or (problem.value if problem else None))
-        added += bool(store.add_evidence(case_id, linked, data))
+    done_files: list[str] = []
+
+    def tick(done, total, name):
+        if done == total:
+            done_files.append(name)
+        bar.progress(min(1.0, len(done_files) / len(uploads)),
+                     text=_("Reading {file} ({i} of {n})", file=name, i=min(len(done_files) + 1, len(uploads)),
+                            n=len(uploads)))
+
+    try:
+        rows = api.import_evidence(state.handle(), list(uploads), progress=tick, order_id=order_id,
+                                   problem=problem.value if problem else None)
+    except ComplaintError as exc:
+        bar.empty()
+        show_error(exc)
+        return
     bar.empty()
     state.invalidate()
-    st.toast(_("{added} pictures added, {dup} were already in your case.", added=added, dup=len(new) - added),
+    readable = rows[rows["error"].isna()]
+    added = int(readable["added"].sum())
+    st.toast(_("{added} pictures added, {dup} were already in your case.", added=added, dup=len(readable) - added),
              icon=":material/check:")
-    for ev, msg in failed:
-        st.warning(md_escape(ev.error if ev is not None else msg) + " " +
-                   _("Send the original file (JPEG, PNG, HEIC) or a ZIP of originals."))
-
+    for msg in rows["error"].dropna():
+        st.warning(md_escape(msg) + " " + _("Send the original file (JPEG, PNG, HEIC) or a ZIP of originals."))

@@ -1,39 +1,31 @@
 """The orders section of the Import page: upload, layout detection, mapping, preview, import, manual entry.
 
-Everything here reads widgets and calls ``complaint.importers.order_import`` / ``complaint.importers.mapping`` /
-``complaint.importers.manual``; no parsing happens in this module.  Session keys are prefixed ``imp_o_``.
+Everything here reads widgets and calls ``complaint.api`` (``file_layouts``, ``read_file``,
+``propose_mapping``, ``add_file``, ``add_order``); no parsing happens in this module.  Session keys
+are prefixed ``imp_o_``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import streamlit as st
 
+from complaint import api
 from complaint.errors import ComplaintError
 from complaint.i18n import _
-from complaint.importers.base import CLEAR_MARGIN, MIN_CONFIDENCE
-from complaint.importers.generic_mapped import ImporterOrders
-from complaint.importers.manual import manual_order
-from complaint.importers.mapping import FIELD_LABELS, ORDER_FIELDS, Mapping
-from complaint.importers.order_import import (
-    GENERIC,
-    import_orders,
-    layout_candidates,
-    order_row,
-    rejected_csv,
-)
-from complaint.importers.textio import Source
 from complaint.records import STATUS_LABELS, OrderStatus
-from complaint.store.db import Store
-from ui.widgets import headers
+from ui import state
+from ui.widgets import headers, show_error
 
 _P = "imp_o_"
 _AUTO = "auto"
 _NONE = "—"
+GENERIC = "orders.generic_mapped"
 
 
-def render(store: Store, case_id: int) -> None:
+def render(case: api.CaseHandle) -> None:
     st.subheader(_("Order exports"))
     st.caption(_("AliExpress Shopper Inventory (CSV/JSON), Order Exporter CSV, Bulk Order Exporter TSV, the "
                  "GDPR data backup (XLSX), or any CSV/XLSX with a column mapping."))
@@ -48,85 +40,80 @@ def render(store: Store, case_id: int) -> None:
     options = {"encoding": None if encoding == _AUTO else encoding,
                "delimiter": None if delimiter == _AUTO else ("\t" if delimiter == "tab" else delimiter),
                "currency": currency.strip().upper() or None}
-    results = []
+    reports = []
     for upload in files or []:
-        source = Source(upload.name, upload.getvalue())
         with st.container(border=True):
-            result = _one_file(store, source, options)
-        if result is not None:
-            results.append(result)
-    if results:
-        _import_button(store, case_id, results)
-    _manual_form(store, case_id)
+            report = _one_file(case, upload, options)
+        if report is not None:
+            reports.append(report)
+    if reports:
+        _import_button(case, reports)
+    _manual_form(case)
 
 
-def _one_file(store: Store, source: Source, options: dict):
+def _one_file(case: api.CaseHandle, upload, options: dict):
     st.markdown("**" + _("File") + ":** ")
-    st.text(source.name)
-    key = _P + source.sha256[:16]
-    found = [c for c in layout_candidates(source) if c[2] >= MIN_CONFIDENCE]
-    names = [n for n, _label, _c in found]
-    labels = {n: f"{label} ({conf:.0%})" for n, label, conf in found}
+    st.text(upload.name)
+    key = _P + hashlib.sha256(upload.getvalue()).hexdigest()[:16]
+    layouts = api.file_layouts(upload, "orders")
+    names = [n for n, _label, _c in layouts.found]
+    labels = {n: f"{label} ({conf:.0%})" for n, label, conf in layouts.found}
     labels[GENERIC] = _("Map the columns myself (any CSV/XLSX)")
-    ambiguous = len(found) > 1 and found[0][2] - found[1][2] < CLEAR_MARGIN
-    if found and not ambiguous:
+    if layouts.found and not layouts.ambiguous:
         st.success(_("Detected layout: {label}", label=labels[names[0]]))
-        default = 0
-    elif ambiguous:
+    elif layouts.ambiguous:
         st.warning(_("Several layouts match this file; choose the right one."))
-        default = 0
     else:
         st.info(_("No known layout: map the columns below."))
-        default = 0
-    choices = names + [GENERIC]
-    chosen = st.radio(_("Layout"), choices, index=default, format_func=lambda n: labels[n], key=key + "_layout",
+    chosen = st.radio(_("Layout"), names + [GENERIC], index=0, format_func=lambda n: labels[n], key=key + "_layout",
                       horizontal=False)
-    mapping = _mapping_editor(store, source, options, key) if chosen == GENERIC else None
+    mapping = _mapping_editor(case, upload, options, key) if chosen == GENERIC else None
     if chosen == GENERIC and mapping is None:
         return None
     try:
-        result = import_orders(source, importer=None if mapping else chosen, mapping=mapping, **options)
+        report = api.read_file(upload, "orders", importer=None if mapping else chosen, mapping=mapping, **options)
     except ComplaintError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return None
+    result = report.result
+    st.text(report.summary)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(_("Rows"), result.rows_total)
     c2.metric(_("Imported"), result.rows_imported)
     c3.metric(_("Rejected"), len(result.rejected))
     c4.metric(_("Orders"), len(result.records))
-    preview = [{k: v for k, v in order_row(o).items() if k != "items"} | {"items": len(o.items)}
-               for o in result.records[:200]]
-    st.dataframe(preview, hide_index=True, use_container_width=True, column_config=headers(preview[0] if preview else ()))
-    if result.warnings:
-        with st.expander(_("{n} remarks", n=len(result.warnings))):
-            st.dataframe([{"row": i.line, "field": i.field, "remark": i.message} for i in result.warnings],
-                         hide_index=True, use_container_width=True, column_config=headers(["row", "field", "remark"]))
-    if result.rejected or result.skipped:
-        st.dataframe([{"row": i.line, "field": i.field, "value": i.value, "reason": i.message}
-                      for i in (*result.rejected, *result.skipped)], hide_index=True, use_container_width=True,
+    preview = [{k: v for k, v in row.items() if k != "items"} | {"items": len(row["items"])}
+               for row in report.records()[:200]]
+    st.dataframe(preview, hide_index=True, width="stretch", column_config=headers(preview[0] if preview else ()))
+    if report.warnings:
+        with st.expander(_("{n} remarks", n=len(report.warnings))):
+            st.dataframe([{"row": w["row"], "field": w["field"], "remark": w["reason"]} for w in report.warnings],
+                         hide_index=True, width="stretch", column_config=headers(["row", "field", "remark"]))
+    if report.rejected or report.skipped:
+        st.dataframe(report.rejected + report.skipped, hide_index=True, width="stretch",
                      column_config=headers(["row", "field", "value", "reason"]))
-    return result
+    return report
 
 
-def _mapping_editor(store: Store, source: Source, options: dict, key: str) -> Mapping | None:
+def _mapping_editor(case: api.CaseHandle, upload, options: dict, key: str):
     try:
-        proposed, table = ImporterOrders().propose(source, options)
+        proposal = api.propose_mapping(upload, "orders", options={k: v for k, v in options.items() if v})
     except ComplaintError as exc:
-        st.error(str(exc))
+        show_error(exc)
         return None
-    profiles = {p.name: p for p in store.profiles("orders")}
+    proposed = proposal.mapping
+    profiles = api.mapping_profiles(case.store, "orders")
     if profiles:
         pick = st.selectbox(_("Saved mapping"), [_NONE, *profiles], key=key + "_profile")
         if pick != _NONE:
-            proposed = Mapping.from_profile(profiles[pick])
-    header = [h for h in table.header if h]
+            proposed = profiles[pick]
     columns: dict[str, str] = {}
     cols = st.columns(3)
-    for n, target in enumerate(ORDER_FIELDS):
+    for n, (target, field_label) in enumerate(api.mapping_fields("orders").items()):
         current = proposed.columns.get(target)
         conf = proposed.confidence.get(target)
-        label = _(FIELD_LABELS[target]) + (f" ({conf:.0%})" if current and conf is not None else "")
-        options_list = [_NONE, *header]
+        label = field_label + (f" ({conf:.0%})" if current and conf is not None else "")
+        options_list = [_NONE, *proposal.header]
         index = options_list.index(current) if current in options_list else 0
         picked = cols[n % 3].selectbox(label, options_list, index=index, key=f"{key}_map_{target}")
         if picked != _NONE:
@@ -135,45 +122,40 @@ def _mapping_editor(store: Store, source: Source, options: dict, key: str) -> Ma
     date_format = c1.text_input(_("Date format (blank: automatic)"), value=proposed.options.get("date_format", ""),
                                 key=key + "_datefmt", help="%d/%m/%Y, %Y-%m-%d, %m/%d/%Y ...")
     decimal = c2.selectbox(_("Decimal mark"), [_AUTO, ",", "."], key=key + "_dec")
-    opts = {k: v for k, v in {"date_format": date_format.strip(),
-                              "decimal": "" if decimal == _AUTO else decimal}.items() if v}
-    mapping = Mapping("orders", columns, dict.fromkeys(columns, 1.0), opts)
+    mapping = api.make_mapping("orders", columns, {"date_format": date_format.strip(),
+                                                   "decimal": "" if decimal == _AUTO else decimal})
     if mapping.missing():
         st.warning(_("Choose a column for: {fields}", fields=", ".join(mapping.missing())))
         return None
     with st.form(key + "_save"):
         name = st.text_input(_("Save this mapping as"), key=key + "_pname")
         if st.form_submit_button(_("Save mapping")) and name.strip():
-            store.save_profile(mapping.to_profile(name.strip()))
+            api.save_mapping(case.store, mapping, name)
             st.success(_("Mapping saved."))
     return mapping
 
 
-def _import_button(store: Store, case_id: int, results: list) -> None:
-    from ui import state
-
+def _import_button(case: api.CaseHandle, reports: list) -> None:
     c1, c2 = st.columns(2)
-    if c1.button(_("Import {n} file(s) into the case", n=len(results)), type="primary", key=_P + "go"):
+    if c1.button(_("Import {n} file(s) into the case", n=len(reports)), type="primary", key=_P + "go"):
         rows = []
         bar = st.progress(0.0, text=_("Adding the files to the case…"))
-        for i, r in enumerate(results, start=1):
-            s = store.add_import(case_id, r)
-            bar.progress(i / len(results), text=_("Added {done} of {total} files", done=i, total=len(results)))
+        for i, r in enumerate(reports, start=1):
+            s = api.add_file(case, r)
+            bar.progress(i / len(reports), text=_("Added {done} of {total} files", done=i, total=len(reports)))
             rows.append({"file": r.file, "added": s.added, "updated": s.updated, "unchanged": s.unchanged,
                          "rejected": len(r.rejected), "already imported": s.already_imported})
         state.invalidate()
         bar.empty()
         st.toast(_("Orders saved in the case"), icon=":material/check:")
         st.success(_("Imported."))
-        st.dataframe(rows, hide_index=True, use_container_width=True, column_config=headers(rows[0] if rows else ()))
-    if any(r.rejected or r.skipped for r in results):
-        c2.download_button(_("Download rejected rows (CSV)"), rejected_csv(results), file_name="rejected_rows.csv",
+        st.dataframe(rows, hide_index=True, width="stretch", column_config=headers(rows[0] if rows else ()))
+    if any(r.rejected or r.skipped for r in reports):
+        c2.download_button(_("Download rejected rows (CSV)"), api.rejected_csv(reports), file_name="rejected_rows.csv",
                            mime="text/csv", key=_P + "rej")
 
 
-def _manual_form(store: Store, case_id: int) -> None:
-    from ui import state
-
+def _manual_form(case: api.CaseHandle) -> None:
     with st.expander(_("Enter one order by hand")), st.form(_P + "manual", clear_on_submit=False):
         c1, c2, c3 = st.columns(3)
         order_id = c1.text_input(_("Order id"), key=_P + "m_id")
@@ -188,11 +170,10 @@ def _manual_form(store: Store, case_id: int) -> None:
         shop = st.text_input(_("Store"), key=_P + "m_store")
         if st.form_submit_button(_("Add order")):
             try:
-                order = manual_order(order_id, order_date, total or None, currency, store=shop or None,
-                                     status=status, title=title or None, quantity=int(quantity))
+                order = api.add_order(case, order_id, order_date, total or None, currency, store=shop or None,
+                                      status=status, title=title or None, quantity=int(quantity))
             except ComplaintError as exc:
-                st.error(str(exc))
+                show_error(exc)
                 return
-            store.add_order(case_id, order)
             state.invalidate()
             st.success(_("Order {order} added.", order=order.order_id))

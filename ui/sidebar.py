@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from complaint.api.sample import load_sample
+from complaint import api
 from complaint.i18n import _
 
 from . import state
@@ -12,20 +12,19 @@ from . import state
 
 def case_picker() -> None:
     store = state.get_store()
-    cases = store.list_cases()
-    if not cases:
+    cases = api.list_cases(store)
+    if cases.empty:
         st.caption(_("No case yet."))
         if st.button(_("Open the sample case"), key="open_sample", icon=":material/science:") or state.demo():
-            case = load_sample(store)
-            state.set_case(case.id)
+            state.set_case(api.open_sample(store).id)
             st.rerun()
         return
-    ids = [c.id for c in cases]
+    ids = [int(i) for i in cases["id"]]
     current = state.current_case_id()
     if current not in ids:
         current = ids[0]
         state.set_case(current)
-    names = {c.id: c.name for c in cases}
+    names = dict(zip(ids, cases["name"], strict=True))
     picked = st.selectbox(_("Case"), ids, index=ids.index(current), format_func=names.get, key="case_select")
     if picked != current:
         state.set_case(picked)

@@ -18,11 +18,11 @@ from datetime import date
 
 import streamlit as st
 
+from complaint import api
 from complaint.case import CaseData
 from complaint.errors import ComplaintError
 from complaint.i18n import LANGUAGES, get_language, normalise_language, set_language
 from complaint.settings import SETTINGS
-from complaint.store.db import Store
 
 _STORE = "_store"
 _CASE = "_case_id"
@@ -86,11 +86,9 @@ def auth_configured() -> bool:
 
 
 @st.cache_resource(show_spinner=False)
-def _server_store(url: str) -> Store:
-    """One connection per process to the team's database (Store is thread-safe; no user data here)."""
-    from complaint.store.postgres import open_server_store
-
-    return open_server_store(url)
+def _server_store(url: str):
+    """One connection per process to the team's database (the store is thread-safe; no user data here)."""
+    return api.open_server_store(url)
 
 
 def _login_gate() -> None:
@@ -107,29 +105,28 @@ def _login_gate() -> None:
     st.stop()
 
 
-def get_store() -> Store:
+def get_store():
+    """This session's case store: local file, in memory (hosted), or its owner's view of the team's."""
     url = database_url()
     if url:
         return _owned_store(url)
     store = st.session_state.get(_STORE)
     if store is None:
-        store = Store.open(":memory:" if hosted() else SETTINGS.db_path)
+        store = api.open_store(None if hosted() else SETTINGS.db_path)
         st.session_state[_STORE] = store
     return store
 
 
 def _owned_store(url: str):
-    from complaint.store.owned import OwnedStore
-
     owner = user_identity()
     if owner is None:
         st.session_state.pop(_STORE, None)
         set_case(None)
         _login_gate()
     store = st.session_state.get(_STORE)
-    if not isinstance(store, OwnedStore) or store.owner != owner:  # first use, or another user logged in
+    if getattr(store, "owner", None) != owner:  # first use, or another user logged in
         set_case(None)
-        store = OwnedStore(_server_store(url), owner)
+        store = api.owned_store(_server_store(url), owner)
         st.session_state[_STORE] = store
     return store
 
@@ -149,6 +146,11 @@ def require_case() -> int:
     return case_id
 
 
+def handle() -> api.CaseHandle:
+    """The current case as a stored case (writes go through it, one transaction each)."""
+    return api.open_case(require_case(), db=get_store(), create=False)
+
+
 def set_case(case_id: int | None) -> None:
     st.session_state[_CASE] = case_id
     invalidate()
@@ -162,7 +164,7 @@ def load_case() -> CaseData:
     cached = st.session_state.get(_CACHE)
     if cached is not None and cached[0] == case_id:
         return cached[1]
-    data = get_store().load_case(case_id)
+    data = api.case_data(api.open_case(case_id, db=get_store(), create=False))
     st.session_state[_CACHE] = (case_id, data)
     return data
 
@@ -174,11 +176,9 @@ def case_is_empty() -> bool:
     if case_id is None:
         return True
     cached = st.session_state.get(_CACHE)
-    has_records = getattr(get_store(), "has_records", None)
-    if (cached is not None and cached[0] == case_id) or has_records is None:
-        data = load_case()
-        return not (data.orders or data.transactions)
-    return not has_records(case_id)
+    if cached is not None and cached[0] == case_id:
+        return not (cached[1].orders or cached[1].transactions)
+    return api.case_is_empty(api.open_case(case_id, db=get_store(), create=False))
 
 
 def invalidate() -> None:
@@ -213,8 +213,6 @@ class _SnapshotWarmer:
                 self._thread.start()
 
     def _run(self) -> None:
-        from complaint.analysis.overview import refresh_home_snapshot
-
         while True:
             with self._lock:
                 if not self._pending:
@@ -222,7 +220,7 @@ class _SnapshotWarmer:
                     return
                 _key, (store, case_id, language) = self._pending.popitem()
             try:
-                refresh_home_snapshot(store, case_id, language)
+                api.refresh_summary(api.open_case(case_id, db=store, create=False), language)
             except ComplaintError:
                 pass  # the case was deleted or the store closed meanwhile: nothing to warm
             except Exception:  # noqa: BLE001 - a background failure must not be silent, nor kill the app
@@ -247,52 +245,45 @@ def as_of() -> date:
         return today_brussels()
     cached = st.session_state.get(_AS_OF)
     if cached is None or cached[0] != case_id:
-        cached = (case_id, get_store().get_case(case_id).as_of)
+        cached = (case_id, api.open_case(case_id, db=get_store(), create=False).as_of)
         st.session_state[_AS_OF] = cached
     return cached[1] or today_brussels()
 
 
 def reconciliation():
     """Reconciliation of the current case, cached per session until the case changes."""
-    from complaint.reconciliation.reconcile import reconcile
-
     key = (current_case_id(), as_of(), get_language())  # its reasons are text in the language of the time
     cached = st.session_state.get("_recon_cache")
     if cached is not None and cached[0] == key:
         return cached[1]
-    result = reconcile(load_case(), as_of=as_of())
+    result = api.reconcile(load_case(), as_of=as_of())
     st.session_state["_recon_cache"] = (key, result)
     return result
 
 
 def deadlines():
     """Every deadline of the current case, cached per session like the reconciliation."""
-    from complaint.dossier.deadlines import deadlines as compute
-
     key = (current_case_id(), as_of(), get_language())  # the labels are text in the language of the time
     cached = st.session_state.get(_DEADLINES)
     if cached is not None and cached[0] == key:
         return cached[1]
-    result = compute(load_case(), reconciliation(), as_of())
+    result = api.deadlines(load_case(), reconciliation(), as_of())
     st.session_state[_DEADLINES] = (key, result)
     return result
 
 
 def home_figures():
-    """The home page's figures (complaint.analysis.overview.HomeFigures): from this session's cache, else
-    from the case store's snapshot when the case has not changed since, else computed (the case
-    loaded and reconciled) and kept in both."""
-    from complaint.analysis.overview import cached_home_figures
-    from complaint.analysis.overview import home_figures as compute
-
+    """The home page's figures (``case_summary``): from this session's cache, else from the case
+    store's snapshot when the case has not changed since, else computed (the case loaded and
+    reconciled) and kept in both."""
     case_id = current_case_id()
     day = as_of()
     key = (case_id, day, get_language())
     cached = st.session_state.get(_HOME)
     if cached is not None and cached[0] == key:
         return cached[1]
-    figures, _from_snapshot = cached_home_figures(
-        get_store(), case_id, day, lambda: compute(load_case(), reconciliation(), day, deadlines()))
+    figures = api.case_summary(api.open_case(case_id, db=get_store(), create=False), day, data=load_case,
+                               reconciliation=reconciliation, deadlines=deadlines)
     st.session_state[_HOME] = (key, figures)
     return figures
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from complaint import fmt
+from complaint import api, fmt
+from complaint.errors import ComplaintError
 from complaint.i18n import N_, _
 
 
@@ -33,11 +34,18 @@ COLUMN_LABELS: dict[str, str] = {
 
 def headers(columns) -> dict[str, str]:
     """Translated headers for ``st.dataframe(column_config=headers(columns))``; unknown names are left as they are."""
-    from complaint.importers.mapping import FIELD_LABELS
-
     out = {}
     for name in columns:
-        label = COLUMN_LABELS.get(name) or FIELD_LABELS.get(name)
+        label = _(COLUMN_LABELS[name]) if name in COLUMN_LABELS else api.field_label(name)
         if label:
-            out[name] = _(label)
+            out[name] = label
     return out
+
+
+def show_error(exc: ComplaintError | str, kind: str = "error") -> None:
+    """A core message (it names files and values the user gave) shown as plain text in a box."""
+    import streamlit as st
+
+    from .safe import md_escape
+
+    getattr(st, kind)(md_escape(str(exc)))

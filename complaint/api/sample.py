@@ -2,7 +2,7 @@
 
 ``load_sample(store)`` imports every sample file through the same importers a user's files go
 through, then adds what a user would record by hand (refund promises, problem annotations,
-dispute events, pasted conversations) from sample_data/case.json.
+dispute events, pasted conversations, the buyer's details) from sample_data/case.json.
 """
 
 from __future__ import annotations
@@ -15,14 +15,21 @@ from pathlib import Path
 from ..case import CaseData
 from ..errors import CaseNotFound, ComplaintError
 from ..i18n import _
-from ..records import Case, Event, OrderAnnotation, RefundPromise
+from ..records import BuyerProfile, Case, Event, OrderAnnotation, RefundPromise
 from ..serialize import from_dict
+from .cases import CaseHandle, as_store, case_from_files
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 SAMPLE_NAME = "Sample case"
 
 
 def sample_files(root: Path = SAMPLE_DIR) -> dict[str, list[Path]]:
+    """Paths of the sample's raw files: ``{"orders": [...], "bank": [...], "evidence": [...], "messages": [...]}``.
+
+    >>> import complaint
+    >>> [p.name for p in complaint.sample_files()["orders"]]
+    ['aliexpress_bulk_export.tsv', 'aliexpress_orders.csv']
+    """
     if not root.is_dir():
         raise ComplaintError(_("the sample data folder {path} is missing", path=root))
 
@@ -48,6 +55,15 @@ def user_records(root: Path = SAMPLE_DIR) -> tuple[list[RefundPromise], list[Ord
     events = [from_dict(Event, e) for e in doc.get("events", [])]
     as_of = date.fromisoformat(doc["as_of"]) if doc.get("as_of") else None
     return promises, annotations, events, as_of
+
+
+def buyer_profile(root: Path = SAMPLE_DIR) -> BuyerProfile | None:
+    """The sample buyer's details (case.json "buyer")."""
+    buyer = _case_json(root).get("buyer")
+    if not buyer:
+        return None
+    return BuyerProfile(name=buyer.get("name"), address=buyer.get("address"), email=buyer.get("email"),
+                        language=buyer.get("language"))
 
 
 def pasted_events(root: Path = SAMPLE_DIR) -> list[Event]:
@@ -80,14 +96,15 @@ def sample_case_data(root: Path = SAMPLE_DIR) -> CaseData:
     """The sample case without a store (notebooks, tests, CLI one-off runs)."""
     files = sample_files(root)
     promises, annotations, events, as_of = user_records(root)
-    case = CaseData.from_files(orders=files["orders"], bank=files["bank"], evidence=files["evidence"],
-                               as_of=as_of, name=SAMPLE_NAME)
+    case = case_from_files(orders=files["orders"], bank=files["bank"], evidence=files["evidence"],
+                           as_of=as_of, name=SAMPLE_NAME)
     links = evidence_links(root)
     case.evidence = [_attach(e, links) for e in case.evidence]
     case.promises = promises
     case.annotations = {a.order_id: a for a in annotations}
     case.events.extend(events)
     case.events.extend(pasted_events(root))
+    case.profile = buyer_profile(root)
     return case
 
 
@@ -116,4 +133,19 @@ def load_sample(store, name: str = SAMPLE_NAME, root: Path = SAMPLE_DIR, progres
         store.set_annotation(case.id, a)
     for e in events + pasted_events(root):
         store.add_event(case.id, e)
+    profile = buyer_profile(root)
+    if profile is not None:
+        store.set_buyer_profile(case.id, profile)
     return case
+
+
+def open_sample(db=None, *, name: str = SAMPLE_NAME, progress=None) -> CaseHandle:
+    """The bundled sample case, imported into the store ``db`` once (None: a new in-memory store).
+
+    >>> import complaint
+    >>> case = complaint.open_sample()
+    >>> (case.name, str(case.as_of))
+    ('Sample case', '2026-11-20')
+    """
+    store = as_store(db)
+    return CaseHandle(store, load_sample(store, name=name, progress=progress))

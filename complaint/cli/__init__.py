@@ -1,7 +1,8 @@
 """The ``complaint`` command (also ``python -m complaint``).
 
-Subcommands live in ``complaint/cli/<name>.py`` (one module per command, each defining ``command``)
-and are discovered automatically; each is a thin wrapper over :mod:`complaint.api`.  Errors the user can act on (ComplaintError) become one
+Subcommands live in ``complaint/cli/<name>.py`` (one module per command, each defining ``command``,
+or ``COMMANDS`` when it holds more than one) and are discovered automatically; each is a thin
+wrapper over one :mod:`complaint.api` function.  Errors the user can act on (ComplaintError) become one
 line on stderr and exit code 2, in this one place; anything else is a bug and shows a traceback.
 """
 
@@ -47,6 +48,8 @@ def cli(lang: str | None) -> None:
       complaint import-orders sample_data/orders/aliexpress_orders.csv --format table
       complaint reconcile --orders orders.csv --bank kbc.csv --as-of 2026-11-20 --format json
       complaint cases --db cases.sqlite list
+      complaint promise add 8116516504403817 14,90 --by dispute --db cases.sqlite --case "Sample case"
+      complaint summary --db cases.sqlite --case "Sample case"
     """
     if lang:
         set_language(lang)
@@ -57,9 +60,9 @@ def _register() -> None:
         if mod.name.startswith("_") or mod.name == "options":
             continue
         module = importlib.import_module(f"{__name__}.{mod.name}")
-        command = getattr(module, "command", None)
-        if isinstance(command, click.Command):
-            cli.add_command(command)
+        for command in getattr(module, "COMMANDS", [getattr(module, "command", None)]):
+            if isinstance(command, click.Command):
+                cli.add_command(command)
 
 
 _register()

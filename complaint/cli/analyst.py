@@ -6,16 +6,15 @@ from datetime import date
 
 import click
 
-from ..analysis.analyst import GROUP_COLUMNS, GROUPINGS, overview_all
-from ..settings import SETTINGS
-from ..store.db import Store
-from .options import as_of_option, db_option, emit, format_option, progress_callback
+from .. import api
+from .options import as_of_option, db_option, emit, format_option, progress_callback, store_path
 
 
 @click.command("analyst")
 @db_option
 @as_of_option
-@click.option("--by", "by", type=click.Choice([*GROUPINGS, "detail"]), default="store", show_default=True,
+@click.option("--by", "by", type=click.Choice([*api.ANALYST_GROUPINGS, "detail"]), default="store",
+              show_default=True,
               help="Group the missing refunds by store, payment method or month; 'detail' lists them all.")
 @format_option("table")
 def command(db: str | None, as_of: date | None, by: str, fmt: str) -> None:
@@ -30,10 +29,9 @@ def command(db: str | None, as_of: date | None, by: str, fmt: str) -> None:
       complaint analyst --db cases.sqlite --by store
       complaint analyst --db cases.sqlite --by month --as-of 2026-11-20 --format csv
     """
-    store = Store.open(db or SETTINGS.db_path)
-    tables = overview_all(store, as_of=as_of, progress=progress_callback)
+    tables = api.overview_all(api.open_store(store_path(db)), as_of=as_of, progress=progress_callback)
     frame = tables[by]
-    columns = list(frame.columns) if by == "detail" else [by, *GROUP_COLUMNS]
+    columns = list(frame.columns) if by == "detail" else [by, *api.ANALYST_GROUP_COLUMNS]
     rows = [{c: _plain(r[c]) for c in columns} for r in frame.to_dict("records")]
     emit(rows, fmt, columns)
 

@@ -7,16 +7,19 @@ from pathlib import Path
 
 import click
 
+from .. import api
 from ..i18n import _
-from ..settings import SETTINGS
-from ..store.db import Store
-from .options import as_of_option, db_option, emit, format_option
+from .options import as_of_option, db_option, emit, format_option, store_path
 
 
-def _store(db: str | None) -> Store:
+def _store(db: str | None):
     ctx = click.get_current_context(silent=True)
     group_db = ctx.find_root().meta.get("cases_db") if ctx else None
-    return Store.open(db or group_db or SETTINGS.db_path)
+    return api.open_store(store_path(db or group_db))
+
+
+def _case(db: str | None, name: str) -> api.CaseHandle:
+    return api.open_case(name, db=_store(db), create=False)
 
 
 @click.group("cases")
@@ -36,13 +39,6 @@ def command(ctx: click.Context, db: str | None) -> None:
     ctx.find_root().meta["cases_db"] = db
 
 
-def _case_row(store: Store, c) -> dict:
-    data = store.load_case(c.id)
-    return {"id": c.id, "name": c.name, "created_at": c.created_at.isoformat(timespec="seconds"),
-            "as_of": c.as_of.isoformat() if c.as_of else None, "orders": len(data.orders),
-            "transactions": len(data.transactions), "evidence": len(data.evidence)}
-
-
 @command.command("list")
 @db_option
 @format_option("table")
@@ -53,9 +49,12 @@ def list_cases(db: str | None, fmt: str) -> None:
     Example:
       complaint cases --db cases.sqlite list --format json
     """
-    store = _store(db)
-    emit([_case_row(store, c) for c in store.list_cases()], fmt,
-         ["id", "name", "created_at", "as_of", "orders", "transactions", "evidence"])
+    frame = api.list_cases(_store(db), counts=True)
+    rows = [{"id": int(r["id"]), "name": r["name"], "created_at": r["created_at"].isoformat(timespec="seconds"),
+             "as_of": r["as_of"].isoformat() if r["as_of"] else None, "orders": int(r["orders"]),
+             "transactions": int(r["transactions"]), "evidence": int(r["evidence"])}
+            for r in frame.to_dict("records")]
+    emit(rows, fmt, ["id", "name", "created_at", "as_of", "orders", "transactions", "evidence"])
 
 
 @command.command("create")
@@ -69,7 +68,7 @@ def create(db: str | None, name: str, as_of: date | None) -> None:
     Example:
       complaint cases --db cases.sqlite create "Sofa 2026" --as-of 2026-11-20
     """
-    case = _store(db).create_case(name, as_of=as_of)
+    case = api.create_case(_store(db), name, as_of=as_of)
     click.echo(_("created case {name} (id {id})", name=case.name, id=case.id))
 
 
@@ -84,8 +83,7 @@ def rename(db: str | None, name: str, new_name: str) -> None:
     Example:
       complaint cases --db cases.sqlite rename "Sofa 2026" "Sofa (refund)"
     """
-    store = _store(db)
-    case = store.rename_case(store.get_case(name).id, new_name)
+    case = api.rename_case(_case(db, name), new_name)
     click.echo(_("renamed to {name}", name=case.name))
 
 
@@ -100,11 +98,10 @@ def delete(db: str | None, name: str, yes: bool) -> None:
     Example:
       complaint cases --db cases.sqlite delete "Sofa 2026" --yes
     """
-    store = _store(db)
-    case = store.get_case(name)
+    case = _case(db, name)
     if not yes:
         click.confirm(_("Delete case {name} and all its data?", name=case.name), abort=True, err=True)
-    store.delete_case(case.id)
+    api.delete_case(case)
     click.echo(_("deleted case {name}", name=case.name))
 
 
@@ -119,8 +116,7 @@ def export(db: str | None, name: str, out: str) -> None:
     Example:
       complaint cases --db cases.sqlite export "Sofa 2026" --out sofa.zip
     """
-    store = _store(db)
-    data = store.export_case(store.get_case(name).id)
+    data = api.export_case(_case(db, name))
     Path(out).write_bytes(data)
     click.echo(_("wrote {path} ({size} bytes)", path=out, size=len(data)))
 
@@ -136,7 +132,7 @@ def import_(db: str | None, file: str, name: str | None) -> None:
     Example:
       complaint cases --db other.sqlite import sofa.zip --name "Sofa 2026 (copy)"
     """
-    case = _store(db).import_case(Path(file).read_bytes(), name=name)
+    case = api.import_case(_store(db), file, name=name)
     click.echo(_("imported case {name} (id {id})", name=case.name, id=case.id))
 
 
@@ -151,7 +147,5 @@ def sample(db: str | None, name: str | None) -> None:
       complaint cases --db cases.sqlite sample
       complaint reconcile --db cases.sqlite --case "Sample case" --format table
     """
-    from ..api.sample import SAMPLE_NAME, load_sample
-
-    case = load_sample(_store(db), name=name or SAMPLE_NAME)
+    case = api.open_sample(_store(db), **({"name": name} if name else {}))
     click.echo(_("sample case ready: {name} (id {id})", name=case.name, id=case.id))

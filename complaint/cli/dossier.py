@@ -6,20 +6,9 @@ from pathlib import Path
 
 import click
 
+from .. import api
 from ..i18n import _
-from .options import case_inputs, load_inputs, progress
-
-
-def _store_loader(db: str | None, case_name: str | None):
-    """Original evidence bytes from the store when reading a stored case (else from the files)."""
-    if not case_name:
-        return None
-    from ..settings import SETTINGS
-    from ..store.db import Store
-
-    store = Store.open(db or SETTINGS.db_path)
-    case_id = store.get_case(case_name).id
-    return lambda ev: store.evidence_bytes(case_id, ev.sha256)
+from .options import case_inputs, load_inputs, progress, stored_case
 
 
 @click.command("dossier")
@@ -43,24 +32,21 @@ def command(order_id, lang, out_dir, variant, ics_path, chart, **inputs) -> None
       complaint dossier --orders orders.csv --bank kbc.csv --evidence photos/ --order 8123456789012345 --out d/
       complaint dossier --db cases.sqlite --case "Sofa 2026" --variant ecc --ics deadlines.ics --out ecc/
     """
-    from ..dossier.build import export_dossier, verify_manifest
-    from ..dossier.deadlines import deadlines, deadlines_ics
-    from ..reconciliation.reconcile import reconcile
-
-    case = load_inputs(**inputs)
-    as_of = inputs.get("as_of") or case.today()
+    data = load_inputs(**inputs)
+    # a stored case: the original pictures come from the store
+    case = stored_case(inputs.get("db"), inputs["case_name"]) if inputs.get("case_name") else data
+    as_of = inputs.get("as_of") or data.today()
     progress(_("reconciling payments and refunds..."))
-    reconciliation = reconcile(case, as_of)
+    reconciliation = api.reconcile(data, as_of)
     progress(_("writing the dossier..."))
-    paths = export_dossier(case, out_dir, order_id=order_id, lang=lang, as_of=as_of,
-                           evidence_loader=_store_loader(inputs.get("db"), inputs.get("case_name")),
-                           variant=variant, reconciliation=reconciliation, chart=chart)
-    problems = verify_manifest(paths.zip.read_bytes())
+    paths = api.export_dossier(case, out_dir, order_id=order_id, lang=lang, as_of=as_of, variant=variant,
+                               chart=chart, reconciliation=reconciliation)
+    problems = api.verify_dossier(paths.zip.read_bytes())
     if problems:  # pragma: no cover - the writer and the checker disagree: a bug
         raise click.ClickException("; ".join(problems))
     if ics_path:
-        items = deadlines(case, reconciliation, as_of, order_ids=[order_id] if order_id else None)
-        Path(ics_path).write_text(deadlines_ics(items), encoding="utf-8", newline="")
+        items = api.deadlines(data, reconciliation, as_of, order_ids=[order_id] if order_id else None)
+        Path(ics_path).write_text(api.deadlines_ics(items), encoding="utf-8", newline="")
         progress(_("{n} deadlines written to {file}", n=len(items), file=ics_path))
     click.echo(str(paths.pdf))
     click.echo(str(paths.zip))

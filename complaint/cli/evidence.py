@@ -1,45 +1,26 @@
-"""complaint evidence: read photos and screenshots (files, folders, ZIPs) with capture times and hashes."""
+"""complaint evidence: read photos and screenshots (files, folders, ZIPs) with capture times and hashes;
+complaint evidence-attach: link a kept picture to an order (or detach it)."""
 
 from __future__ import annotations
 
 import click
 
-from ..evidence.ingest import Ingested, ingest_paths, map_links, mark_duplicates
+from .. import api
 from ..i18n import _
-from ..settings import SETTINGS
-from .options import db_option, emit, format_option, progress, progress_callback
+from .options import (
+    db_option,
+    echo_record,
+    emit,
+    format_option,
+    progress,
+    progress_callback,
+    record_format,
+    stored_case,
+    stored_case_options,
+)
 
 COLUMNS = ["path", "sha256", "captured_at", "time_source", "tz_source", "camera", "gps", "width", "height",
            "duplicate_of", "warnings", "error"]
-
-
-def evidence_row(item: Ingested) -> dict:
-    """The CLI/JSON shape of one ingested file (a stable contract: keep the keys)."""
-    ev = item.evidence
-    camera = " ".join(x for x in (ev.camera_make, ev.camera_model) if x) or None
-    gps = None if ev.gps_lat is None or ev.gps_lon is None else {"lat": ev.gps_lat, "lon": ev.gps_lon}
-    return {
-        "path": item.path,
-        "file_name": ev.file_name,
-        "sha256": ev.sha256 or None,
-        "size": ev.size,
-        "media_type": ev.media_type,
-        "captured_at": ev.captured_at.isoformat() if ev.captured_at else None,
-        "captured_text": ev.captured_text,
-        "time_source": ev.time_source,
-        "tz_source": ev.tz_source,
-        "camera": camera,
-        "software": ev.software,
-        "gps": gps,
-        "map": map_links(ev.gps_lat, ev.gps_lon)["osm"] if gps else None,
-        "width": ev.width,
-        "height": ev.height,
-        "orientation": ev.orientation,
-        "perceptual_hash": ev.perceptual_hash,
-        "duplicate_of": ev.duplicate_of,
-        "warnings": list(ev.warnings),
-        "error": ev.error,
-    }
 
 
 @click.command("evidence")
@@ -64,26 +45,43 @@ def command(paths: tuple[str, ...], fmt: str, tz: str | None, no_duplicates: boo
       complaint evidence ~/Pictures/parcel/ photos.zip --format csv --tz Europe/Brussels
       complaint evidence unboxing/ --db cases.sqlite --case "Sofa 2026"
     """
-    zone = tz or str(SETTINGS.timezone)
-    items = ingest_paths(paths, progress=progress_callback, tz=zone, perceptual=not no_duplicates)
-    evidence = [i.evidence for i in items]
-    stored_before = []
-    store = case = None
-    if case_name:
-        from ..store.db import Store
-
-        store = Store.open(db or SETTINGS.db_path)
-        case = store.get_case(case_name)
-        stored_before = store.load_case(case.id).evidence
-    if not no_duplicates:
-        evidence = mark_duplicates(stored_before + evidence)[len(stored_before):]
-    items = [Ingested(ev, i.path, i.file, i.member) for ev, i in zip(evidence, items, strict=True)]
-    if store is not None and case is not None:
-        added = sum(store.add_evidence(case.id, i.evidence, i.data()) for i in items
-                    if i.evidence.error is None and i.evidence.sha256)
+    case = stored_case(db, case_name) if case_name else None
+    known = api.case_data(case).evidence if case is not None else []
+    files = api.read_evidence(*paths, tz=tz, progress=progress_callback, duplicates=not no_duplicates, known=known)
+    if case is not None:
+        added = sum(api.store_evidence(case, files))
         progress(_("{n} new pictures stored in case {case}", n=added, case=case.name))
-    emit([evidence_row(i) for i in items], fmt, None if fmt == "json" else COLUMNS)
-    failed = sum(1 for i in items if i.evidence.error)
-    progress(_("{n} files read, {failed} unreadable", n=len(items), failed=failed))
+    emit([api.evidence_row(f) for f in files], fmt, None if fmt == "json" else COLUMNS)
+    failed = sum(1 for f in files if f.evidence.error)
+    progress(_("{n} files read, {failed} unreadable", n=len(files), failed=failed))
     if strict and failed:
         raise SystemExit(1)
+
+
+@click.command("evidence-attach")
+@stored_case_options
+@click.argument("sha256")
+@click.argument("order_id", required=False)
+@click.option("--detach", is_flag=True, help="Link the picture to no order.")
+@click.option("--problem", default=None, help="The problem it shows (damaged, missing_item, ...).")
+@click.option("--note", default=None, help="A note kept with the picture.")
+@record_format
+def attach(db: str | None, case_name: str, sha256: str, order_id: str | None, detach: bool, problem: str | None,
+           note: str | None, fmt: str) -> None:
+    """Link a picture of the case (its SHA-256, or its first 8+ characters) to ORDER_ID.
+
+    \b
+    Examples:
+      complaint evidence-attach --db cases.sqlite --case "Sofa 2026" 3f2a9c1e 8116516504403817 --problem damaged
+      complaint evidence-attach --db cases.sqlite --case "Sofa 2026" 3f2a9c1e --detach
+    """
+    case = stored_case(db, case_name)
+    if detach == bool(order_id):
+        raise click.UsageError(_("give ORDER_ID, or --detach"))
+    extra = {k: v for k, v in {"problem": problem, "note": note}.items() if v is not None}
+    ev = api.detach_evidence(case, sha256) if detach else api.attach_evidence(case, sha256, order_id, **extra)
+    echo_record(ev, fmt, _("{file}: linked to order {order}", file=ev.file_name, order=ev.order_id) if ev.order_id
+                else _("{file}: linked to no order", file=ev.file_name))
+
+
+COMMANDS = [command, attach]

@@ -1,14 +1,14 @@
-"""complaint import-orders: read AliExpress order exports (any supported layout) and show or store them."""
+"""complaint import-orders: read AliExpress order exports (any supported layout) and show or store them.
+Each file goes through ``complaint.api.read_file``, as on the Import page."""
 
 from __future__ import annotations
 
 import click
 
+from .. import api
 from ..errors import CaseNotFound, ComplaintError
 from ..i18n import _
-from ..importers.mapping import Mapping, load_profile
-from ..importers.order_import import import_orders, order_row, rejected_rows, result_summary
-from .options import db_option, emit, format_option, progress
+from .options import db_option, emit, format_option, progress, stored_case
 
 TABLE_COLUMNS = ["file", "format", "order_id", "order_date", "status", "status_text", "total", "currency",
                  "refund_expected", "refund_reason", "store", "items"]
@@ -38,55 +38,47 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
       complaint import-orders backup.xlsx --currency EUR --db cases.sqlite --case "Sofa 2026"
       complaint import-orders odd.csv --importer orders.generic_mapped --mapping shop.json
     """
-    mapping = Mapping.from_profile(load_profile(mapping_path)) if mapping_path else None
+    mapping = api.load_mapping(mapping_path) if mapping_path else None
     if delimiter and delimiter.lower() in ("tab", "\\t"):
         delimiter = "\t"
-    results, errors = [], []
+    reports, errors = [], []
     for path in files:
         try:
-            results.append(import_orders(path, importer=importer, mapping=mapping, encoding=encoding,
-                                         delimiter=delimiter, currency=currency))
+            reports.append(api.read_file(path, "orders", importer=None if mapping else importer, mapping=mapping,
+                                         encoding=encoding, delimiter=delimiter, currency=currency))
         except ComplaintError as exc:
             errors.append(str(exc))
     if errors:
         raise ComplaintError(" | ".join(errors))
     stored = {}
     if case_name:
-        from ..settings import SETTINGS
-        from ..store.db import Store
-
-        store = Store.open(db or SETTINGS.db_path)
         try:
-            case = store.get_case(case_name)
+            case = stored_case(db, case_name)
         except CaseNotFound:
-            case = store.create_case(case_name)
+            case = stored_case(db, case_name, create=True)
             progress(_("created case {name}", name=case_name))
-        for r in results:
-            s = store.add_import(case.id, r)
+        for r in reports:
+            s = api.add_file(case, r)
             stored[r.file] = {"added": s.added, "updated": s.updated, "unchanged": s.unchanged,
                               "already_imported": s.already_imported}
             progress(_("{file}: {added} added, {updated} updated, {unchanged} unchanged", file=r.file,
                        added=s.added, updated=s.updated, unchanged=s.unchanged)
                      + (" " + _("(already imported)") if s.already_imported else ""))
-    for r in results:
-        progress(_("{file} ({format}): {orders} orders from {rows} rows, {rejected} rejected, {skipped} skipped, "
-                   "{warnings} warnings", file=r.file, format=r.importer, orders=len(r.records), rows=r.rows_total,
-                   rejected=len(r.rejected), skipped=len(r.skipped), warnings=len(r.warnings)))
+    for r in reports:
+        progress(r.summary + ", " + _("{orders} orders, {warnings} warnings", orders=len(r.result.records),
+                                      warnings=len(r.result.warnings)))
     if fmt == "json":
         out = []
-        for r in results:
-            summary = result_summary(r)
+        for r in reports:
+            summary = r.to_json()
             if r.file in stored:
                 summary["stored"] = stored[r.file]
             out.append(summary)
         emit(out, "json")
         return
-    rows = []
-    for r in results:
-        for o in r.records:
-            row = order_row(o)
-            row.update(file=r.file, format=r.importer, items=len(o.items))
-            rows.append(row)
+    rows = [{**row, "file": r.file, "format": r.format, "items": len(row["items"])}
+            for r in reports for row in r.records()]
     emit(rows, fmt, TABLE_COLUMNS)
-    for rej in rejected_rows(results):
-        progress(_("rejected: {file} row {row}: {reason}", file=rej["file"], row=rej["row"], reason=rej["reason"]))
+    for r in reports:
+        for rej in r.rejected + r.skipped:
+            progress(_("rejected: {file} row {row}: {reason}", file=r.file, row=rej["row"], reason=rej["reason"]))

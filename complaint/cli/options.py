@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from .. import api
 from ..case import CaseData
 from ..csvsafe import write_csv
 from ..errors import ComplaintError
@@ -80,17 +81,44 @@ def load_inputs(db: str | None = None, case_name: str | None = None, orders: Seq
     if case_name and (orders or bank or evidence):
         raise ComplaintError(_("give either --case or input files (--orders/--bank/--evidence), not both"))
     if case_name:
-        from ..store.db import Store
-
-        store = Store.open(db or SETTINGS.db_path)
-        case = store.get_case(case_name)
-        data = store.load_case(case.id)
+        data = api.case_data(stored_case(db, case_name))
         if as_of:
             data.as_of = as_of
         return data
     if not (orders or bank or evidence):
         raise ComplaintError(_("no input: give --case NAME (with --db) or --orders/--bank/--evidence files"))
-    return CaseData.from_files(orders=orders, bank=bank, evidence=evidence, as_of=as_of, progress=progress_callback)
+    return api.case_from_files(orders=orders, bank=bank, evidence=evidence, as_of=as_of, progress=progress_callback)
+
+
+def store_path(db: str | None) -> str:
+    return str(db or SETTINGS.db_path)
+
+
+def stored_case(db: str | None, case_name: str | None, *, create: bool = False) -> api.CaseHandle:
+    """The case NAME (or number) of the store --db; a one-line error when there is none."""
+    if not case_name:
+        raise ComplaintError(_("give the case with --case NAME (and the store with --db)"))
+    return api.open_case(case_name, db=store_path(db), create=create)
+
+
+def stored_case_options(f: Callable) -> Callable:
+    """--db and --case NAME (required): the stored case a command changes."""
+    f = click.option("--case", "case_name", metavar="NAME", required=True, envvar="COMPLAINT_CASE",
+                     help="The case to change (its name or number; COMPLAINT_CASE).")(f)
+    return db_option(f)
+
+
+def echo_record(record: Any, fmt: str, line: str) -> None:
+    """One written record: ``line`` for people, the record itself with --format json."""
+    if fmt == "json":
+        click.echo(json.dumps(to_jsonable(record), ensure_ascii=False, indent=2))
+    else:
+        click.echo(line)
+
+
+def record_format(f: Callable) -> Callable:
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                        help="text: one line; json: the record written.")(f)
 
 
 def progress(message: str) -> None:

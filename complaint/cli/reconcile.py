@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from .. import api
 from ..errors import ComplaintError
 from ..i18n import _
-from ..reconciliation.reconcile import reconcile
 from ..records import RefundPromise
 from ..serialize import from_dict
 from .options import case_inputs, emit, format_option, load_inputs, progress
@@ -67,7 +67,7 @@ def command(fmt: str, promises: str | None, window_days: int, tolerance: str, en
         raise ComplaintError(_("--tolerance '{value}' is not a number", value=tolerance)) from exc
     progress(_("reconciling {orders} orders and {txns} transactions",
                orders=len(case.orders), txns=len(case.transactions)))
-    result = reconcile(case, kwargs.get("as_of"), window_days=window_days, amount_tolerance=tol, engine=engine)
+    result = api.reconcile(case, kwargs.get("as_of"), window_days=window_days, amount_tolerance=tol, engine=engine)
     data = result.to_json()
     if fmt == "json":
         emit(data, "json")
@@ -94,4 +94,4 @@ def command(fmt: str, promises: str | None, window_days: int, tolerance: str, en
         if data[key]:
             click.echo("")
             click.echo(title)
-            emit(data[key], "table")
+            emit(data[key], "table", None)

@@ -4,7 +4,7 @@ Event kinds follow complaint.timeline.events.KINDS (message_out, support_chat, d
 escalation, refund_promised, ...), plus the kinds users and the sample record by hand
 (refund_completed_platform, bank_contact, ...).  The escalation steps are listed in
 :data:`STEP_KINDS`: the guide marks a step done when one of its kinds exists for the order.
-The facts of an order themselves are in the case view (complaint.dossier.view).
+The facts of an order themselves, and the order picker, are in the case view (complaint.dossier.view).
 """
 
 from __future__ import annotations
@@ -40,11 +40,3 @@ STEP_KINDS: dict[str, frozenset[str]] = {
 
 CONFORMITY_PROBLEMS = frozenset({Problem.DAMAGED, Problem.MISSING_ITEM, Problem.WRONG_ITEM,
                                  Problem.NOT_AS_DESCRIBED, Problem.SHORT_QUANTITY})
-
-
-def order_choices(case, reconciliation, view=None) -> list[str]:
-    """Every order id for the dossier page's picker: open problems first, overdue first among them
-    (see :meth:`complaint.dossier.view.CaseView.choices`)."""
-    from .view import ensure_view
-
-    return [v.order_id for v in ensure_view(view, case, reconciliation).choices()]

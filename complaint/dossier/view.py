@@ -165,3 +165,9 @@ def ensure_view(view: CaseView | None, case, reconciliation, as_of: date | None 
     if as_of is not None and view.as_of != as_of:
         raise ValueError(f"the case view is as of {view.as_of}, not {as_of}")
     return view
+
+
+def order_choices(case, reconciliation, view=None) -> list[str]:
+    """Every order id for the dossier page's picker: open problems first, overdue first among them
+    (see :meth:`CaseView.choices`)."""
+    return [v.order_id for v in ensure_view(view, case, reconciliation).choices()]

@@ -22,11 +22,11 @@ from .values import ValueParseError, parse_amount, parse_date
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
-def _field_error(field: str, error: object) -> ComplaintError:
+def field_error(field: str, error: object) -> ComplaintError:
     return ComplaintError(_("{field}: {error}", field=field, error=error))
 
 
-def _date(field: str, value: date | str | None) -> date:
+def field_date(field: str, value: date | str | None) -> date:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -34,35 +34,35 @@ def _date(field: str, value: date | str | None) -> date:
     try:
         day = parse_date(value)
     except ValueParseError as exc:
-        raise _field_error(field, exc) from exc
+        raise field_error(field, exc) from exc
     if day is None:
-        raise _field_error(field, _("a date is required"))
+        raise field_error(field, _("a date is required"))
     return day
 
 
-def _amount(field: str, value: Decimal | int | str | None, *, required: bool = True) -> Decimal | None:
+def field_amount(field: str, value: Decimal | int | str | None, *, required: bool = True) -> Decimal | None:
     if isinstance(value, float):
-        raise _field_error(field, _("give the amount as text or Decimal, not a float"))
+        raise field_error(field, _("give the amount as text or Decimal, not a float"))
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         amount = Decimal(value)
     else:
         try:
             amount = parse_amount(value)
         except ValueParseError as exc:
-            raise _field_error(field, exc) from exc
+            raise field_error(field, exc) from exc
     if amount is None:
         if required:
-            raise _field_error(field, _("an amount is required"))
+            raise field_error(field, _("an amount is required"))
         return None
     if not amount.is_finite():
-        raise _field_error(field, _("'{value}' is not a number", value=value))
+        raise field_error(field, _("'{value}' is not a number", value=value))
     return amount
 
 
-def _currency(value: str | None) -> str:
+def field_currency(value: str | None) -> str:
     code = (value or "").strip().upper()
     if not _CURRENCY.match(code):
-        raise _field_error("currency", _("'{value}' is not a three-letter currency code such as EUR",
+        raise field_error("currency", _("'{value}' is not a three-letter currency code such as EUR",
                                          value=value or ""))
     return code
 
@@ -78,18 +78,18 @@ def manual_order(order_id: str | int, order_date: date | str, total: Decimal | s
     try:
         oid = clean_order_id(str(order_id).strip() if not isinstance(order_id, int) else order_id)
     except ValueParseError as exc:
-        raise _field_error("order_id", exc) from exc
-    day = _date("order_date", order_date)
-    amount = _amount("total", total, required=False)
+        raise field_error("order_id", exc) from exc
+    day = field_date("order_date", order_date)
+    amount = field_amount("total", total, required=False)
     if amount is not None and amount < 0:
-        raise _field_error("total", _("an order total cannot be negative"))
-    cur = _currency(currency)
+        raise field_error("total", _("an order total cannot be negative"))
+    cur = field_currency(currency)
     try:
         qty = int(str(quantity).strip())
     except ValueError as exc:
-        raise _field_error("quantity", _("'{value}' is not a whole number", value=quantity)) from exc
+        raise field_error("quantity", _("'{value}' is not a whole number", value=quantity)) from exc
     if qty <= 0:
-        raise _field_error("quantity", _("the quantity must be at least 1"))
+        raise field_error("quantity", _("the quantity must be at least 1"))
     if isinstance(status, OrderStatus):
         info_status, text = status, status.value
         expected, reason = refund_expectation(status)
@@ -110,11 +110,11 @@ def manual_order(order_id: str | int, order_date: date | str, total: Decimal | s
 def manual_transaction(booking_date: date | str, amount: Decimal | str | int, currency: str,
                        counterparty: str | None = None, description: str | None = None) -> BankTxn:
     """A bank movement typed by hand (negative = money out); its id is stable for the same input."""
-    day = _date("booking_date", booking_date)
-    value = _amount("amount", amount)
+    day = field_date("booking_date", booking_date)
+    value = field_amount("amount", amount)
     if value == 0:
-        raise _field_error("amount", _("the amount cannot be zero"))
-    cur = _currency(currency)
+        raise field_error("amount", _("the amount cannot be zero"))
+    cur = field_currency(currency)
     cp = (counterparty or "").strip() or None
     desc = (description or "").strip() or None
     from .bank.merchants import recognise

@@ -28,6 +28,7 @@ from ..errors import CaseNotFound, ComplaintError, LimitExceeded, StoreError
 from ..i18n import _
 from ..records import (
     BankTxn,
+    BuyerProfile,
     Case,
     Decision,
     Event,
@@ -43,7 +44,13 @@ from ..serialize import dumps, from_dict
 from .dialect import SQLITE, Db, Dialect, insert, insert_ignore, upsert
 
 CASE_FILE_FORMAT = "complaint-notebook-case"
-CASE_FILE_VERSION = 1
+CASE_FILE_VERSION = 2  # 2: the buyer's profile; a version-1 file (without it) still opens
+CASE_FILE_VERSIONS = (1, 2)
+
+# record type -> (table, key column, key attribute) for Store.write
+_KEYED = {Event: ("events", "event_id", "id"), RefundPromise: ("promises", "promise_id", "id"),
+          OrderAnnotation: ("annotations", "order_id", "order_id"), Decision: ("decisions", "match_key", "match_key"),
+          Order: ("orders", "order_id", "order_id")}
 
 
 @dataclass
@@ -255,6 +262,7 @@ class Store:
         data.rejected = load("rejected_rows", Issue, "file_sha256, seq")
         data.imports = [from_dict(ImportResult, json.loads(p)) for (p,) in self._rows(
             "SELECT summary FROM source_files WHERE case_id = ? ORDER BY imported_at", (case_id,))]
+        data.profile = self._profile(case_id)
         return data
 
     def has_records(self, case_id: int) -> bool:
@@ -306,6 +314,40 @@ class Store:
 
     def clear_decision(self, case_id: int, match_key: str) -> None:
         self._delete("decisions", "match_key", case_id, match_key)
+
+    def write(self, case_id: int, put: tuple | list = (), delete: tuple | list = ()) -> None:
+        """Several records of one case in one transaction: each record of ``put`` (an Event,
+        RefundPromise, OrderAnnotation, Decision or Order) replaces the one with its key; each
+        ``(record type, key)`` of ``delete`` is removed.  All or nothing."""
+        self.get_case(case_id)
+        for record in put:
+            if type(record) not in _KEYED:
+                raise TypeError(f"Store.write cannot keep a {type(record).__name__}")
+        with self._tx() as c:
+            for kind, key in delete:
+                table, key_col, _attr = _KEYED[kind]
+                c.execute(f"DELETE FROM {table} WHERE case_id = ? AND {key_col} = ?", (case_id, key))  # noqa: S608
+            for record in put:
+                table, key_col, attr = _KEYED[type(record)]
+                c.execute(upsert(table, ("case_id", key_col, "payload"), ("case_id", key_col)),
+                          (case_id, getattr(record, attr), dumps(record)))
+            self._bump(c, case_id)
+
+    # -- the buyer's profile -------------------------------------------------------------------
+    def set_buyer_profile(self, case_id: int, profile: BuyerProfile) -> None:
+        """Keep the buyer's details (name, postal address, e-mail, language) with the case."""
+        self.get_case(case_id)
+        with self._tx() as c:
+            c.execute(upsert("profiles", ("case_id", "payload"), ("case_id",)), (case_id, dumps(profile)))
+            self._bump(c, case_id)
+
+    def buyer_profile(self, case_id: int) -> BuyerProfile | None:
+        self.get_case(case_id)
+        return self._profile(case_id)
+
+    def _profile(self, case_id: int) -> BuyerProfile | None:
+        rows = self._rows("SELECT payload FROM profiles WHERE case_id = ?", (case_id,))
+        return from_dict(BuyerProfile, json.loads(rows[0][0])) if rows else None
 
     # -- revision and snapshots ----------------------------------------------------------------
     @property
@@ -426,9 +468,11 @@ class Store:
         evidence = self._rows("SELECT sha256, payload, content FROM evidence WHERE case_id = ? ORDER BY rowid",
                               (case_id,))
         tables["evidence"] = [json.loads(p) for _s, p, _c in evidence]
+        profile = self._profile(case_id)
         doc = {"format": CASE_FILE_FORMAT, "version": CASE_FILE_VERSION,
                "case": {"name": case.name, "created_at": case.created_at.isoformat(),
                         "as_of": case.as_of.isoformat() if case.as_of else None},
+               "profile": None if profile is None else json.loads(dumps(profile)),
                **tables}
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -449,7 +493,7 @@ class Store:
             doc = json.loads(zf.read("case.json"))
         except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ComplaintError(_("not a case file: {error}", error=exc)) from exc
-        if doc.get("format") != CASE_FILE_FORMAT or doc.get("version") != CASE_FILE_VERSION:
+        if doc.get("format") != CASE_FILE_FORMAT or doc.get("version") not in CASE_FILE_VERSIONS:
             raise ComplaintError(_("not a case file of this version"))
         records = sum(len(v) for v in doc.values() if isinstance(v, list))
         if records > SETTINGS.max_rows:
@@ -473,6 +517,10 @@ class Store:
                 "rejected_rows": [from_dict(Issue, d) for d in doc.get("rejected_rows", [])],
                 "evidence": [from_dict(Evidence, d) for d in doc.get("evidence", [])],
             }
+            profile = doc.get("profile")
+            if profile is not None and not isinstance(profile, dict):
+                raise TypeError("the profile is not an object")
+            profile = from_dict(BuyerProfile, profile) if profile else None
             blobs = {e.sha256: zf.read(f"evidence/{e.sha256}") for e in parsed["evidence"]}
         except (KeyError, TypeError, ValueError) as exc:
             raise ComplaintError(_("the case file is damaged: {error}", error=exc)) from exc
@@ -498,6 +546,8 @@ class Store:
             for e in parsed["evidence"]:
                 c.execute(insert("evidence", ("case_id", "sha256", "payload", "content")),
                           (cid, e.sha256, dumps(e), blobs[e.sha256]))
+            if profile is not None:
+                c.execute(insert("profiles", ("case_id", "payload")), (cid, dumps(profile)))
             for sf in doc.get("source_files", []):
                 c.execute(insert("source_files", ("case_id", "sha256", "name", "kind", "importer", "imported_at",
                                                   "summary")),

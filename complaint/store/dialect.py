@@ -141,6 +141,13 @@ PG_MIGRATIONS: list[tuple[int, str, list[str]]] = [
             PRIMARY KEY (case_id, name)
         )""",
     ]),
+    # SQLite migration 4: the buyer's profile (name, address, e-mail, language), one per case
+    (3, "the buyer's profile of each case", [
+        """CREATE TABLE profiles (
+            case_id BIGINT PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            payload TEXT NOT NULL
+        )""",
+    ]),
 ]
 
 _MIGRATION_LOCK = 0x636F6D70  # pg_advisory_xact_lock key: several app replicas may start at once

@@ -98,6 +98,12 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             PRIMARY KEY (case_id, name)
         );
     """),
+    (4, "the buyer's profile of each case", """
+        CREATE TABLE profiles (
+            case_id INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+            payload TEXT NOT NULL
+        );
+    """),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -24,7 +24,18 @@ from ..calendar_be import BRUSSELS
 from ..fmt import day as fmt_day
 from ..fmt import moment, money, number
 from ..i18n import N_, _
-from ..records import MANUAL, PROMISE_BY, BankTxn, Event, Evidence, Lane, Order, OrderStatus, Provenance
+from ..records import (
+    MANUAL,
+    OUTCOME_LABELS,
+    PROMISE_BY,
+    BankTxn,
+    Event,
+    Evidence,
+    Lane,
+    Order,
+    OrderStatus,
+    Provenance,
+)
 
 # kind -> (lane, label). Labels are stored untranslated and rendered with _().
 KINDS: dict[str, tuple[str, str]] = {
@@ -159,7 +170,7 @@ def order_events(order: Order) -> list[Event]:
 
 
 def annotation_events(case) -> list[Event]:
-    """Delivery and dispute dates the user entered on an order (dates only)."""
+    """Delivery and dispute dates the user entered on an order, and how its dispute ended (dates only)."""
     out = []
     for order_id, ann in case.annotations.items():
         if ann.delivered_on:
@@ -171,6 +182,13 @@ def annotation_events(case) -> list[Event]:
             out.append(Event(id=event_id("dispute_opened", order_id, "annotation"), kind="dispute_opened",
                              lane=Lane.DISPUTE.value, title=_("Dispute opened for order {order}", order=order_id),
                              on=ann.dispute_opened_on, order_ids=(order_id,), time_source="user", origin="manual",
+                             provenance=MANUAL))
+        if ann.outcome and ann.outcome_on:
+            label = OUTCOME_LABELS.get(ann.outcome, ann.outcome)
+            out.append(Event(id=event_id("dispute_closed", order_id, "annotation"), kind="dispute_closed",
+                             lane=Lane.DISPUTE.value, title=_("Dispute for order {order} closed: {outcome}",
+                                                              order=order_id, outcome=_(label)),
+                             on=ann.outcome_on, order_ids=(order_id,), time_source="user", origin="manual",
                              provenance=MANUAL))
     return out
 

@@ -85,7 +85,9 @@ def pg_store(pg_url):
 @pytest.mark.parametrize("test", [ts.test_every_record_type_round_trips, ts.test_reimport_same_file_adds_nothing,
                                   ts.test_overlapping_file_adds_only_new_rows_and_records_status_change,
                                   ts.test_export_then_import_is_identical, ts.test_import_case_rejects_garbage,
-                                  ts.test_cases_side_by_side_rename_delete], ids=lambda f: f.__name__)
+                                  ts.test_cases_side_by_side_rename_delete,
+                                  ts.test_write_keeps_several_records_in_one_transaction,
+                                  ts.test_a_case_without_profile_and_a_garbled_profile], ids=lambda f: f.__name__)
 def test_store_api_on_postgresql(pg_store, test):
     assert pg_store.dialect.name == "postgresql"
     test(pg_store)
@@ -120,7 +122,7 @@ def test_a_database_of_the_first_schema_gets_the_revision_counter(pg_url, monkey
         assert store.case_revision(old.id) == 0 and store.case_snapshot(old.id, "home/en") is None
         store.add_order(old.id, ts.order())
         assert store.case_revision(old.id) == 1
-        assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2]
+        assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3]
     finally:
         store.close()
 
@@ -246,6 +248,9 @@ def _all_case_calls(store, cid: int, blob: bytes):
         "case_revision": lambda: store.case_revision(cid),
         "case_snapshot": lambda: store.case_snapshot(cid, "home/en"),
         "save_case_snapshot": lambda: store.save_case_snapshot(cid, "home/en", {"mine": True}, 0),
+        "write": lambda: store.write(cid, put=[ts.OrderAnnotation("1", problem="x")], delete=[(Event, "e1")]),
+        "set_buyer_profile": lambda: store.set_buyer_profile(cid, ts.BuyerProfile(name="Bob")),
+        "buyer_profile": lambda: store.buyer_profile(cid),
     }
 
 
