@@ -22,12 +22,13 @@ if not case.orders:
 
 recon = state.reconciliation()
 as_of = state.as_of()
-choices = api.order_choices(case, recon)
+view = state.case_view()
+choices = api.order_choices(case, recon, view=view)
 order_id = st.selectbox(_("Order (orders with a problem first)"), choices, key="dossier_order")
 handle = state.handle()
 
 try:
-    guide = api.guide(case, order_id, recon, as_of)
+    guide = api.guide(case, order_id, recon, as_of, view=view)
 except ComplaintError as exc:
     show_error(exc)
     st.stop()
@@ -77,7 +78,8 @@ with tab_letters:
                                            key="dossier_outcome"),
                    "partial_amount": st.text_input(_("Partial refund amount"), key="dossier_partial") or None}
     try:
-        letter = api.write_letter(case, order_id, kind, lang, reconciliation=recon, as_of=as_of, details=details)
+        letter = api.write_letter(case, order_id, kind, lang, reconciliation=recon, as_of=as_of, details=details,
+                                  view=view)
     except ComplaintError as exc:
         show_error(exc)
         st.stop()
@@ -90,7 +92,7 @@ with tab_letters:
                        mime="text/plain", key="dossier_dl_letter")
 
 with tab_dates:
-    items = api.deadlines(case, recon, as_of, order_ids=[order_id])
+    items = api.deadlines(case, recon, as_of, order_ids=[order_id], view=view)
     if items:
         st.dataframe([{_("Date"): fmt_day(d.date), _("What"): d.label,
                        _("Status"): _("passed") if d.passed(as_of) else _("in {n} days", n=d.days_left(as_of)),
@@ -132,7 +134,8 @@ with tab_export:
                 with st.spinner(_("Building the dossier...")):
                     st.session_state[f"dossier_{variant}"] = api.build_dossier(
                         handle, order_id=None if whole else order_id, lang=lang_x, as_of=as_of,
-                        letters=edited_letters or None, variant=variant, reconciliation=recon, strip_gps=strip)
+                        letters=edited_letters or None, variant=variant, reconciliation=recon, strip_gps=strip,
+                        view=view)
             except ComplaintError as exc:
                 show_error(exc)
     for variant in ("full", "ecc"):

@@ -34,7 +34,7 @@ API_NAMES = (
     "map_link", "picture_metadata", "reconcile", "case_summary", "refresh_summary", "order_findings",
     "chronology", "build_timeline", "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html",
     "timeline_png", "timeline_flags", "chronology_table", "orders", "transactions", "STEP_DONE", "STEP_TODO",
-    "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices", "deadlines", "deadlines_ics",
+    "STEP_NOT_APPLICABLE", "case_view", "guide", "evidence_checklist", "order_choices", "deadlines", "deadlines_ics",
     "call_window", "contacts", "citation", "letter_kinds", "LETTER_LANGUAGES", "LETTER_OUTCOMES",
     "write_letter", "letter_from_text", "build_dossier", "export_dossier", "verify_dossier", "overview_all",
     "refund_table", "monthly_flows", "ANALYST_GROUPINGS", "ANALYST_GROUP_COLUMNS", "reconcile_frames",

@@ -1,5 +1,6 @@
 """Bank and PayPal statements of the sample case, written the way KBC, BNP Paribas Fortis and
-PayPal write their downloads (research/formats.md 2, 3.1, 3.2, 4.1).
+PayPal write their downloads (the column layouts the importers in complaint/importers/bank/ declare,
+with the public sources their docstrings cite).
 
 - KBC: 18 columns, ``;``, ``dd/mm/yyyy``, decimal comma, Windows-1252, CRLF, oldest first, a
   running ``Saldo`` after every row; card lines ``BETALING AANKOPEN ... MET KBC-BANKKAART``.

@@ -348,7 +348,8 @@ def checkout_groups(olist: list[Order]) -> dict[str, list[Order]]:
 
 
 def promise_due(promised_on: date) -> date:
-    """The end of the 20-business-day refund window (rules-and-peers.md B1)."""
+    """The end of the 20-business-day refund window (rule ``refund_delay`` of complaint/dossier/rules.json,
+    with its public source)."""
     return add_business_days(promised_on, 20)
 
 

@@ -105,3 +105,26 @@ def test_the_buyer_details_are_kept_in_the_case_and_sign_the_letters(sample_app)
     assert _problems(sample_app) == []
     assert sample_app.selectbox(key="dossier_letter_lang").value == "fr"
     assert sample_app.text_input(key="dossier_name").value == "Lotte Janssens"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("page", "views"), [("app_pages/home.py", 0), ("app_pages/dossier.py", 1)])
+def test_a_page_builds_the_case_view_once(sample_app, monkeypatch, page, views):
+    """The Dossier (picker, guide, letter, deadlines) reads one case view a run; the Overview of an
+    unchanged case reads its stored snapshot and builds none."""
+    from complaint.dossier import view as view_module
+
+    built = []
+    real = view_module.build_case_view
+
+    def counting(*args, **kwargs):
+        built.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(view_module, "build_case_view", counting)
+    sample_app.session_state["_view_cache"] = None  # a new run of the page, nothing cached yet
+    sample_app.session_state["_home_cache"] = None
+    sample_app.session_state["_deadlines_cache"] = None
+    sample_app.switch_page(page).run()
+    assert _problems(sample_app) == []
+    assert len(built) == views, page

@@ -30,6 +30,7 @@ _CACHE = "_case_cache"
 _LANG = "_lang"
 _AS_OF = "_as_of_cache"
 _DEADLINES = "_deadlines_cache"
+_VIEW = "_view_cache"
 _HOME = "_home_cache"
 
 
@@ -184,7 +185,7 @@ def case_is_empty() -> bool:
 def invalidate() -> None:
     """Forget this session's cached views of the case after a write, and start computing the
     case's home snapshot in the background so that the next visit to the overview is fast."""
-    for key in (_CACHE, "_recon_cache", _AS_OF, _DEADLINES, _HOME):
+    for key in (_CACHE, "_recon_cache", _AS_OF, _VIEW, _DEADLINES, _HOME):
         st.session_state.pop(key, None)
     case_id = current_case_id()
     store = st.session_state.get(_STORE)
@@ -261,13 +262,26 @@ def reconciliation():
     return result
 
 
+def case_view():
+    """The case view (``api.case_view``) of the current case, built once per (case, as of,
+    language) and cached per session like the reconciliation: every page that shows the guide,
+    deadlines, letters, figures or the dossier reads this one."""
+    key = (current_case_id(), as_of(), get_language())
+    cached = st.session_state.get(_VIEW)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result = api.case_view(load_case(), reconciliation(), as_of())
+    st.session_state[_VIEW] = (key, result)
+    return result
+
+
 def deadlines():
     """Every deadline of the current case, cached per session like the reconciliation."""
     key = (current_case_id(), as_of(), get_language())  # the labels are text in the language of the time
     cached = st.session_state.get(_DEADLINES)
     if cached is not None and cached[0] == key:
         return cached[1]
-    result = api.deadlines(load_case(), reconciliation(), as_of())
+    result = api.deadlines(load_case(), reconciliation(), as_of(), view=case_view())
     st.session_state[_DEADLINES] = (key, result)
     return result
 
@@ -283,7 +297,7 @@ def home_figures():
     if cached is not None and cached[0] == key:
         return cached[1]
     figures = api.case_summary(api.open_case(case_id, db=get_store(), create=False), day, data=load_case,
-                               reconciliation=reconciliation, deadlines=deadlines)
+                               reconciliation=reconciliation, deadlines=deadlines, view=case_view)
     st.session_state[_HOME] = (key, figures)
     return figures
 

@@ -77,6 +77,7 @@ from .dossier import (
     STEP_TODO,
     build_dossier,
     call_window,
+    case_view,
     citation,
     contacts,
     deadlines,
@@ -205,8 +206,8 @@ __all__ = [
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",
     "chronology_table", "orders", "transactions",
     # the dossier
-    "STEP_DONE", "STEP_TODO", "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices", "deadlines",
-    "deadlines_ics", "call_window", "contacts", "citation", "letter_kinds", "LETTER_LANGUAGES", "LETTER_OUTCOMES",
+    "case_view", "STEP_DONE", "STEP_TODO", "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices",
+    "deadlines", "deadlines_ics", "call_window", "contacts", "citation", "letter_kinds", "LETTER_LANGUAGES", "LETTER_OUTCOMES",
     "write_letter", "letter_from_text", "build_dossier", "export_dossier", "verify_dossier",
     # analysts
     "overview_all", "refund_table", "monthly_flows", "ANALYST_GROUPINGS", "ANALYST_GROUP_COLUMNS",

@@ -26,7 +26,25 @@ def _inputs(case: CaseLike, reconciliation, as_of: date | None):
     return data, (reconciliation if reconciliation is not None else reconcile(data, day)), day
 
 
-def guide(case: CaseLike, order_id: str, reconciliation=None, as_of: date | None = None):
+def case_view(case: CaseLike, reconciliation=None, as_of: date | None = None):
+    """The one view of the case that the guide, deadlines, letters, Overview and PDF read: per
+    order the payment, refund promises, credits received, what is missing (promised minus
+    credited, since when, business days waited), the dispute, seller replies, delivery and
+    evidence, and its facts in date order (a ``CaseView``; ``.order(id)`` is an ``OrderView``).
+    Built once per (case, as of, language): pass it as ``view=`` to the functions below.
+
+    >>> import complaint
+    >>> o = complaint.case_view(complaint.open_sample()).order("8116516504403817")
+    >>> (o.state, str(o.outstanding.amount), o.days_waited)
+    ('overdue', '14.90', 109)
+    """
+    from ..dossier.view import build_case_view
+
+    data, rec, day = _inputs(case, reconciliation, as_of)
+    return build_case_view(data, rec, day)
+
+
+def guide(case: CaseLike, order_id: str, reconciliation=None, as_of: date | None = None, *, view=None):
     """The escalation steps for one order (seller, dispute, help centre, chargeback or PayPal,
     formal notice, ConsumerConnect, ECC, mediation), each done / to do / not applicable with
     why, what to attach, the next date and its public source.
@@ -39,7 +57,7 @@ def guide(case: CaseLike, order_id: str, reconciliation=None, as_of: date | None
     from ..dossier.guide import guide_for_order
 
     data, rec, day = _inputs(case, reconciliation, as_of)
-    return guide_for_order(data, order_id, rec, day)
+    return guide_for_order(data, order_id, rec, day, view=view)
 
 
 def evidence_checklist(problem: str | None) -> tuple[str, ...]:
@@ -55,7 +73,7 @@ def evidence_checklist(problem: str | None) -> tuple[str, ...]:
     return checklist(Problem(problem) if problem else None)
 
 
-def order_choices(case: CaseLike, reconciliation=None) -> list[str]:
+def order_choices(case: CaseLike, reconciliation=None, *, view=None) -> list[str]:
     """Every order id, the orders with an open problem first, overdue first among them (to pick the
     order of a dossier).
 
@@ -65,11 +83,14 @@ def order_choices(case: CaseLike, reconciliation=None) -> list[str]:
     """
     from ..dossier.view import order_choices as choices
 
+    if view is not None:
+        return choices(None, None, view=view)
     data, rec, _day = _inputs(case, reconciliation, None)
     return choices(data, rec)
 
 
-def deadlines(case: CaseLike, reconciliation=None, as_of: date | None = None, order_ids=None) -> list:
+def deadlines(case: CaseLike, reconciliation=None, as_of: date | None = None, order_ids=None, *,
+              view=None) -> list:
     """Every deadline of the case's problem orders (or of ``order_ids``), by date: ``Deadline``
     records with order_id, date, kind, label and the rule that sets it.
 
@@ -81,7 +102,7 @@ def deadlines(case: CaseLike, reconciliation=None, as_of: date | None = None, or
     from ..dossier.deadlines import deadlines as compute
 
     data, rec, day = _inputs(case, reconciliation, as_of)
-    return compute(data, rec, day, order_ids=list(order_ids) if order_ids is not None else None)
+    return compute(data, rec, day, order_ids=list(order_ids) if order_ids is not None else None, view=view)
 
 
 def deadlines_ics(items: list) -> str:
@@ -149,7 +170,7 @@ def letter_kinds() -> dict[str, str]:
 
 
 def write_letter(case: CaseLike, order_id: str, kind: str, lang: str | None = None, *, reconciliation=None,
-                 as_of: date | None = None, details: dict | None = None):
+                 as_of: date | None = None, details: dict | None = None, view=None):
     """One letter for one order (a ``Letter``: ``.subject``, ``.body``, ``.text``, ``.file_name``).
 
     ``lang`` defaults to the buyer's preferred language, else English.  ``details`` may give
@@ -170,7 +191,7 @@ def write_letter(case: CaseLike, order_id: str, kind: str, lang: str | None = No
     buyer = profile(data)
     extra = {"name": buyer.name, "address": buyer.address}
     extra.update({k: v for k, v in (details or {}).items() if v is not None})  # "" clears a profile field
-    return render_letter(kind, data, order_id, rec, lang or buyer.language or "en", day, extra=extra)
+    return render_letter(kind, data, order_id, rec, lang or buyer.language or "en", day, extra=extra, view=view)
 
 
 def letter_from_text(kind: str, lang: str, order_id: str, text: str):
@@ -201,7 +222,7 @@ def _loader(case: CaseLike):
 
 def build_dossier(case: CaseLike, order_id: str | None = None, lang: str = "en", as_of: date | None = None, *,
                   variant: str = "full", letters=None, reconciliation=None, strip_gps: bool = True,
-                  chart: str = "auto"):
+                  chart: str = "auto", view=None):
     """The dossier's bytes (``.pdf``, ``.zip`` with a SHA-256 manifest, ``.notes``) for one order or
     every order with a problem.  ``variant="ecc"``: at most 8 files for the European Consumer
     Centre's form.  Photo copies lose their GPS position unless ``strip_gps=False``; the originals
@@ -216,11 +237,12 @@ def build_dossier(case: CaseLike, order_id: str | None = None, lang: str = "en",
 
     data, rec, day = _inputs(case, reconciliation, as_of)
     return build(data, order_id=order_id, lang=lang, as_of=day, evidence_loader=_loader(case), letters=letters,
-                 variant=variant, reconciliation=rec, strip_gps=strip_gps, chart=chart)
+                 variant=variant, reconciliation=rec, strip_gps=strip_gps, chart=chart, view=view)
 
 
 def export_dossier(case: CaseLike, out_dir: str | os.PathLike, order_id: str | None = None, lang: str = "en",
-                   as_of: date | None = None, variant: str = "full", chart: str = "auto", *, reconciliation=None):
+                   as_of: date | None = None, variant: str = "full", chart: str = "auto", *, reconciliation=None,
+                   view=None):
     """Write ``out_dir/dossier.pdf`` and ``out_dir/dossier.zip``; returns their paths (``.pdf``, ``.zip``).
 
     >>> import complaint, tempfile
@@ -232,7 +254,7 @@ def export_dossier(case: CaseLike, out_dir: str | os.PathLike, order_id: str | N
 
     data, rec, day = _inputs(case, reconciliation, as_of)
     return export(data, out_dir, order_id=order_id, lang=lang, as_of=day, evidence_loader=_loader(case),
-                  variant=variant, reconciliation=rec, chart=chart)
+                  variant=variant, reconciliation=rec, chart=chart, view=view)
 
 
 def verify_dossier(zip_bytes: bytes) -> list[str]:

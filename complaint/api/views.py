@@ -40,14 +40,15 @@ def reconcile(case: CaseLike, as_of: date | None = None, *, window_days: int = 1
                engine=engine)
 
 
-def case_summary(case: CaseLike, as_of: date | None = None, *, data=None, reconciliation=None, deadlines=None):
+def case_summary(case: CaseLike, as_of: date | None = None, *, data=None, reconciliation=None, deadlines=None,
+                 view=None):
     """The Overview: figures (paid, refunds expected, credited, missing, overdue), the next steps
     most urgent first, and the coming deadlines (a ``HomeFigures``: ``.overview``, ``.upcoming``).
 
     For a stored case the figures are kept with the case and reused while it is unchanged, so an
     unchanged case is neither read nor reconciled again.  ``data``, ``reconciliation`` and
     ``deadlines`` may give what the caller already has (values, or functions called only when
-    the figures must be computed).
+    the figures must be computed), and ``view`` the case view (a value or a function).
 
     >>> import complaint
     >>> ov = complaint.case_summary(complaint.open_sample()).overview
@@ -62,7 +63,7 @@ def case_summary(case: CaseLike, as_of: date | None = None, *, data=None, reconc
         loaded = _value(data) if data is not None else case_data(case)
         rec = _value(reconciliation) if reconciliation is not None else reconcile(loaded, day)
         dls = _value(deadlines) if deadlines is not None else None
-        return home_figures(loaded, rec, day, dls)
+        return home_figures(loaded, rec, day, dls, view=_value(view) if view is not None else None)
 
     if isinstance(case, CaseHandle):
         return cached_home_figures(case.store, case.id, day, compute)[0]
