@@ -67,7 +67,7 @@ def _open(source: Source):
 
     try:  # a ZIP bomb (tiny file, huge sheet XML) is refused before openpyxl unpacks anything
         unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(source.data)).infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
         raise ParseError(_("not a readable XLSX workbook: {error}", error=exc), file=source.name) from exc
     if unpacked > 4 * int(SETTINGS.max_file_bytes):
         raise LimitExceeded(_("{file}: {size} bytes once unpacked, the limit is {limit}", file=source.name,

@@ -218,3 +218,23 @@ def test_xlsx_zip_bomb_is_refused_before_parsing(monkeypatch):
     with pytest.raises(ComplaintError):  # detection: no importer claims it, nothing unpacked either
         import_file(_zip(members), name="backup.xlsx")
     assert time.perf_counter() - started < 3
+
+
+def test_zip_needing_an_unknown_zip_version_is_a_clear_error_not_a_crash():
+    """A workbook whose central directory asks for ZIP version 11.0 (zipfile raises NotImplementedError)
+    is 'not a readable XLSX workbook', for every importer that sniffs workbooks."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+    data = bytearray(buf.getvalue())
+    central = data.rfind(b"PK\x01\x02")
+    data[central + 6:central + 8] = (110).to_bytes(2, "little")  # "version needed to extract" = 11.0
+    from complaint.importers.base import load_all
+
+    source = textio.as_source(bytes(data), "statement.xlsx")
+    for name, imp in load_all().items():
+        try:
+            imp.identify(source)  # a sniff answers or says why, it never crashes
+            imp.extract(source)
+        except ComplaintError as exc:
+            assert "object at 0x" not in str(exc), name
