@@ -369,6 +369,9 @@ class RefundPromise:
     by: str = "platform"  # "seller", "platform", "dispute"
     destination: str = "original_payment"  # or "platform_balance": then no bank credit is expected
     note: str | None = None
+    # the refund reference the platform gives for the card issuer (ARN, Acquirer Reference Number;
+    # usually 23 digits): the bank traces the credit with it.  Promises stored before it existed load as None.
+    arn: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

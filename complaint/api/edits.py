@@ -98,18 +98,22 @@ def _stored(case: CaseLike, table: str, cls: type) -> list:
 def record_promise(case: CaseLike, order_id: str, amount: Decimal | str, currency: str = "EUR",
                    promised_on: date | str | None = None, *, by: str = "platform",
                    destination: str = "original_payment", note: str | None = None,
-                   promise_id: str | None = None) -> RefundPromise:
+                   promise_id: str | None = None, arn: str | None = None) -> RefundPromise:
     """A refund someone promised: the reconciliation then expects the credit (unless it goes to the
     AliExpress balance, ``destination="platform_balance"``) and says when it is overdue.
 
     ``by``: platform, seller or dispute; ``promised_on`` defaults to the case's today; the same
-    ``promise_id`` again replaces that promise.
+    ``promise_id`` again replaces that promise.  ``arn``: the refund reference AliExpress gives for
+    the card issuer (Acquirer Reference Number, usually 23 digits), quoted by the letters so the bank
+    can trace the credit.
 
     >>> import complaint
     >>> case = complaint.open_sample()
     >>> p = complaint.record_promise(case, "3035361745554821", "6,60", promised_on="2026-11-10", by="seller")
     >>> (p.amount, p.currency, p.by)
     (Decimal('6.60'), 'EUR', 'seller')
+    >>> complaint.record_promise(case, "3035361745554821", "6,60", arn="7498750 6169 0001 2345 6789").arn
+    '74987506169000123456789'
     >>> complaint.record_promise(case, "3035361745554821", "six euros")
     Traceback (most recent call last):
     ...
@@ -125,9 +129,32 @@ def record_promise(case: CaseLike, order_id: str, amount: Decimal | str, currenc
         id=promise_id or uuid.uuid4().hex[:12], order_id=oid, amount=value, currency=field_currency(currency),
         promised_on=_today(case) if promised_on in (None, "") else field_date("promised_on", promised_on),
         by=_choice("by", by, PROMISE_BY), destination=_choice("destination", destination, DESTINATIONS),
-        note=(note or "").strip() or None)
+        note=(note or "").strip() or None, arn=check_arn(arn))
     write_records(case, put=[promise])
     return promise
+
+
+_ARN = re.compile(r"^[0-9A-Z]{6,40}$")
+
+
+def check_arn(value) -> str | None:
+    """A refund reference (ARN) as kept: spaces and dashes removed, upper case; None when empty.
+
+    >>> import complaint
+    >>> complaint.check_arn("7498750-6169-0001-2345-6789")
+    '74987506169000123456789'
+    >>> complaint.check_arn("see chat")
+    Traceback (most recent call last):
+    ...
+    complaint.errors.ComplaintError: arn: 'see chat' is not a refund reference (6 to 40 letters or digits, usually 23 digits)
+    """
+    text = re.sub(r"[\s\-./]", "", str(value or "")).upper()
+    if not text:
+        return None
+    if not _ARN.match(text):
+        raise ComplaintError(_("arn: '{value}' is not a refund reference (6 to 40 letters or digits, usually 23 "
+                               "digits)", value=str(value).strip()))
+    return text
 
 
 def withdraw_promise(case: CaseLike, promise_id: str) -> None:

@@ -1,15 +1,22 @@
-"""Letters and messages, in French, Dutch, English and German, with the case's facts filled in.
+"""Letters and messages, in French, Dutch, English and German, written from the order's case view.
 
-Templates are Jinja2 text files under complaint/templates/letters/<lang>/<kind>.txt.j2; the first
-line of a rendered template is the subject, the rest the body.  The environment is sandboxed and
+Templates are Jinja2 text files under complaint/dossier/templates/letters/<lang>/<kind>.txt.j2;
+the first line of a rendered template is the subject, the rest the body (a chat opener or a
+public post is pasted as it is: its text is the body alone).  The environment is sandboxed and
 autoescape is off (plain text), and everything the user or the seller supplied (store names,
-item titles, notes) is passed as *values*: Jinja never parses a value as template code, so
-``{{ 7*7 }}`` typed into a note stays those characters.  Control characters are removed.
+item titles, notes, quoted answers) is passed as *values*: Jinja never parses a value as template
+code, so ``{{ 7*7 }}`` typed into a note stays those characters.  Control characters are removed.
 
-Every fact comes from the case view (complaint.dossier.view), so a letter says what the guide,
-the deadlines and the PDF say.  Amounts and dates are formatted the Belgian way for the letter's
-language (babel fr_BE, nl_BE, en_BE, de_BE).  The user may edit the text before exporting; the
-export takes the edited text.
+Every fact comes from the case view (complaint.dossier.view) through
+:func:`complaint.dossier.letter_facts.order_context`: the claim is the amount outstanding when a
+refund was promised, the order total only when nothing was; facts are in date order; a letter
+never says "no answer" when an answer is recorded, nor "no solution" when a refund was granted.
+Amounts and dates are formatted the Belgian way for the letter's language (babel fr_BE, nl_BE,
+en_BE, de_BE).  The user may edit the text before exporting; the export takes the edited text.
+
+The public post (``public_post``, for Facebook or X) is built from a narrower context: the order
+number and one line of fact, never a name, an address, an e-mail, a phone number, an IBAN or card
+digits (:func:`public_post_warnings` checks a text the user edited).
 """
 
 from __future__ import annotations
@@ -17,34 +24,43 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from babel.dates import format_date, format_time
-from babel.numbers import format_currency
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..calendar_be import BRUSSELS
 from ..errors import ComplaintError
-from ..i18n import LOCALES, N_, _
+from ..i18n import N_, _
 from . import rules
+from .letter_facts import OUTCOMES, claim_for, order_context
+from .letter_text import day, moment, money, plain, plain_multiline
 from .view import CaseView, ensure_view
+
+__all__ = ["KINDS", "LETTER_LANGUAGES", "OUTCOMES", "PASTED_KINDS", "Letter", "render_letter", "letter_context",
+           "letter_from_text", "public_post_warnings", "missing_fields", "money", "day", "moment", "plain",
+           "plain_multiline"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates" / "letters"
 KINDS: dict[str, str] = {
     "seller_message": N_("Message to the seller"),
     "dispute_description": N_("Dispute description (AliExpress form)"),
     "chat_opener": N_("Help-centre chat opener"),
-    "follow_up": N_("Follow-up (no answer)"),
+    "follow_up": N_("Follow-up to the seller"),
     "formal_notice": N_("Formal notice (registered letter)"),
     "chargeback_request": N_("Chargeback request to your bank"),
     "consumer_complaint": N_("Consumer complaint (ConsumerConnect / ECC)"),
+    "public_post": N_("Short public post (Facebook, X)"),
 }
+PASTED_KINDS = frozenset({"chat_opener", "public_post"})  # pasted as they are: no subject line
 LETTER_LANGUAGES = ("fr", "nl", "en", "de")
-OUTCOMES = ("full_refund", "partial_refund", "replacement")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+PUBLIC_POST_LIMIT = 280  # characters: X's limit for a post
+# the buyer's details each letter uses (a placeholder stands in for one left empty)
+SIGNED = {"formal_notice": ("name", "address"), "chargeback_request": ("name", "address"),
+          "consumer_complaint": ("name", "address"), "seller_message": ("name",), "follow_up": ("name",),
+          "dispute_description": (), "chat_opener": (), "public_post": ()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +73,8 @@ class Letter:
 
     @property
     def text(self) -> str:
-        return self.subject + "\n\n" + self.body
+        """What the user sends: subject and body (the body alone for a chat message or a public post)."""
+        return self.body if self.kind in PASTED_KINDS else self.subject + "\n\n" + self.body
 
     @property
     def file_name(self) -> str:
@@ -71,86 +88,38 @@ def _env() -> SandboxedEnvironment:
                                 keep_trailing_newline=False)
 
 
-def plain(value: object) -> str:
-    """User- or seller-supplied text made safe for a plain-text letter (no control characters)."""
-    return _CONTROL.sub("", str(value)).strip()
-
-
-def money(amount: Decimal | None, currency: str | None, lang: str) -> str | None:
-    if amount is None:
+def _decimal(field: str, value) -> Decimal | None:
+    if value in (None, ""):
         return None
-    text = format_currency(Decimal(amount), currency or "EUR", locale=LOCALES[lang])
-    return text.replace("\u202f", " ").replace("\xa0", " ")
+    try:
+        return Decimal(str(value).strip().replace(" ", "").replace(",", "."))
+    except InvalidOperation as exc:
+        raise ComplaintError(_("{field}: '{value}' is not a number", field=field, value=value)) from exc
 
 
-def day(d: date | None, lang: str) -> str | None:
-    if d is None:
-        return None
-    text = format_date(d, "long", locale=LOCALES[lang])
-    if lang == "fr" and d.day == 1:
-        text = "1er" + text[1:]  # "1er mars 2026", as French writes the first of the month
-    return text
-
-
-def moment(at: datetime | None, lang: str) -> str | None:
-    if at is None:
-        return None
-    local = at.astimezone(BRUSSELS)
-    return day(local.date(), lang) + " " + format_time(local, "HH:mm", locale=LOCALES[lang])
+def missing_fields(kind: str, extra: dict | None) -> list[str]:
+    """The buyer's details a letter of ``kind`` needs and ``extra`` lacks (name, address): the
+    letter shows a placeholder for each."""
+    extra = extra or {}
+    return [k for k in SIGNED.get(kind, ()) if not str(extra.get(k) or "").strip()]
 
 
 def letter_context(case, order_id: str, reconciliation, lang: str, as_of: date, extra: dict | None = None,
                    view: CaseView | None = None) -> dict:
     """Every fact a template may use, already formatted for ``lang``, read from the case view."""
     view = ensure_view(view, case, reconciliation, as_of)
-    f = view.order(order_id)
-    order = f.order
-    if order is None:
+    if not view.has_order(order_id):
         raise ComplaintError(_("order {order} is not in this case", order=order_id))
+    f = view.order(order_id)
     extra = {k: v for k, v in (extra or {}).items() if v not in (None, "")}
-    cur = order.currency or "EUR"
-    missing = f.missing[0] if f.missing else None
-    promise = next((p for p in f.promises if p.promise_id), None)
-    if missing is not None:
-        refund_amount, refund_cur, refund_since = missing.outstanding.amount, missing.outstanding.currency, missing.since
-    elif promise is not None:
-        refund_amount, refund_cur, refund_since = promise.amount.amount, promise.amount.currency, promise.promised_on
-    else:
-        refund_amount, refund_cur, refund_since = order.refund_amount, cur, f.refund_agreed_on
-    payment = f.payments[0] if f.payments else None
-    outcome = extra.get("outcome", "full_refund")
-    if outcome not in OUTCOMES:
-        raise ComplaintError(_("unknown outcome '{value}'; use one of {choices}", value=outcome,
-                               choices=", ".join(OUTCOMES)))
-    partial = extra.get("partial_amount")
-    amount = order.amount_due
-    if f.problem and f.problem.value == "refund_not_received" and refund_amount is not None:
-        claim = money(refund_amount, refund_cur, lang)
-    elif outcome == "partial_refund" and partial is not None:
-        claim = money(Decimal(str(partial)), cur, lang)
-    else:
-        claim = money(amount, cur, lang)
+    claim = claim_for(f, extra.get("outcome"), _decimal("partial_amount", extra.get("partial_amount")))
     deadline_days = int(extra.get("deadline_days", rules.value("formal_notice_deadline")))
     entity = rules.contacts()["platform_entity"]
-    return {
-        "order_id": plain(order_id),
-        "order_date": day(order.order_date, lang),
-        "store": plain(order.store) if order.store else None,
-        "items": [plain(f"{i.title} × {i.quantity}") if i.quantity != 1 else plain(i.title) for i in order.items],
-        "amount": money(amount, cur, lang),
-        "claim": claim,
-        "outcome": outcome,
-        "partial_amount": money(Decimal(str(partial)), cur, lang) if partial is not None else None,
-        "problem": f.problem.value if f.problem else "other",
-        "refund_amount": money(refund_amount, refund_cur, lang),
-        "refund_since": day(refund_since, lang),
-        "delivered_on": day(f.delivered_on, lang),
-        "dispute_opened_on": day(f.dispute_opened_on, lang),
-        "last_message_on": day(f.last_out, lang),
-        "payment_date": day(payment.booked_on if payment else f.paid_on, lang),
-        "payment_amount": money(payment.amount.amount, payment.amount.currency, lang) if payment
-        else money(amount, cur, lang),
-        "evidence": [plain(e.file_name) + (f" ({moment(e.captured_at, lang)})" if e.captured_at else "")
+    ctx = order_context(f, lang, as_of, claim)
+    ctx.update({
+        "evidence": [{"file": plain(e.file_name), "day": day(e.captured_at.astimezone(BRUSSELS).date(), lang)
+                      if e.captured_at else None,
+                      "time": e.captured_at.astimezone(BRUSSELS).strftime("%H:%M") if e.captured_at else None}
                      for e in f.evidence],
         "today": day(as_of, lang),
         "deadline_days": deadline_days,
@@ -160,19 +129,34 @@ def letter_context(case, order_id: str, reconciliation, lang: str, as_of: date, 
         "head_office": rules.contacts()["head_office"]["address"],
         "interest_rate": str(rules.value("moratory_interest")).replace(".", "," if lang != "en" else "."),
         "name": plain(extra["name"]) if "name" in extra else None,
-        "address": plain(extra["address"]) if "address" in extra else None,
+        "address": ", ".join(plain(x) for x in str(extra["address"]).splitlines() if x.strip())
+        if "address" in extra else None,
+        "email": plain(extra["email"]) if "email" in extra else None,
         "iban": plain(extra["iban"]) if "iban" in extra else None,
         "card": plain(extra["card"]) if "card" in extra else None,
         "details": plain(extra["details"]) if "details" in extra else None,
-        "seller_country": f.seller_country,
-    }
+    })
+    return ctx
+
+
+def _public_context(ctx: dict) -> dict:
+    """What a public post may say: the order, its store and dates and amounts; nothing personal."""
+    keep = ("order_id", "order_date", "store", "amount", "problem", "refund_problem", "dispute_opened_on",
+            "dispute_outcome", "dispute_decided_on", "promise", "missing", "credited", "claim", "claim_amount",
+            "seller_answered_on", "awaiting_answer", "last_message_on")
+    out = {k: ctx[k] for k in keep}
+    if out["promise"]:
+        out["promise"] = {k: v for k, v in out["promise"].items() if k != "reference"}
+    if out["missing"]:
+        out["missing"] = {k: v for k, v in out["missing"].items() if k != "statements"}
+    return out
 
 
 def render_letter(kind: str, case, order_id: str, reconciliation, lang: str = "en", as_of: date | None = None,
                   extra: dict | None = None, view: CaseView | None = None) -> Letter:
-    """One letter for one order; ``extra`` may hold name, address, iban, card, details, outcome,
-    partial_amount and deadline_days (all plain text from the user).  ``view``: the case view when
-    the caller has it (else it is built from the case and the reconciliation)."""
+    """One letter for one order; ``extra`` may hold name, address, email, iban, card, details,
+    outcome, partial_amount and deadline_days (all plain text from the user).  ``view``: the case
+    view when the caller has it (else it is built from the case and the reconciliation)."""
     if kind not in KINDS:
         raise ComplaintError(_("unknown letter kind '{kind}'; use one of {choices}", kind=kind,
                                choices=", ".join(KINDS)))
@@ -181,17 +165,69 @@ def render_letter(kind: str, case, order_id: str, reconciliation, lang: str = "e
                                lang=lang))
     as_of = as_of or (view.as_of if view is not None else case.today())
     ctx = letter_context(case, order_id, reconciliation, lang, as_of, extra, view)
+    if kind == "public_post":
+        ctx = _public_context(ctx)
     text = _env().get_template(f"{lang}/{kind}.txt.j2").render(**ctx)
+    text = re.sub(r"[ \t]+\n", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     subject, _sep, body = text.partition("\n")
+    if kind == "public_post":
+        body = " ".join(body.split())
     return Letter(kind=kind, lang=lang, order_id=order_id, subject=subject.strip(), body=body.strip() + "\n")
 
 
 def letter_from_text(kind: str, lang: str, order_id: str, text: str) -> Letter:
-    """A letter the user edited: first line subject, the rest body (as the page's text area holds it)."""
-    subject, _sep, body = plain_multiline(text).partition("\n")
+    """A letter the user edited: first line subject, the rest body (as the page's text area holds
+    it); a chat opener or a public post is all body."""
+    text = plain_multiline(text)
+    if kind in PASTED_KINDS:
+        return Letter(kind=kind, lang=lang, order_id=order_id, subject=_(KINDS.get(kind, kind)),
+                      body=text.strip() + "\n")
+    subject, _sep, body = text.partition("\n")
     return Letter(kind=kind, lang=lang, order_id=order_id, subject=subject.strip(), body=body.strip() + "\n")
 
 
-def plain_multiline(text: str) -> str:
-    return "\n".join(_CONTROL.sub("", line).rstrip() for line in str(text).replace("\r\n", "\n").split("\n"))
+# --- what a public post must never hold ----------------------------------------------------------
+
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?<![\d])(?:\+|00)\d[\d ./-]{7,16}\d|(?<![\d])0\d{1,3}[ ./-]?\d{2,3}(?:[ ./-]?\d{2}){2,3}(?![\d])")
+_DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
+_POSTCODE_CITY = re.compile(r"\b[1-9]\d{3}\s+[A-Z][a-zà-ÿ'-]+")
+
+
+def _luhn(digits: str) -> bool:
+    total, parity = 0, len(digits) % 2
+    for i, ch in enumerate(digits):
+        n = int(ch)
+        if i % 2 == parity:
+            n = n * 2 - 9 if n > 4 else n * 2
+        total += n
+    return total % 10 == 0
+
+
+def public_post_warnings(text: str, known_ids=(), profile=None) -> list[str]:
+    """What a public post should not hold (in the current language): an IBAN, card digits, an
+    e-mail address, a phone number, a postal address (the buyer's, or a postcode and town), or the
+    buyer's name.  ``known_ids``: order numbers of the case (16 digits, not card numbers)."""
+    found: list[str] = []
+    compact_ids = {str(i) for i in known_ids}
+    if _IBAN.search(text):
+        found.append(_("an IBAN (bank account number)"))
+    cards = [m.group(0) for m in _DIGITS.finditer(text)]
+    if any(re.sub(r"\D", "", c) not in compact_ids and _luhn(re.sub(r"\D", "", c)) for c in cards) \
+            or re.search(r"\b\d{4}[ -]?(?:X{2,4}|\*{2,4})[ -]?(?:X{4}|\*{4})[ -]?\d{1,4}", text, re.I):
+        found.append(_("card digits"))
+    if _EMAIL.search(text):
+        found.append(_("an e-mail address"))
+    phone = [m.group(0) for m in _PHONE.finditer(text)]
+    if any(re.sub(r"\D", "", p) not in compact_ids for p in phone):
+        found.append(_("a phone number"))
+    address = (getattr(profile, "address", None) or "").strip()
+    lines = [x.strip() for x in address.replace(",", "\n").splitlines() if len(x.strip()) > 4]
+    if any(x.lower() in text.lower() for x in lines) or _POSTCODE_CITY.search(text):
+        found.append(_("a postal address"))
+    name = (getattr(profile, "name", None) or "").strip()
+    if name and name.lower() in text.lower():
+        found.append(_("your name"))
+    return found
