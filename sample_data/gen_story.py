@@ -276,7 +276,9 @@ def refunds(by_key: dict[str, Order], rates: dict[date, Decimal]) -> list[Refund
         Refund("shortqty", Decimal("14.90"), "EUR", _d("2026-06-18"), "dispute", "original_payment",
                "Dispute closed: partial refund for the 2 clamps that never came. AliExpress shows "
                "'Refund completed' but nothing reached the KBC account.",
-               completed_on=_d("2026-06-18")),
+               completed_on=_d("2026-06-18"),
+               # the refund reference the help-centre agent gave for the bank (fictional ARN, 23 digits)
+               extra={"arn": "74987506169000123456789"}),
         Refund("late", Decimal("6.60"), "EUR", _d("2026-08-23"), "platform", "platform_balance",
                "Delivery guarantee compensation for the late parcel, taken as AliExpress balance.",
                where="aliexpress_balance", completed_on=_d("2026-08-23")),

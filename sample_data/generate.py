@@ -158,7 +158,7 @@ def manual_events(by_key: dict[str, Order], refunds: list[Refund]) -> list[Event
 def case_json(olist, by_key, refunds, files) -> dict:
     promises = [RefundPromise(id=f"promise-{i + 1:02d}", order_id=by_key[r.order_key].order_id, amount=r.amount,
                               currency=r.currency, promised_on=r.promised_on, by=r.by, destination=r.destination,
-                              note=r.note) for i, r in enumerate(refunds)]
+                              note=r.note, arn=r.extra.get("arn")) for i, r in enumerate(refunds)]
     annotations = []
     for o in olist:
         if not o.problem:

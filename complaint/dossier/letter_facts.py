@@ -184,6 +184,8 @@ class _Writer:
             rows.append((p.promised_on, None, "promised", self.promise(p)))
         if f.credits:
             last = max(c.booked_on for c in f.credits)
+            if decided_on is not None and all(c.on_purchase_date for c in f.credits):
+                last = max(last, decided_on)  # booked on the purchase day, but it came after the promise
             rows.append((last, None, "credited", {
                 "parts": [{"on": self.d(c.booked_on), "amount": self.m(c.amount),
                            "on_purchase_date": c.on_purchase_date} for c in f.credits],
