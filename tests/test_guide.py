@@ -134,7 +134,7 @@ def test_rules_file_has_source_and_check_date_everywhere():
     assert rules.contacts()["alibaba_phone"]["phone"] == "+86 571 8502 2088"
     assert rules.contacts()["head_office"]["address"] == [
         "Alibaba Group Holding Limited", "No. 969 West Wen Yi Road", "Yu Hang District", "Hangzhou 311121", "China"]
-    assert rules.contacts()["platform_entity"]["unverified"]  # user must confirm the address
+    assert rules.contacts()["platform_entity"]["caution"]  # user must confirm the address
 
 
 def test_a_decided_dispute_is_not_escalated_and_an_overdue_refund_calls_for_the_formal_notice():

@@ -156,12 +156,12 @@ def test_order_findings_on_the_sample_case():
 
     case = sample_case_data()
     recon = reconcile(case, as_of=case.today())
-    f = order_findings(case, SHORT_ORDER, recon)
-    assert [(m.state, m.expected_amount, m.due_date) for m in f.missing] == [
+    f = order_findings(case, SHORT_ORDER, recon)  # the order's case view: what the letters say
+    assert [(m.state, m.outstanding.amount, m.due) for m in f.missing] == [
         ("overdue", Decimal("14.90"), date(2026, 7, 16))]
-    assert f.payments and all(t.amount < 0 for t in f.payments)
+    assert f.payments and all(p.amount.amount > 0 for p in f.payments)
     credited = order_findings(case, "3179939214173763", recon)  # EXPECTED.json: 54.90 credited 2026-03-02
-    assert [e.state for e in credited.expected] == ["credited"] and not credited.missing
-    assert [t.booking_date for lines in credited.credits.values() for t in lines] == [date(2026, 3, 2)]
+    assert [p.state for p in credited.promises] == ["credited"] and not credited.missing
+    assert [c.booked_on for c in credited.credits] == [date(2026, 3, 2)] and credited.credits[0].on_purchase_date
     unknown = order_findings(case, "1234567890123456", recon)
     assert unknown.order is None and not unknown.payments and not unknown.missing

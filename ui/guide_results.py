@@ -1,7 +1,7 @@
 """The last two steps of the guided flow: what the reconciliation found for the order, and what to do now.
 
-The findings come from ``complaint.api.order_findings`` and the steps from ``complaint.api.guide``;
-the ``render_*`` functions only draw them.
+The findings (``complaint.api.order_findings``) and the steps (``complaint.api.guide``) read the
+session's case view, like the Dossier page; the ``render_*`` functions only draw them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def render_found(case, order_id: str | None) -> None:
                 icon=":material/info:")
         return
     with st.spinner(_("Comparing your orders with your statements…")):
-        f = api.order_findings(case, order_id, state.reconciliation())
+        f = api.order_findings(case, order_id, view=state.case_view())
     o = f.order
     if o is None:
         st.warning(_("Order {order} is not in your case yet: add your order export or enter the order by hand "
@@ -46,42 +46,42 @@ def render_found(case, order_id: str | None) -> None:
 
 def _payment(case, f) -> None:
     if f.payments:
-        for t in f.payments:
-            st.success(_("Paid: {amount} on {date} ({source}).", amount=money(-t.amount, t.currency),
-                         date=day(t.booking_date), source=(t.provenance.source_name if t.provenance else _("entered by hand"))),
+        for p in f.payments:
+            st.success(_("Paid: {amount} on {date} ({source}).", amount=money(p.amount.amount, p.amount.currency),
+                         date=day(p.booked_on), source=p.statement or _("entered by hand")),
                        icon=":material/payments:")
     elif not case.transactions:
         st.info(_("We cannot check the payment without a statement: add it in step 3."), icon=":material/info:")
     elif f.order is not None:
         st.warning(_("No payment for this order was found on your statements. Check that the statement covers "
-                     "{date} and the account or card you paid with.", date=day(f.order.order_date)),
+                     "{date} and the account or card you paid with.", date=day(f.order_date)),
                    icon=":material/help:")
 
 
 def _refunds(f) -> None:
     for m in f.missing:
-        amount = money(m.expected_amount, m.currency)
+        amount = money(m.outstanding.amount, m.outstanding.currency)
         if m.state == "overdue":
             st.error(_("Refund of {amount} is overdue: expected since {since}, it should have arrived by {due}. "
-                       "{days} business days have passed.", amount=amount, since=day(m.expected_since),
-                       due=day(m.due_date), days=m.business_days_waiting), icon=":material/report:")
+                       "{days} business days have passed.", amount=amount, since=day(m.since),
+                       due=day(m.due), days=m.business_days_waited), icon=":material/report:")
         else:
             st.warning(_("Refund of {amount} is on its way: expected since {since}, it should arrive by {due} "
-                         "({days} business days so far).", amount=amount, since=day(m.expected_since),
-                         due=day(m.due_date), days=m.business_days_waiting), icon=":material/schedule:")
-    for e in f.expected:
-        if e.state == "credited":
-            lines = f.credits.get(e.promise_id or e.source, [])
-            when = day(min(t.booking_date for t in lines)) if lines else "—"
-            st.success(_("Refund of {amount} credited on {date}.", amount=money(e.amount, e.currency), date=when),
-                       icon=":material/check_circle:")
-        elif e.state == "platform_balance":
+                         "({days} business days so far).", amount=amount, since=day(m.since),
+                         due=day(m.due), days=m.business_days_waited), icon=":material/schedule:")
+    for p in f.promises:
+        if p.state == "credited":
+            lines = [c for c in f.credits if c.settles in (p.promise_id, p.by)]
+            when = day(min(c.booked_on for c in lines)) if lines else "—"
+            st.success(_("Refund of {amount} credited on {date}.", amount=money(p.amount.amount, p.amount.currency),
+                         date=when), icon=":material/check_circle:")
+        elif p.state == "platform_balance":
             st.info(_("Refund of {amount} went to your AliExpress balance, not to your bank.",
-                      amount=money(e.amount, e.currency)), icon=":material/account_balance_wallet:")
-    if not f.expected and not f.missing:
+                      amount=money(p.amount.amount, p.amount.currency)), icon=":material/account_balance_wallet:")
+    if not f.promises and not f.missing:
         st.info(_("No refund is expected for this order yet. If the seller or AliExpress promised one, record it in "
                   "step 1 and we will check when it should arrive."), icon=":material/info:")
-    if f.overdue:
+    if f.state == "overdue":
         st.markdown("**" + _("The refund is late. The next step shows how to claim it.") + "**")
 
 
@@ -92,7 +92,7 @@ def render_next(case, order_id: str | None, as_of: date) -> None:
         return
     try:
         with st.spinner(_("Preparing the steps for your order…")):
-            guide = api.guide(case, order_id, state.reconciliation(), as_of)
+            guide = api.guide(case, order_id, state.reconciliation(), as_of, view=state.case_view())
     except ComplaintError as exc:
         show_error(exc)
         return

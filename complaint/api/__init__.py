@@ -82,12 +82,17 @@ from .dossier import (
     contacts,
     deadlines,
     deadlines_ics,
+    dossier_file_name,
     evidence_checklist,
     export_dossier,
     guide,
     letter_from_text,
     letter_kinds,
+    letter_placeholders,
     order_choices,
+    order_label,
+    public_post_warnings,
+    rules_and_contacts,
     verify_dossier,
     write_letter,
 )
@@ -96,6 +101,7 @@ from .edits import (
     add_order,
     add_transaction,
     annotation,
+    check_arn,
     check_order_id,
     clear_decision,
     confirm_match,
@@ -191,7 +197,7 @@ __all__ = [
     "list_importers", "file_layouts", "rejected_csv", "MappingProposal", "propose_mapping", "mapping_fields",
     "field_label", "make_mapping", "save_mapping", "mapping_profiles", "load_mapping",
     # what the user records
-    "KEEP", "check_order_id", "record_promise", "withdraw_promise", "promises", "confirm_match", "reject_match", "link_match",
+    "KEEP", "check_order_id", "check_arn", "record_promise", "withdraw_promise", "promises", "confirm_match", "reject_match", "link_match",
     "clear_decision", "annotation", "set_problem", "set_outcome", "profile", "set_profile", "add_order",
     "add_transaction",
     # the chronology's own events
@@ -207,8 +213,9 @@ __all__ = [
     "chronology_table", "orders", "transactions",
     # the dossier
     "case_view", "STEP_DONE", "STEP_TODO", "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices",
-    "deadlines", "deadlines_ics", "call_window", "contacts", "citation", "letter_kinds", "LETTER_LANGUAGES", "LETTER_OUTCOMES",
-    "write_letter", "letter_from_text", "build_dossier", "export_dossier", "verify_dossier",
+    "deadlines", "deadlines_ics", "call_window", "contacts", "citation", "rules_and_contacts", "letter_kinds",
+    "LETTER_LANGUAGES", "LETTER_OUTCOMES", "write_letter", "letter_from_text", "letter_placeholders",
+    "public_post_warnings", "order_label", "build_dossier", "export_dossier", "dossier_file_name", "verify_dossier",
     # analysts
     "overview_all", "refund_table", "monthly_flows", "ANALYST_GROUPINGS", "ANALYST_GROUP_COLUMNS",
     "reconcile_frames", "merchant_rules", "DAY_EPOCH", "ecb_rates", "duckdb_candidates", "load_compiled_kernels",

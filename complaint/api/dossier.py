@@ -144,15 +144,30 @@ def contacts() -> dict:
 
 
 def citation(rule_id: str):
-    """The public source of a rule or contact: ``.text()`` is one line (title, URL, date checked).
+    """The public source of a rule or contact: ``.title`` in the current language, ``.text()`` one
+    line (source, URL, month checked; "to be confirmed on <site>" for a fact no public source
+    confirms).
 
     >>> import complaint
-    >>> "checked" in complaint.citation("alibaba_phone").text()
-    True
+    >>> complaint.citation("alibaba_phone").text()[:60]
+    'Not confirmed by a public source (checked December 2026). To'
     """
     from ..dossier import rules
 
     return rules.citation(rule_id)
+
+
+def rules_and_contacts() -> list:
+    """Every rule and contact the dossier relies on, as (``"rules"`` or ``"contacts"``, citation),
+    each with its public source and the month it was checked.
+
+    >>> import complaint
+    >>> all(c.source_url for _s, c in complaint.rules_and_contacts())
+    True
+    """
+    from ..dossier import rules
+
+    return rules.all_citations()
 
 
 def letter_kinds() -> dict[str, str]:
@@ -189,9 +204,84 @@ def write_letter(case: CaseLike, order_id: str, kind: str, lang: str | None = No
 
     data, rec, day = _inputs(case, reconciliation, as_of)
     buyer = profile(data)
-    extra = {"name": buyer.name, "address": buyer.address}
+    extra = {"name": buyer.name, "address": buyer.address, "email": buyer.email}
     extra.update({k: v for k, v in (details or {}).items() if v is not None})  # "" clears a profile field
     return render_letter(kind, data, order_id, rec, lang or buyer.language or "en", day, extra=extra, view=view)
+
+
+def letter_placeholders(case: CaseLike, kind: str, details: dict | None = None) -> list[str]:
+    """The buyer's details a letter of ``kind`` needs that the profile (or ``details``) leaves
+    empty: ``"name"``, ``"address"``; the letter shows a placeholder for each.
+
+    >>> import complaint
+    >>> complaint.letter_placeholders(complaint.open_case("Mine"), "formal_notice")
+    ['name', 'address']
+    >>> complaint.letter_placeholders(complaint.open_sample(), "formal_notice")
+    []
+    """
+    from ..dossier.letters import missing_fields
+    from .edits import profile
+
+    buyer = profile(case)
+    extra = {"name": buyer.name, "address": buyer.address}
+    extra.update({k: v for k, v in (details or {}).items() if v is not None})
+    return missing_fields(kind, extra)
+
+
+def public_post_warnings(case: CaseLike, text: str) -> list[str]:
+    """What a public post (Facebook, X) should not hold, in the current language: an IBAN, card
+    digits, an e-mail address, a phone number, a postal address or the buyer's name.  The
+    case's order numbers are not card numbers.
+
+    >>> import complaint
+    >>> case = complaint.open_sample()
+    >>> complaint.public_post_warnings(case, "@AliExpress Order 8116516504403817: refund missing")
+    []
+    >>> complaint.public_post_warnings(case, "Refund to BE62 7350 4821 6361 please, lotte@example.be")
+    ['an IBAN (bank account number)', 'an e-mail address']
+    """
+    from ..dossier.letters import public_post_warnings as warnings
+    from .edits import profile
+
+    data = case_data(case)
+    return warnings(text, known_ids=[o.order_id for o in data.orders], profile=profile(case))
+
+
+def order_label(order) -> str:
+    """One line for an order picker, in the current language: number, store, first item, problem,
+    state and the amount outstanding (``order`` is an ``OrderView``: ``case_view(case).order(id)``).
+
+    >>> import complaint
+    >>> complaint.order_label(complaint.case_view(complaint.open_sample()).order("8116516504403817"))
+    '8116516504403817 · DELI Tools Official Store · Deli Quick Grip Bar Clamp 300mm One… · fewer units than ordered · refund overdue · 14,90 € outstanding'
+    """
+    from ..dossier.view import STATE_LABELS
+    from ..fmt import money
+    from ..i18n import _
+    from ..records import PROBLEM_LABELS
+
+    title = order.title or ""
+    if len(title) > 40:
+        title = title[:40].rsplit(" ", 1)[0] + "…"
+    parts = [order.order_id, order.store or "", title,
+             _(PROBLEM_LABELS[order.problem]) if order.problem else "", _(STATE_LABELS[order.state])]
+    if order.missing:
+        parts.append(_("{amount} outstanding", amount=money(order.outstanding.amount, order.outstanding.currency)))
+    return " · ".join(p for p in parts if p)
+
+
+def dossier_file_name(order_id: str | None, lang: str, variant: str = "full", ext: str = "pdf") -> str:
+    """The name of a downloaded dossier: what it is, for which order, in which language.
+
+    >>> import complaint
+    >>> complaint.dossier_file_name("8116516504403817", "fr")
+    'dossier_8116516504403817_fr.pdf'
+    >>> complaint.dossier_file_name(None, "nl", "ecc", "zip")
+    'dossier_ecc_all_nl.zip'
+    """
+    from ..dossier.build import dossier_file_name as name
+
+    return name(order_id, lang, variant, ext)
 
 
 def letter_from_text(kind: str, lang: str, order_id: str, text: str):
@@ -220,41 +310,81 @@ def _loader(case: CaseLike):
     return load
 
 
+def _given_evidence(paths, order_id: str | None, notes: list[str]) -> list[tuple]:
+    """(Evidence, bytes) of the pictures given for a dossier, linked to its order; an unreadable
+    file becomes a note."""
+    from dataclasses import replace
+
+    from ..i18n import _
+    from .evidence import read_evidence
+
+    paths = [p for p in paths or ()]
+    if not paths:
+        return []
+    out = []
+    for f in read_evidence(*paths, duplicates=False):
+        ev = f.evidence
+        if ev.error or not ev.sha256:
+            notes.append(_("{file}: not included ({error})", file=f.path, error=ev.error or _("not a picture")))
+            continue
+        out.append((replace(ev, order_id=order_id or ev.order_id), f.data()))
+    return out
+
+
 def build_dossier(case: CaseLike, order_id: str | None = None, lang: str = "en", as_of: date | None = None, *,
                   variant: str = "full", letters=None, reconciliation=None, strip_gps: bool = True,
-                  chart: str = "auto", view=None):
+                  chart: str = "auto", view=None, evidence=()):
     """The dossier's bytes (``.pdf``, ``.zip`` with a SHA-256 manifest, ``.notes``) for one order or
     every order with a problem.  ``variant="ecc"``: at most 8 files for the European Consumer
     Centre's form.  Photo copies lose their GPS position unless ``strip_gps=False``; the originals
-    come from the store for a stored case.
+    come from the store for a stored case.  ``evidence``: pictures, folders or ZIPs to add to this
+    dossier (linked to ``order_id``): every readable picture goes into the PDF and, GPS-free and
+    hashed, into the ZIP; an unreadable file is listed in ``.notes``.
 
     >>> import complaint
     >>> bundle = complaint.build_dossier(complaint.open_sample(), "8116516504403817", chart="none")
     >>> (bundle.pdf[:5], bundle.zip[:2])
     (b'%PDF-', b'PK')
     """
+    from dataclasses import replace
+
     from ..dossier.build import build_dossier as build
 
     data, rec, day = _inputs(case, reconciliation, as_of)
-    return build(data, order_id=order_id, lang=lang, as_of=day, evidence_loader=_loader(case), letters=letters,
-                 variant=variant, reconciliation=rec, strip_gps=strip_gps, chart=chart, view=view)
+    notes: list[str] = []
+    given = _given_evidence(evidence, order_id, notes)
+    result = build(data, order_id=order_id, lang=lang, as_of=day, evidence_loader=_loader(case), letters=letters,
+                   variant=variant, reconciliation=rec, strip_gps=strip_gps, chart=chart, view=view,
+                   extra_evidence=given)
+    return replace(result, notes=tuple(notes) + result.notes) if notes else result
 
 
 def export_dossier(case: CaseLike, out_dir: str | os.PathLike, order_id: str | None = None, lang: str = "en",
                    as_of: date | None = None, variant: str = "full", chart: str = "auto", *, reconciliation=None,
-                   view=None):
+                   view=None, evidence=(), notes: list | None = None):
     """Write ``out_dir/dossier.pdf`` and ``out_dir/dossier.zip``; returns their paths (``.pdf``, ``.zip``).
+    ``evidence``: pictures to add, as in :func:`build_dossier`; ``notes``, when given, receives
+    what could not be included.
 
     >>> import complaint, tempfile
     >>> paths = complaint.export_dossier(complaint.open_sample(), tempfile.mkdtemp(), "8116516504403817", chart="none")
     >>> (paths.pdf.name, paths.zip.name)
     ('dossier.pdf', 'dossier.zip')
     """
-    from ..dossier.build import export_dossier as export
+    from pathlib import Path
 
-    data, rec, day = _inputs(case, reconciliation, as_of)
-    return export(data, out_dir, order_id=order_id, lang=lang, as_of=day, evidence_loader=_loader(case),
-                  variant=variant, reconciliation=rec, chart=chart, view=view)
+    from ..dossier.build import DossierPaths
+
+    data = build_dossier(case, order_id, lang, as_of, variant=variant, reconciliation=reconciliation,
+                         chart=chart, view=view, evidence=evidence)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    pdf_path, zip_path = out / "dossier.pdf", out / "dossier.zip"
+    pdf_path.write_bytes(data.pdf)
+    zip_path.write_bytes(data.zip)
+    if notes is not None:
+        notes.extend(data.notes)
+    return DossierPaths(pdf=pdf_path, zip=zip_path)
 
 
 def verify_dossier(zip_bytes: bytes) -> list[str]:

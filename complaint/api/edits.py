@@ -139,6 +139,7 @@ _ARN = re.compile(r"^[0-9A-Z]{6,40}$")
 
 def check_arn(value) -> str | None:
     """A refund reference (ARN) as kept: spaces and dashes removed, upper case; None when empty.
+    It must hold at least 6 digits (an ARN is usually 23 digits; some platforms add letters).
 
     >>> import complaint
     >>> complaint.check_arn("7498750-6169-0001-2345-6789")
@@ -151,7 +152,7 @@ def check_arn(value) -> str | None:
     text = re.sub(r"[\s\-./]", "", str(value or "")).upper()
     if not text:
         return None
-    if not _ARN.match(text):
+    if not _ARN.match(text) or sum(ch.isdigit() for ch in text) < 6:
         raise ComplaintError(_("arn: '{value}' is not a refund reference (6 to 40 letters or digits, usually 23 "
                                "digits)", value=str(value).strip()))
     return text

@@ -84,17 +84,19 @@ def refresh_summary(case: CaseHandle, language: str | None = None) -> bool:
     return refresh_home_snapshot(case.store, case.id, language or get_language())
 
 
-def order_findings(case: CaseLike, order_id: str, reconciliation=None, as_of: date | None = None):
-    """What the reconciliation says about one order: its payments, the refunds expected and
-    credited, and those missing (``.overdue`` among them).
+def order_findings(case: CaseLike, order_id: str, reconciliation=None, as_of: date | None = None, *, view=None):
+    """What the reconciliation found about one order, read from the case view (an ``OrderView``):
+    its payments, the refunds promised and credited, and those missing (overdue first).
 
     >>> import complaint
     >>> f = complaint.order_findings(complaint.open_sample(), "8116516504403817")
-    >>> [(m.state, str(m.expected_amount)) for m in f.missing]
+    >>> [(m.state, str(m.outstanding.amount)) for m in f.missing]
     [('overdue', '14.90')]
     """
     from ..analysis.findings import order_findings as find
 
+    if view is not None:
+        return find(None, None, order_id, view=view)
     data = case_data(case)
     rec = reconciliation if reconciliation is not None else reconcile(data, _today(data, as_of))
     return find(data, rec, order_id)

@@ -26,12 +26,19 @@ from .options import case_inputs, load_inputs, progress, stored_case
 def command(order_id, lang, out_dir, variant, ics_path, chart, **inputs) -> None:
     """Write DIR/dossier.pdf and DIR/dossier.zip (with manifest and SHA-256 of every file).
 
+    Pictures given with --evidence (files, folders or ZIPs) are attached to the dossier's order
+    (--order) and go into the PDF and, GPS-free and hashed, into the ZIP's evidence/ folder and its
+    manifest; --evidence works with a stored case too.  The letters are signed with the case's
+    profile (complaint profile set).
+
     \b
     Examples:
       complaint dossier --db cases.sqlite --case "Sofa 2026" --lang fr --out dossier/
       complaint dossier --orders orders.csv --bank kbc.csv --evidence photos/ --order 8123456789012345 --out d/
+      complaint dossier --db cases.sqlite --case "Sofa 2026" --evidence photos/ --order 8123456789012345 --out d/
       complaint dossier --db cases.sqlite --case "Sofa 2026" --variant ecc --ics deadlines.ics --out ecc/
     """
+    evidence = list(inputs.pop("evidence", ()) or ())
     data = load_inputs(**inputs)
     # a stored case: the original pictures come from the store
     case = stored_case(inputs.get("db"), inputs["case_name"]) if inputs.get("case_name") else data
@@ -39,8 +46,11 @@ def command(order_id, lang, out_dir, variant, ics_path, chart, **inputs) -> None
     progress(_("reconciling payments and refunds..."))
     reconciliation = api.reconcile(data, as_of)
     progress(_("writing the dossier..."))
+    notes: list[str] = []
     paths = api.export_dossier(case, out_dir, order_id=order_id, lang=lang, as_of=as_of, variant=variant,
-                               chart=chart, reconciliation=reconciliation)
+                               chart=chart, reconciliation=reconciliation, evidence=evidence, notes=notes)
+    for note in notes:
+        progress(note)
     problems = api.verify_dossier(paths.zip.read_bytes())
     if problems:  # pragma: no cover - the writer and the checker disagree: a bug
         raise click.ClickException("; ".join(problems))

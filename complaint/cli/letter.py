@@ -41,15 +41,28 @@ def guide(order_id: str, fmt: str, **inputs) -> None:
 @click.option("--iban", default=None, help="The account the refund should go to.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Write it to this file (default: print it).")
 def letter(order_id, kind, lang, outcome, partial_amount, iban, out, **inputs) -> None:
-    """Write one letter for ORDER_ID (signed with the case's profile).
+    """Write one letter for ORDER_ID, from what the case shows: the claim is the refund still
+    outstanding when one was promised, the order total when nothing was (--outcome asks for
+    something else).  Signed with the case's profile; a name or address left empty becomes a
+    placeholder, and stderr says so.  --kind public_post is a short post for Facebook or X,
+    without any personal data.
 
     \b
-    Example:
+    Examples:
       complaint letter 8116516504403817 --kind formal_notice --lang fr --db cases.sqlite --case "Sofa 2026"
+      complaint letter 8116516504403817 --kind public_post --lang nl --db cases.sqlite --case "Sofa 2026"
     """
     case = load_inputs(**inputs)
     text = api.write_letter(case, order_id, kind, lang, as_of=inputs.get("as_of"),
                             details={"outcome": outcome, "partial_amount": partial_amount, "iban": iban}).text
+    empty = api.letter_placeholders(case, kind)
+    if empty:
+        labels = {"name": _("your name"), "address": _("your postal address")}
+        progress(_("the letter shows a placeholder for {fields}: set them with complaint profile set",
+                   fields=", ".join(labels[f] for f in empty)))
+    if kind == "public_post":
+        progress(_("A public post is seen by everyone: never add bank details, card numbers, your address, "
+                   "e-mail or phone."))
     if out:
         Path(out).write_text(text, encoding="utf-8")
         progress(_("wrote {file}", file=out))

@@ -16,6 +16,7 @@ def command() -> None:
     \b
     Examples:
       complaint promise add 8116516504403817 14,90 --by dispute --on 2026-06-18 --db cases.sqlite --case "Sofa 2026"
+      complaint promise add 8116516504403817 14,90 --arn 74987506169000123456789 --id promise-05 --db cases.sqlite ...
       complaint promise list --db cases.sqlite --case "Sofa 2026"
       complaint promise withdraw 3f2a9c1e0b7d --db cases.sqlite --case "Sofa 2026"
     """
@@ -34,16 +35,21 @@ def command() -> None:
               help="Where the money goes: the card/PayPal paid with, or the AliExpress balance (no bank credit).")
 @click.option("--note", default=None, help="What was promised, in your words.")
 @click.option("--id", "promise_id", default=None, help="Replace the promise with this id.")
+@click.option("--arn", default=None, metavar="REFERENCE",
+              help="The refund reference AliExpress gave for your card issuer (ARN, usually 23 digits); "
+                   "the letters quote it so the bank can trace the credit.")
 @record_format
-def add(db, case_name, order_id, amount, currency, promised_on, by, destination, note, promise_id, fmt) -> None:
+def add(db, case_name, order_id, amount, currency, promised_on, by, destination, note, promise_id, arn, fmt) -> None:
     """Record that AMOUNT was promised as a refund of ORDER_ID.
 
     \b
-    Example:
+    Examples:
       complaint promise add 8116516504403817 14,90 --by dispute --db cases.sqlite --case "Sofa 2026"
+      complaint promise add 8116516504403817 14,90 --by dispute --on 2026-06-18 --arn 74987506169000123456789 \\
+          --db cases.sqlite --case "Sofa 2026"
     """
     p = api.record_promise(stored_case(db, case_name), order_id, amount, currency, promised_on, by=by,
-                           destination=destination, note=note, promise_id=promise_id)
+                           destination=destination, note=note, promise_id=promise_id, arn=arn)
     echo_record(p, fmt, _("recorded promise {id}: {amount} {currency} for order {order}", id=p.id,
                           amount=p.amount, currency=p.currency, order=p.order_id))
 
@@ -73,4 +79,4 @@ def list_(db, case_name, fmt) -> None:
       complaint promise list --db cases.sqlite --case "Sofa 2026" --format json
     """
     emit(api.promises(stored_case(db, case_name)), fmt,
-         ["id", "order_id", "amount", "currency", "promised_on", "by", "destination", "note"])
+         ["id", "order_id", "amount", "currency", "promised_on", "by", "destination", "arn", "note"])

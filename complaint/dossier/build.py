@@ -33,7 +33,7 @@ from .letters import Letter, render_letter
 from .view import CaseView, ensure_view
 
 __all__ = ["DossierPaths", "DossierBundle", "build_dossier", "export_dossier", "verify_manifest",
-           "default_letters", "ECC_MAX_FILES"]
+           "default_letters", "dossier_file_name", "signature", "ECC_MAX_FILES"]
 ECC_MAX_FILES = 8
 
 
@@ -87,18 +87,34 @@ def default_loader(evidence) -> bytes | None:
         return None
 
 
+def signature(case) -> dict:
+    """The buyer's details a letter is signed with (the case's profile; empty when none)."""
+    profile = getattr(case, "profile", None)
+    return {"name": getattr(profile, "name", None), "address": getattr(profile, "address", None),
+            "email": getattr(profile, "email", None)}
+
+
 def default_letters(case, order_ids, reconciliation, lang: str, as_of: date, guides: dict | None = None,
                     view: CaseView | None = None) -> list[Letter]:
-    """Per order: the formal notice and the consumer complaint, plus the chargeback request for credit cards.
-    (``guides`` is no longer read: the payment method comes from the case view.)"""
+    """Per order: the formal notice and the consumer complaint, plus the chargeback request for
+    credit cards, signed with the buyer's profile.  (``guides`` is no longer read: the payment
+    method comes from the case view.)"""
     view = ensure_view(view, case, reconciliation, as_of)
+    extra = signature(case)
     out = []
     for oid in order_ids:
         kinds = ["formal_notice", "consumer_complaint"]
         if view.order(oid).payment_method == PaymentMethod.CREDIT_CARD:
             kinds.append("chargeback_request")
-        out += [render_letter(k, case, oid, reconciliation, lang, as_of, view=view) for k in kinds]
+        out += [render_letter(k, case, oid, reconciliation, lang, as_of, extra=extra, view=view) for k in kinds]
     return out
+
+
+def dossier_file_name(order_id: str | None, lang: str, variant: str = "full", ext: str = "pdf") -> str:
+    """What a downloaded dossier is called: ``dossier_8116516504403817_fr.pdf``,
+    ``dossier_all_nl.zip`` (every problem order), ``dossier_ecc_8116516504403817_en.zip``."""
+    who = order_id or "all"
+    return f"dossier_{'ecc_' if variant == 'ecc' else ''}{who}_{lang}.{ext}"
 
 
 def _chart(ctx: _Context, mode: str) -> None:
@@ -146,7 +162,7 @@ def _thumbs(ctx: _Context, loader: Callable, size: int) -> dict[str, bytes]:
     return originals
 
 
-def _context(case, order_id, lang, as_of, reconciliation, letters, view: CaseView) -> _Context:
+def _context(case, order_id, lang, as_of, reconciliation, letters, view: CaseView, extra_evidence=()) -> _Context:
     from .guide import guide_for_order
 
     if order_id is not None and not view.has_order(order_id):
@@ -160,10 +176,15 @@ def _context(case, order_id, lang, as_of, reconciliation, letters, view: CaseVie
         letters = default_letters(case, order_ids, reconciliation, lang, as_of, view=view)
     title = (_("Dispute dossier, order {order}", order=order_id) if order_id
              else _("Dispute dossier, {n} orders", n=len(order_ids)))
+    evidence = [e for oid in order_ids for e in view.order(oid).evidence]
+    known = {e.sha256 for e in evidence}
+    for e in extra_evidence:  # files given for this dossier (the CLI's --evidence), already linked to its order
+        if e.sha256 not in known:
+            known.add(e.sha256)
+            evidence.append(e)
     return _Context(case=case, reconciliation=reconciliation, view=view, as_of=as_of, lang=lang, order_ids=order_ids,
                     events=[e for e in view.events if wanted & set(e.order_ids)], guides=guides,
-                    letters=list(letters), evidence=[e for oid in order_ids for e in view.order(oid).evidence],
-                    title=title, disclaimer=rules.disclaimer())
+                    letters=list(letters), evidence=evidence, title=title, disclaimer=rules.disclaimer())
 
 
 def _csvs(ctx: _Context, bundle: Bundle) -> None:
@@ -197,11 +218,14 @@ def _csvs(ctx: _Context, bundle: Bundle) -> None:
 def build_dossier(case, order_id: str | None = None, lang: str = "en", as_of: date | None = None,
                   evidence_loader: Callable | None = None, letters: list[Letter] | None = None,
                   variant: str = "full", reconciliation=None, strip_gps: bool = True,
-                  chart: str = "auto", view: CaseView | None = None) -> DossierBundle:
+                  chart: str = "auto", view: CaseView | None = None,
+                  extra_evidence: list[tuple] | tuple = ()) -> DossierBundle:
     """PDF and ZIP bytes (see the module docstring). ``chart``: auto | kaleido | matplotlib | none.
 
     Everything in it reads one case view: ``view`` when given (its reconciliation is then the one
-    used), else one built here, in ``lang``, from the case and the reconciliation."""
+    used), else one built here, in ``lang``, from the case and the reconciliation.
+    ``extra_evidence``: (Evidence, original bytes) of pictures given for this dossier only (linked
+    to its order); they go into the PDF and, GPS-free and hashed, into the ZIP."""
     if variant not in ("full", "ecc"):
         raise ComplaintError(_("unknown dossier variant '{variant}'; use full or ecc", variant=variant))
     as_of = as_of or (view.as_of if view is not None else case.today())
@@ -217,8 +241,13 @@ def build_dossier(case, order_id: str | None = None, lang: str = "en", as_of: da
         if view is not None and view.language != lang:
             view = None  # its chronology speaks another language: the dossier's is built in ``lang``
         view = ensure_view(view, case, reconciliation, as_of)
-        ctx = _context(case, order_id, lang, as_of, reconciliation, letters, view)
-        loader = evidence_loader or default_loader
+        ctx = _context(case, order_id, lang, as_of, reconciliation, letters, view, [e for e, _b in extra_evidence])
+        given = {e.sha256: data for e, data in extra_evidence}
+        stored = evidence_loader or default_loader
+
+        def loader(item):
+            return given[item.sha256] if item.sha256 in given else stored(item)
+
         originals = _thumbs(ctx, loader, 320 if variant == "full" else 900)
         _chart(ctx, chart)
         stamp = datetime.combine(as_of, time(12, 0), BRUSSELS)
@@ -281,12 +310,13 @@ def _evidence_copies(ctx: _Context, bundle: Bundle, originals: dict[str, bytes],
 def export_dossier(case, out_dir, order_id: str | None = None, lang: str = "en", as_of: date | None = None,
                    evidence_loader: Callable | None = None, letters: list[Letter] | None = None,
                    variant: str = "full", reconciliation=None, chart: str = "auto",
-                   view: CaseView | None = None) -> DossierPaths:
+                   view: CaseView | None = None, extra_evidence: list[tuple] | tuple = ()) -> DossierPaths:
     """Write ``out_dir/dossier.pdf`` and ``out_dir/dossier.zip`` (see :func:`build_dossier`)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = build_dossier(case, order_id=order_id, lang=lang, as_of=as_of, evidence_loader=evidence_loader,
-                           letters=letters, variant=variant, reconciliation=reconciliation, chart=chart, view=view)
+                           letters=letters, variant=variant, reconciliation=reconciliation, chart=chart, view=view,
+                           extra_evidence=extra_evidence)
     pdf_path, zip_path = out / "dossier.pdf", out / "dossier.zip"
     pdf_path.write_bytes(result.pdf)
     zip_path.write_bytes(result.zip)

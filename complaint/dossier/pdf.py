@@ -20,14 +20,17 @@ from fpdf.enums import XPos, YPos
 from ..calendar_be import BRUSSELS
 from ..fmt import day as fmt_day
 from ..fmt import moment
-from ..i18n import _
+from ..i18n import LANGUAGES, N_, _
 from ..records import PAYMENT_LABELS
 from ..timeline.events import format_when, kind_label, lane_label
+from .letter_text import account
+from .view_records import Money
 
 FONT_DIR = Path(__file__).parent / "fonts"
 REGULAR, BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
 GREY = (90, 90, 90)
 HEAD = FontFace(emphasis="BOLD", fill_color=(232, 236, 242))
+DECISION_LABELS = {"confirmed": N_("confirmed"), "linked": N_("linked by hand")}
 
 
 @functools.cache
@@ -139,34 +142,86 @@ def cover(pdf: DossierPDF, ctx) -> None:
     pdf.ln(20)
     pdf.h1(ctx.title)
     pdf.kv([(_("Case"), ctx.case.name), (_("Orders covered"), ", ".join(ctx.order_ids) or _("(none)")),
-            (_("Situation on"), fmt_day(ctx.as_of, ctx.lang)), (_("Language"), ctx.lang)])
+            (_("Situation on"), fmt_day(ctx.as_of, ctx.lang)), (_("Language"), LANGUAGES.get(ctx.lang, ctx.lang))])
     pdf.ln(4)
     pdf.para(ctx.disclaimer, 9, GREY)
 
 
+def _money(value, lang: str) -> str:
+    from .letters import money
+
+    return money(value.amount, value.currency, lang) if value is not None else ""
+
+
+def order_figures(o, lang: str) -> list[tuple[str, str]]:
+    """The figures of one order with their labels in the current language: paid, promised,
+    credited, outstanding, business days waited (what a one-order dossier shows)."""
+    waited = ""
+    if o.missing:
+        m = o.missing[0]
+        waited = _("{n} business days since {date} (stated delay: {delay} business days, due {due})",
+                   n=m.business_days_waited, date=fmt_day(m.since, lang), delay=m.delay_business_days,
+                   due=fmt_day(m.due, lang))
+    return [(_("Paid"), _money(o.paid, lang) if o.payments else _("no payment found on the statements")),
+            (_("Refund promised"), _money(o.promised, lang) if o.promises else _("none")),
+            (_("Refund credited"), _money(o.credited, lang) if o.credits else _("none")),
+            (_("Outstanding"), _money(o.outstanding, lang) if o.missing else _("nothing")),
+            (_("Business days waited"), waited or "-")]
+
+
+def _promise_line(p, lang: str) -> str:
+    amount, on = _money(p.amount, lang), fmt_day(p.promised_on, lang)
+    if p.by == "seller":
+        text = _("{amount}, promised by the seller on {date}", amount=amount, date=on)
+    elif p.by == "platform":
+        text = _("{amount}, promised by AliExpress on {date}", amount=amount, date=on)
+    elif p.by == "dispute":
+        text = _("{amount}, granted by the dispute on {date}", amount=amount, date=on)
+    else:
+        text = _("{amount}, announced in the order status on {date}", amount=amount, date=on)
+    if p.destination == "platform_balance":
+        text += " · " + _("to the AliExpress balance")
+    if p.reference:
+        text += " · " + _("refund reference (ARN) {arn}", arn=p.reference)
+    return text
+
+
 def summary(pdf: DossierPDF, ctx, with_guide: bool = True) -> None:
     from .guide import NOT_APPLICABLE
-    from .letters import money
+    from .view import STATE_LABELS
 
     pdf.add_page()
     pdf.h1(_("Summary"))
     for oid in ctx.order_ids:
-        order = ctx.case.order(oid)
+        o = ctx.view.order(oid)
+        order = o.order
         guide = ctx.guides[oid]
-        f = guide.facts
         pdf.h2(_("Order {order}", order=oid))
-        missing = [money(m.outstanding.amount, m.outstanding.currency, ctx.lang) + " " +
-                   _("expected since {date} ({state})", date=fmt_day(m.since, ctx.lang), state=m.state)
-                   for m in f.missing]
+        payments = "; ".join(
+            _("{amount} on {date}", amount=_money(p.amount, ctx.lang), date=fmt_day(p.booked_on, ctx.lang))
+            + (f" · {account(p.account)}" if p.account else "") for p in o.payments)
+        credits = "; ".join(
+            _("{amount} on {date}", amount=_money(c.amount, ctx.lang), date=fmt_day(c.booked_on, ctx.lang))
+            + (" · " + _("booked on the purchase date") if c.on_purchase_date else "") for c in o.credits)
+        searched = ""
+        if o.missing and o.missing[0].searched_from:
+            m = o.missing[0]
+            searched = _("{start} to {end} ({files})", start=fmt_day(m.searched_from, ctx.lang),
+                         end=fmt_day(m.searched_to, ctx.lang), files=", ".join(m.statements) or "-")
         pdf.kv([
             (_("Order date"), fmt_day(order.order_date, ctx.lang) if order else ""),
             (_("Store"), order.store if order else ""),
             (_("Items"), "; ".join(f"{i.title} × {i.quantity}" for i in order.items) if order else ""),
-            (_("Amount"), money(order.amount_due, order.currency, ctx.lang) if order and order.amount_due else ""),
+            (_("Amount"), _money(o.total, ctx.lang)),
             (_("Problem"), guide.problem_label or _("not set")),
-            (_("Payment method"), _(PAYMENT_LABELS[f.payment_method]) if f.payment_method else _("not set")),
-            (_("Seller country"), f.seller_country or _("not set")),
-            (_("Missing refund"), "; ".join(missing) or _("none")),
+            (_("State"), _(STATE_LABELS[o.state])),
+            (_("Payment method"), _(PAYMENT_LABELS[o.payment_method]) if o.payment_method else _("not set")),
+            (_("Seller country"), o.seller_country or _("not set")),
+            (_("Payment"), payments or _("no payment found on the statements")),
+            (_("Refund promised"), "; ".join(_promise_line(p, ctx.lang) for p in o.promises) or _("none")),
+            (_("Refund credited"), credits or _("none")),
+            *order_figures(o, ctx.lang)[3:],
+            *([(_("Statements searched"), searched)] if searched else []),
         ])
         if with_guide:
             rows = [[s.title, s.status_label, s.why or "", fmt_day(s.next_date, ctx.lang) if s.next_date else ""]
@@ -209,21 +264,35 @@ def timeline(pdf: DossierPDF, ctx) -> None:
         pdf.para(ctx.chart_note, 8, GREY)
 
 
-def reconciliation(pdf: DossierPDF, ctx) -> None:
+def case_figures(fig, lang: str) -> list[tuple[str, str]]:
+    """The case's figures (EUR) with their labels in the current language."""
     from .letters import money
+
+    def eur(value) -> str:
+        return money(value, "EUR", lang)
+
+    return [(_("Total paid"), eur(fig.paid_eur)), (_("Refunds expected"), eur(fig.refunds_expected_eur)),
+            (_("Refunds credited"), eur(fig.refunds_credited_eur)),
+            (_("Refunds on their way"), eur(fig.refunds_pending_eur)),
+            (_("Refunds overdue"), eur(fig.refunds_overdue_eur)),
+            (_("Missing credits"), _("{n} · {amount}", n=fig.missing_count, amount=eur(fig.missing_eur)))]
+
+
+def reconciliation(pdf: DossierPDF, ctx) -> None:
+    from .view import STATE_LABELS
 
     pdf.add_page()
     pdf.h1(_("Payments and refunds"))
-    rec = ctx.reconciliation
-    summary_rows = [(str(k).replace("_", " "), v) for k, v in (getattr(rec, "summary", None) or {}).items()]
-    if summary_rows:
-        pdf.kv(summary_rows)
-    pdf.h2(_("Missing refunds"))
     orders = [ctx.view.order(oid) for oid in ctx.order_ids]
+    if len(orders) == 1:  # a one-order dossier shows that order's own figures, not the case's
+        pdf.kv(order_figures(orders[0], ctx.lang))
+    else:
+        pdf.kv(case_figures(ctx.view.figures, ctx.lang))
+    pdf.h2(_("Missing refunds"))
     missing = sorted((m for o in orders for m in o.missing), key=lambda m: (m.state != "overdue", m.since, m.order_id))
     pdf.grid([_("Order"), _("Amount"), _("Expected since"), _("Business days waiting"), _("Due"), _("State")],
-             [[m.order_id, money(m.outstanding.amount, m.outstanding.currency, ctx.lang), fmt_day(m.since, ctx.lang),
-               m.business_days_waited, fmt_day(m.due, ctx.lang), m.state] for m in missing],
+             [[m.order_id, _money(m.outstanding, ctx.lang), fmt_day(m.since, ctx.lang),
+               m.business_days_waited, fmt_day(m.due, ctx.lang), _(STATE_LABELS[m.state])] for m in missing],
              (35, 28, 28, 30, 28, 31), 8.5)
     pdf.h2(_("Matched bank movements"))
     rows, seen = [], set()
@@ -231,14 +300,14 @@ def reconciliation(pdf: DossierPDF, ctx) -> None:
         for p in o.payments:
             if ("payment", p.txn_id) not in seen:
                 seen.add(("payment", p.txn_id))
-                rows.append(["payment", ", ".join(p.orders or (o.order_id,)), fmt_day(p.booked_on, ctx.lang),
-                             money(-p.amount.amount, p.amount.currency, ctx.lang), p.counterparty or "",
-                             p.decision or ""])
+                rows.append([_("payment"), ", ".join(p.orders or (o.order_id,)), fmt_day(p.booked_on, ctx.lang),
+                             _money(Money(-p.amount.amount, p.amount.currency), ctx.lang), p.counterparty or "",
+                             _(DECISION_LABELS.get(p.decision, p.decision)) if p.decision else ""])
         for c in o.credits:
             if ("refund", c.txn_id) not in seen:
                 seen.add(("refund", c.txn_id))
-                rows.append(["refund", o.order_id, fmt_day(c.booked_on, ctx.lang),
-                             money(c.amount.amount, c.amount.currency, ctx.lang), c.counterparty or "", ""])
+                rows.append([_("refund"), o.order_id, fmt_day(c.booked_on, ctx.lang), _money(c.amount, ctx.lang),
+                             c.counterparty or "", ""])
     pdf.grid([_("Kind"), _("Orders"), _("Booked"), _("Amount"), _("Counterparty"), _("Decision")], rows,
              (20, 38, 24, 26, 50, 22))
 

@@ -36,6 +36,7 @@ from .view_records import (
     OVERDUE,
     PENDING,
     SETTLED,
+    STATE_LABELS,
     STATES,
     CaseFigures,
     Contact,
@@ -50,7 +51,7 @@ from .view_records import (
 )
 
 __all__ = ["CaseView", "build_case_view", "ensure_view", "CaseFigures", "Contact", "Credit", "Dispute", "Missing",
-           "Money", "OrderView", "Payment", "Promise", "total", "STATES", "OVERDUE", "PENDING", "DISPUTED", "OK",
+           "Money", "OrderView", "Payment", "Promise", "total", "STATES", "STATE_LABELS", "OVERDUE", "PENDING", "DISPUTED", "OK",
            "SETTLED", "ORDER_STATUS"]
 
 

@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from ..i18n import N_
 from ..records import Event, Evidence, Order, OrderStatus, PaymentMethod, Problem
 
 # the order's state for pickers and cards, most urgent first
 OVERDUE, PENDING, DISPUTED, OK = "overdue", "pending", "disputed", "ok"
 STATES = (OVERDUE, PENDING, DISPUTED, OK)
+STATE_LABELS = {OVERDUE: N_("refund overdue"), PENDING: N_("refund on its way"), DISPUTED: N_("problem open"),
+                OK: N_("nothing open")}
 # a promise in one of these reconciliation states asks nothing more of the bank
 SETTLED = frozenset({"credited", "platform_balance", "unverified"})
 ORDER_STATUS = "order_status"  # Promise.by of a refund the order export announces (no recorded promise)

@@ -70,6 +70,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "mediation_request": (Lane.DISPUTE, N_("request to the Consumer Mediation Service")),
     "social_media_post": (Lane.MESSAGES, N_("public post on social media")),
     "dispute_closed": (Lane.DISPUTE, N_("dispute closed")),
+    "refund_completed_platform": (Lane.DISPUTE, N_("refund completed on AliExpress")),
+    "bank_contact": (Lane.BANK, N_("contact with the bank")),
+    "delivery_guarantee_claim": (Lane.DISPUTE, N_("delivery guarantee claimed")),
     "note": (Lane.ORDER, N_("note")),
 }
 
