@@ -9,6 +9,7 @@ import streamlit as st
 
 from complaint.i18n import N_, _
 from ui import guide_results, guide_steps, state
+from ui.widgets import dossier_link
 
 STEPS = [("problem", N_("What went wrong?")), ("orders", N_("Your order")),
          ("bank", N_("Your bank or PayPal statement")), ("photos", N_("Photos and screenshots")),
@@ -76,4 +77,4 @@ if step < len(STEPS) - 1:
                type="primary" if name == "found" else "secondary",
                icon=":material/arrow_forward:", width="stretch")
 else:
-    nxt.page_link("app_pages/dossier.py", label=_("Open the Dossier"), icon=":material/description:")
+    dossier_link(guide_steps.chosen_order(), _("Open the Dossier"), nxt)

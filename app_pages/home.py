@@ -8,7 +8,7 @@ import streamlit as st
 from complaint.i18n import _
 from ui import state
 from ui.widgets import day as fmt_day
-from ui.widgets import money
+from ui.widgets import dossier_link, money
 
 st.title(_("Your case at a glance"))
 if state.current_case_id() is None:
@@ -30,14 +30,18 @@ st.subheader(_("What to do next"))
 if not ov.steps:
     st.success(_("Nothing is missing: every expected refund has been credited."))
 links = {"import": ("app_pages/import.py", _("Import")), "reconcile": ("app_pages/reconcile.py", _("Reconcile")),
-         "evidence": ("app_pages/evidence.py", _("Evidence")), "timeline": ("app_pages/timeline.py", _("Timeline")),
-         "dossier": ("app_pages/dossier.py", _("Dossier"))}
+         "evidence": ("app_pages/evidence.py", _("Evidence")), "timeline": ("app_pages/timeline.py", _("Timeline"))}
 for step in ov.steps[:8]:
     with st.container(border=True):
-        left, right = st.columns([5, 1])
+        left, right = st.columns([4, 1])
         left.text(step.text)
-        page, label = links[step.page]
-        right.page_link(page, label=label, icon=":material/arrow_forward:")
+        if step.order_id:  # the card is about an order: open the Dossier on that order (?order=, kept on reload)
+            dossier_link(step.order_id, _("Dossier of this order"), right)
+        if step.page in links:
+            page, label = links[step.page]
+            right.page_link(page, label=label, icon=":material/arrow_forward:")
+        elif not step.order_id:
+            dossier_link(None, _("Dossier"), right)
 
 st.subheader(_("Coming deadlines"))
 if figures.upcoming:

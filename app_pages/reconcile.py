@@ -12,7 +12,7 @@ from complaint.i18n import LOCALES, _, get_language
 from complaint.records import OUTCOME_LABELS, Outcome, Problem
 from ui import state
 from ui.safe import md_escape
-from ui.widgets import headers, show_error
+from ui.widgets import dossier_link, headers, open_dossier, show_error
 
 st.title(_("Reconcile payments and refunds"))
 handle = state.handle()
@@ -68,9 +68,11 @@ for i, m in enumerate(rec.missing_credits):
         ann = case.annotations.get(m.order_id)
         if ann is not None and ann.problem == Problem.REFUND_NOT_RECEIVED.value:
             st.caption(_("In the dossier as 'refund promised but not received'."))
+            dossier_link(m.order_id, _("Dossier of this order"))
         elif st.button(_("Add to dossier"), key=f"rec_add_{i}"):
             api.set_problem(handle, m.order_id, Problem.REFUND_NOT_RECEIVED)
-            _done(_("Order {order} marked: refund not received", order=m.order_id))
+            state.invalidate()
+            open_dossier(m.order_id)  # the Dossier opens on this order
 
 st.subheader(_("Matches"))
 # The options are codes with translated labels; the browser keeps a widget's labels while its key is
@@ -152,10 +154,13 @@ with st.expander(_("Record a refund promise")):
                                    format_func=lambda d: _("the original payment (card, PayPal)")
                                    if d == "original_payment" else _("the AliExpress balance"))
         note = st.text_input(_("Note"))
+        arn = st.text_input(_("Refund reference for your bank (ARN), if AliExpress gave one"),
+                            help=_("Usually 23 digits, in the refund details or from the help-centre chat; the "
+                                   "letters quote it so your bank can trace the credit."))
         if st.form_submit_button(_("Save promise")):
             try:
                 api.record_promise(handle, order_id, amount_text, currency, promised_on, by=by,
-                                   destination=destination, note=note)
+                                   destination=destination, note=note, arn=arn)
             except ComplaintError as exc:
                 show_error(exc)
             else:

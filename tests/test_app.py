@@ -104,7 +104,8 @@ def test_the_buyer_details_are_kept_in_the_case_and_sign_the_letters(sample_app)
     sample_app.switch_page("app_pages/dossier.py").run()
     assert _problems(sample_app) == []
     assert sample_app.selectbox(key="dossier_letter_lang").value == "fr"
-    assert sample_app.text_input(key="dossier_name").value == "Lotte Janssens"
+    assert sample_app.text_input(key="dossier_profile_name").value == "Lotte Janssens"
+    assert "Lotte Janssens" in sample_app.code[0].value  # the letter on the page is signed with the profile
 
 
 @pytest.mark.slow

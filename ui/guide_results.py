@@ -17,7 +17,7 @@ from complaint.i18n import _
 from complaint.records import STATUS_LABELS
 from ui import state
 from ui.safe import md_escape
-from ui.widgets import show_error
+from ui.widgets import dossier_link, profile_form, show_error
 
 
 def render_found(case, order_id: str | None) -> None:
@@ -120,6 +120,7 @@ def render_next(case, order_id: str | None, as_of: date) -> None:
         for d in coming:
             st.text(f"{day(d.date)} · {d.label}")
     st.caption(guide.disclaimer)
-    st.page_link("app_pages/dossier.py", label=_("Open the Dossier: letters, deadlines and the PDF/ZIP to send"),
-                 icon=":material/description:")
+    if state.current_case_id() is not None:
+        profile_form(state.handle(), "guide_profile")  # asked once: open only while a detail is missing
+    dossier_link(order_id, _("Open the Dossier: letters, deadlines and the PDF/ZIP to send"))
 

@@ -49,3 +49,75 @@ def show_error(exc: ComplaintError | str, kind: str = "error") -> None:
     from .safe import md_escape
 
     getattr(st, kind)(md_escape(str(exc)))
+
+
+DOSSIER_PAGE = "app_pages/dossier.py"
+
+
+def dossier_link(order_id: str | None, label: str | None = None, container=None, key: str | None = None) -> None:
+    """A link that opens the Dossier on ``order_id`` (``?order=`` in the address, so a reload or a
+    bookmark keeps the order)."""
+    import streamlit as st
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    where = container if container is not None else st
+    try:
+        where.page_link(DOSSIER_PAGE, label=label or _("Dossier"), icon=":material/description:",
+                        query_params={"order": order_id} if order_id else None)
+    except StreamlitPageNotFoundError:  # a page run on its own (AppTest), without the app's router
+        where.caption(label or _("Dossier"))
+
+
+def open_dossier(order_id: str) -> None:
+    """Go to the Dossier on ``order_id`` now (after an "add to dossier" action).  A page run on its
+    own, without the app's router (AppTest of one page), has no Dossier page to go to: it shows
+    the link instead."""
+    import streamlit as st
+    from streamlit.errors import StreamlitPageNotFoundError
+
+    try:
+        st.switch_page(DOSSIER_PAGE, query_params={"order": order_id})
+    except StreamlitPageNotFoundError:
+        st.toast(_("Order {order} is in the dossier.", order=order_id), icon=":material/check:")
+        dossier_link(order_id, _("Dossier of this order"))
+
+
+PROFILE_FIELDS = {"name": N_("your name"), "address": N_("your postal address")}
+
+
+def profile_form(handle, key: str, *, expanded: bool | None = None) -> None:
+    """The buyer's details for the letters (name, postal address, e-mail, letter language), kept in
+    the case through ``api.set_profile``; says which fields the letters show as a placeholder."""
+    import streamlit as st
+
+    from complaint.i18n import LANGUAGES
+
+    from . import state
+
+    profile = api.profile(handle)
+    empty = [f for f in PROFILE_FIELDS if not (getattr(profile, f) or "").strip()]
+    title = _("Your details for the letters")
+    if empty:
+        title += " · " + _("missing: {fields}", fields=", ".join(_(PROFILE_FIELDS[f]) for f in empty))
+    with st.expander(title, expanded=bool(empty) if expanded is None else expanded,
+                     icon=":material/badge:"):
+        st.caption(_("Asked once and kept in this case only, on this machine. The letters are signed with them; "
+                     "a field left empty shows as a placeholder such as [your name]."))
+        with st.form(f"{key}_form"):
+            name = st.text_input(_("Your name"), value=profile.name or "", key=f"{key}_name")
+            address = st.text_area(_("Your postal address"), value=profile.address or "", key=f"{key}_address",
+                                   height=80)
+            email = st.text_input(_("Your e-mail address"), value=profile.email or "", key=f"{key}_email")
+            langs = list(api.LETTER_LANGUAGES)
+            lang = st.selectbox(_("Language of your letters"), ["", *langs], key=f"{key}_language",
+                                index=(langs.index(profile.language) + 1) if profile.language in langs else 0,
+                                format_func=lambda code: LANGUAGES.get(code, code) if code else _("(not set)"))
+            if st.form_submit_button(_("Save my details"), icon=":material/save:"):
+                try:
+                    api.set_profile(handle, name=name, address=address, email=email, language=lang)
+                except ComplaintError as exc:
+                    show_error(exc)
+                else:
+                    state.invalidate()
+                    st.toast(_("Your details are saved in the case."), icon=":material/check:")
+                    st.rerun()

@@ -143,7 +143,7 @@ def contacts() -> dict:
     return rules.contacts()
 
 
-def citation(rule_id: str):
+def citation(rule_id: str, section: str | None = None):
     """The public source of a rule or contact: ``.title`` in the current language, ``.text()`` one
     line (source, URL, month checked; "to be confirmed on <site>" for a fact no public source
     confirms).
@@ -151,10 +151,12 @@ def citation(rule_id: str):
     >>> import complaint
     >>> complaint.citation("alibaba_phone").text()[:60]
     'Not confirmed by a public source (checked December 2026). To'
+
+    ``section``: "rules" or "contacts", for an id both hold (``consumerconnect``).
     """
     from ..dossier import rules
 
-    return rules.citation(rule_id)
+    return rules.citation(rule_id, section)
 
 
 def rules_and_contacts() -> list:
