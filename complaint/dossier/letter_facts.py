@@ -150,7 +150,13 @@ class _Writer:
 
     def facts(self) -> list[dict]:
         rows = sorted(self.entries(), key=lambda e: (e[0], _instant(e[0], e[1]), _RANK[e[2]]))
-        return [{"on": self.d(on), "date": on, "kind": kind, **values} for on, _at, kind, values in rows]
+        out: list[dict] = []
+        for on, _at, kind, values in rows:
+            fact = {"on": self.d(on), "date": on, "kind": kind, **values}
+            if out and out[-1] == fact:  # two messages to the seller the same day: one line
+                continue
+            out.append(fact)
+        return out
 
     def story(self) -> list[dict]:
         """The narrative, sentence by sentence, in date order (see the module docstring)."""
@@ -243,6 +249,20 @@ class _Writer:
                 "searched_to": self.d(miss.searched_to), "statements": [plain(s) for s in miss.statements]}
 
 
+def order_lines(order) -> list[dict]:
+    """The items of the order, one per title (an export may list one unit per line).  An order
+    read from two exports can hold each item once per export (their line keys differ): the lines
+    of the first export that lists the order are the order's."""
+    items = list(order.items) if order else []
+    sources = [i.provenance.source_name for i in items if getattr(i, "provenance", None)]
+    if len(set(sources)) > 1:
+        items = [i for i in items if getattr(i, "provenance", None) and i.provenance.source_name == sources[0]]
+    out: dict[str, int] = {}
+    for item in items:
+        out[plain(item.title)] = out.get(plain(item.title), 0) + int(item.quantity or 1)
+    return [{"title": title, "quantity": n} for title, n in out.items()]
+
+
 def _opt(value) -> str | None:
     return plain(value) if value else None
 
@@ -263,7 +283,7 @@ def order_context(f: OrderView, lang: str, as_of: date, claim: Claim) -> dict:
         "store": _opt(f.store),
         "items": [plain(f"{i.title} × {i.quantity}") if i.quantity != 1 else plain(i.title)
                   for i in (order.items if order else ())],
-        "lines": [{"title": plain(i.title), "quantity": i.quantity} for i in (order.items if order else ())],
+        "lines": order_lines(order),
         "amount": w.m(f.total),
         "problem": f.problem.value if f.problem else "other",
         "refund_problem": f.problem == Problem.REFUND_NOT_RECEIVED,

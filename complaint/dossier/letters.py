@@ -193,6 +193,7 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4}
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\d])(?:\+|00)\d[\d ./-]{7,16}\d|(?<![\d])0\d{1,3}[ ./-]?\d{2,3}(?:[ ./-]?\d{2}){2,3}(?![\d])")
 _DIGITS = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
+_MASKED = re.compile(r"(?<![\w*])(?:[\dXx*]{1,6}[ -]?){3,6}[\dXx*]{1,6}(?![\w*])")
 _POSTCODE_CITY = re.compile(r"\b[1-9]\d{3}\s+[A-Z][a-zà-ÿ'-]+")
 
 
@@ -214,9 +215,10 @@ def public_post_warnings(text: str, known_ids=(), profile=None) -> list[str]:
     compact_ids = {str(i) for i in known_ids}
     if _IBAN.search(text):
         found.append(_("an IBAN (bank account number)"))
-    cards = [m.group(0) for m in _DIGITS.finditer(text)]
-    if any(re.sub(r"\D", "", c) not in compact_ids and _luhn(re.sub(r"\D", "", c)) for c in cards) \
-            or re.search(r"\b\d{4}[ -]?(?:X{2,4}|\*{2,4})[ -]?(?:X{4}|\*{4})[ -]?\d{1,4}", text, re.I):
+    cards = [re.sub(r"\D", "", m.group(0)) for m in _DIGITS.finditer(text)]
+    masked = [m.group(0) for m in _MASKED.finditer(text)]  # "6703 04XX XXXX X418 7" as statements print it
+    if any(c not in compact_ids and _luhn(c) for c in cards) or any(
+            sum(ch in "Xx*" for ch in m) >= 4 and sum(ch.isdigit() for ch in m) >= 4 for m in masked):
         found.append(_("card digits"))
     if _EMAIL.search(text):
         found.append(_("an e-mail address"))

@@ -23,6 +23,7 @@ from ..fmt import moment
 from ..i18n import LANGUAGES, N_, _
 from ..records import PAYMENT_LABELS
 from ..timeline.events import format_when, kind_label, lane_label
+from .letter_facts import order_lines
 from .letter_text import account
 from .view_records import Money
 
@@ -211,7 +212,7 @@ def summary(pdf: DossierPDF, ctx, with_guide: bool = True) -> None:
         pdf.kv([
             (_("Order date"), fmt_day(order.order_date, ctx.lang) if order else ""),
             (_("Store"), order.store if order else ""),
-            (_("Items"), "; ".join(f"{i.title} × {i.quantity}" for i in order.items) if order else ""),
+            (_("Items"), "; ".join(f"{i['title']} × {i['quantity']}" for i in order_lines(order))),
             (_("Amount"), _money(o.total, ctx.lang)),
             (_("Problem"), guide.problem_label or _("not set")),
             (_("State"), _(STATE_LABELS[o.state])),
