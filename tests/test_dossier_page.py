@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from test_app import APP, _problems
 from test_i18n import page_in  # noqa: F401 - the fixture that runs a page in a language
 
@@ -137,7 +136,7 @@ def test_contacts_and_rules_cite_public_sources_without_development_notes(app):
     assert len(rules) >= 15 and all("(http" in r or "To be confirmed on" in r for r in rules)
 
 
-def test_the_dossier_in_french_names_the_rules_in_french(page_in):
+def test_the_dossier_in_french_names_the_rules_in_french(page_in):  # noqa: F811 - the imported fixture
     at = page_in("fr", DOSSIER)  # through a host that sets the language as app.py does
     assert _problems(at) == []
     shown = "\n".join(c.value for c in at.caption)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
