@@ -14,6 +14,7 @@ from complaint.fmt import day as fmt_day
 from complaint.fmt import money
 from complaint.i18n import LANGUAGES, _
 from ui import state
+from ui.safe import md_escape
 from ui.widgets import PROFILE_FIELDS, profile_form, show_error
 
 st.title(_("Dossier"))
@@ -177,29 +178,29 @@ with tab_dates:
 with tab_contacts:
     contacts = api.contacts()
     phone = contacts["alibaba_phone"]
-    st.subheader(api.citation("alibaba_phone").title)
+    st.markdown("**" + md_escape(api.citation("alibaba_phone").title) + "**")
     day = st.date_input(_("Call on"), value=as_of, key="dossier_call_day", format="DD/MM/YYYY")
     start, end = api.call_window(day if isinstance(day, date) else as_of)
     st.text(phone["phone"])
     st.text(_("Open 09:00-18:00 Beijing time, that is {start}-{end} in Brussels on {day}.",
               start=start.strftime("%H:%M"), end=end.strftime("%H:%M"), day=fmt_day(start.date())))
     st.caption(api.citation("alibaba_phone").text())
-    st.subheader(api.citation("head_office").title)
+    st.markdown("**" + md_escape(api.citation("head_office").title) + "**")
     st.text("\n".join(contacts["head_office"]["address"]))
     st.caption(api.citation("head_office").text())
     entity = contacts["platform_entity"]
-    st.subheader(api.citation("platform_entity").title)
+    st.markdown("**" + md_escape(api.citation("platform_entity").title) + "**")
     st.text(f"{entity['name']} ({entity['registration']})\n" + _("Addresses found (confirm which one is current):")
             + "\n" + "\n".join("• " + ", ".join(lines) for lines in entity["address_candidates"]))
     st.caption(api.citation("platform_entity").text())
     for key_ in ("help_centre", "consumerconnect", "ecc_belgium", "mediation_service"):
-        st.subheader(api.citation(key_, "contacts").title)
+        st.markdown("**" + md_escape(api.citation(key_, "contacts").title) + "**")
         st.text(contacts[key_]["url"])
         st.caption(api.citation(key_, "contacts").text())
     with st.expander(_("The rules this guide relies on, with their sources")):
         for section, cit in api.rules_and_contacts():
             if section == "rules":
-                st.markdown("**" + cit.title.replace("*", "\\*") + "**")
+                st.markdown("**" + md_escape(cit.title) + "**")
                 st.caption(cit.text())
 
 with tab_export:

@@ -33,7 +33,7 @@ links = {"import": ("app_pages/import.py", _("Import")), "reconcile": ("app_page
          "evidence": ("app_pages/evidence.py", _("Evidence")), "timeline": ("app_pages/timeline.py", _("Timeline"))}
 for step in ov.steps[:8]:
     with st.container(border=True):
-        left, right = st.columns([4, 1])
+        left, right = st.columns([3, 1])
         left.text(step.text)
         if step.order_id:  # the card is about an order: open the Dossier on that order (?order=, kept on reload)
             dossier_link(step.order_id, _("Dossier of this order"), right)

@@ -14,11 +14,13 @@ def case_picker() -> None:
     store = state.get_store()
     cases = api.list_cases(store)
     if cases.empty:
-        st.caption(_("No case yet."))
-        if st.button(_("Open the sample case"), key="open_sample", icon=":material/science:") or state.demo():
-            state.set_case(api.open_sample(store).id)
-            st.rerun()
-        return
+        if not (state.demo() or st.button(_("Open the sample case"), key="open_sample", icon=":material/science:")):
+            st.caption(_("No case yet."))
+            return
+        # no rerun: this run goes on with the sample, on the page the address names (a deep link such
+        # as /dossier?order=... as the first request of the demo keeps its page)
+        state.set_case(api.open_sample(store).id)
+        cases = api.list_cases(store)
     ids = [int(i) for i in cases["id"]]
     current = state.current_case_id()
     if current not in ids:
