@@ -171,11 +171,11 @@ NOT_RECEIVED = {"fr": ("toujours pas parvenu", "jamais parvenu", "pas encore arr
 CLAIM_WORDS = {"fr": ("la somme de {a}", "remboursement intégral de {a}", "recréditer mon compte de {a}",
                       "ce remboursement de {a}", "le versement du remboursement de {a}"),
                "nl": ("het bedrag van {a}", "volledige terugbetaling van {a}", "{a} terug op mijn rekening",
-                      "deze terugbetaling van {a}", "de betaling van de terugbetaling van {a}"),
+                      "deze terugbetaling van {a}", "dat de terugbetaling van {a}", "resterende bedrag van {a} op"),
                "en": ("the sum of {a}", "full refund of {a}", "credit {a} back", "this refund of {a}",
                       "paid the refund of {a}"),
                "de": ("den Betrag von {a}", "vollständige Erstattung von {a}", "{a} wieder gutzuschreiben",
-                      "diese Erstattung von {a}", "Zahlung der Erstattung von {a}")}
+                      "diese Erstattung von {a}", "Auszahlung der Erstattung von {a}", "Zahlung des Restbetrags von {a}")}
 
 
 def facts_in_order(text: str, lang: str) -> list[date]:
