@@ -4,10 +4,10 @@ import streamlit as st
 
 from complaint import api
 from complaint.errors import ComplaintError
-from complaint.i18n import LANGUAGES, _
+from complaint.i18n import _
 from ui import state
 from ui.safe import md_escape
-from ui.widgets import show_error
+from ui.widgets import profile_form, show_error
 
 st.title(_("Cases"))
 store = state.get_store()
@@ -43,25 +43,7 @@ if state.current_case_id() is not None:
     st.download_button(_("Download this case"), data=api.export_case(current),
                        file_name=f"{current.name}.case.zip".replace("/", "_"), mime="application/zip",
                        key="download_case", icon=":material/download:")
-    with st.expander(_("Your details (for the letters)")):
-        st.caption(_("Kept in this case only, on this machine; the letters are signed with them."))
-        profile = api.profile(current)
-        with st.form("profile_form"):
-            p_name = st.text_input(_("Your name"), value=profile.name or "", key="profile_name")
-            p_address = st.text_area(_("Your postal address"), value=profile.address or "", key="profile_address")
-            p_email = st.text_input(_("Your e-mail address"), value=profile.email or "", key="profile_email")
-            letter_langs = list(api.LETTER_LANGUAGES)
-            p_lang = st.selectbox(_("Language of your letters"), ["", *letter_langs], key="profile_language",
-                                  index=(letter_langs.index(profile.language) + 1) if profile.language else 0,
-                                  format_func=lambda code: LANGUAGES.get(code, code) if code else _("(not set)"))
-            if st.form_submit_button(_("Save my details")):
-                try:
-                    api.set_profile(current, name=p_name, address=p_address, email=p_email, language=p_lang)
-                except ComplaintError as exc:
-                    show_error(exc)
-                else:
-                    state.invalidate()
-                    st.toast(_("Your details are saved in the case."))
+    profile_form(current, "profile", expanded=False)  # the buyer's details, as on the Dossier page
     with st.expander(_("Rename or delete")):
         new_name = st.text_input(_("New name"), value=current.name, key="rename_case")
         if st.button(_("Rename"), key="rename_btn"):

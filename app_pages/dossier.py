@@ -108,7 +108,7 @@ with tab_guide:
 with tab_letters:
     kinds = api.letter_kinds()
     languages = list(api.LETTER_LANGUAGES)
-    buyer = api.profile(handle)
+    buyer = api.profile(case)
     preferred = buyer.language or (state.language() if state.language() in languages else "en")
     c1, c2 = st.columns(2)
     kind = c1.selectbox(_("Letter"), list(kinds), format_func=kinds.get, key="dossier_letter_kind")
@@ -129,12 +129,12 @@ with tab_letters:
                      "bank details, card numbers, your address, e-mail or phone, even if an agent asks."),
                    icon=":material/public:")
     try:
-        letter = api.write_letter(handle, order_id, kind, lang, reconciliation=recon, as_of=as_of, details=details,
+        letter = api.write_letter(case, order_id, kind, lang, reconciliation=recon, as_of=as_of, details=details,
                                   view=view)
     except ComplaintError as exc:
         show_error(exc)
         st.stop()
-    empty = api.letter_placeholders(handle, kind)
+    empty = api.letter_placeholders(case, kind)
     if empty:
         st.warning(_("This letter shows a placeholder for {fields}: fill in your details above.",
                      fields=", ".join(_(PROFILE_FIELDS[f]) for f in empty)), icon=":material/edit_note:")
@@ -157,7 +157,7 @@ with tab_letters:
     edited = api.letter_from_text(kind, lang, order_id, text)
     st.session_state.setdefault("dossier_letters", {})[(order_id, kind, lang)] = edited
     if kind == "public_post":
-        found = api.public_post_warnings(handle, edited.text)
+        found = api.public_post_warnings(case, edited.text)
         if found:
             st.error(_("Remove this before posting: {what}.", what=", ".join(found)), icon=":material/privacy_tip:")
     st.download_button(_("Download .txt"), edited.text.encode("utf-8"), file_name=edited.file_name,

@@ -139,13 +139,14 @@ class _Writer:
             if miss.state == OVERDUE and miss.due <= self.as_of:
                 out.append((miss.due, None, "due_passed", {"delay": miss.delay_business_days,
                                                            "amount": self.m(miss.outstanding)}))
-        for c in f.help_centre:
-            out.append((c.on, c.at, "help_centre", {"note": quote(c.body or c.title)}))
-        for c in f.bank_contacts:
-            out.append((c.on, c.at, "bank", {"note": quote(c.body or c.title)}))
-        for step in REPORTED_STEPS:
-            if step in f.steps_done:
-                out.append((f.steps_done[step], None, "step", {"step": step}))
+        return out + self.others()
+
+    def others(self) -> list[tuple[date, datetime | None, str, dict]]:
+        """What the help centre and the bank said, and the later steps taken (registered letter, ...)."""
+        f = self.f
+        out = [(c.on, c.at, "help_centre", {"note": quote(c.body or c.title)}) for c in f.help_centre]
+        out += [(c.on, c.at, "bank", {"note": quote(c.body or c.title)}) for c in f.bank_contacts]
+        out += [(f.steps_done[step], None, "step", {"step": step}) for step in REPORTED_STEPS if step in f.steps_done]
         return out
 
     def facts(self) -> list[dict]:
@@ -211,13 +212,7 @@ class _Writer:
                     "answered_on": self.d(answer.on) if answer else None,
                     "quote": quote(answer.body or answer.title) if answer else None,
                     "platform": bool(answer and answer.party == "platform")}))
-        for c in f.help_centre:
-            rows.append((c.on, c.at, "help_centre", {"note": quote(c.body or c.title)}))
-        for c in f.bank_contacts:
-            rows.append((c.on, c.at, "bank", {"note": quote(c.body or c.title)}))
-        for step in REPORTED_STEPS:
-            if step in f.steps_done:
-                rows.append((f.steps_done[step], None, "step", {"step": step}))
+        rows += self.others()
         rows.sort(key=lambda e: (e[0], _instant(e[0], e[1]), _RANK[e[2]]))
         # paragraphs: what happened until the refund was granted (1), after it (2), today (3)
         story = [{"on": self.d(on), "kind": kind, "group": 2 if decided_on is not None and on > decided_on else 1,
