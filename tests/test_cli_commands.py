@@ -136,3 +136,15 @@ def test_a_write_command_needs_a_stored_case(tmp_path):
     assert res.exit_code == 2 and res.stderr.startswith("error: no case named 'Nope'")
     res = CliRunner().invoke(cli, ["promise", "add", LATE, "1"])
     assert res.exit_code == 2 and "--case" in res.stderr
+
+
+def test_cases_group_db_wins_over_the_environment(tmp_path, monkeypatch):
+    """``complaint cases --db X sample`` writes to X even when COMPLAINT_DB names another store."""
+    from click.testing import CliRunner
+
+    from complaint.cli import cli
+
+    monkeypatch.setenv("COMPLAINT_DB", str(tmp_path / "env.sqlite"))
+    run = CliRunner().invoke(cli, ["cases", "--db", str(tmp_path / "mine.sqlite"), "sample"])
+    assert run.exit_code == 0, run.output
+    assert (tmp_path / "mine.sqlite").exists() and not (tmp_path / "env.sqlite").exists()

@@ -13,8 +13,12 @@ from .options import as_of_option, db_option, emit, format_option, store_path
 
 
 def _store(db: str | None):
+    """The store named on the command line: the subcommand's --db, else the group's --db, and only
+    then COMPLAINT_DB (``complaint cases --db X sample`` must not use the environment's store)."""
     ctx = click.get_current_context(silent=True)
     group_db = ctx.find_root().meta.get("cases_db") if ctx else None
+    if ctx is not None and ctx.get_parameter_source("db") is click.core.ParameterSource.ENVIRONMENT:
+        db = group_db or db
     return api.open_store(store_path(db or group_db))
 
 
