@@ -28,6 +28,9 @@ class EvidenceFile:
     evidence: Evidence
     path: str
     read: Callable[[], bytes]
+    # where the perceptual hash came from: "pixels", "exif-thumbnail" or "heif-thumbnail" (an
+    # estimate from the thumbnail the camera stored; the pixels decide every close call)
+    hash_source: str | None = None
 
     def data(self) -> bytes:
         return self.read()
@@ -75,7 +78,8 @@ def read_evidence(*items, tz: str | None = None, progress=None, duplicates: bool
         known = list(known)
         estimated = {len(known) + k: i.pixel_hash for k, i in enumerate(read) if i.estimated}
         evidence = mark_duplicates(known + evidence, estimated=estimated)[len(known):]
-    return [EvidenceFile(ev, i.path, i.data) for ev, i in zip(evidence, read, strict=True)]
+    return [EvidenceFile(ev, i.path, i.data, "pixels" if ev.perceptual_hash != i.evidence.perceptual_hash
+                         else i.hash_source) for ev, i in zip(evidence, read, strict=True)]
 
 
 def store_evidence(case: CaseLike, files: list[EvidenceFile], *, order_id: str | None = None,
@@ -151,7 +155,7 @@ def evidence_row(item: EvidenceFile) -> dict:
         "camera": camera, "software": ev.software, "gps": gps,
         "map": map_links(ev.gps_lat, ev.gps_lon)["osm"] if gps else None,
         "width": ev.width, "height": ev.height, "orientation": ev.orientation,
-        "perceptual_hash": ev.perceptual_hash, "duplicate_of": ev.duplicate_of,
+        "perceptual_hash": ev.perceptual_hash, "hash_source": item.hash_source, "duplicate_of": ev.duplicate_of,
         "warnings": list(ev.warnings), "error": ev.error,
     }
 

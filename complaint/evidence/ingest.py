@@ -87,7 +87,7 @@ def read_one(name: str, data: bytes, mtime: datetime | None = None, tz: str = "E
         else:
             try:
                 if perceptual:
-                    phash, hash_source = picture_hash(im, meta.orientation, file_name)
+                    phash, hash_source = picture_hash(im, file_name)
                     ev = replace(ev, perceptual_hash=phash)
             except ImageUnreadable as exc:
                 error = str(exc)

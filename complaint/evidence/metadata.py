@@ -114,7 +114,7 @@ _OBJECT_REPR = re.compile(r"\s*<[^<>]* at 0x[0-9A-Fa-f]+>")
 def short_reason(exc: BaseException | str) -> str:
     """An exception's text for a user: one line, at most 160 characters, and never a Python
     object's repr ("cannot identify image file <_io.BytesIO object at 0x...>")."""
-    text = _OBJECT_REPR.sub("", " ".join(str(exc).split())).strip() or type(exc).__name__
+    text = _OBJECT_REPR.sub("", re.sub(r"\s*[\r\n]+\s*", " ", str(exc))).strip() or type(exc).__name__
     return text if len(text) < 160 else text[:157] + "..."
 
 

@@ -42,7 +42,6 @@ THUMBNAIL_TIE = 1.0  # grey levels: see dhash
 _TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
               4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270,
               7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90}
-_UPRIGHT_ALREADY = ("HEIF", "AVIF")  # pillow-heif applies the orientation while decoding
 
 
 def upright(im: Image.Image, orientation: int | None) -> Image.Image:
@@ -75,12 +74,11 @@ def hamming(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
 
-def picture_hash(im: Image.Image, orientation: int | None, name: str = "image", *,
-                 thumbnails: bool = True) -> tuple[str, str]:
-    """(dHash, where it was taken from) of an opened picture, ``orientation`` as its metadata says.
+def picture_hash(im: Image.Image, name: str = "image", *, thumbnails: bool = True) -> tuple[str, str]:
+    """(dHash, where it was taken from) of an opened picture.
 
-    The source is ``exif-thumbnail`` or ``heif-thumbnail`` (an estimate: within a few bits of the
-    pixels' hash, see :data:`.duplicates.ESTIMATE_ERROR_BITS`) or ``pixels`` (the picture decoded,
+    The source is ``exif-thumbnail`` or ``heif-thumbnail`` (an estimate, a few bits from the
+    pixels' hash: see :data:`.duplicates.ESTIMATE_ERROR_BITS`) or ``pixels`` (the picture decoded,
     at reduced scale when the format allows).  ``thumbnails=False`` always decodes the pixels.
     ImageUnreadable when the pixel data is damaged."""
     with collected():  # parser warnings were reported by the metadata reader already
@@ -88,9 +86,18 @@ def picture_hash(im: Image.Image, orientation: int | None, name: str = "image", 
         source = "exif-thumbnail"
         if small is None:
             small, source = _decoded(im, 64, "L", name, thumbnails=thumbnails)
-    if im.format not in _UPRIGHT_ALREADY:
-        small = upright(small, orientation)
+        small = upright(small, _orientation(im))
     return dhash(small, 0.0 if source == "pixels" else THUMBNAIL_TIE), source
+
+
+def _orientation(im: Image.Image) -> int | None:
+    """The EXIF Orientation still to apply: after loading, Pillow's TIFF reader and pillow-heif
+    have turned the pixels already and report none."""
+    try:
+        value = im.getexif().get(_ORIENTATION)
+    except Exception:  # a broken EXIF block must not hide the picture
+        return None
+    return value if value in _TRANSPOSE else None
 
 
 def perceptual_hash(data: bytes, name: str = "image", *, thumbnails: bool = True) -> str:
@@ -98,12 +105,7 @@ def perceptual_hash(data: bytes, name: str = "image", *, thumbnails: bool = True
     of its decoded pixels, never of a thumbnail it carries)."""
     im = open_image(data, name)
     try:
-        with collected():
-            try:
-                orientation = im.getexif().get(_ORIENTATION)
-            except Exception:  # a broken EXIF block must not hide the picture
-                orientation = None
-        return picture_hash(im, orientation if orientation in _TRANSPOSE else None, name, thumbnails=thumbnails)[0]
+        return picture_hash(im, name, thumbnails=thumbnails)[0]
     finally:
         im.close()
 
