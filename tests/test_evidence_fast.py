@@ -197,7 +197,7 @@ def test_close_calls_decode_only_the_pictures_involved():
     def exact(i, value):
         return lambda: asked.append(i) or value
 
-    # 0 vs 1: 4 bits, a sure match even off by 2 x ESTIMATE_ERROR_BITS; 0 vs 2: 8 bits, a close call
+    # 0 vs 1: 4 bits, a match even if the estimate is off by ESTIMATE_ERROR_BITS; 0 vs 2: 8 bits, a close call
     marked = mark_duplicates(evs, estimated={1: exact(1, "00000000fffffff0"), 2: exact(2, "000000000000ffff")})
     assert asked == [2]
     assert [e.duplicate_of for e in marked] == [None, evs[0].sha256, None, None]

@@ -10,16 +10,18 @@ from dataclasses import replace
 from ..records import Evidence
 from .pixels import hamming
 
-__all__ = ["mark_duplicates", "NEAR_DUPLICATE_BITS", "ESTIMATE_ERROR_BITS"]
+__all__ = ["mark_duplicates", "NEAR_DUPLICATE_BITS", "ESTIMATE_ERROR_BITS", "BOTH_ESTIMATED_BITS"]
 
 NEAR_DUPLICATE_BITS = 8  # dHash Hamming distance at or below which two pictures are "the same"
 # A hash taken from a camera's thumbnail (an estimate) differs from the hash of the photo's
-# pixels by 0-3 bits on photo-like pictures and up to 5 on flat drawn scenes (measured on 400+
-# pictures, tests/test_evidence_fast.py).  A decision whose distance is within this many bits of
-# the threshold per estimate involved is a close call: the pixels are decoded and decide.  With 3,
-# every decision over 427 test files (copies, bursts, turned, re-encoded, drawn scenes) was the
-# pixels' decision; a wider band decodes many more photos of similar scenes.
+# pixels by 0-3 bits on photo-like pictures and up to 6 on flat drawn scenes (measured on 400+
+# pictures, tests/test_evidence_fast.py).  A decision whose distance is within ESTIMATE_ERROR_BITS
+# of the threshold (BOTH_ESTIMATED_BITS when both hashes are estimates: two large errors that add
+# up are rare) is a close call: the pixels are decoded and decide.  With 3 and 4, every decision
+# over 427 test files (copies, bursts, turned, re-encoded, drawn scenes) was the pixels' decision;
+# 2 changed two of them, and wider bands decode many more photos of similar scenes.
 ESTIMATE_ERROR_BITS = 3
+BOTH_ESTIMATED_BITS = 4
 
 
 def _rank(ev: Evidence) -> tuple:
@@ -43,16 +45,16 @@ def mark_duplicates(evidence_list: Iterable[Evidence], threshold: int = NEAR_DUP
 
     ``estimated`` maps the index of a picture whose hash was taken from a thumbnail to a function
     giving the hash of its decoded pixels (None when they cannot be decoded).  It is called only
-    for a close call: when the decision could change by the up to ``ESTIMATE_ERROR_BITS`` bits an
-    estimate may be off.  So every decision is the one the pixels give, and only the pictures in
-    a close call are decoded.  The picture then carries its pixels' hash.
+    for a close call: when the decision could change by the bits an estimate may be off
+    (``ESTIMATE_ERROR_BITS``, ``BOTH_ESTIMATED_BITS``).  So the decisions are those of the pixels,
+    and only the pictures in a close call are decoded; such a picture then carries its pixels' hash.
     """
     items = list(evidence_list)
     hashes = [ev.perceptual_hash for ev in items]
     pending = dict(estimated or {})
 
     def margin(*idx: int) -> int:
-        return ESTIMATE_ERROR_BITS * sum(i in pending for i in idx)
+        return (0, ESTIMATE_ERROR_BITS, BOTH_ESTIMATED_BITS)[sum(i in pending for i in idx)]
 
     def settle(i: int) -> None:
         exact = pending.pop(i, lambda: None)()

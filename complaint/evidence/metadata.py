@@ -15,6 +15,7 @@ import mmap
 import os
 import re
 import struct
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -40,6 +41,7 @@ _FORMATS = {"image/jpeg": ["JPEG"], "image/png": ["PNG"], "image/webp": ["WEBP"]
             "image/heic": ["HEIF"], "image/avif": ["AVIF", "HEIF"]}
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
 _heif_registered = False
+_heif_lock = threading.Lock()
 
 
 class ImageUnreadable(ComplaintError):
@@ -49,11 +51,12 @@ class ImageUnreadable(ComplaintError):
 def register_heif() -> None:
     """Register pillow-heif's HEIC/HEIF opener once per process."""
     global _heif_registered
-    if not _heif_registered:
-        import pillow_heif
+    with _heif_lock:  # files are read on several threads
+        if not _heif_registered:
+            import pillow_heif
 
-        pillow_heif.register_heif_opener()
-        _heif_registered = True
+            pillow_heif.register_heif_opener()
+            _heif_registered = True
 
 
 def sniff(data: bytes) -> str | None:
