@@ -2,13 +2,14 @@
 
 The perceptual hash is taken, cheapest first, from:
 
-1. the JPEG thumbnail a camera stores in the EXIF block (IFD1, typically 160x120 or 512x384;
-   "JPEGInterchangeFormat" in the EXIF 2.32 specification, CIPA DC-008, section 4.5.8,
-   https://www.cipa.jp/std/documents/download_e.html?DC-008-Translation-2019-E, checked 2026-03):
-   decoding it costs a fraction of a millisecond where a 12-megapixel photo costs ~30 ms.  It is
-   used only when it is a faithful copy: same aspect ratio (or the same picture with uniform bars,
-   as many cameras pad a 3:2 photo into a 4:3 thumbnail), the size the EXIF block declares, and
-   no orientation of its own;
+1. the JPEG thumbnail a camera stores in the EXIF block (IFD1, typically 160x120 or 512x384,
+   located by the tags JPEGInterchangeFormat and JPEGInterchangeFormatLength: "Exif Version 2.2",
+   JEITA CP-3451, 4.6.1, transcribed at http://www.digicamsoft.com/exif22/exif22/html/exif22_19.htm,
+   checked 2026-12-06).  Decoding it takes a fraction of a millisecond where a 12-megapixel photo
+   takes ~30 ms, nearly all of it Huffman decoding that no scaling avoids.  It is used only when it
+   is a faithful copy: same aspect ratio (or the same picture with uniform bars, as many cameras
+   pad a 3:2 photo into a 4:3 thumbnail), the size the EXIF block declares, and no orientation of
+   its own.  Its hash is an estimate: the pixels decide the close calls (:mod:`.duplicates`);
 2. a HEIC/HEIF thumbnail item that is a scaled copy of the picture (pillow-heif's ``draft``);
 3. the picture decoded at reduced scale: for JPEG, libjpeg's DCT scaling (1/2, 1/4 or 1/8) through
    Pillow's ``draft``; PNG, WebP and TIFF are decoded in full.
