@@ -323,3 +323,20 @@ def test_exif_with_thumbnail_fixture_is_what_exiftool_reads(tmp_path):
 
 def test_estimated_margin_is_documented_where_it_is_used():
     assert duplicates.ESTIMATE_ERROR_BITS == ESTIMATE_ERROR_BITS >= 2
+
+
+def test_uploads_are_read_as_one_batch_in_order():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("a/IMG_1.jpg", camera_jpeg(picture((320, 240), 1), make_exif("2026:03:14 10:15:00")))
+        zf.writestr("a/IMG_2.jpg", camera_jpeg(picture((320, 240), 2), make_exif("2026:03:15 10:15:00")))
+    uploads = [io.BytesIO(encode(picture((320, 240), 3), "PNG")), io.BytesIO(buf.getvalue()),
+               io.BytesIO(camera_jpeg(picture((320, 240), 1), make_exif("2026:03:14 10:15:00")))]
+    for obj, name in zip(uploads, ["shot.png", "photos.zip", "IMG_1.jpg"], strict=True):
+        obj.name = name
+    calls: list[tuple[int, int]] = []
+    files = api.read_evidence(*uploads, progress=lambda done, total, name: calls.append((done, total)))
+    assert [f.path for f in files] == ["shot.png", "photos.zip!/a/IMG_1.jpg", "photos.zip!/a/IMG_2.jpg", "IMG_1.jpg"]
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert files[3].evidence.duplicate_of == files[1].evidence.sha256  # the same bytes, in and out of the ZIP
+    assert files[1].data() == uploads[2].getvalue()

@@ -52,26 +52,33 @@ def read_evidence(*items, tz: str | None = None, progress=None, duplicates: bool
     >>> (files[0].evidence.file_name, files[0].evidence.time_source)
     ('IMG_20260127_183412.jpg', 'exif')
     """
-    from ..evidence.ingest import ingest_paths, mark_duplicates, read_upload
+    from ..evidence.ingest import ingest_paths, mark_duplicates, read_uploads
 
     zone = tz or str(SETTINGS.timezone)
     read: list = []  # Ingested items, in the order given
-    run: list = []  # consecutive paths are read in one batch (one progress count)
+    paths: list = []  # consecutive paths are read in one batch (one progress count), and so are uploads
+    uploads: list[tuple[str, bytes]] = []
 
     def flush() -> None:
-        if run:
-            read.extend(ingest_paths(run, progress=progress, tz=zone, perceptual=duplicates))
-            run.clear()
+        if paths:
+            read.extend(ingest_paths(paths, progress=progress, tz=zone, perceptual=duplicates))
+            paths.clear()
+        if uploads:
+            read.extend(replace(i, path=i.evidence.provenance.source_name if i.evidence.provenance else i.path)
+                        for i in read_uploads(uploads, tz=zone, progress=progress))
+            uploads.clear()
 
     for obj in items:
         if isinstance(obj, str | os.PathLike):
-            run.append(obj)
+            if uploads:
+                flush()
+            paths.append(obj)
             continue
-        flush()
+        if paths:
+            flush()
         name = Path(getattr(obj, "name", None) or "upload.jpg").name
         data = obj.getvalue() if hasattr(obj, "getvalue") else obj.read() if hasattr(obj, "read") else bytes(obj)
-        read.extend(replace(i, path=i.evidence.provenance.source_name if i.evidence.provenance else name)
-                    for i in read_upload(name, data, tz=zone, progress=progress))
+        uploads.append((name, data))
     flush()
     evidence = [i.evidence for i in read]
     if duplicates:

@@ -48,7 +48,7 @@ from .sources import ZIP_MAX_TOTAL_BYTES, Source, expand, member_mtime, safe_mem
 
 __all__ = ["Ingested", "ingest_bytes", "ingest_paths", "ingest_upload", "mark_duplicates", "evidence_events", "thumbnail",
            "export_copy", "map_links", "is_screenshot", "date_only", "NEAR_DUPLICATE_BITS", "TIME_SOURCE_LABELS",
-           "ZIP_MAX_TOTAL_BYTES", "default_workers", "read_one", "read_upload", "run_in_order"]
+           "ZIP_MAX_TOTAL_BYTES", "default_workers", "read_one", "read_upload", "read_uploads", "run_in_order"]
 
 Progress = Callable[[int, int, str], None]
 MAX_WORKERS = 4  # the work per file is short: more threads only add memory and contention
@@ -290,45 +290,60 @@ def read_upload(name: str, data: bytes, tz: str = "Europe/Brussels", progress: P
                 *, max_members: int | None = None, max_total_bytes: int = ZIP_MAX_TOTAL_BYTES,
                 workers: int | None = None) -> list[Ingested]:
     """:func:`ingest_upload` as :class:`Ingested` items (their ``content`` holds the bytes)."""
+    return read_uploads([(name, data)], tz, progress, max_members=max_members, max_total_bytes=max_total_bytes,
+                        workers=workers)
+
+
+def read_uploads(uploads: Iterable[tuple[str, bytes]], tz: str = "Europe/Brussels", progress: Progress | None = None,
+                 *, max_members: int | None = None, max_total_bytes: int = ZIP_MAX_TOTAL_BYTES,
+                 workers: int | None = None) -> list[Ingested]:
+    """Uploaded files (images or ZIPs of images, already in memory), read as one batch on the
+    thread pool; ``progress(done, total, name)`` counts every picture of the batch."""
     zone(tz)
+    plan = [p for name, data in uploads for p in _upload_plan(name, data, tz, max_members, max_total_bytes)]
+    results = run_in_order(((p.name, p.job) for p in plan), len(plan), progress, workers)
+    return [Ingested(ev, p.path, hash_source=source, content=p.content)
+            for (ev, source), p in zip(results, plan, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    path: str  # the upload's name, or "upload.zip!/member"
+    name: str
+    job: Callable[[], Result]
+    content: bytes
+
+
+def _upload_plan(name: str, data: bytes, tz: str, max_members: int | None,
+                 max_total_bytes: int) -> Iterator[_Planned]:
     if not (name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"):
-        ev, source = read_one(name, data, tz=tz)
-        if progress is not None:
-            progress(1, 1, name)
-        return [Ingested(ev, name, hash_source=source, content=data)]
+        yield _Planned(name, name, lambda: read_one(name, data, tz=tz), data)
+        return
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         ev = Evidence(sha256=hashlib.sha256(data).hexdigest(), file_name=name, size=len(data),
                       error=_("{file}: not a readable ZIP archive ({reason})", file=name, reason=str(exc)))
-        return [Ingested(ev, name, content=data)]
+        yield _Planned(name, name, _fixed(ev), data)
+        return
     with zf:
-        members = zip_members(zf, name, max_members, max_total_bytes)
-        contents: list[bytes] = []
-
-        def job(base: str, member: bytes, info: zipfile.ZipInfo) -> Callable[[], Result]:
-            return lambda: read_one(base, member, member_mtime(info, tz), tz, source_name=f"{name}!/{info.filename}")
-
-        def jobs() -> Iterator[tuple[str, Callable[[], Result]]]:
-            for info in members:
-                base = PurePosixPath(info.filename).name
-                member = b""
-                if not safe_member(info.filename):
-                    work = _fixed(Evidence(sha256="", file_name=base, size=info.file_size,
-                                           error=_("{file}: unsafe path inside the ZIP, skipped", file=info.filename)))
-                elif info.file_size > int(SETTINGS.max_file_bytes):
-                    work = _fixed(Evidence(sha256="", file_name=base, size=info.file_size,
-                                           error=_too_large(base, info.file_size)))
+        for info in zip_members(zf, name, max_members, max_total_bytes):
+            base, path, member = PurePosixPath(info.filename).name, f"{name}!/{info.filename}", b""
+            if not safe_member(info.filename):
+                work = _fixed(Evidence(sha256="", file_name=base, size=info.file_size,
+                                       error=_("{file}: unsafe path inside the ZIP, skipped", file=info.filename)))
+            elif info.file_size > int(SETTINGS.max_file_bytes):
+                work = _fixed(Evidence(sha256="", file_name=base, size=info.file_size,
+                                       error=_too_large(base, info.file_size)))
+            else:
+                try:
+                    member = zf.read(info)
+                except _READ_ERRORS as exc:
+                    work = _fixed(_unreadable(base, info.file_size, exc))
                 else:
-                    try:
-                        member = zf.read(info)
-                    except _READ_ERRORS as exc:
-                        work = _fixed(_unreadable(base, info.file_size, exc))
-                    else:
-                        work = job(base, member, info)
-                contents.append(member)
-                yield base, work
+                    work = _member_job(base, member, info, tz, path)
+            yield _Planned(path, base, work, member)
 
-        results = list(run_in_order(jobs(), len(members), progress, workers))
-    return [Ingested(ev, f"{name}!/{info.filename}", hash_source=source, content=member)
-            for (ev, source), info, member in zip(results, members, contents, strict=True)]
+
+def _member_job(base: str, member: bytes, info: zipfile.ZipInfo, tz: str, path: str) -> Callable[[], Result]:
+    return lambda: read_one(base, member, member_mtime(info, tz), tz, source_name=path)
