@@ -111,3 +111,41 @@ def jpeg_with_raw_app1(payload: bytes, seed: int = 3) -> bytes:
     base = jpeg(None, seed)
     seg = b"Exif\x00\x00" + payload
     return base[:2] + b"\xff\xe1" + struct.pack(">H", len(seg) + 2) + seg + base[2:]
+
+
+def exif_with_thumbnail(exif: Image.Exif, thumb: bytes, thumb_orientation: int | None = None) -> bytes:
+    """EXIF bytes (``Exif\\0\\0`` + TIFF) whose IFD1 holds ``thumb`` (a JPEG), as cameras write them:
+    IFD0's next-IFD pointer leads to IFD1 with Compression=6, JPEGInterchangeFormat and its length."""
+    raw = exif.tobytes()
+    tiff = bytearray(raw[6:])
+    e = "<" if tiff[:2] == b"II" else ">"
+    count = struct.unpack_from(e + "H", tiff, 8)[0]
+    next_at = 8 + 2 + 12 * count
+    assert struct.unpack_from(e + "I", tiff, next_at)[0] == 0
+    if len(tiff) % 2:
+        tiff += b"\x00"
+    ifd1 = len(tiff)
+    entries = [(0x0103, 3, 1, 6)] + ([(0x0112, 3, 1, thumb_orientation)] if thumb_orientation else [])
+    n = len(entries) + 2
+    start = ifd1 + 2 + 12 * n + 4
+    entries += [(0x0201, 4, 1, start), (0x0202, 4, 1, len(thumb))]
+    struct.pack_into(e + "I", tiff, next_at, ifd1)
+    tiff += struct.pack(e + "H", n)
+    for tag, typ, cnt, value in sorted(entries):
+        tiff += struct.pack(e + "HHI", tag, typ, cnt) + struct.pack(e + ("HH" if typ == 3 else "I"), value, *([0] if typ == 3 else []))
+    tiff += struct.pack(e + "I", 0) + thumb
+    return b"Exif\x00\x00" + bytes(tiff)
+
+
+def camera_jpeg(im: Image.Image, exif: Image.Exif | None = None, thumb: Image.Image | None = None,
+                quality: int = 90, **kw) -> bytes:
+    """A JPEG as a camera writes it: EXIF with a JPEG thumbnail of the same picture in IFD1
+    (160 px on the long side unless ``thumb`` is given)."""
+    if thumb is None:
+        thumb = im.copy()
+        thumb.thumbnail((160, 160))
+    small = io.BytesIO()
+    thumb.save(small, "JPEG", quality=85)
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=quality, exif=exif_with_thumbnail(exif or Image.Exif(), small.getvalue(), **kw))
+    return buf.getvalue()

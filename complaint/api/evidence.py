@@ -28,6 +28,9 @@ class EvidenceFile:
     evidence: Evidence
     path: str
     read: Callable[[], bytes]
+    # where the perceptual hash came from: "pixels", "exif-thumbnail" or "heif-thumbnail" (an
+    # estimate from the thumbnail the camera stored; the pixels decide every close call)
+    hash_source: str | None = None
 
     def data(self) -> bytes:
         return self.read()
@@ -41,38 +44,49 @@ def read_evidence(*items, tz: str | None = None, progress=None, duplicates: bool
     ``duplicate_of``, also against the ``known`` pictures of the case.  A file that cannot be
     read gets an ``error`` and the others go on.  ``progress(done, total, name)``.
 
+    Each file is read once, on a few threads; a photo's perceptual hash comes from the thumbnail
+    its camera stored when there is one, and its pixels are decoded only for a close call.
+
     >>> import complaint
     >>> files = complaint.read_evidence(complaint.sample_files()["evidence"][0])
     >>> (files[0].evidence.file_name, files[0].evidence.time_source)
     ('IMG_20260127_183412.jpg', 'exif')
     """
-    from ..evidence.ingest import ingest_paths, ingest_upload, mark_duplicates
+    from ..evidence.ingest import ingest_paths, mark_duplicates, read_uploads
 
     zone = tz or str(SETTINGS.timezone)
-    out: list[EvidenceFile] = []
-    run: list = []  # consecutive paths are read in one batch (one progress count)
+    read: list = []  # Ingested items, in the order given
+    paths: list = []  # consecutive paths are read in one batch (one progress count), and so are uploads
+    uploads: list[tuple[str, bytes]] = []
 
     def flush() -> None:
-        if run:
-            out.extend(EvidenceFile(i.evidence, i.path, i.data)
-                       for i in ingest_paths(run, progress=progress, tz=zone, perceptual=duplicates))
-            run.clear()
+        if paths:
+            read.extend(ingest_paths(paths, progress=progress, tz=zone, perceptual=duplicates))
+            paths.clear()
+        if uploads:
+            read.extend(replace(i, path=i.evidence.provenance.source_name if i.evidence.provenance else i.path)
+                        for i in read_uploads(uploads, tz=zone, progress=progress))
+            uploads.clear()
 
     for obj in items:
         if isinstance(obj, str | os.PathLike):
-            run.append(obj)
+            if uploads:
+                flush()
+            paths.append(obj)
             continue
-        flush()
+        if paths:
+            flush()
         name = Path(getattr(obj, "name", None) or "upload.jpg").name
         data = obj.getvalue() if hasattr(obj, "getvalue") else obj.read() if hasattr(obj, "read") else bytes(obj)
-        out += [EvidenceFile(ev, ev.provenance.source_name if ev.provenance else name, (lambda b=b: b))
-                for ev, b in ingest_upload(name, data, tz=zone, progress=progress)]
+        uploads.append((name, data))
     flush()
+    evidence = [i.evidence for i in read]
     if duplicates:
         known = list(known)
-        marked = mark_duplicates(known + [f.evidence for f in out])[len(known):]
-        out = [replace(f, evidence=ev) for f, ev in zip(out, marked, strict=True)]
-    return out
+        estimated = {len(known) + k: i.pixel_hash for k, i in enumerate(read) if i.estimated}
+        evidence = mark_duplicates(known + evidence, estimated=estimated)[len(known):]
+    return [EvidenceFile(ev, i.path, i.data, "pixels" if ev.perceptual_hash != i.evidence.perceptual_hash
+                         else i.hash_source) for ev, i in zip(evidence, read, strict=True)]
 
 
 def store_evidence(case: CaseLike, files: list[EvidenceFile], *, order_id: str | None = None,
@@ -148,7 +162,7 @@ def evidence_row(item: EvidenceFile) -> dict:
         "camera": camera, "software": ev.software, "gps": gps,
         "map": map_links(ev.gps_lat, ev.gps_lon)["osm"] if gps else None,
         "width": ev.width, "height": ev.height, "orientation": ev.orientation,
-        "perceptual_hash": ev.perceptual_hash, "duplicate_of": ev.duplicate_of,
+        "perceptual_hash": ev.perceptual_hash, "hash_source": item.hash_source, "duplicate_of": ev.duplicate_of,
         "warnings": list(ev.warnings), "error": ev.error,
     }
 

@@ -4,6 +4,7 @@ Public API::
 
     ingest_bytes(name, data, mtime=None, tz="Europe/Brussels") -> Evidence
     ingest_paths(paths, progress=None, tz=...) -> list[Ingested]   # files, folders, ZIPs
+    ingest_upload(name, data, tz=...) -> list[(Evidence, bytes)]   # an image or a ZIP in memory
     mark_duplicates(evidence_list) -> list[Evidence]
     evidence_events(evidence_list) -> list[Event]
     thumbnail(data, size=512) -> bytes;  export_copy(data, strip_gps=True, strip_personal=True) -> bytes
@@ -11,35 +12,47 @@ Public API::
 
 The original bytes are never changed; their SHA-256 is the evidence id.  One bad file gives an
 Evidence with ``error`` set; a batch always goes on.
+
+Speed: each file is read once; the same bytes feed SHA-256 and one opening of the image, whose
+parsed headers give the metadata and then the perceptual hash (from the EXIF thumbnail when there
+is a faithful one, else the pixels decoded at reduced scale: see :mod:`.pixels`).  A batch runs
+on a small thread pool (hashlib and Pillow's decoders release the GIL), with at most two files per
+thread in memory, and gives its results (and progress) in the order of the input.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
-import re
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
-from ..calendar_be import BRUSSELS
-from ..errors import ComplaintError, LimitExceeded
-from ..i18n import N_, _
-from ..records import Event, Evidence, Lane, Provenance
+from ..errors import ComplaintError
+from ..i18n import _
+from ..records import Evidence, Provenance
 from ..settings import SETTINGS
-from .capture_time import RawTimes, capture_time, localize, zone
-from .metadata import ImageUnreadable, hamming, map_links, perceptual_hash, read_meta, sniff, thumbnail
+from .capture_time import RawTimes, capture_time, zone
+from .chronology import TIME_SOURCE_LABELS, date_only, evidence_events, is_screenshot
+from .duplicates import NEAR_DUPLICATE_BITS, mark_duplicates
+from .metadata import ImageUnreadable, inspect, map_links, short_reason, sniff
+from .pixels import perceptual_hash, picture_hash, thumbnail
 from .privacy import export_copy
+from .sources import ZIP_MAX_TOTAL_BYTES, Source, expand, member_mtime, safe_member, zip_members
 
 __all__ = ["Ingested", "ingest_bytes", "ingest_paths", "ingest_upload", "mark_duplicates", "evidence_events", "thumbnail",
-           "export_copy", "map_links", "is_screenshot", "date_only", "NEAR_DUPLICATE_BITS"]
+           "export_copy", "map_links", "is_screenshot", "date_only", "NEAR_DUPLICATE_BITS", "TIME_SOURCE_LABELS",
+           "ZIP_MAX_TOTAL_BYTES", "default_workers", "read_one", "read_upload", "read_uploads", "run_in_order"]
 
 Progress = Callable[[int, int, str], None]
-NEAR_DUPLICATE_BITS = 8  # dHash Hamming distance at or below which two pictures are "the same"
-ZIP_MAX_TOTAL_BYTES = 4 * 1024**3
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".hif", ".avif"}
+MAX_WORKERS = 4  # the work per file is short: more threads only add memory and contention
+_READ_ERRORS = (OSError, zipfile.BadZipFile, RuntimeError, EOFError, NotImplementedError)
 _LOCATOR = {"exif": "EXIF DateTimeOriginal", "exif-digitized": "EXIF DateTimeDigitized",
             "gps": "EXIF GPSDateStamp+GPSTimeStamp", "filename": "file name", "mtime": "file modification time"}
 
@@ -47,6 +60,14 @@ _LOCATOR = {"exif": "EXIF DateTimeOriginal", "exif-digitized": "EXIF DateTimeDig
 def ingest_bytes(name: str, data: bytes, mtime: datetime | None = None, tz: str = "Europe/Brussels", *,
                  perceptual: bool = True, source_name: str | None = None, now: datetime | None = None) -> Evidence:
     """Read one file's bytes into an Evidence record (never raises for bad image data)."""
+    return read_one(name, data, mtime, tz, perceptual=perceptual, source_name=source_name, now=now)[0]
+
+
+def read_one(name: str, data: bytes, mtime: datetime | None = None, tz: str = "Europe/Brussels", *,
+             perceptual: bool = True, source_name: str | None = None,
+             now: datetime | None = None) -> tuple[Evidence, str | None]:
+    """:func:`ingest_bytes`, with where the perceptual hash was taken from (``pixels``,
+    ``exif-thumbnail``, ``heif-thumbnail``; None without a hash): see :func:`.pixels.picture_hash`."""
     zone(tz)  # an unknown zone is the caller's error, not the file's
     sha = hashlib.sha256(data).hexdigest()
     file_name = PurePosixPath(name.replace("\\", "/")).name or name
@@ -55,52 +76,117 @@ def ingest_bytes(name: str, data: bytes, mtime: datetime | None = None, tz: str 
     reader = "evidence"
     error: str | None = None
     meta = None
+    hash_source: str | None = None
     if len(data) > int(SETTINGS.max_file_bytes):
-        error = _("{file}: file too large ({size} bytes, limit {limit})", file=file_name, size=len(data),
-                  limit=SETTINGS.max_file_bytes)
+        error = _too_large(file_name, len(data))
     else:
         try:
-            meta = read_meta(data, file_name)
+            meta, im = inspect(data, file_name)
         except ImageUnreadable as exc:
             error = str(exc)
+        else:
+            try:
+                if perceptual:
+                    phash, hash_source = picture_hash(im, file_name)
+                    ev = replace(ev, perceptual_hash=phash)
+            except ImageUnreadable as exc:
+                error = str(exc)
+            finally:
+                im.close()
     if meta is not None:
         reader = f"evidence.{meta.reader}"
         warnings.extend(meta.warnings)
         ev = replace(ev, media_type=meta.media_type, width=meta.width, height=meta.height,
                      orientation=meta.orientation, camera_make=meta.make, camera_model=meta.model,
                      software=meta.software, gps_lat=meta.gps_lat, gps_lon=meta.gps_lon)
-        if perceptual:
-            try:
-                ev = replace(ev, perceptual_hash=perceptual_hash(data, file_name))
-            except ImageUnreadable as exc:
-                error = str(exc)
     prov = Provenance(source_name=source_name or name, source_sha256=sha, importer=reader)
     if error is not None:  # an unreadable file is not dated: it cannot show what it claims to show
-        return replace(ev, warnings=tuple(warnings), error=error, provenance=prov)
+        return replace(ev, warnings=tuple(warnings), error=error, provenance=prov), None
     ct = capture_time(meta.times if meta else RawTimes(), file_name, mtime, tz, now=now)
     warnings.extend(ct.warnings)
     return replace(ev, captured_at=ct.at, captured_text=ct.text, time_source=ct.source, tz_source=ct.tz_source,
                    filename_time=ct.filename_time, warnings=tuple(warnings), error=error,
-                   provenance=replace(prov, locator=_LOCATOR.get(ct.source or "")))
+                   provenance=replace(prov, locator=_LOCATOR.get(ct.source or ""))), hash_source
 
 
-def date_only(ev: Evidence) -> bool:
-    """True when only the day is known (e.g. WhatsApp ``IMG-20260314-WA0003.jpg``)."""
-    return ev.time_source == "filename" and bool(ev.captured_text) and "T" not in (ev.captured_text or "")
+def _too_large(name: str, size: int) -> str:
+    return _("{file}: file too large ({size} bytes, limit {limit})", file=name, size=size,
+             limit=SETTINGS.max_file_bytes)
+
+
+def _unreadable(name: str, size: int, exc: BaseException) -> Evidence:
+    return Evidence(sha256="", file_name=name, size=size,
+                    error=_("{file}: could not be read ({reason})", file=name, reason=short_reason(exc)))
+
+
+# --- running many files ------------------------------------------------------------------------
+
+def default_workers() -> int:
+    """Threads for a batch: the processors this process may use, at most MAX_WORKERS."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cpus))
+
+
+T = TypeVar("T")
+
+
+def run_in_order(jobs: Iterable[tuple[str, Callable[[], T]]], total: int, progress: Progress | None = None,
+                 workers: int | None = None) -> Iterator[T]:
+    """Each job's result, in the order of ``jobs``, computed on a thread pool.
+
+    ``jobs`` is consumed lazily: at most two jobs per thread are started ahead of the one being
+    waited for, so jobs that hold a file's bytes keep memory bounded however many files there
+    are.  ``progress(done, total, name)`` runs on the calling thread, in order.
+    """
+    n = workers or default_workers()
+    if n <= 1 or total <= 1:
+        for done, (name, job) in enumerate(jobs, 1):
+            result = job()
+            if progress is not None:
+                progress(done, total, name)
+            yield result
+        return
+    with ThreadPoolExecutor(n, thread_name_prefix="evidence") as pool:
+        window: deque[tuple[str, Future[T]]] = deque()
+        done = 0
+        for name, job in jobs:
+            window.append((name, pool.submit(job)))
+            if len(window) >= 2 * n:
+                done += 1
+                yield _result(window.popleft(), done, total, progress)
+        while window:
+            done += 1
+            yield _result(window.popleft(), done, total, progress)
+
+
+def _result(entry: tuple[str, Future[T]], done: int, total: int, progress: Progress | None) -> T:
+    name, future = entry
+    result = future.result()
+    if progress is not None:
+        progress(done, total, name)
+    return result
 
 
 # --- batches: files, folders, ZIPs ------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class Ingested:
-    """One ingested file; the bytes are re-read on demand (``data()``), never kept in memory."""
+    """One ingested file; the bytes are re-read on demand (``data()``), never kept in memory,
+    except for an upload's (``content``)."""
 
     evidence: Evidence
-    path: str  # file path, or "archive.zip!/folder/IMG_1.jpg" for a ZIP member
+    path: str  # file path, "archive.zip!/folder/IMG_1.jpg" for a ZIP member, or an upload's name
     file: str | None = None  # the file on disk holding the bytes
     member: str | None = None  # ZIP member name, when inside a ZIP
+    hash_source: str | None = None  # where the perceptual hash came from (see read_one)
+    content: bytes | None = None  # an upload's bytes
 
     def data(self) -> bytes:
+        if self.content is not None:
+            return self.content
         if self.file is None:
             raise ComplaintError(_("{path}: the file could not be read", path=self.path))
         if self.member is None:
@@ -112,294 +198,152 @@ class Ingested:
         """Same as :meth:`data` (the name ``pathlib.Path`` users expect)."""
         return self.data()
 
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    path: str
-    file: str | None
-    member: str | None = None
-    size: int = 0
-    mtime: datetime | None = None
-    problem: str | None = None
-
-
-def _is_hidden(name: str) -> bool:
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    return any((p.startswith(".") and p not in (".", "..")) or p == "__MACOSX" for p in parts)
-
-
-def _safe_member(name: str) -> bool:
-    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\x00" in name:
-        return False
-    return ".." not in PurePosixPath(name.replace("\\", "/")).parts
-
-
-def _zip_items(path: Path, tz: str, max_members: int | None, max_total: int) -> Iterator[_Item]:
-    try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        yield _Item(str(path), None, problem=_("{file}: not a readable ZIP archive ({reason})", file=path.name,
-                                               reason=str(exc)))
-        return
-    with zf:
-        members = [i for i in zf.infolist() if not i.is_dir() and not _is_hidden(i.filename)]
-        limit = int(max_members if max_members is not None else SETTINGS.max_files)
-        if len(members) > limit:
-            raise LimitExceeded(_("{file}: {n} files in the ZIP, the limit is {limit}", file=path.name,
-                                  n=len(members), limit=limit))
-        total = sum(i.file_size for i in members)
-        if total > max_total:
-            raise LimitExceeded(_("{file}: {size} bytes once unpacked, the limit is {limit}", file=path.name,
-                                  size=total, limit=max_total))
-    for info in members:
-        label = f"{path}!/{info.filename}"
-        if not _safe_member(info.filename):
-            yield _Item(label, None, problem=_("{file}: unsafe path inside the ZIP, skipped", file=info.filename))
-            continue
+    def pixel_hash(self) -> str | None:
+        """The perceptual hash of the decoded pixels (not of a thumbnail); None when they cannot
+        be decoded.  For :func:`mark_duplicates`' close calls."""
         try:
-            mtime = localize(datetime(*info.date_time), zone(tz))
-        except ValueError:
-            mtime = None
-        yield _Item(label, str(path), info.filename, info.file_size, mtime)
+            return perceptual_hash(self.data(), self.evidence.file_name, thumbnails=False)
+        except (ComplaintError, *_READ_ERRORS):
+            return None
+
+    @property
+    def estimated(self) -> bool:
+        """True when the perceptual hash was taken from a thumbnail (an estimate)."""
+        return self.hash_source not in (None, "pixels")
 
 
-def _expand(paths: Iterable[str | os.PathLike], tz: str, max_members: int | None,
-            max_total: int) -> list[_Item]:
-    items: list[_Item] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and not _is_hidden(str(f.relative_to(p))):
-                    if f.suffix.lower() == ".zip":
-                        items.extend(_zip_items(f, tz, max_members, max_total))
-                    else:
-                        items.append(_file_item(f))
-        elif p.is_file() and (p.suffix.lower() == ".zip" or (zipfile.is_zipfile(p) and
-                                                                 p.suffix.lower() not in IMAGE_SUFFIXES)):
-            items.extend(_zip_items(p, tz, max_members, max_total))
-        elif p.is_file():
-            items.append(_file_item(p))
-        else:
-            items.append(_Item(str(p), None, problem=_("{file}: no such file or folder", file=str(p))))
-    return items
+Result = tuple[Evidence, str | None]
 
 
-def _file_item(f: Path) -> _Item:
-    st = f.stat()
-    return _Item(str(f), str(f), None, st.st_size, datetime.fromtimestamp(st.st_mtime, UTC))
+def _fixed(ev: Evidence) -> Callable[[], Result]:
+    return lambda: (ev, None)
 
 
 def ingest_paths(paths: Iterable[str | os.PathLike], progress: Progress | None = None, tz: str = "Europe/Brussels",
                  *, perceptual: bool = True, max_members: int | None = None,
-                 max_total_bytes: int = ZIP_MAX_TOTAL_BYTES) -> list[Ingested]:
+                 max_total_bytes: int = ZIP_MAX_TOTAL_BYTES, workers: int | None = None) -> list[Ingested]:
     """Ingest files, folders (recursively) and ZIPs; ``progress(done, total, name)`` after each file.
 
     ZIPs are read in memory member by member (never extracted to disk); more members than
     ``SETTINGS.max_files`` or more than ``max_total_bytes`` unpacked raise LimitExceeded before
     anything is read.  Unsafe member names (``..``, absolute paths) become error entries.
+    Files are read on ``workers`` threads (default :func:`default_workers`); the result keeps
+    the order of the input.
     """
     zone(tz)
-    items = _expand(paths, tz, max_members, max_total_bytes)
-    out: list[Ingested] = []
-    open_zip: tuple[str, zipfile.ZipFile] | None = None
-    try:
-        for done, item in enumerate(items, 1):
-            name = PurePosixPath(item.path.replace("\\", "/")).name
+    items = expand(paths, tz, max_members, max_total_bytes)
+    opened: dict[str, zipfile.ZipFile] = {}
+
+    def read(item: Source, data: bytes | None = None) -> Result:
+        try:
+            if data is None:
+                data = Path(item.file).read_bytes()  # type: ignore[arg-type]
+            return read_one(item.name, data, item.mtime, tz, perceptual=perceptual, source_name=item.path)
+        except _READ_ERRORS as exc:
+            return _unreadable(item.name, item.size, exc), None
+
+    def unzip(item: Source) -> bytes:
+        if item.file not in opened:  # members come archive by archive: one open at a time
+            for zf in opened.values():
+                zf.close()
+            opened.clear()
+            opened[item.file] = zipfile.ZipFile(item.file)  # type: ignore[index,arg-type]
+        with opened[item.file].open(item.member) as fh:  # type: ignore[index,arg-type]
+            return fh.read(int(SETTINGS.max_file_bytes) + 1)
+
+    def jobs() -> Iterator[tuple[str, Callable[[], Result]]]:
+        for item in items:
+            name = item.name
             if item.problem is not None or item.file is None:
-                ev = Evidence(sha256="", file_name=name, size=0, error=item.problem)
+                yield name, _fixed(Evidence(sha256="", file_name=name, size=0, error=item.problem))
             elif item.size > int(SETTINGS.max_file_bytes):
-                ev = Evidence(sha256="", file_name=name, size=item.size,
-                              error=_("{file}: file too large ({size} bytes, limit {limit})", file=name,
-                                      size=item.size, limit=SETTINGS.max_file_bytes))
-            else:
+                yield name, _fixed(Evidence(sha256="", file_name=name, size=item.size,
+                                            error=_too_large(name, item.size)))
+            elif item.member is None:
+                yield name, (lambda item=item: read(item))  # read on the worker thread
+            else:  # ZIP members are unpacked here, one at a time, on the calling thread
                 try:
-                    if item.member is None:
-                        data = Path(item.file).read_bytes()
-                    else:
-                        if open_zip is None or open_zip[0] != item.file:
-                            if open_zip is not None:
-                                open_zip[1].close()
-                            open_zip = (item.file, zipfile.ZipFile(item.file))
-                        with open_zip[1].open(item.member) as fh:
-                            data = fh.read(int(SETTINGS.max_file_bytes) + 1)
-                    ev = ingest_bytes(name, data, item.mtime, tz, perceptual=perceptual, source_name=item.path)
-                    del data  # free before the next read: lets the allocator reuse the same pages
-                except (OSError, zipfile.BadZipFile, RuntimeError, EOFError, NotImplementedError) as exc:
-                    ev = Evidence(sha256="", file_name=name, size=item.size,
-                                  error=_("{file}: could not be read ({reason})", file=name, reason=str(exc)))
-            out.append(Ingested(ev, item.path, item.file, item.member))
-            if progress is not None:
-                progress(done, len(items), name)
+                    data = unzip(item)
+                except _READ_ERRORS as exc:
+                    yield name, _fixed(_unreadable(name, item.size, exc))
+                else:
+                    yield name, (lambda item=item, data=data: read(item, data))
+
+    try:
+        results = list(run_in_order(jobs(), len(items), progress, workers))
     finally:
-        if open_zip is not None:
-            open_zip[1].close()
-    return out
+        for zf in opened.values():
+            zf.close()
+    return [Ingested(ev, item.path, item.file, item.member, source)
+            for (ev, source), item in zip(results, items, strict=True)]
 
 
 def ingest_upload(name: str, data: bytes, tz: str = "Europe/Brussels", progress: Progress | None = None,
                   *, max_members: int | None = None,
                   max_total_bytes: int = ZIP_MAX_TOTAL_BYTES) -> list[tuple[Evidence, bytes]]:
     """An uploaded file (an image or a ZIP of images, already in memory) -> (Evidence, bytes) pairs."""
-    zone(tz)
-    if not (name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"):
-        ev = ingest_bytes(name, data, tz=tz)
-        if progress is not None:
-            progress(1, 1, name)
-        return [(ev, data)]
-    import io
+    return [(i.evidence, i.data()) for i in
+            read_upload(name, data, tz, progress, max_members=max_members, max_total_bytes=max_total_bytes)]
 
+
+def read_upload(name: str, data: bytes, tz: str = "Europe/Brussels", progress: Progress | None = None,
+                *, max_members: int | None = None, max_total_bytes: int = ZIP_MAX_TOTAL_BYTES,
+                workers: int | None = None) -> list[Ingested]:
+    """:func:`ingest_upload` as :class:`Ingested` items (their ``content`` holds the bytes)."""
+    return read_uploads([(name, data)], tz, progress, max_members=max_members, max_total_bytes=max_total_bytes,
+                        workers=workers)
+
+
+def read_uploads(uploads: Iterable[tuple[str, bytes]], tz: str = "Europe/Brussels", progress: Progress | None = None,
+                 *, max_members: int | None = None, max_total_bytes: int = ZIP_MAX_TOTAL_BYTES,
+                 workers: int | None = None) -> list[Ingested]:
+    """Uploaded files (images or ZIPs of images, already in memory), read as one batch on the
+    thread pool; ``progress(done, total, name)`` counts every picture of the batch."""
+    zone(tz)
+    plan = [p for name, data in uploads for p in _upload_plan(name, data, tz, max_members, max_total_bytes)]
+    results = run_in_order(((p.name, p.job) for p in plan), len(plan), progress, workers)
+    return [Ingested(ev, p.path, hash_source=source, content=p.content)
+            for (ev, source), p in zip(results, plan, strict=True)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Planned:
+    path: str  # the upload's name, or "upload.zip!/member"
+    name: str
+    job: Callable[[], Result]
+    content: bytes
+
+
+def _upload_plan(name: str, data: bytes, tz: str, max_members: int | None,
+                 max_total_bytes: int) -> Iterator[_Planned]:
+    if not (name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"):
+        yield _Planned(name, name, lambda: read_one(name, data, tz=tz), data)
+        return
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        return [(Evidence(sha256=hashlib.sha256(data).hexdigest(), file_name=name, size=len(data),
-                          error=_("{file}: not a readable ZIP archive ({reason})", file=name, reason=str(exc))),
-                 data)]
-    out: list[tuple[Evidence, bytes]] = []
+        ev = Evidence(sha256=hashlib.sha256(data).hexdigest(), file_name=name, size=len(data),
+                      error=_("{file}: not a readable ZIP archive ({reason})", file=name, reason=str(exc)))
+        yield _Planned(name, name, _fixed(ev), data)
+        return
     with zf:
-        members = [i for i in zf.infolist() if not i.is_dir() and not _is_hidden(i.filename)]
-        limit = int(max_members if max_members is not None else SETTINGS.max_files)
-        if len(members) > limit:
-            raise LimitExceeded(_("{file}: {n} files in the ZIP, the limit is {limit}", file=name,
-                                  n=len(members), limit=limit))
-        if sum(i.file_size for i in members) > max_total_bytes:
-            raise LimitExceeded(_("{file}: {size} bytes once unpacked, the limit is {limit}", file=name,
-                                  size=sum(i.file_size for i in members), limit=max_total_bytes))
-        for done, info in enumerate(members, 1):
-            base = PurePosixPath(info.filename).name
-            if not _safe_member(info.filename):
-                ev = Evidence(sha256="", file_name=base, size=info.file_size,
-                              error=_("{file}: unsafe path inside the ZIP, skipped", file=info.filename))
-                out.append((ev, b""))
+        for info in zip_members(zf, name, max_members, max_total_bytes):
+            base, path, member = PurePosixPath(info.filename).name, f"{name}!/{info.filename}", b""
+            if not safe_member(info.filename):
+                work = _fixed(Evidence(sha256="", file_name=base, size=info.file_size,
+                                       error=_("{file}: unsafe path inside the ZIP, skipped", file=info.filename)))
             elif info.file_size > int(SETTINGS.max_file_bytes):
-                out.append((Evidence(sha256="", file_name=base, size=info.file_size,
-                                     error=_("{file}: file too large ({size} bytes, limit {limit})", file=base,
-                                             size=info.file_size, limit=SETTINGS.max_file_bytes)), b""))
+                work = _fixed(Evidence(sha256="", file_name=base, size=info.file_size,
+                                       error=_too_large(base, info.file_size)))
             else:
                 try:
                     member = zf.read(info)
-                except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-                    out.append((Evidence(sha256="", file_name=base, size=info.file_size,
-                                         error=_("{file}: could not be read ({reason})", file=base,
-                                                 reason=str(exc))), b""))
+                except _READ_ERRORS as exc:
+                    work = _fixed(_unreadable(base, info.file_size, exc))
                 else:
-                    try:
-                        mtime = localize(datetime(*info.date_time), zone(tz))
-                    except ValueError:
-                        mtime = None
-                    out.append((ingest_bytes(base, member, mtime, tz, source_name=f"{name}!/{info.filename}"),
-                                member))
-            if progress is not None:
-                progress(done, len(members), base)
-    return out
+                    work = _member_job(base, member, info, tz, path)
+            yield _Planned(path, base, work, member)
 
 
-# --- duplicates -------------------------------------------------------------------------------
-
-def _rank(ev: Evidence) -> tuple:
-    """Best original first: readable, more pixels, a camera time, larger file."""
-    good_time = ev.time_source in ("exif", "exif-digitized", "gps")
-    return (ev.error is None, (ev.width or 0) * (ev.height or 0), good_time, ev.size)
-
-
-def _aspect(ev: Evidence) -> float | None:
-    if not ev.width or not ev.height:
-        return None
-    return max(ev.width, ev.height) / min(ev.width, ev.height)
-
-
-def mark_duplicates(evidence_list: Iterable[Evidence], threshold: int = NEAR_DUPLICATE_BITS) -> list[Evidence]:
-    """Set ``duplicate_of`` (same SHA-256, or a dHash within ``threshold`` bits of a better copy).
-
-    Input order is kept; nothing is removed.  Near-duplicates must also share the aspect ratio,
-    and nearly uniform pictures (blank screenshots) are never matched on their hash alone.
-    """
-    items = list(evidence_list)
-    first_by_sha: dict[str, str] = {}
-    reps: list[Evidence] = []  # representatives for near-duplicate comparison
-    result: dict[int, str | None] = {}
-    order = sorted(range(len(items)), key=lambda i: _rank(items[i]), reverse=True)
-    for i in order:
-        ev = items[i]
-        if ev.sha256 and ev.sha256 in first_by_sha:
-            result[i] = first_by_sha[ev.sha256]
-            continue
-        if ev.sha256:
-            first_by_sha[ev.sha256] = ev.sha256
-        result[i] = None
-        if ev.perceptual_hash and ev.error is None:
-            bits = int(ev.perceptual_hash, 16).bit_count()
-            if 3 <= bits <= 61:
-                for rep in reps:
-                    ra, ea = _aspect(rep), _aspect(ev)
-                    if ra and ea and abs(ra - ea) / ra <= 0.03 and \
-                            hamming(rep.perceptual_hash, ev.perceptual_hash) <= threshold:
-                        result[i] = rep.sha256
-                        break
-                else:
-                    reps.append(ev)
-    return [replace(ev, duplicate_of=result[i]) if result[i] != ev.duplicate_of else ev
-            for i, ev in enumerate(items)]
-
-
-# --- chronology -------------------------------------------------------------------------------
-
-_SCREENSHOT = re.compile(r"screen[ _-]?shot|screencap|screen[ _-]?capture|capture d.?[ée]cran|"
-                         r"schermafbeelding|schermopname|bildschirmfoto|snip", re.I)
-
-
-def is_screenshot(ev: Evidence) -> bool:
-    if _SCREENSHOT.search(ev.file_name) or _SCREENSHOT.search(ev.software or ""):
-        return True
-    return ev.media_type == "image/png" and not ev.camera_make and not ev.camera_model
-
-
-TIME_SOURCE_LABELS = {
-    "exif": N_("camera time (EXIF DateTimeOriginal)"),
-    "exif-digitized": N_("camera time (EXIF DateTimeDigitized)"),
-    "gps": N_("GPS time (UTC)"),
-    "filename": N_("the file name"),
-    "mtime": N_("the file modification time (weak)"),
-    "user": N_("entered by the user"),
-}
-
-
-def evidence_events(evidence_list: Iterable[Evidence]) -> list[Event]:
-    """One chronology event per picture with a capture time (duplicates fold into their original)."""
-    items = list(evidence_list)
-    copies: dict[str, list[str]] = {}
-    for ev in items:
-        if ev.duplicate_of and ev.duplicate_of != ev.sha256:
-            copies.setdefault(ev.duplicate_of, []).append(ev.sha256)
-    events: list[Event] = []
-    seen: set[str] = set()
-    for ev in items:
-        if ev.captured_at is None or ev.sha256 in seen or (ev.duplicate_of and ev.duplicate_of != ev.sha256):
-            continue
-        seen.add(ev.sha256)
-        shot = is_screenshot(ev)
-        kind = "screenshot_taken" if shot else "photo_taken"
-        title = (_("Screenshot taken: {name}", name=ev.file_name) if shot
-                 else _("Photo taken: {name}", name=ev.file_name))
-        body = [_("Time from {source}; zone: {tz}.", source=_(TIME_SOURCE_LABELS.get(ev.time_source or "", "?")),
-                  tz=ev.tz_source or "?")]
-        if ev.problem:
-            from ..records import PROBLEM_LABELS, Problem
-
-            try:
-                body.append(_("Problem: {problem}.", problem=_(PROBLEM_LABELS[Problem(ev.problem)])))
-            except ValueError:
-                body.append(_("Problem: {problem}.", problem=ev.problem))
-        if ev.note:
-            body.append(ev.note)
-        if copies.get(ev.sha256):
-            body.append(_("{n} duplicate copies.", n=len(copies[ev.sha256])))
-        local = ev.captured_at.astimezone(BRUSSELS)
-        events.append(Event(
-            id=f"evidence-{ev.sha256[:16]}", kind=kind, lane=Lane.EVIDENCE.value, title=title, on=local.date(),
-            at=None if date_only(ev) else ev.captured_at, body=" ".join(body),
-            order_ids=(ev.order_id,) if ev.order_id else (),
-            evidence_ids=(ev.sha256, *copies.get(ev.sha256, ())), time_source=ev.time_source,
-            provenance=ev.provenance))
-    events.sort(key=lambda e: (e.on, e.at or datetime.combine(e.on, datetime.min.time(), BRUSSELS), e.id))
-    return events
+def _member_job(base: str, member: bytes, info: zipfile.ZipInfo, tz: str, path: str) -> Callable[[], Result]:
+    return lambda: read_one(base, member, member_mtime(info, tz), tz, source_name=path)

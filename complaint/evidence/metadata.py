@@ -13,18 +13,20 @@ import io
 import math
 import mmap
 import os
+import re
 import struct
-import warnings
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from ..errors import ComplaintError
 from ..i18n import _
 from ..settings import SETTINGS
 from .capture_time import RawTimes, clean_text
+from .notes import collected
 
 Image.init()
 
@@ -39,6 +41,7 @@ _FORMATS = {"image/jpeg": ["JPEG"], "image/png": ["PNG"], "image/webp": ["WEBP"]
             "image/heic": ["HEIF"], "image/avif": ["AVIF", "HEIF"]}
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis"}
 _heif_registered = False
+_heif_lock = threading.Lock()
 
 
 class ImageUnreadable(ComplaintError):
@@ -48,11 +51,12 @@ class ImageUnreadable(ComplaintError):
 def register_heif() -> None:
     """Register pillow-heif's HEIC/HEIF opener once per process."""
     global _heif_registered
-    if not _heif_registered:
-        import pillow_heif
+    with _heif_lock:  # files are read on several threads
+        if not _heif_registered:
+            import pillow_heif
 
-        pillow_heif.register_heif_opener()
-        _heif_registered = True
+            pillow_heif.register_heif_opener()
+            _heif_registered = True
 
 
 def sniff(data: bytes) -> str | None:
@@ -87,30 +91,33 @@ def open_image_noting(data: bytes, name: str, limit: int | None = None) -> tuple
         register_heif()
     limit = int(limit if limit is not None else SETTINGS.max_image_pixels)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with collected() as caught:
             fp = data if isinstance(data, mmap.mmap) else io.BytesIO(data)
             im = Image.open(fp, formats=[f for f in _FORMATS[media] if f in Image.OPEN])
     except Image.DecompressionBombError as exc:
         raise ImageUnreadable(_("{file}: image too large (more than {limit} pixels), not opened",
                                 file=name, limit=limit)) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, struct.error, EOFError) as exc:
-        raise ImageUnreadable(_("{file}: unreadable image ({reason})", file=name, reason=_short(exc))) from exc
+        raise ImageUnreadable(_("{file}: unreadable image ({reason})", file=name, reason=short_reason(exc))) from exc
     except Exception as exc:  # third-party decoders (pillow-heif) may raise anything on corrupt input
-        raise ImageUnreadable(_("{file}: unreadable image ({reason})", file=name, reason=_short(exc))) from exc
+        raise ImageUnreadable(_("{file}: unreadable image ({reason})", file=name, reason=short_reason(exc))) from exc
     w, h = im.size
     if w <= 0 or h <= 0:
         raise ImageUnreadable(_("{file}: image has no pixels ({w}x{h})", file=name, w=w, h=h))
     if w * h > limit:
         raise ImageUnreadable(_("{file}: image too large ({w}x{h} = {pixels} pixels, limit {limit})",
                                 file=name, w=w, h=h, pixels=w * h, limit=limit))
-    notes = [_short(w.message) for w in caught  # type: ignore[arg-type]
-             if not issubclass(w.category, Image.DecompressionBombWarning)]
+    notes = [short_reason(w) for w in caught if not isinstance(w, Image.DecompressionBombWarning)]
     return im, notes
 
 
-def _short(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
+_OBJECT_REPR = re.compile(r"\s*<[^<>]* at 0x[0-9A-Fa-f]+>")
+
+
+def short_reason(exc: BaseException | str) -> str:
+    """An exception's text for a user: one line, at most 160 characters, and never a Python
+    object's repr ("cannot identify image file <_io.BytesIO object at 0x...>")."""
+    text = _OBJECT_REPR.sub("", re.sub(r"\s*[\r\n]+\s*", " ", str(exc))).strip() or type(exc).__name__
     return text if len(text) < 160 else text[:157] + "..."
 
 
@@ -132,30 +139,44 @@ class Meta:
 
 def read_meta(data: bytes, name: str, limit: int | None = None) -> Meta:
     """Everything we read from headers; raises ImageUnreadable when the file is not an image."""
+    meta, im = inspect(data, name, limit)
+    im.close()
+    return meta
+
+
+def inspect(data: bytes, name: str, limit: int | None = None) -> tuple[Meta, Image.Image]:
+    """:func:`read_meta`, also returning the opened image (headers parsed, pixels not decoded) so
+    that its pixels or its EXIF thumbnail can be read without opening the bytes again.  The
+    caller closes it."""
     im, notes = open_image_noting(data, name, limit)
     meta = Meta(media_type=MEDIA_TYPES.get(im.format or "", sniff(data)), width=im.size[0], height=im.size[1])
-    _check_complete(data, im, name)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        _check_complete(data, im, name)
+        _read_tags(im, data, meta, notes)
+    except BaseException:
+        im.close()
+        raise
+    if meta.media_type in ("image/heic", "image/avif"):
+        # pillow-heif decodes upright and resets EXIF Orientation; keep what the file said
+        meta.orientation = _orientation(im.info.get("original_orientation")) or meta.orientation
+    return meta, im
+
+
+def _read_tags(im: Image.Image, data: bytes, meta: Meta, notes: list[str]) -> None:
+    try:
+        with collected() as caught:
             exif = _pillow_exif(im, data)
             _from_pillow(exif, meta)
-        notes += [_short(w.message) for w in caught]  # type: ignore[arg-type]
+        notes += [short_reason(w) for w in caught]
         raw = im.info.get("exif")
         if isinstance(raw, bytes) and len(raw) > 8 and not len(exif):
             notes.append(_("the EXIF block is present but no tag could be read"))
         for note in dict.fromkeys(notes):
             meta.warnings.append(_("EXIF damaged: {reason}", reason=note))
     except Exception as exc:  # Pillow's EXIF parser on broken offsets/encodings: try exifread
-        meta.warnings.append(_("EXIF block could not be read by Pillow ({reason})", reason=_short(exc)))
+        meta.warnings.append(_("EXIF block could not be read by Pillow ({reason})", reason=short_reason(exc)))
         if meta.media_type in ("image/jpeg", "image/tiff", "image/webp"):
             _from_exifread(data, meta)
-    finally:
-        im.close()
-    if meta.media_type in ("image/heic", "image/avif"):
-        # pillow-heif decodes upright and resets EXIF Orientation; keep what the file said
-        meta.orientation = _orientation(im.info.get("original_orientation")) or meta.orientation
-    return meta
 
 
 def read_meta_file(path: str | os.PathLike, limit: int | None = None) -> Meta:
@@ -229,7 +250,7 @@ def _from_exifread(data: bytes, meta: Meta) -> None:
 
         tags = exifread.process_file(io.BytesIO(data), details=False, extract_thumbnail=False)
     except Exception as exc:  # exifread raises AssertionError/KeyError/... on odd files
-        meta.warnings.append(_("EXIF block could not be read by exifread either ({reason})", reason=_short(exc)))
+        meta.warnings.append(_("EXIF block could not be read by exifread either ({reason})", reason=short_reason(exc)))
         return
     meta.reader = "exifread"
 
@@ -311,59 +332,3 @@ def map_links(lat: float, lon: float, zoom: int = 17) -> dict[str, str]:
     return {"geo": f"geo:{ll}",
             "osm": f"https://www.openstreetmap.org/?mlat={lat:.6f}&mlon={lon:.6f}#map={zoom}/{quote(f'{lat:.6f}/{lon:.6f}')}"}
 
-
-# --- pixels: thumbnails and perceptual hash (decoded at reduced scale) -------------------------
-
-def _small_upright(data: bytes, box: int, mode: str, name: str) -> Image.Image:
-    im = open_image(data, name)
-    try:
-        if im.format in ("JPEG", "MPO"):
-            im.draft(mode, (box, box))  # DCT scaling: decode at 1/2, 1/4 or 1/8 size
-        im.load()
-    except Exception as exc:  # decoder errors on corrupt or truncated pixel data
-        raise ImageUnreadable(_("{file}: image data is damaged ({reason})", file=name, reason=_short(exc))) from exc
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # already reported by read_meta
-            return ImageOps.exif_transpose(im)
-    except Exception:  # a broken EXIF block must not hide the picture
-        return im
-
-
-def thumbnail(data: bytes, size: int = 512, fmt: str = "JPEG", name: str = "image") -> bytes:
-    """An upright thumbnail (longest side ``size``) as JPEG or PNG bytes."""
-    im = _small_upright(data, size, "RGB", name)
-    im.thumbnail((size, size), Image.Resampling.LANCZOS)
-    fmt = fmt.upper()
-    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-        rgba = im.convert("RGBA")
-        if fmt == "PNG":
-            im = rgba
-        else:
-            bg = Image.new("RGB", rgba.size, "white")
-            bg.paste(rgba, mask=rgba.getchannel("A"))
-            im = bg
-    elif im.mode != "RGB":
-        im = im.convert("RGB")
-    out = io.BytesIO()
-    if fmt == "PNG":
-        im.save(out, "PNG", optimize=False)
-    else:
-        im.save(out, "JPEG", quality=85)
-    return out.getvalue()
-
-
-def perceptual_hash(data: bytes, name: str = "image") -> str:
-    """64-bit difference hash (dHash) of the upright picture, as 16 hex digits."""
-    im = _small_upright(data, 64, "L", name)
-    small = im.convert("L").resize((9, 8), Image.Resampling.BOX)
-    px = small.tobytes()
-    bits = 0
-    for row in range(8):
-        for col in range(8):
-            bits = (bits << 1) | (px[row * 9 + col] < px[row * 9 + col + 1])
-    return f"{bits:016x}"
-
-
-def hamming(a: str, b: str) -> int:
-    return (int(a, 16) ^ int(b, 16)).bit_count()
