@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -128,6 +128,70 @@ def progress(message: str) -> None:
 def progress_callback(done: int, total: int, name: str = "") -> None:
     if total >= 20 and (done == total or done % max(1, total // 20) == 0):
         click.echo(f"  {done}/{total} {name}", err=True)
+
+
+_FLUSH = 1 << 16  # characters buffered before a write
+
+
+class _Out:
+    """Text written to stdout in pieces of about 64 KB (click.echo per piece)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= _FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            click.echo("".join(self.parts), nl=False)
+            self.parts, self.size = [], 0
+
+
+def stream_json(items: Iterable[tuple[str, Any]]) -> None:
+    """One JSON object from (key, value) pairs, written as it is built: a value that is an
+    iterator (a long list) goes out one item per line, so a large report is never one string."""
+    out = _Out()
+    first = True
+    for key, value in items:
+        out.write(("{\n" if first else ",\n") + json.dumps(key) + ": ")
+        first = False
+        if isinstance(value, Iterator):
+            n = 0
+            for item in value:
+                out.write(("[\n  " if n == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False, default=to_jsonable))
+                n += 1
+            out.write("\n]" if n else "[]")
+        else:
+            out.write(json.dumps(value, ensure_ascii=False, default=to_jsonable))
+    out.write("{}\n" if first else "\n}\n")
+    out.flush()
+
+
+def stream_csv(rows: Iterable[Any], columns: Sequence[str], batch: int = 5000) -> None:
+    """Rows (dicts or records) as spreadsheet-safe CSV, written a batch at a time."""
+    out = _Out()
+    cols = list(columns)
+    chunk: list[list[str]] = []
+    header = True
+    for row in rows:
+        plain = to_jsonable(row)
+        chunk.append([_cell(plain.get(c)) for c in cols])
+        if len(chunk) >= batch:
+            out.write(_csv_lines(chunk, cols, header))
+            chunk, header = [], False
+    if chunk or header:
+        out.write(_csv_lines(chunk, cols, header))
+    out.flush()
+
+
+def _csv_lines(rows: list[list[str]], cols: list[str], header: bool) -> str:
+    text = write_csv(rows, cols)
+    return text if header else text.split("\r\n", 1)[1]
 
 
 def emit(data: Any, fmt: str, columns: Sequence[str] | None = None) -> None:

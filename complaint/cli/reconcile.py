@@ -12,7 +12,7 @@ from ..errors import ComplaintError
 from ..i18n import _
 from ..records import RefundPromise
 from ..serialize import from_dict
-from .options import case_inputs, emit, format_option, load_inputs, progress
+from .options import case_inputs, emit, format_option, load_inputs, progress, stream_csv, stream_json
 
 MISSING_COLUMNS = ["state", "order_id", "expected_amount", "currency", "expected_since", "business_days_waiting",
                    "due_date", "reason"]
@@ -65,16 +65,16 @@ def command(fmt: str, promises: str | None, window_days: int, tolerance: str, en
         tol = Decimal(tolerance)
     except InvalidOperation as exc:
         raise ComplaintError(_("--tolerance '{value}' is not a number", value=tolerance)) from exc
-    progress(_("reconciling {orders} orders and {txns} transactions",
-               orders=len(case.orders), txns=len(case.transactions)))
+    n_orders, n_txns = case.counts()
+    progress(_("reconciling {orders} orders and {txns} transactions", orders=n_orders, txns=n_txns))
     result = api.reconcile(case, kwargs.get("as_of"), window_days=window_days, amount_tolerance=tol, engine=engine)
-    data = result.to_json()
     if fmt == "json":
-        emit(data, "json")
+        stream_json(result.json_items())
         return
     if fmt == "csv":
-        emit(data["missing_credits"], "csv", MISSING_COLUMNS)
+        stream_csv(dict(result.json_items())["missing_credits"], MISSING_COLUMNS)
         return
+    data = result.to_json()
     s = data["summary"]
     click.echo(_("paid {paid} EUR; refunds expected {exp} EUR, credited {cred} EUR, pending {pend} EUR, "
                  "overdue {over} EUR", paid=f"{s['paid_eur']:.2f}", exp=f"{s['refunds_expected_eur']:.2f}",

@@ -11,7 +11,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,14 +24,20 @@ ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """The bytes of one input file plus the name to show; the unit every importer takes."""
+    """The bytes of one input file plus the name to show; the unit every importer takes.
+
+    ``sha256`` is computed once, on first use: importers stamp it on every record's provenance,
+    and hashing the whole file per row made an import quadratic."""
 
     name: str
     data: bytes
+    _sha256: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        if not self._sha256:
+            self._sha256.append(hashlib.sha256(self.data).hexdigest())
+        return self._sha256[0]
 
     @property
     def suffix(self) -> str:

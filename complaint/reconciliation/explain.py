@@ -7,6 +7,7 @@ days through :func:`complaint.fmt.day`, so a French or Dutch page reads ``14,90 
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from decimal import Decimal
 
@@ -24,20 +25,76 @@ METHOD_LABELS = {"card": N_("card"), "paypal": N_("PayPal"), "bank_transfer": N_
 
 def _m(cents, currency: str) -> str:
     """Minor units as a money amount in the reader's language (``14,90 €``)."""
-    return fmt.money(Decimal(int(cents)).scaleb(-minor_exponent(currency)), currency)
+    return _money_text(int(cents), currency, get_language())
+
+
+def _money_text(cents: int, currency: str, lang: str) -> str:
+    layout = _money_layout(currency, lang)
+    if layout is None:
+        return fmt.money(Decimal(cents).scaleb(-minor_exponent(currency)), currency, lang)
+    return _render_money(layout, cents)
+
+
+_PROBES = (0, 1, 5, 50, 99, 100, 101, 999, 1000, 99999, 100000, 123456, 99999999, 123456789012, -1, -99, -100,
+           -123456, -123456789012)
+
+
+@functools.lru_cache(maxsize=512)
+def _money_layout(currency: str, lang: str) -> tuple[str, ...] | None:
+    """How :func:`complaint.fmt.money` writes ``currency`` in ``lang`` (signs, group and decimal
+    marks), read off babel's own output, so a report of 100,000 amounts formats each without
+    babel; None (babel every time) unless it gives babel's text on every probe."""
+    if minor_exponent(currency) != 2:
+        return None
+
+    def parts(text: str) -> tuple[str, str, str]:
+        digits = [i for i, ch in enumerate(text) if ch.isdigit()]
+        return text[:digits[0]], text[digits[0]:digits[-1] + 1], text[digits[-1] + 1:]
+
+    pre, body, post = parts(fmt.money(Decimal("1234567.89"), currency, lang))
+    npre, nbody, npost = parts(fmt.money(Decimal("-1234567.89"), currency, lang))
+    if body != nbody or not body.startswith("1") or "234" not in body or "567" not in body:
+        return None
+    group = body[1:body.index("234")]
+    mark = body[body.index("567") + 3:body.rindex("89")]
+    layout = (pre, post, npre, npost, group, mark)
+    ok = all(_render_money(layout, c) == fmt.money(Decimal(c).scaleb(-2), currency, lang) for c in _PROBES)
+    return layout if ok else None
+
+
+def _render_money(layout: tuple[str, ...], cents: int) -> str:
+    pre, post, npre, npost, group, mark = layout
+    whole, frac = divmod(abs(cents), 100)
+    body = f"{whole:,}".replace(",", group) + mark + f"{frac:02d}"
+    return (npre + body + npost) if cents < 0 else (pre + body + post)
 
 
 def _d(day_number: int) -> str:
-    return fmt.day(from_day_number(int(day_number)))
+    return _day_text(int(day_number), get_language())
+
+
+@functools.lru_cache(maxsize=16384)
+def _day_text(day_number: int, lang: str) -> str:
+    return fmt.day(from_day_number(day_number), lang)
 
 
 def _rate(rate: Decimal) -> str:
     """An ECB rate with its four decimals, in the reader's notation (``1,0465``)."""
-    return format_decimal(rate, format="#,##0.0000", locale=LOCALES.get(get_language(), "en_BE"))
+    return _rate_text(rate, get_language())
+
+
+@functools.lru_cache(maxsize=16384)
+def _rate_text(rate: Decimal, lang: str) -> str:
+    return format_decimal(rate, format="#,##0.0000", locale=LOCALES.get(lang, "en_BE"))
 
 
 def _pts(value: float) -> str:
-    return fmt.number(round(float(value), 3))
+    return _number_text(round(float(value), 3), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_text(value: float, lang: str) -> str:
+    return fmt.number(value, lang)
 
 
 def _reason_text(code: str | None) -> str:
@@ -54,17 +111,49 @@ def _nan(x) -> bool:
     return x is None or (isinstance(x, float) and np.isnan(x))
 
 
+class _Arrays:
+    """The columns the reasons read, taken out of the result's frames once per report (a pandas
+    lookup per value would cost more than the sentence)."""
+
+    def __init__(self, r):
+        self.merchant = r.txns["merchant"].to_numpy(dtype=object)
+        self.txn_id = r.txns["txn_id"].to_numpy(dtype=object)
+        self.due = r.orders["due_cents"].to_numpy(dtype=np.int64)
+        self.eur = r.orders["eur"].to_numpy(dtype=np.int64)
+        self.order_day = r.orders["order_day"].to_numpy(dtype=np.int64)
+        self.order_id = r.orders["order_id"].to_numpy(dtype=object)
+        self._payment_of_txn: dict[int, int] | None = None
+        self.r = r
+
+    @classmethod
+    def of(cls, r) -> _Arrays:
+        cached = getattr(r, "_explain_arrays", None)
+        if cached is None:
+            cached = cls(r)
+            r._explain_arrays = cached
+        return cached
+
+    def payment_of_txn(self, t: int) -> int | None:
+        """The payment row whose first transaction is ``t``."""
+        if self._payment_of_txn is None:
+            first = self.r.payment_txns.first()
+            self._payment_of_txn = {}
+            for i, x in enumerate(first.tolist()):
+                self._payment_of_txn.setdefault(int(x), i)
+        return self._payment_of_txn.get(int(t))
+
+
 def payment_reasons(row, r, oids, tids):
     """(reasons, amount gap as Decimal in the compared currency, day gap, ECB rate or None)."""
     if isinstance(row.decision, str):
         return [_("linked by you") if row.decision == "linked" else _("confirmed by you")], None, None, None
-    txns, orders = r.txns, r.orders
+    a = _Arrays.of(r)
     t = int(row.txn)
-    merchant = txns["merchant"].iat[t]
+    merchant = a.merchant[t]
     reasons = [_("statement text recognised as {merchant}", merchant=merchant)]
     members = list(row.order_idx)
     cur = str(row.currency)
-    due = int(orders["due_cents"].to_numpy()[members].sum())
+    due = int(a.due[members].sum()) if len(members) > 1 else int(a.due[members[0]])
     gap = int(row.gap)
     mode = int(row.mode)
     rate = None
@@ -83,11 +172,11 @@ def payment_reasons(row, r, oids, tids):
         gap_value = Decimal(gap).scaleb(-minor_exponent(cur))
     else:
         rate = Decimal(str(round(float(row.rate), 4)))
-        eur = int(orders["eur"].to_numpy()[members].sum())
-        day = from_day_number(int(orders["order_day"].iat[members[0]]))
+        eur = int(a.eur[members].sum())
         reasons.append(_("{amount} at the ECB rate {rate} of {day} = {eur}; debited {paid} "
                          "({gap}, within the card FX margin)", amount=_m(due, cur), rate=_rate(rate),
-                         day=fmt.day(day), eur=_m(eur, "EUR"), paid=_m(eur + gap, "EUR"), gap=_m(gap, "EUR")))
+                         day=_d(a.order_day[members[0]]), eur=_m(eur, "EUR"), paid=_m(eur + gap, "EUR"),
+                         gap=_m(gap, "EUR")))
         gap_value = Decimal(gap).scaleb(-2)
     dg = int(row.day_gap)
     if dg < 0:
@@ -98,10 +187,10 @@ def payment_reasons(row, r, oids, tids):
         reasons.append(_("one debit for {n} orders placed together (combined checkout): {orders}",
                          n=len(members), orders=", ".join(oids)))
     if not _nan(row.tie_unit) and int(row.tie_unit) >= 0:
-        other = [str(r.orders["order_id"].iat[i]) for i in _unit_members(r, row)]
+        other = [str(a.order_id[i]) for i in _unit_members(r, row)]
         reasons.append(_("same evidence as order {other} with transaction {txn}: paired in time order (earlier "
                          "order with earlier debit); swap by hand if that is wrong",
-                         other=", ".join(other), txn=str(txns["txn_id"].iat[int(row.tie_txn)])))
+                         other=", ".join(other), txn=str(a.txn_id[int(row.tie_txn)])))
     reasons.extend(funding_reasons(r, t))
     reasons.append(_("score {score} = descriptor {d} + amount {a} + date {t} points out of 9",
                      score=_pts(row.score), d=_pts(round(row.desc_pts, 2)), a=_pts(round(row.amount_pts, 2)),
@@ -125,9 +214,9 @@ def funding_reasons(r, t: int) -> list[str]:
 
 
 def _unit_members(r, row):
-    # the tied candidate's orders: look them up among the payment rows by its transaction
-    hit = r.payments[[int(t[0]) == int(row.tie_txn) for t in r.payments["txn_idx"]]]
-    return list(hit["order_idx"].iat[0]) if len(hit) else []
+    # the tied candidate's orders: those of the payment whose debit is the tied transaction
+    at = _Arrays.of(r).payment_of_txn(int(row.tie_txn))
+    return list(r.payments["order_idx"].iat[at]) if at is not None else []
 
 
 def refund_reasons(e, cr, r, tids):

@@ -21,6 +21,8 @@ from ...errors import ComplaintError, NotMyFormat, ParseError
 from ...i18n import N_, _
 from ...records import BalanceCheck, BankTxn, ImportResult, Issue, Provenance, StatementInfo, issue
 from ..base import ref_txn_id, stable_txn_id
+from ..columnar import bankcsv
+from ..columnar.readcsv import wants_columns
 from ..textio import Row, Source, Table, read_table
 from ..values import ValueParseError, parse_amount, parse_date
 from . import text as _banktext
@@ -115,10 +117,22 @@ class CsvImporter:
         """Bank-specific touches on one parsed row (original currency, card number...)."""
         return values
 
+    def adjust_rows(self, extra: dict, texts: dict, n: int):
+        """On the columnar path: the rows ``adjust`` may change (a numpy bool mask over the ``n``
+        rows, from the parsed ``extra`` and ``texts`` columns), None for every row.  A bank whose
+        hook only touches some rows says which, so the others are not turned into RowValues."""
+        return None
+
     # ---- extraction
 
-    def extract(self, source: Source) -> ImportResult:
+    def extract(self, source: Source, *, columnar: bool | None = None) -> ImportResult:
+        """The ImportResult of ``source``; a large file (or ``columnar=True``) is read into
+        columns (:mod:`complaint.importers.columnar.bankcsv`), with the same result."""
         try:
+            if wants_columns(source, columnar) and bankcsv.supports(self):
+                raw = bankcsv.raw_columns(self, source)
+                if raw is not None:
+                    return bankcsv.extract_columns(self, source, raw)
             return self._extract(source)
         except ComplaintError:
             raise

@@ -17,6 +17,9 @@ Belgian account statements date card payments.
 
 from __future__ import annotations
 
+import numpy as np
+import pyarrow.compute as pc
+
 from ..base import register
 from .csv_importer import CsvImporter
 from .spec import (
@@ -52,6 +55,12 @@ class KbcAccountImporter(CsvImporter):
             else:
                 values.texts["communication"] = " ".join(x for x in (str(structured), free) if x)
         return values
+
+    def adjust_rows(self, extra: dict, texts: dict, n: int):
+        structured = extra.get("structured")
+        if structured is None:
+            return np.zeros(n, dtype=bool)
+        return np.asarray(pc.is_valid(structured).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 KBC_ACCOUNT = register(KbcAccountImporter(CsvSpec(
