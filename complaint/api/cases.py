@@ -290,10 +290,12 @@ def case_from_files(orders: Iterable = (), bank: Iterable = (), evidence: Iterab
     True
     """
     from ..importers.base import import_file
+    from ..reconciliation.engine import prewarm_for
 
     case = CaseData(name=name, as_of=as_of)
     for path in orders:
         case.add_result(import_file(path, kind="orders"))
+        prewarm_for(*case.counts())
     for path in bank:
         case.add_result(import_file(path, kind="bank"))
     evidence = list(evidence)

@@ -122,6 +122,9 @@ class _Arrays:
         self.eur = r.orders["eur"].to_numpy(dtype=np.int64)
         self.order_day = r.orders["order_day"].to_numpy(dtype=np.int64)
         self.order_id = r.orders["order_id"].to_numpy(dtype=object)
+        self.txn_day = r.txns["day"].to_numpy(dtype=np.int64)
+        self.txn_cents = r.txns["amount_cents"].to_numpy(dtype=np.int64)
+        self.txn_currency = r.txns["currency"].to_numpy(dtype=object)
         self._payment_of_txn: dict[int, int] | None = None
         self.r = r
 
@@ -198,6 +201,76 @@ def payment_reasons(row, r, oids, tids):
     return reasons, gap_value, dg, rate
 
 
+def all_payment_reasons(r) -> list[tuple]:
+    """(reasons, gap, day gap, rate) of every payment row of ``r``, as :func:`payment_reasons`
+    gives them.  The common shape (one order, one debit, the amounts compared as they are, no tie,
+    no decision, no PayPal funding) is worded from per-value look-ups; every other row goes
+    through :func:`payment_reasons` itself."""
+    pay = r.payment_rows
+    n = len(pay)
+    if not n:
+        return []
+    a = _Arrays.of(r)
+    sizes = r.payment_orders.sizes()
+    decision = pay["decision"].to_numpy(dtype=object)
+    mode = pay["mode"].to_numpy(dtype=np.float64)
+    tie = pay["tie_unit"].to_numpy(dtype=np.float64)
+    txn = pay["txn"].to_numpy(dtype=np.float64)
+    funded = set()
+    f = getattr(r, "funding", None)
+    if f is not None and len(f):
+        funded = set(f["payment"].to_numpy().tolist())
+    simple = ((sizes == 1) & (mode == 1) & ~(tie >= 0) & np.array([not isinstance(d, str) for d in decision])
+              & np.isfinite(txn))
+    if funded:
+        simple &= ~np.isin(np.nan_to_num(txn, nan=-1).astype(np.int64), list(funded))
+    out: list = [None] * n
+    rows = np.flatnonzero(simple)
+    if len(rows):
+        first = r.payment_orders.items[r.payment_orders.ptr[:-1][rows]]
+        t = txn[rows].astype(np.int64)
+        gap = pay["gap"].to_numpy()[rows].astype(np.int64)
+        day_gap = pay["day_gap"].to_numpy()[rows].astype(np.int64)
+        cur = pay["currency"].to_numpy(dtype=object)[rows]
+        points = [pay[c].to_numpy()[rows] for c in ("score", "desc_pts", "amount_pts", "date_pts")]
+        due = a.due[first]
+        said: dict = {}
+        booked: dict = {}
+        scored: dict = {}
+        for k, (tt, g, dg, c, dd, sc, dp, ap, tp) in enumerate(zip(
+                t.tolist(), gap.tolist(), day_gap.tolist(), cur.tolist(), due.tolist(),
+                *(x.tolist() for x in points), strict=True)):
+            merchant = a.merchant[tt]
+            first_line = said.get(merchant)
+            if first_line is None:
+                first_line = said[merchant] = _("statement text recognised as {merchant}", merchant=merchant)
+            if abs(g) <= 1:
+                amount_line = _("amount {amount} equal to the order total", amount=_m(dd, c))
+            else:
+                amount_line = _("amount differs from the order total {amount} by {gap}", amount=_m(dd, c),
+                                gap=_m(g, c))
+            day_line = booked.get(dg)
+            if day_line is None:
+                day_line = booked[dg] = (_("booked the day before the order (time zones)") if dg < 0 else
+                                         _("booked {days} day(s) after the order", days=dg))
+            key = (sc, dp, ap, tp)
+            score_line = scored.get(key)
+            if score_line is None:
+                score_line = scored[key] = _(
+                    "score {score} = descriptor {d} + amount {a} + date {t} points out of 9", score=_pts(sc),
+                    d=_pts(round(dp, 2)), a=_pts(round(ap, 2)), t=_pts(round(tp, 2)))
+            out[int(rows[k])] = ([first_line, amount_line, day_line, score_line],
+                                 Decimal(g).scaleb(-minor_exponent(c)), dg, None)
+    rest = np.flatnonzero(~simple)
+    if len(rest):
+        o_ids, t_ids = a.order_id, a.txn_id
+        for i, row in zip(rest.tolist(), r.payments.iloc[rest].itertuples(index=False), strict=True):
+            oids = tuple(str(o_ids[j]) for j in row.order_idx)
+            tids = tuple(str(t_ids[j]) for j in row.txn_idx)
+            out[i] = payment_reasons(row, r, oids, tids)
+    return out
+
+
 def funding_reasons(r, t: int) -> list[str]:
     """"Funded through PayPal payment X": the bank debits that topped up PayPal for payment row ``t``."""
     f = getattr(r, "funding", None)
@@ -224,14 +297,14 @@ def refund_reasons(e, cr, r, tids):
     reasons = [_source_text(e)]
     if isinstance(cr.decision, str):
         reasons.append(_("linked by you") if cr.decision == "linked" else _("confirmed by you"))
-    txns = r.txns
+    a = _Arrays.of(r)
     rate = None
     for tid, idx, d in zip(tids, cr.txn_idx, cr.details, strict=True):
         if d is None:
             continue
         _pts, kind, mode, gap, on_purchase, related, after = d
-        day = _d(txns["day"].iat[int(idx)])
-        amount = _m(txns["amount_cents"].iat[int(idx)], txns["currency"].iat[int(idx)])
+        day = _d(a.txn_day[int(idx)])
+        amount = _m(a.txn_cents[int(idx)], a.txn_currency[int(idx)])
         if related:
             reasons.append(_("PayPal refund {txn} refers to the payment of this order", txn=tid))
         if on_purchase:

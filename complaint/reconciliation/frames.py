@@ -157,7 +157,10 @@ def _minor_column(amount: pa.Array, currency: pa.Array) -> np.ndarray:
 
 def _text(arr: pa.Array) -> pd.Series:
     """A text column as the frames hold it (``str`` dtype, "" for none)."""
-    return pc.fill_null(cells.plain(arr), "").to_pandas()
+    arr = cells.plain(arr)
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    return pc.fill_null(arr, "").to_pandas()
 
 
 def _orders_from_parts(case: CaseData):
@@ -225,11 +228,10 @@ def _txns_from_parts(case: CaseData):
     frames, which, rows = [], [], []
     n_total = 0
     for p, (c, keep_first, fund) in enumerate(zip(cols, firsts, funding, strict=True)):
-        t = c.table
         n_total += int(keep_first.sum())
-        keep = keep_first & _relevant(t, fund, decided | targets)
+        keep = keep_first & _relevant(c, fund, decided | targets)
         sel = np.flatnonzero(keep)
-        frames.append(_txns_frame_columns(t.take(pa.array(sel)), fund[sel]))
+        frames.append(_txns_frame_columns(c.table.take(pa.array(sel)), c.ids(sel), fund[sel]))
         which.append(np.full(len(sel), p, dtype=np.int64))
         rows.append(sel.astype(np.int64))
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -269,18 +271,19 @@ def _present(arr) -> np.ndarray:
     return np.asarray(pc.fill_null(pc.not_equal(arr, ""), False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _relevant(t: pa.Table, funding: np.ndarray, ids: set) -> np.ndarray:
+def _relevant(c: BankColumns, funding: np.ndarray, ids: set) -> np.ndarray:
     """The rows the engine can match (``engine._relevant_rows``), plus the decided and funding targets."""
+    t = c.table
     keep = _present(t.column("merchant")) | _present(t.column("related_id")) | funding
     if ids:
         value_set = pa.array(sorted(ids), pa.string())
-        for name in ("id", "bank_reference"):
-            hit = pc.is_in(t.column(name).combine_chunks(), value_set=value_set)
+        for col in (c.ids(), t.column("bank_reference").combine_chunks()):
+            hit = pc.is_in(col, value_set=value_set)
             keep |= np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
     return keep
 
 
-def _txns_frame_columns(t: pa.Table, funding: np.ndarray) -> pd.DataFrame:
+def _txns_frame_columns(t: pa.Table, ids: pa.Array, funding: np.ndarray) -> pd.DataFrame:
     n = t.num_rows
     currency = t.column("currency").combine_chunks()
     orig = t.column("original_amount").combine_chunks()
@@ -295,7 +298,7 @@ def _txns_frame_columns(t: pa.Table, funding: np.ndarray) -> pd.DataFrame:
                       dtype=bool) if n else np.zeros(0, dtype=bool)
     day = pc.cast(t.column("booking_date").combine_chunks(), pa.int32()).to_numpy(zero_copy_only=False)
     frame = pd.DataFrame({
-        "txn_id": _text(t.column("id")), "day": day.astype(np.int64),
+        "txn_id": _text(ids), "day": day.astype(np.int64),
         "amount_cents": _minor_column(t.column("amount"), currency), "currency": _text(currency),
         "orig_cents": orig_cents, "orig_currency": _text(orig_cur), "merchant": _text(t.column("merchant")),
         "payment_method": _text(t.column("payment_method")), "related_id": _text(t.column("related_id")),

@@ -24,8 +24,8 @@ import pandas as pd
 from ..case import CaseData
 from ..i18n import _
 from ..records import BankTxn, Issue, Match, Order
-from .engine import reconcile_frames
-from .explain import missing_reason, payment_reasons, refund_reasons
+from .engine import prewarm_for, reconcile_frames
+from .explain import all_payment_reasons, missing_reason, refund_reasons
 from .frames import Rows, case_frames, orders_frame, promises_frame, txns_frame
 from .fx import day_number, from_day_number, minor_exponent
 from .result import FrameResult
@@ -156,6 +156,7 @@ def reconcile(case: CaseData, as_of: date | None = None, *, window_days: int = 1
     """
     from .duckdb_engine import DuckDBCandidates, choose_engine
 
+    prewarm_for(*case.counts())
     orders, txns, rows = case_frames(case)
     chosen = choose_engine(engine, rows.n_transactions)
     today = as_of or case.today()
@@ -190,12 +191,17 @@ def build_report(case: CaseData, r: FrameResult, today: date, rows: Rows | None 
     o_ids = r.orders["order_id"].to_numpy(dtype=object)
     t_ids = r.txns["txn_id"].to_numpy(dtype=object)
     matches: list[Match] = []
-    for row in r.payments.itertuples(index=False):
-        oids = tuple(str(o_ids[i]) for i in row.order_idx)
-        tids = tuple(str(t_ids[i]) for i in row.txn_idx)
-        reasons, gap, day_gap, rate = payment_reasons(row, r, oids, tids)
-        matches.append(Match("payment", oids, tids, float(row.score), tuple(reasons), gap, day_gap, rate,
-                             row.decision if isinstance(row.decision, str) else None))
+    pay = r.payment_rows
+    scores = pay["score"].to_numpy(dtype=np.float64).tolist() if len(pay) else []
+    decisions = pay["decision"].to_numpy(dtype=object).tolist() if len(pay) else []
+    o_ptr, o_items = r.payment_orders.ptr.tolist(), r.payment_orders.items
+    t_ptr, t_items = r.payment_txns.ptr.tolist(), r.payment_txns.items
+    o_names, t_names = o_ids[o_items].tolist(), t_ids[t_items].tolist()
+    for i, (reasons, gap, day_gap, rate) in enumerate(all_payment_reasons(r)):
+        oids = tuple(str(x) for x in o_names[o_ptr[i]:o_ptr[i + 1]])
+        tids = tuple(str(x) for x in t_names[t_ptr[i]:t_ptr[i + 1]])
+        matches.append(Match("payment", oids, tids, scores[i], tuple(reasons), gap, day_gap, rate,
+                             decisions[i] if isinstance(decisions[i], str) else None))
     exp = r.expectations
     credits_by_exp = {int(row.exp): row for row in r.refunds.itertuples(index=False)}
     expected: list[ExpectedRefund] = []

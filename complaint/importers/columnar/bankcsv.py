@@ -14,7 +14,6 @@ rows it can change), and what it changes is written back into the columns.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,7 +31,7 @@ from ..bank.spec import TEXT_TARGETS, Context, RowError, RowValues
 from ..textio import Source
 from . import cells
 from .readcsv import RawTable, from_table, read_columns
-from .tables import BankColumns, LazyRecords
+from .tables import BankColumns, IdRecipe, LazyRecords
 
 _CARD_PREFILTER = r"\p{Nd}{4}[ -]?[\p{Nd}Xx*]{4}[ -]?[\p{Nd}Xx*]{4}[ -]?\p{Nd}{4}"
 _OGM_PREFILTER = r"^[^\pL]*$|\+\+\+|\*\*\*"
@@ -62,10 +61,10 @@ def raw_columns(imp, source: Source) -> RawTable | None:
         return from_table(imp.read(source))  # a sheet (Argenta XLSX): read by the record machinery
     for enc in imp.spec.encodings:
         try:
-            source.data.decode(enc)
+            text = source.data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-        return read_columns(source, delimiter=imp.spec.delimiter, encoding=enc,
+        return read_columns(source, delimiter=imp.spec.delimiter, decoded=(text, enc),
                             header_predicate=lambda cells_: imp.header_score(cells_) > 0)
     return None
 
@@ -78,11 +77,12 @@ class _Rows:
     line: np.ndarray
     dates: dict[str, pa.Array] = field(default_factory=dict)  # booking_date, value_date
     amounts: dict[str, pa.Array] = field(default_factory=dict)  # amount, balance: decimal text (as parsed)
-    texts: dict[str, pa.Array] = field(default_factory=dict)
+    texts: dict[str, cells.Coded] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)  # target -> array (text) or list (Decimal)
-    more: dict[str, list] = field(default_factory=dict)  # original_amount, original_currency, fx_rate, card, payment_method
+    more: dict[str, dict[int, object]] = field(default_factory=dict)  # set by a hook: row -> value (original_amount...)
     error: dict[int, Issue] = field(default_factory=dict)
     dropped: set = field(default_factory=set)  # rows a hook skipped
+    cents: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # amount/balance: (cents, exact)
 
     def fail(self, rows, make) -> None:
         for r in rows:
@@ -126,6 +126,9 @@ def _parse(imp, source: Source, raw: RawTable, ctx: Context) -> _Rows:
     for col, name, i in ctx.cols:
         cell = cells.strip(raw.columns[i])
         empty = np.asarray(pc.equal(cell, "").to_numpy(zero_copy_only=False), dtype=bool)
+        if empty.all():  # a column the export leaves empty (KBC's credit/debet...): no value anywhere
+            _empty_column(col, name, rows, source, lines, n)
+            continue
         if col.kind == "date":
             if col.required and empty.any():
                 rows.fail(np.flatnonzero(empty).tolist(), lambda r, name=name: _row_error(
@@ -134,7 +137,9 @@ def _parse(imp, source: Source, raw: RawTable, ctx: Context) -> _Rows:
                 cell, ~empty, lambda s, name=name, col=col: imp._date(name, s, col.fmts), pa.date32(), rows,
                 source, lines)
         elif col.kind in ("amount", "debit", "credit", "decimal"):
-            value = _amounts(imp, name, cell, empty, rows, source, lines)
+            value, cents = _amounts(imp, name, cell, empty, rows, source, lines)
+            if col.kind == "amount":
+                rows.cents[col.target] = cents
             if col.kind == "debit":
                 debit = value
             elif col.kind == "credit":
@@ -144,7 +149,8 @@ def _parse(imp, source: Source, raw: RawTable, ctx: Context) -> _Rows:
             else:
                 rows.amounts[col.target] = value
         elif col.target in TEXT_TARGETS:
-            text = cells.clean_text(cell)
+            coded = cells.Coded.of(cell)
+            text = coded.with_values(cells.clean_text(coded.values))
             old = rows.texts.get(col.target)
             rows.texts[col.target] = text if old is None else _join_texts(old, text)
         else:
@@ -152,6 +158,7 @@ def _parse(imp, source: Source, raw: RawTable, ctx: Context) -> _Rows:
     amount = rows.amounts.get("amount")
     if debit is not None or credit is not None:
         amount = _debit_credit(amount, debit, credit, n)
+        rows.cents.pop("amount", None)
     if amount is None:
         amount = pa.nulls(n, pa.string())
     if "amount" in ctx.index:
@@ -161,11 +168,26 @@ def _parse(imp, source: Source, raw: RawTable, ctx: Context) -> _Rows:
             source, lines[r], RowError(name, "", N_("the amount is empty"))))
     rows.amounts["amount"] = amount
     for target in TEXT_TARGETS:
-        rows.texts.setdefault(target, pa.nulls(n, pa.string()))
+        rows.texts.setdefault(target, cells.Coded.nulls(n))
     rows.dates.setdefault("booking_date", pa.nulls(n, pa.date32()))
     rows.dates.setdefault("value_date", pa.nulls(n, pa.date32()))
     rows.amounts.setdefault("balance", pa.nulls(n, pa.string()))
     return rows
+
+
+def _empty_column(col, name: str, rows: _Rows, source: Source, lines: list[int], n: int) -> None:
+    if col.kind == "date":
+        if col.required:
+            rows.fail(range(n), lambda r: _row_error(source, lines[r], RowError(name, "", N_("the date is empty"))))
+        rows.dates[col.target] = pa.nulls(n, pa.date32())
+    elif col.kind in ("amount", "decimal") and col.target not in TEXT_TARGETS:
+        (rows.extra if col.kind == "decimal" else rows.amounts)[col.target] = pa.nulls(n, pa.string())
+    elif col.kind in ("debit", "credit"):
+        pass  # an empty debit or credit column gives no amount
+    elif col.target in TEXT_TARGETS:
+        rows.texts.setdefault(col.target, cells.Coded.nulls(n))
+    else:
+        rows.extra[col.target] = pa.nulls(n, pa.string())
 
 
 def _distinct_values(cell: pa.Array, present: np.ndarray, fn, out_type, rows: _Rows, source: Source,
@@ -195,17 +217,19 @@ def _distinct_values(cell: pa.Array, present: np.ndarray, fn, out_type, rows: _R
 
 def _amounts(imp, name: str, cell: pa.Array, empty: np.ndarray, rows: _Rows, source: Source,
              lines: list[int]) -> pa.Array:
-    """The cell's value as ``imp._amount`` reads it, as decimal text (null when empty)."""
-    fast, text = cells.fast_decimals(cell, imp.spec.decimal)
+    """(The cell's value as ``imp._amount`` reads it, as decimal text (null when empty); its cents
+    and where they are exact: the fast-path rows)."""
+    fast, text = cells.fast_decimals(cell, imp.spec.decimal, stripped=True)
+    cents = (cells.fast_units(text, fast), fast)
     slow = ~fast & ~empty
-    out = pc.if_else(pa.array(fast), text, pa.scalar(None, pa.string()))
+    out = pc.if_else(pa.array(fast), text, pa.scalar(None, pa.string())) if not fast.all() else text
     if slow.any():
         sub = np.flatnonzero(slow)
         parsed = _distinct_values(cell.take(pa.array(sub)), np.ones(len(sub), dtype=bool),
                                   lambda s: str(imp._amount(name, s)), pa.string(), _Sub(rows, sub), source,
                                   [lines[r] for r in sub])
         out = cells.replace_rows(out, sub, parsed)
-    return out
+    return out, cents
 
 
 class _Sub:
@@ -219,17 +243,19 @@ class _Sub:
             self.sub)), strict=True)): make(inv[r]))
 
 
-def _join_texts(old: pa.Array, new: pa.Array) -> pa.Array:
+def _join_texts(old: cells.Coded, new: cells.Coded) -> cells.Coded:
     """Several columns of one text target: ``old new``, unless ``new`` is already inside ``old``."""
-    both = np.flatnonzero(np.asarray(pc.and_(pc.is_valid(old), pc.is_valid(new)).to_numpy(zero_copy_only=False),
-                                     dtype=bool))
-    out = pc.if_else(pc.is_null(old), new, old)
-    if len(both):
-        o = old.take(pa.array(both)).to_pylist()
-        t = new.take(pa.array(both)).to_pylist()
-        joined = pa.array([a if b in a else f"{a} {b}" for a, b in zip(o, t, strict=True)], pa.string())
-        out = cells.replace_rows(out, both, joined)
-    return out
+    combos, codes = cells.combine([old, new])
+
+    def join(a, b):
+        if b is None:
+            return a
+        if a is None:
+            return b
+        return a if b in a else f"{a} {b}"
+
+    values = pa.array([join(a, b) for a, b in combos] + [None], pa.string())
+    return cells.Coded(values, codes)
 
 
 def _debit_credit(amount, debit, credit, n: int) -> pa.Array:
@@ -258,17 +284,17 @@ def _adjust(imp, source: Source, raw: RawTable, ctx: Context, rows: _Rows) -> No
     from ..bank.csv_importer import CsvImporter
 
     for key in _MORE:
-        rows.more[key] = [None] * rows.n
+        rows.more[key] = {}
     if type(imp).adjust is CsvImporter.adjust:
         return
-    chosen = imp.adjust_rows(rows.extra, rows.texts, rows.n)
+    chosen = imp.adjust_rows(rows.extra, {k: v.arrow() for k, v in rows.texts.items()}, rows.n)
     todo = [r for r in (range(rows.n) if chosen is None else np.flatnonzero(chosen).tolist()) if r not in rows.error]
     if not todo:
         return
     sel = pa.array(todo)
     dates = {k: v.take(sel).to_pylist() for k, v in rows.dates.items()}
     amounts = {k: v.take(sel).to_pylist() for k, v in rows.amounts.items()}
-    texts = {k: v.take(sel).to_pylist() for k, v in rows.texts.items()}
+    texts = {k: v.take(todo).arrow().to_pylist() for k, v in rows.texts.items()}
     extra = {k: (v.take(sel).to_pylist()) for k, v in rows.extra.items()}
     decimals = {c.target for c, _n, _i in ctx.cols if c.kind == "decimal"}
     changed: dict[str, dict[int, object]] = {}
@@ -308,139 +334,246 @@ def _note_changes(v: RowValues, before, r: int, changed: dict, rows: _Rows) -> N
         if texts.get(target) != v.texts.get(target):
             changed.setdefault("text:" + target, {})[r] = v.texts.get(target)
     for key in _MORE:
-        rows.more[key][r] = getattr(v, key)
+        value = getattr(v, key)
+        if value is not None:
+            rows.more[key][r] = value
 
 
 def _write_back(rows: _Rows, key: str, values: dict[int, object]) -> None:
     kind, name = key.split(":", 1)
-    store = {"date": rows.dates, "amount": rows.amounts, "text": rows.texts}[kind]
     typ = pa.date32() if kind == "date" else pa.string()
     conv = (lambda x: None if x is None else str(x)) if kind == "amount" else (lambda x: x)
     target = sorted(values)
-    store[name] = cells.replace_rows(store.get(name, pa.nulls(rows.n, typ)), np.array(target, dtype=np.int64),
-                                     pa.array([conv(values[r]) for r in target], typ))
+    new = pa.array([conv(values[r]) for r in target], typ)
+    if kind == "text":
+        old = rows.texts[name].arrow() if name in rows.texts else pa.nulls(rows.n, typ)
+        rows.texts[name] = cells.Coded.of(cells.replace_rows(old, np.array(target, dtype=np.int64), new))
+        return
+    if kind == "amount":
+        rows.cents.pop(name, None)
+    store = rows.dates if kind == "date" else rows.amounts
+    store[name] = cells.replace_rows(store.get(name, pa.nulls(rows.n, typ)), np.array(target, dtype=np.int64), new)
 
 
 # -- finish, a column at a time ---------------------------------------------------------------------
 
 def _finish(imp, source: Source, ctx: Context, rows: _Rows, ok: np.ndarray) -> tuple[BankColumns, list[Issue]]:
+    """``CsvImporter.finish`` on the imported rows ``ok``: the text work once per distinct value
+    (or combination of values), spread to the rows through their codes."""
     spec = imp.spec
     sel = pa.array(ok)
     m = len(ok)
-    lines = rows.line[ok].tolist()
-    t = {k: cells.plain(v).take(sel) for k, v in rows.texts.items()}
-    more = {k: [v[i] for i in ok.tolist()] for k, v in rows.more.items()}
+    lines = rows.line[ok]
+    t = {k: v.take(ok) for k, v in rows.texts.items()}
+    more = {k: _sparse(v, ok, m) for k, v in rows.more.items()}
     warn: list[tuple[int, int, Issue]] = []
-    # currency
-    cur_raw = cells.per_distinct(pc.fill_null(t["currency"], spec.default_currency), str.upper, pa.string())
-    valid = cells.per_distinct(cur_raw, lambda c: bool(len(c) == 3 and c.isascii() and c.isalpha() and c.isupper()),
-                               pa.bool_())
-    bad_cur = np.flatnonzero(~np.asarray(valid.to_numpy(zero_copy_only=False), dtype=bool))
-    cur_list = cur_raw.to_pylist() if len(bad_cur) else None
-    for j in bad_cur.tolist():
-        warn.append((j, 0, issue(source.name, lines[j], N_("{text} is not a currency code; {default} assumed"),
-                                 field="currency", value=cur_list[j], severity="warning", text=cur_list[j],
-                                 default=spec.default_currency)))
-    currency = pc.if_else(valid, cur_raw, spec.default_currency) if len(bad_cur) else cur_raw
+    # currency: the column's (upper case), else the default; a non-code is replaced, with a remark
+    cur = t["currency"].map(str.upper)
+    cur_values = cur.values.to_pylist()
+    bad = [i for i, c in enumerate(cur_values[:-1]) if not (len(c) == 3 and c.isascii() and c.isalpha() and c.isupper())]
+    currency_values = [spec.default_currency if (i in bad or c is None) else c for i, c in enumerate(cur_values)]
+    currency = cells.Coded(pa.array(currency_values, pa.string()), cur.codes)
+    if bad:
+        for j in np.flatnonzero(np.isin(cur.codes, bad)).tolist():
+            text = cur_values[int(cur.codes[j])]
+            warn.append((j, 0, issue(source.name, int(lines[j]), N_("{text} is not a currency code; {default} assumed"),
+                                     field="currency", value=text, severity="warning", text=text,
+                                     default=spec.default_currency)))
     # account
-    acc_in = t["account"] if ctx.account is None else pc.fill_null(t["account"], ctx.account)
-    account = cells.per_distinct(acc_in, _banktext.compact_account, pa.string())
-    # cards
-    description, card = _mask(t["description"])
-    communication, comm_card = _mask(t["communication"])
+    acc = t["account"]
+    if ctx.account is not None:
+        acc = cells.Coded(pc.fill_null(acc.values, ctx.account), acc.codes)
+    account = acc.map(_banktext.compact_account)
+    # card numbers masked in the description and the communication
+    description, desc_card = t["description"].map_pair(_banktext.mask_cards, _CARD_PREFILTER)
+    communication, comm_card = t["communication"].map_pair(_banktext.mask_cards, _CARD_PREFILTER)
+    card = desc_card.arrow()
+    if comm_card.present().any():
+        card = pc.if_else(pc.is_valid(card), card, comm_card.arrow())
     own = more["card"]
-    if any(c for c in own):
-        own_masked = cells.per_distinct(pa.array(own, pa.string()), _banktext.mask_card_number, pa.string())
-        card = pc.if_else(pc.is_valid(pa.array([c if c else None for c in own], pa.string())), own_masked, card)
-    card = pc.if_else(pc.is_null(card), comm_card, card)
-    # structured communication
-    has_comm = pc.is_valid(communication)
-    cand = cells.matches(communication, _OGM_PREFILTER) & np.asarray(has_comm.to_numpy(zero_copy_only=False), dtype=bool)
-    pairs = _per_candidate(communication, cand, _banktext.structured_communication)
-    norm = pa.array([p[0] for p in pairs.values()], pa.string()) if pairs else None
-    comm = communication
-    if pairs:
-        comm = cells.replace_rows(communication, np.array(list(pairs), dtype=np.int64), norm)
-        for j, (_norm, bad) in pairs.items():
-            if bad:
-                warn.append((j, 1, issue(source.name, lines[j], N_("structured communication {text} has a wrong "
-                                                                   "check number"), field="communication", value=bad,
-                                         severity="warning", text=bad)))
-    found = cells.mapped_where(description, cells.matches(description, _FIND_OGM_PREFILTER)
-                               & ~np.asarray(has_comm.to_numpy(zero_copy_only=False), dtype=bool),
-                               _banktext.find_structured, pa.string(), keep=lambda a: pa.nulls(len(a), pa.string()))
-    communication = pc.if_else(has_comm, comm, found)
-    # counterparty account
-    cp_raw = t["counterparty_account"]
-    checked = cells.per_distinct(cp_raw, _banktext.validate_iban)
-    cp_account = pa.array([c[0] if c is not None else None for c in checked], pa.string())
-    problems = [j for j, c in enumerate(checked) if c is not None and c[1]]
-    if problems:
-        raw_cp = cp_raw.to_pylist()
-        for j in problems:
-            warn.append((j, 2, issue(source.name, lines[j], N_("counterparty account {text} is not a valid IBAN "
-                                                               "({error}); kept as text"),
-                                     field="counterparty_account", value=raw_cp[j], severity="warning",
-                                     text=raw_cp[j], error=checked[j][1])))
+    if own is not None and any(own):
+        own_arr = pa.array([c if c else None for c in own], pa.string())
+        card = pc.if_else(pc.is_valid(own_arr), cells.per_distinct(own_arr, _banktext.mask_card_number, pa.string()),
+                          card)
+    # structured communication (with a remark when its check digits are wrong), else one found in the description
+    norm, bad_ogm = communication.map_pair(_banktext.structured_communication, _OGM_PREFILTER)
+    bad_rows = np.flatnonzero(bad_ogm.present())
+    if len(bad_rows):
+        bad_text = bad_ogm.values.to_pylist()
+        for j in bad_rows.tolist():
+            text = bad_text[int(bad_ogm.codes[j])]
+            warn.append((j, 1, issue(source.name, int(lines[j]), N_("structured communication {text} has a wrong "
+                                                                   "check number"), field="communication", value=text,
+                                     severity="warning", text=text)))
+    found = description.map(_banktext.find_structured, pa.string(), _FIND_OGM_PREFILTER, otherwise="null")
+    has_comm = communication.present()
+    communication = _choose(has_comm, norm, found)
+    # counterparty account: a valid IBAN compact, anything else kept as typed (a remark if IBAN-like)
+    cp = t["counterparty_account"]
+    cp_account, problem = cp.map_pair(_banktext.validate_iban)
+    bad_iban = np.flatnonzero(problem.present())
+    if len(bad_iban):
+        raw_cp, why = cp.values.to_pylist(), problem.values.to_pylist()
+        for j in bad_iban.tolist():
+            text = raw_cp[int(cp.codes[j])]
+            warn.append((j, 2, issue(source.name, int(lines[j]), N_("counterparty account {text} is not a valid IBAN "
+                                                                   "({error}); kept as text"),
+                                     field="counterparty_account", value=text, severity="warning", text=text,
+                                     error=why[int(problem.codes[j])])))
     counterparty = t["counterparty"]
-    full = cells.join_texts([counterparty, description, communication])
-    # payment method
-    if spec.payment_method:
-        guessed = pa.array([spec.payment_method] * m, pa.string())
-    else:
-        guessed = cells.mapped_where(full, cells.matches(full, cells.ci_words(*_METHOD_WORDS)),
-                                     _banktext.guess_payment_method, pa.string(),
-                                     keep=lambda a: pa.nulls(len(a), pa.string()))
-    own_method = pa.array(more["payment_method"], pa.string())
-    method = pc.if_else(pc.is_valid(own_method), own_method, guessed)
-    # amounts
+    # one pass over the distinct (counterparty, description, communication): payment method and merchant
     amount_key = cells.plain(rows.amounts["amount"]).take(sel)
     amount = _cents_text(amount_key)
-    original = _cents_text(pa.array([None if x is None else str(x) for x in more["original_amount"]], pa.string()))
-    # ids
-    ref = t["bank_reference"]
+    method, merchant, rule = _by_text(spec, counterparty, description, communication, amount)
+    if more["payment_method"] is not None:
+        own_method = pa.array(more["payment_method"], pa.string())
+        method = pc.if_else(pc.is_valid(own_method), own_method, method)
+    original = _cents_text(_texts(more["original_amount"], m))
     booking = cells.plain(rows.dates["booking_date"]).take(sel)
     value_date = cells.plain(rows.dates["value_date"]).take(sel)
-    ids = _ids(spec, account, booking, value_date, (amount_key, amount), currency, description, communication,
-               counterparty, ref)
-    merchant, rule = _merchants(full, amount)
-    table = pa.table({
-        "id": ids, "booking_date": booking, "amount": amount, "currency": currency, "value_date": value_date,
-        "account": account, "counterparty": counterparty, "counterparty_account": cp_account,
-        "description": description, "communication": communication, "bank_reference": ref,
-        "original_amount": original, "original_currency": pa.array(more["original_currency"], pa.string()),
-        "fx_rate": pa.array([None if x is None else str(x) for x in more["fx_rate"]], pa.string()),
+    ref = t["bank_reference"]
+    columns = {
+        "id": pa.nulls(m, pa.string()), "booking_date": booking, "amount": amount, "currency": currency.arrow(),
+        "value_date": value_date, "account": account.arrow(), "counterparty": counterparty.arrow(),
+        "counterparty_account": cp_account.arrow(), "description": description.arrow(),
+        "communication": communication.arrow(), "bank_reference": ref.arrow(), "original_amount": original,
+        "original_currency": _texts(more["original_currency"], m), "fx_rate": _texts(more["fx_rate"], m),
         "card_masked": card, "merchant": merchant, "merchant_rule": rule, "payment_method": method,
-        "source_name": pa.array([source.name] * m, pa.string()).dictionary_encode(),
-        "source_sha256": pa.array([source.sha256] * m, pa.string()).dictionary_encode(),
-        "importer": pa.array([imp.name] * m, pa.string()).dictionary_encode(),
-        "line_no": pa.array(rows.line[ok], pa.int64()),
-    })
+        "source_name": _constant(source.name, m), "source_sha256": _constant(source.sha256, m),
+        "importer": _constant(imp.name, m), "line_no": pa.array(lines, pa.int64())}
+    if "amount" in rows.cents and rows.cents["amount"][1][ok].all():
+        columns["_cents"] = rows.cents["amount"][0][ok]
+    same = pc.equal(amount_key, amount)
+    columns["_id_amount"] = pc.if_else(pc.fill_null(same, True), pa.scalar(None, pa.string()), amount_key)
+    columns["_id_rank"] = pa.array(_id_ranks(spec, columns, account, booking, amount, currency, description,
+                                             communication, counterparty, ref), pa.int32())
+    columns.pop("_cents", None)
     warn.sort(key=lambda w: (w[0], w[1]))
-    return BankColumns(table), [w[2] for w in warn]
+    return BankColumns(pa.table(columns), IdRecipe(spec.family, spec.ref_is_unique)), [w[2] for w in warn]
 
 
-def _mask(arr: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """(mask_cards text, the first masked card or null) of a text column."""
-    arr = cells.plain(arr)
-    cand = cells.matches(arr, _CARD_PREFILTER)
-    if not cand.any():
-        return arr, pa.nulls(len(arr), pa.string())
-    pairs = _per_candidate(arr, cand, _banktext.mask_cards)
-    idx = np.array(list(pairs), dtype=np.int64)
-    text = cells.replace_rows(arr, idx, pa.array([p[0] for p in pairs.values()], pa.string()))
-    card = cells.replace_rows(pa.nulls(len(arr), pa.string()), idx, pa.array([p[1] for p in pairs.values()],
-                                                                             pa.string()))
-    return text, card
+def _choose(first: np.ndarray, a: cells.Coded, b: cells.Coded) -> cells.Coded:
+    """Per row, ``a``'s value where ``first`` else ``b``'s."""
+    if first.all():
+        return a
+    if not first.any():
+        return b
+    return cells.Coded.of(pc.if_else(pa.array(first), a.arrow(), b.arrow()))
 
 
-def _per_candidate(arr: pa.Array, cand: np.ndarray, fn) -> dict[int, tuple]:
-    """{row: fn(value)} for the candidate rows, ``fn`` once per distinct value."""
-    rows = np.flatnonzero(cand)
-    if not len(rows):
-        return {}
-    results = cells.per_distinct(arr.take(pa.array(rows)), fn)
-    return dict(zip(rows.tolist(), results.tolist(), strict=True))
+def _constant(value: str, m: int) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(pa.array(np.zeros(m, dtype=np.int32)), pa.array([value], pa.string()))
+
+
+def _by_text(spec, counterparty: cells.Coded, description: cells.Coded, communication: cells.Coded,
+             amount: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """(payment method, merchant, merchant rule) per row, each distinct statement text read once:
+    ``guess_payment_method`` and ``merchants.recognise`` on ``counterparty description communication``."""
+    combos, codes = cells.combine([counterparty, description, communication])
+    texts = [" ".join(x for x in c if x) for c in combos]
+    rules = merchants._extra_rules() + merchants.DEFAULT_RULES
+    compiled = [(r.merchant, r.name, r.compiled()) for r in rules]
+    arr = pa.array(texts, pa.string())
+    if spec.payment_method:
+        methods = [spec.payment_method] * len(texts)
+    else:
+        hit = cells.matches(arr, cells.ci_words(*_METHOD_WORDS))
+        methods = [_banktext.guess_payment_method(x) if h else None for x, h in zip(texts, hit.tolist(), strict=True)]
+    maybe = cells.matches(arr, cells.ci_words(*_MERCHANT_WORDS)) if len(rules) == len(merchants.DEFAULT_RULES) \
+        else np.ones(len(texts), dtype=bool)
+    found: list = [None] * len(texts)
+    wording = np.zeros(len(texts) + 1, dtype=bool)
+    for k in np.flatnonzero(maybe).tolist():
+        for name_merchant, name, pattern in compiled:
+            if pattern.search(texts[k]):
+                found[k] = (name_merchant, name)
+                wording[k] = bool(merchants.REFUND_WORDING.search(texts[k]))
+                break
+    m = len(codes)
+    method = pa.array(methods, pa.string()).take(pa.array(codes)) if m else pa.array([], pa.string())
+    merchant_v = pa.array([f[0] if f else None for f in found], pa.string())
+    rule_v = pa.array([f[1] if f else None for f in found], pa.string())
+    merchant = merchant_v.take(pa.array(codes)) if m else pa.array([], pa.string())
+    rule = rule_v.take(pa.array(codes)) if m else pa.array([], pa.string())
+    said = wording[codes]
+    if said.any():
+        credit = np.asarray(pc.fill_null(pc.greater(pc.cast(cells.plain(amount), pa.float64()), 0), False)
+                            .to_numpy(zero_copy_only=False), dtype=bool)
+        flag = said & credit
+        if flag.any():
+            rule = pc.if_else(pa.array(flag), pc.binary_join_element_wise(rule, "+refund-wording", ""), rule)
+    return method, merchant, rule
+
+
+def _id_ranks(spec, columns: dict, account, booking, amount, currency, description, communication, counterparty,
+              ref) -> np.ndarray:
+    """Each row's rank among the earlier rows of the file with the same id material: the same
+    unique bank reference, else the same content (two identical movements on one day)."""
+    m = len(booking)
+    rank = np.zeros(m, dtype=np.int64)
+    if not m:
+        return rank
+    use_ref = ref.present() & np.asarray(pc.fill_null(pc.not_equal(ref.arrow(), ""), False).to_numpy(
+        zero_copy_only=False), dtype=bool) if spec.ref_is_unique else np.zeros(m, dtype=bool)
+    if use_ref.any():
+        rank[use_ref] = _cumcount(ref.codes[use_ref])
+    content = ~use_ref
+    if content.any():
+        # identical rows have the same day and amount: only rows sharing those are compared in full
+        day = pc.cast(booking, pa.int32()).to_numpy(zero_copy_only=False).astype(np.int64)
+        cents = columns.get("_cents")
+        if cents is not None:
+            key = day * (1 << 20) + (cents % (1 << 20))  # equal rows share it; others seldom do
+        else:
+            amt = cells.Coded.of(amount)
+            key = day * (len(amt.values) + 1) + amt.codes
+        rows = np.flatnonzero(content)
+        import pandas as pd
+
+        dup = pd.Series(key[rows]).duplicated(keep=False).to_numpy()
+        cand = rows[dup]
+        if len(cand):
+            parts = [c.take(cand) for c in (account, currency, description, communication, counterparty, ref)]
+            parts += [cells.Coded.of(value_of(x, cand)) for x in (booking, amount, columns["value_date"])]
+            _combos, codes = cells.combine(parts)
+            rank[cand] = _cumcount(codes)
+    return rank
+
+
+def value_of(arr: pa.Array, rows: np.ndarray) -> pa.Array:
+    return cells.plain(arr).take(pa.array(rows))
+
+
+def _cumcount(codes: np.ndarray) -> np.ndarray:
+    """Each position's rank among the earlier positions with the same code."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    start = np.concatenate([[True], sorted_codes[1:] != sorted_codes[:-1]])
+    first = np.maximum.accumulate(np.where(start, np.arange(len(codes)), 0))
+    rank = np.empty(len(codes), dtype=np.int64)
+    rank[order] = np.arange(len(codes)) - first
+    return rank
+
+
+def _sparse(values: dict[int, object], ok: np.ndarray, m: int) -> list | None:
+    """The hook-set values of the ``ok`` rows (sorted row numbers) as a list, None when no row has one."""
+    if not values or not len(ok):
+        return None
+    rows = np.fromiter(values, dtype=np.int64, count=len(values))
+    at = np.searchsorted(ok, rows)
+    hit = (at < len(ok)) & (ok[np.minimum(at, len(ok) - 1)] == rows)
+    out: list = [None] * m
+    for r, j in zip(rows[hit].tolist(), at[hit].tolist(), strict=True):
+        out[j] = values[r]
+    return out
+
+
+def _texts(values: list | None, m: int) -> pa.Array:
+    if values is None:
+        return pa.nulls(m, pa.string())
+    return pa.array([None if x is None else str(x) for x in values], pa.string())
 
 
 def _cents_text(key: pa.Array) -> pa.Array:
@@ -458,104 +591,6 @@ def _cents_text(key: pa.Array) -> pa.Array:
     return out
 
 
-def _ids(spec, account, booking, value_date, amounts, currency, description, communication, counterparty,
-         ref) -> pa.Array:
-    """``ref_txn_id`` from a unique bank reference (rank among equal references of the file), else
-    ``stable_txn_id`` over the content with the rank among identical rows.  ``amounts``: (the
-    value as parsed, which the id hashes; its two-decimal text, which ranks equal values alike)."""
-    amount_key, amount_rank = amounts
-    m = len(booking)
-    sep = "\x1f"
-
-    def txt(a):
-        a = cells.plain(a)
-        return pc.fill_null(a.cast(pa.string()) if a.type != pa.string() else a, "")
-
-    use_ref = np.asarray(pc.and_(pc.is_valid(ref), pc.not_equal(pc.fill_null(ref, ""), "")).to_numpy(
-        zero_copy_only=False), dtype=bool) if spec.ref_is_unique else np.zeros(m, dtype=bool)
-    out: list[str | None] = [None] * m
-    if use_ref.any():
-        rows = np.flatnonzero(use_ref)
-        r_txt = txt(ref).take(pa.array(rows))
-        rank = _rank(r_txt)
-        refs = r_txt.to_pylist()
-        accs = txt(account).take(pa.array(rows)).to_pylist()
-        fam = spec.family
-        for i, a, rf, k in zip(rows.tolist(), accs, refs, rank.tolist(), strict=True):
-            key = rf if k == 0 else f"{rf}#{k}"
-            out[i] = "r" + hashlib.sha256(f"{fam}{sep}{a}{sep}{key}".encode()).hexdigest()[:24]
-    if not use_ref.all():
-        rows = np.flatnonzero(~use_ref)
-        take = pa.array(rows)
-        family = pa.array([spec.family] * len(rows), pa.string())
-        head = [txt(x).take(take) for x in (account, booking, value_date)]
-        tail = [txt(x).take(take) for x in (currency, description, communication, counterparty, ref)]
-        key_amount = txt(amount_key).take(take)
-        key = pc.binary_join_element_wise(family, *head, key_amount, *tail, sep)
-        hashed = _content_ids(key, None)
-        same_text = pc.all(pc.equal(key_amount, txt(amount_rank).take(take))).as_py() is not False
-        if same_text and len(set(hashed)) == len(hashed):
-            ranks = None  # no two rows alike: every rank is 0
-        else:
-            ranks = _rank(pc.binary_join_element_wise(family, *head, txt(amount_rank).take(take), *tail, sep))
-            hashed = _content_ids(key, ranks)
-        for i, h in zip(rows.tolist(), hashed, strict=True):
-            out[i] = h
-    return pa.array(out, pa.string())
-
-
-def _content_ids(key: pa.Array, ranks: np.ndarray | None) -> list[str]:
-    """``stable_txn_id`` of each content key with its rank (None: all 0)."""
-    rank = pa.array(["0"] * len(key), pa.string()) if ranks is None else pa.array(ranks.astype(str), pa.string())
-    raw = pc.binary_join_element_wise(key, rank, "\x1f").cast(pa.binary()).to_pylist()
-    sha = hashlib.sha256
-    return ["h" + sha(b).hexdigest()[:24] for b in raw]
-
-
-def _rank(keys: pa.Array) -> np.ndarray:
-    """Each row's rank among the earlier rows with the same key (0 for the first)."""
-    _values, idx = cells.distinct(keys)
-    if not len(idx):
-        return np.zeros(0, dtype=np.int64)
-    order = np.argsort(idx, kind="stable")
-    sorted_idx = idx[order]
-    start = np.concatenate([[True], sorted_idx[1:] != sorted_idx[:-1]])
-    first = np.maximum.accumulate(np.where(start, np.arange(len(idx)), 0))
-    rank = np.empty(len(idx), dtype=np.int64)
-    rank[order] = np.arange(len(idx)) - first
-    return rank
-
-
-def _merchants(full: pa.Array, amount: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """``merchants.recognise``: the first rule that fires on the text, ``+refund-wording`` on a
-    credit whose text says refund."""
-    m = len(full)
-    rules = merchants._extra_rules() + merchants.DEFAULT_RULES
-    compiled = [(r.merchant, r.name, r.compiled()) for r in rules]
-
-    def first_rule(text: str):
-        for merchant, name, pattern in compiled:
-            if pattern.search(text):
-                return merchant, name
-        return None
-
-    cand = cells.matches(full, cells.ci_words(*_MERCHANT_WORDS)) if len(rules) == len(merchants.DEFAULT_RULES) \
-        else np.ones(m, dtype=bool)
-    found = _per_candidate(full, cand, first_rule)
-    hits = {j: v for j, v in found.items() if v is not None}
-    if not hits:
-        return pa.nulls(m, pa.string()), pa.nulls(m, pa.string())
-    idx = np.array(list(hits), dtype=np.int64)
-    credit = np.asarray(pc.fill_null(pc.greater(pc.cast(cells.plain(amount).take(pa.array(idx)), pa.float64()), 0),
-                                     False).to_numpy(zero_copy_only=False), dtype=bool)
-    texts = cells.plain(full).take(pa.array(idx[credit])).to_pylist()
-    wording = dict(zip(idx[credit].tolist(), [bool(merchants.REFUND_WORDING.search(x)) for x in texts], strict=True))
-    names = [f"{v[1]}+refund-wording" if wording.get(j) else v[1] for j, v in hits.items()]
-    merchant = cells.replace_rows(pa.nulls(m, pa.string()), idx, pa.array([v[0] for v in hits.values()], pa.string()))
-    rule = cells.replace_rows(pa.nulls(m, pa.string()), idx, pa.array(names, pa.string()))
-    return merchant, rule
-
-
 # -- the balance proof ------------------------------------------------------------------------------
 
 def _balance(imp, ctx: Context, rows: _Rows, ok: np.ndarray, cols: BankColumns):
@@ -567,9 +602,14 @@ def _balance(imp, ctx: Context, rows: _Rows, ok: np.ndarray, cols: BankColumns):
     sel = pa.array(ok)
     balance = cells.plain(rows.amounts["balance"]).take(sel)
     if len(ok) >= 2 and balance.null_count == 0:
-        amount = cells.plain(rows.amounts["amount"]).take(sel).to_pylist()
+        amount = cells.plain(rows.amounts["amount"]).take(sel)
         days = cells.plain(rows.dates["booking_date"]).take(sel)
-        return _running_proof(amount, balance.to_pylist(), days, account, currency)
+        units = None
+        if "amount" in rows.cents and "balance" in rows.cents:
+            (au, aok), (bu, bok) = rows.cents["amount"], rows.cents["balance"]
+            if aok[ok].all() and bok[ok].all():
+                units = (au[ok], bu[ok])
+        return _running_proof(amount, balance, days, account, currency, units)
     statement = ctx.statement
     if statement is not None:
         from ..bank.balance import check_balance
@@ -604,50 +644,47 @@ def _frac(text: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(frac, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _running_proof(amount: list[str], balance: list[str], days: pa.Array, account, currency):
-    """``running_balance_proof`` on the rows' (amount, balance, booking date)."""
-    day_list = days.to_pylist()
-    first_day, last_day = day_list[0], day_list[-1]
-    newest_first = first_day > last_day
-    a_units, b_units, scale = _units(amount, balance)
+def _running_proof(amount: pa.Array, balance: pa.Array, days: pa.Array, account, currency, units=None):
+    """``running_balance_proof`` on the rows' (amount as parsed, balance, booking date); ``units``:
+    both columns in cents when the parse had them exactly."""
+    n = len(amount)
+    first_day, last_day = days[0].as_py(), days[n - 1].as_py()
+    a_units, b_units = units if units is not None else _units(amount, balance)
     result = None
-    for backward in ((True, False) if newest_first else (False, True)):
+    for backward in ((True, False) if first_day > last_day else (False, True)):
         if a_units is not None:
             a, b = (a_units[::-1], b_units[::-1]) if backward else (a_units, b_units)
-            diffs = b[1:] - (b[:-1] + a[1:])
-            ok = not diffs.any()
-            check = BalanceCheck("ok", Decimal("0.00")) if ok else BalanceCheck(
-                "mismatch", _total(amount, balance, backward), N_("running balances do not follow the amounts"))
+            if not (b[1:] - (b[:-1] + a[1:])).any():
+                check = BalanceCheck("ok", Decimal("0.00"))
+            else:
+                check = _check_pairs(amount, balance, backward)
         else:
-            pairs = [(Decimal(x), Decimal(y)) for x, y in zip(amount, balance, strict=True)]
-            check = check_running_balances(pairs[::-1] if backward else pairs)
+            check = _check_pairs(amount, balance, backward)
         if result is None or check.status == "ok":
-            i0, i1 = (-1, 0) if backward else (0, -1)
+            i0, i1 = (n - 1, 0) if backward else (0, n - 1)
             statement = StatementInfo(account, currency,
-                                      opening_balance=Decimal(balance[i0]) - Decimal(amount[i0]),
-                                      opening_date=day_list[i0], closing_balance=Decimal(balance[i1]),
-                                      closing_date=day_list[i1])
+                                      opening_balance=Decimal(balance[i0].as_py()) - Decimal(amount[i0].as_py()),
+                                      opening_date=days[i0].as_py(), closing_balance=Decimal(balance[i1].as_py()),
+                                      closing_date=days[i1].as_py())
             result = (statement, check)
         if check.status == "ok":
             break
-    del scale
     return result
 
 
-def _units(amount: list[str], balance: list[str]):
-    a = pa.array(amount, pa.string())
-    b = pa.array(balance, pa.string())
-    scale = int(max(_frac(a).max(initial=0), _frac(b).max(initial=0)))
+def _check_pairs(amount: pa.Array, balance: pa.Array, backward: bool) -> BalanceCheck:
+    """``check_running_balances`` itself, on Decimals (a mismatch, or numbers the fast path cannot hold)."""
+    pairs = [(Decimal(x), Decimal(y)) for x, y in zip(amount.to_pylist(), balance.to_pylist(), strict=True)]
+    return check_running_balances(pairs[::-1] if backward else pairs)
+
+
+def _units(amount: pa.Array, balance: pa.Array):
+    """Both columns as int64 units at one scale, or (None, None) when a value does not fit."""
+    scale = int(max(_frac(amount).max(initial=0), _frac(balance).max(initial=0)))
     if scale > 6:
-        return None, None, scale
-    au, aok = cells.decimal_units(a, scale)
-    bu, bok = cells.decimal_units(b, scale)
+        return None, None
+    au, aok = cells.decimal_units(amount, scale)
+    bu, bok = cells.decimal_units(balance, scale)
     if not (aok.all() and bok.all()):
-        return None, None, scale
-    return au, bu, scale
-
-
-def _total(amount: list[str], balance: list[str], backward: bool) -> Decimal:
-    """The mismatch total exactly as ``check_running_balances`` sums it (Decimal)."""
-    pairs = [(Decimal(x), Decimal(y)) for x, y in zip(amount, balance, strict=True)]
-    return check_running_balances(pairs[::-1] if backward else pairs).difference
+        return None, None
+    return au, bu

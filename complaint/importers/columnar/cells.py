@@ -110,7 +110,11 @@ def clean_text(arr: pa.Array) -> pa.Array:
 
     arr = plain(arr)
     odd = matches(arr, _OTHER_SPACE)
-    fast = pc.utf8_trim(pc.replace_substring_regex(arr, " {2,}", " "), " ")
+    fast = pc.utf8_trim(arr, " ")
+    runs = np.asarray(pc.fill_null(pc.match_substring(fast, "  "), False).to_numpy(zero_copy_only=False), dtype=bool)
+    if runs.any():
+        rows = np.flatnonzero(runs)
+        fast = replace_rows(fast, rows, pc.replace_substring_regex(fast.take(pa.array(rows)), " {2,}", " "))
     if odd.any():
         rows = np.flatnonzero(odd)
         fast = replace_rows(fast, rows, per_distinct(arr.take(pa.array(rows)), clean_one, pa.string()))
@@ -141,20 +145,44 @@ def null_if_empty(arr: pa.Array) -> pa.Array:
 
 # -- numbers ---------------------------------------------------------------------------------------
 
-def fast_decimals(arr: pa.Array, decimal: str | None) -> tuple[np.ndarray, pa.Array]:
+def fast_decimals(arr: pa.Array, decimal: str | None, *, stripped: bool = False) -> tuple[np.ndarray, pa.Array]:
     """(rows read by the fast path, their :func:`parse_amount` value as decimal text).
 
     The fast shape: an optional sign, digits without a leading zero (or one 0), and an optional
     decimal mark followed by one or two digits: ``decimal`` (``","``/``"."``), or either when it
     is None (a lone mark before one or two digits is the decimal mark).  Its value is the digits;
     ``-0,00`` reads as 0.00 (parse_amount negates a zero into a zero)."""
-    arr = strip(arr)
+    arr = plain(arr) if stripped else strip(arr)
     marks = "[,.]" if decimal is None else ("," if decimal == "," else "\\.")
     ok = matches(arr, f"^[+-]?(?:0|[1-9][0-9]{{0,14}})(?:{marks}[0-9]{{1,2}})?$")
-    text = pc.replace_substring_regex(pc.utf8_ltrim(arr, "+"), "[,]", ".")
-    zero = matches(text, "^-?0(?:\\.0{1,2})?$")
-    text = pc.if_else(pa.array(zero), pc.utf8_ltrim(text, "-"), text)
+    text = pc.replace_substring(arr, ",", ".") if decimal != "." else arr
+    if matches(text, "^\\+").any():
+        text = pc.utf8_ltrim(text, "+")
+    minus_zero = np.asarray(pc.fill_null(pc.starts_with(text, "-0"), False).to_numpy(zero_copy_only=False),
+                            dtype=bool)
+    if minus_zero.any():
+        zero = matches(text, "^-0(?:\\.0{1,2})?$")
+        if zero.any():
+            text = pc.if_else(pa.array(zero), pc.utf8_ltrim(text, "-"), text)
     return ok, text
+
+
+def fast_units(text: pa.Array, ok: np.ndarray) -> np.ndarray:
+    """Cents (int64) of fast-path decimal texts (``-12.5`` -> -1250); 0 where not ``ok``."""
+    text = plain(text)
+    units = np.zeros(len(text), dtype=np.int64)
+    if not ok.any():
+        return units
+    rows = np.flatnonzero(ok) if not ok.all() else None
+    sub = text if rows is None else text.take(pa.array(rows))
+    pos = pc.find_substring(sub, ".")
+    frac = pc.if_else(pc.less(pos, 0), 0, pc.subtract(pc.subtract(pc.utf8_length(sub), pos), 1)).to_numpy()
+    digits = pc.cast(pc.replace_substring(sub, ".", ""), pa.int64()).to_numpy()
+    got = digits * (10 ** (2 - frac.astype(np.int64)))
+    if rows is None:
+        return got
+    units[rows] = got
+    return units
 
 
 def cents_text(decimal_text: pa.Array) -> pa.Array:
@@ -187,3 +215,112 @@ def decimal_units(text: pa.Array, scale: int) -> tuple[np.ndarray, np.ndarray]:
     digits = pc.cast(pc.replace_substring(sub, ".", ""), pa.int64()).to_numpy()
     units[rows] = digits * (10 ** (scale - frac.astype(np.int64)))
     return units, ok
+
+
+# -- coded columns: the distinct values once, and each row's code ----------------------------------
+
+class Coded:
+    """A column as its distinct values (an arrow array whose last entry is null) and each row's
+    position in it.  Work on a column's meaning (cleaning, masking, rules) runs on ``values``;
+    :meth:`arrow` spreads the results back to the rows."""
+
+    __slots__ = ("values", "codes")
+
+    def __init__(self, values: pa.Array, codes: np.ndarray):
+        self.values = values
+        self.codes = codes
+
+    @classmethod
+    def of(cls, arr) -> Coded:
+        arr = plain(arr)
+        if len(arr) == 0:
+            return cls(pa.nulls(1, arr.type), np.zeros(0, dtype=np.int64))
+        enc = pc.dictionary_encode(arr)
+        values = pa.concat_arrays([enc.dictionary, pa.nulls(1, enc.dictionary.type)])
+        codes = pc.fill_null(enc.indices, len(values) - 1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return cls(values, codes)
+
+    @classmethod
+    def nulls(cls, n: int, typ=pa.string()) -> Coded:
+        return cls(pa.nulls(1, typ), np.zeros(n, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def arrow(self) -> pa.Array:
+        return self.values.take(pa.array(self.codes))
+
+    def with_values(self, values: pa.Array) -> Coded:
+        """The same rows, each value replaced by the one at its position in ``values``."""
+        return Coded(values, self.codes)
+
+    def map(self, fn, out_type: pa.DataType = pa.string(), candidates: str | None = None, *,
+            otherwise: str = "keep") -> Coded:
+        """``fn`` of each distinct non-null value.  ``candidates``: an RE2 prefilter; a value that
+        does not match it is one ``fn`` would not change (``otherwise="keep"``) or maps to null
+        (``otherwise="null"``)."""
+        values = self.values
+        if candidates is None:
+            py = values.to_pylist()
+            return Coded(pa.array([None if v is None else fn(v) for v in py], out_type), self.codes)
+        hit = matches(values, candidates)
+        if otherwise == "null":
+            base = pa.nulls(len(values), out_type)
+        else:
+            base = values if values.type == out_type else values.cast(out_type)
+        if not hit.any():
+            return Coded(base, self.codes)
+        rows = np.flatnonzero(hit)
+        done = pa.array([fn(v) for v in values.take(pa.array(rows)).to_pylist()], out_type)
+        return Coded(replace_rows(base, rows, done), self.codes)
+
+    def map_pair(self, fn, candidates: str | None = None) -> tuple[Coded, Coded]:
+        """``fn`` returning (text, other) per distinct value; a value the prefilter ``candidates``
+        leaves out gives (itself, null)."""
+        values = self.values
+        if candidates is None:
+            rows = np.flatnonzero(np.asarray(pc.is_valid(values).to_numpy(zero_copy_only=False), dtype=bool))
+        else:
+            rows = np.flatnonzero(matches(values, candidates))
+        first, second = values, pa.nulls(len(values), pa.string())
+        if len(rows):
+            got = [fn(v) for v in values.take(pa.array(rows)).to_pylist()]
+            first = replace_rows(first, rows, pa.array([g[0] for g in got], pa.string()))
+            second = replace_rows(second, rows, pa.array([g[1] for g in got], pa.string()))
+        return Coded(first, self.codes), Coded(second, self.codes)
+
+    def flags(self, fn) -> np.ndarray:
+        """``fn`` (a predicate) of each row's value, computed once per distinct value."""
+        per_value = np.array([bool(fn(v)) if v is not None else False for v in self.values.to_pylist()],
+                             dtype=bool)
+        return per_value[self.codes]
+
+    def present(self) -> np.ndarray:
+        """True on the rows with a value (not null)."""
+        return np.asarray(pc.is_valid(self.values).to_numpy(zero_copy_only=False), dtype=bool)[self.codes]
+
+    def take(self, rows) -> Coded:
+        return Coded(self.values, self.codes[np.asarray(rows, dtype=np.int64)])
+
+
+def combine(parts: Sequence[Coded]) -> tuple[list[tuple], np.ndarray]:
+    """The distinct combinations of several coded columns (each a tuple of their values, in order of
+    first appearance) and each row's combination."""
+    import pandas as pd
+
+    n = len(parts[0].codes)
+    key = np.zeros(n, dtype=np.int64)
+    width = 1
+    for p in parts:
+        size = len(p.values)
+        if width * size >= (1 << 62):  # too many combinations for one number: renumber first
+            key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+            width = int(key.max()) + 1 if n else 1
+        key = key * size + p.codes
+        width *= size
+    codes = np.asarray(pd.factorize(key)[0], dtype=np.int64)
+    k = int(codes.max()) + 1 if n else 0
+    first = np.zeros(k, dtype=np.int64)
+    first[codes[::-1]] = np.arange(n - 1, -1, -1, dtype=np.int64)
+    vals = [p.values.take(pa.array(p.codes[first])).to_pylist() if k else [] for p in parts]
+    return list(zip(*vals, strict=True)), codes

@@ -30,6 +30,7 @@ from ..textio import Row, Source, Table, decode, normalise_newlines, sniff_delim
 COLUMNAR_MIN_ROWS = 2_000  # rows (lines) from which an importer reads a file into columns
 HEADER_SCAN_ROWS = 200  # the header must be among the first rows for the columnar reader
 _CHUNK = 1 << 24  # bytes scanned at a time when counting quotes (bounds the temporary arrays)
+_HEAD_CHARS = 1 << 18  # the header is looked for in the first characters (all of them if need be)
 
 
 def wants_columns(source: Source, columnar: bool | None = None) -> bool:
@@ -77,22 +78,25 @@ def from_table(table: Table) -> RawTable:
 
 
 def read_columns(source: Source, *, delimiter: str | None = None, encoding: str | None = None,
-                 header_predicate=None) -> RawTable | None:
+                 header_predicate=None, decoded: tuple[str, str] | None = None) -> RawTable | None:
     """The file as columns, or None when only the record path reads it exactly (see the module).
+    ``decoded``: (text, encoding) when the caller has already decoded the bytes.
 
     Raises what ``read_table`` raises for the same file (ParseError on undecodable bytes,
     LimitExceeded beyond the row limit)."""
-    text, used = decode(source.data, encoding)
+    data = source.data
+    if any(data.find(ch) >= 0 for ch in (b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f")):
+        return None  # UTF-16, or separators Python's str.split() treats as spaces: the record path decides
+    text, used = decoded if decoded is not None else decode(data, encoding)
     if "\r" in text:
         text = normalise_newlines(text)
-    if any(ch in text for ch in "\x1c\x1d\x1e\x1f\x00"):
-        return None  # separators Python's str.split() treats as spaces: the record path decides
     delim = delimiter or sniff_delimiter(_first_lines(text, 31))
     found = _find_header(text, delim, header_predicate)
     if found is None:
         return None
     header_cells, header_line, body_line, offset, preamble = found
-    body = _body_bytes(source.data, text, used, offset)
+    body = _body_bytes(data, text, used, offset)
+    del text
     names = [f"c{i}" for i in range(len(header_cells))]
     parsed = _parse(body, delim, names)
     if parsed is None:
@@ -105,15 +109,28 @@ def read_columns(source: Source, *, delimiter: str | None = None, encoding: str 
         raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit", limit=SETTINGS.max_rows))
     cols = [table.column(i).combine_chunks() if table.num_rows else pa.array([], pa.string())
             for i in range(len(names))]
-    blank = None
-    for col in cols:
-        empty = pc.equal(pc.utf8_trim_whitespace(col), "")
-        blank = empty if blank is None else pc.and_(blank, empty)
-    if blank is not None and pc.any(blank).as_py():
-        keep = pc.invert(blank)
+    blank = _blank_rows(cols)
+    if blank.any():
+        keep = pa.array(~blank)
         cols = [c.filter(keep) for c in cols]
-        lines = lines[np.asarray(keep.to_numpy(zero_copy_only=False), dtype=bool)]
+        lines = lines[~blank]
     return RawTable([c.strip() for c in header_cells], header_line, cols, lines, delim, used, preamble)
+
+
+def _blank_rows(cols: list[pa.Array]) -> np.ndarray:
+    """Rows whose every cell is white space, looking at a column only for rows still blank so far
+    (the first filled column clears almost every row)."""
+    n = len(cols[0]) if cols else 0
+    blank = np.ones(n, dtype=bool)
+    rows = np.arange(n, dtype=np.int64)
+    for col in cols:
+        if not len(rows):
+            break
+        sub = col if len(rows) == n else col.take(pa.array(rows))
+        empty = np.asarray(pc.equal(pc.utf8_trim_whitespace(sub), "").to_numpy(zero_copy_only=False), dtype=bool)
+        blank[rows[~empty]] = False
+        rows = rows[empty]
+    return blank
 
 
 def _first_lines(text: str, n: int) -> str:
@@ -128,6 +145,11 @@ def _first_lines(text: str, n: int) -> str:
 def _find_header(text: str, delim: str, predicate):
     """(header cells, its line, the first line after it, the offset of that line, preamble rows)
     as read_table finds them, reading the first rows only; None if not found there."""
+    head = text[:_HEAD_CHARS]
+    if len(head) < len(text):
+        found = _find_header(head, delim, predicate)
+        if found is not None and found[3] < len(head) - 1:  # the header and its end are inside the head
+            return found
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, quotechar='"', strict=False)
     preamble: list[Row] = []
     for _n in range(HEADER_SCAN_ROWS):

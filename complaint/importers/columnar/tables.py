@@ -10,7 +10,7 @@ them with ``==``).  The provenance (file, SHA-256, importer, line, locator) is f
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -60,34 +60,83 @@ def _provenance(row: dict) -> Provenance | None:
                       row["locator"])
 
 
-def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
-    cols = []
+def _conform(table: pa.Table, schema: pa.Schema, keep: Sequence[str] = ()) -> pa.Table:
+    """``table`` with the columns of ``schema`` (missing ones null; text kept dictionary-encoded
+    where it is), plus the columns named in ``keep``."""
+    cols, fields_ = [], []
     for f in schema:
         col = table.column(f.name) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
-        cols.append(col.cast(f.type) if col.type != f.type else col)
-    return pa.table(cols, schema=schema)
+        if col.type != f.type and not (pa.types.is_dictionary(col.type) and col.type.value_type == f.type):
+            col = col.cast(f.type)
+        cols.append(col)
+        fields_.append(pa.field(f.name, col.type))
+    for name in keep:
+        cols.append(table.column(name))
+        fields_.append(pa.field(name, table.column(name).type))
+    return pa.table(cols, schema=pa.schema(fields_))
+
+
+@dataclass(frozen=True)
+class IdRecipe:
+    """How the ids of a columnar import are made, when they are made on demand:
+    ``ref_txn_id(family, account, reference)`` for rows with a unique bank reference, else
+    ``stable_txn_id(family, *content, occurrence=rank)``; the table keeps ``_id_rank`` (the
+    occurrence) and ``_id_amount`` (the amount as parsed, where it differs from ``amount``)."""
+
+    family: str
+    ref_is_unique: bool = True
+
+
+_HIDDEN = ("_id_amount", "_id_rank")
 
 
 @dataclass(frozen=True)
 class BankColumns:
-    """Bank transactions as one arrow table (``BANK_SCHEMA``)."""
+    """Bank transactions as one arrow table (``BANK_SCHEMA``).
+
+    With a ``recipe``, the ``id`` column is made on demand (a SHA-256 per row): the
+    reconciliation of a file asks only for the rows that can match, a store for every row."""
 
     table: pa.Table
+    recipe: IdRecipe | None = None
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
     kind = "bank"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "table", _conform(self.table, BANK_SCHEMA))
+        object.__setattr__(self, "table", _conform(self.table, BANK_SCHEMA, keep=_HIDDEN if self.recipe else ()))
 
     def __len__(self) -> int:
         return self.table.num_rows
 
+    def ids(self, rows=None) -> pa.Array:
+        """The ids of ``rows`` (all by default)."""
+        if self.recipe is None:
+            col = self.table.column("id").combine_chunks()
+            return col if rows is None else col.take(pa.array(np.asarray(rows, dtype=np.int64)))
+        full = self._cache.get("ids")
+        if full is None and rows is None:
+            full = self._cache["ids"] = make_ids(self.table, self.recipe)
+        if full is not None:
+            return full if rows is None else full.take(pa.array(np.asarray(rows, dtype=np.int64)))
+        return make_ids(self.table.take(pa.array(np.asarray(rows, dtype=np.int64))), self.recipe)
+
+    def resolved(self) -> BankColumns:
+        """The same rows with every id made (and the recipe's columns gone): what a store keeps."""
+        if self.recipe is None:
+            return self
+        t = self.table.drop_columns(list(_HIDDEN)).set_column(0, "id", self.ids())
+        return BankColumns(t)
+
     def records(self, rows: Sequence[int] | np.ndarray | None = None) -> list[BankTxn]:
         """The BankTxn records of ``rows`` (all by default), in that order."""
-        t = self.table if rows is None else self.table.take(pa.array(np.asarray(rows, dtype=np.int64)))
+        sel = None if rows is None else pa.array(np.asarray(rows, dtype=np.int64))
+        t = self.table if sel is None else self.table.take(sel)
+        ids = self.ids(rows).to_pylist() if self.recipe is not None else t.column("id").to_pylist()
         out = []
-        for r in t.to_pylist():
+        for r, txn_id in zip(t.drop_columns([c for c in _HIDDEN if c in t.column_names]).to_pylist(), ids,
+                             strict=True):
             out.append(BankTxn(
-                id=r["id"], booking_date=r["booking_date"], amount=Decimal(r["amount"]), currency=r["currency"],
+                id=txn_id, booking_date=r["booking_date"], amount=Decimal(r["amount"]), currency=r["currency"],
                 value_date=r["value_date"], account=r["account"], counterparty=r["counterparty"],
                 counterparty_account=r["counterparty_account"], description=r["description"],
                 communication=r["communication"], bank_reference=r["bank_reference"],
@@ -98,10 +147,8 @@ class BankColumns:
         return out
 
     def take(self, rows) -> BankColumns:
-        return BankColumns(self.table.take(pa.array(np.asarray(rows, dtype=np.int64))))
-
-    def ids(self) -> pa.Array:
-        return self.table.column("id").combine_chunks()
+        """The rows ``rows`` (ids still made as they would be in the whole file)."""
+        return BankColumns(self.table.take(pa.array(np.asarray(rows, dtype=np.int64))), self.recipe)
 
     @classmethod
     def from_records(cls, txns: Sequence[BankTxn]) -> BankColumns:
@@ -109,7 +156,47 @@ class BankColumns:
 
     @classmethod
     def concat(cls, parts: Sequence[BankColumns]) -> BankColumns:
-        return cls(pa.concat_tables([p.table for p in parts]).combine_chunks())
+        return cls(pa.concat_tables([p.resolved().table for p in parts]).combine_chunks())
+
+
+def make_ids(t: pa.Table, recipe: IdRecipe) -> pa.Array:
+    """The ids of the rows of ``t`` (made with ``recipe``): exactly ``ref_txn_id`` and
+    ``stable_txn_id`` as the record path calls them."""
+    import hashlib
+
+    n = t.num_rows
+    sep = "\x1f"
+
+    def text(name: str) -> pa.Array:
+        col = t.column(name).combine_chunks()
+        if not pa.types.is_string(col.type):
+            col = col.cast(pa.string())
+        return pc.fill_null(col, "")
+
+    ref = text("bank_reference")
+    rank = t.column("_id_rank").combine_chunks().cast(pa.string())
+    account = text("account")
+    use_ref = np.asarray(pc.not_equal(ref, "").to_numpy(zero_copy_only=False), dtype=bool) if recipe.ref_is_unique \
+        else np.zeros(n, dtype=bool)
+    out = np.empty(n, dtype=object)
+    sha = hashlib.sha256
+    if use_ref.any():
+        rows = pa.array(np.flatnonzero(use_ref))
+        r_rank = rank.take(rows)
+        key = pc.if_else(pc.equal(r_rank, "0"), ref.take(rows), pc.binary_join_element_wise(ref.take(rows), r_rank, "#"))
+        fam = pa.array([recipe.family] * len(rows), pa.string())
+        raw = pc.binary_join_element_wise(fam, account.take(rows), key, sep).cast(pa.binary()).to_pylist()
+        out[use_ref] = ["r" + sha(b).hexdigest()[:24] for b in raw]
+    if not use_ref.all():
+        rows = pa.array(np.flatnonzero(~use_ref))
+        amount = pc.if_else(pc.is_valid(t.column("_id_amount").combine_chunks()),
+                            t.column("_id_amount").combine_chunks(), t.column("amount").combine_chunks())
+        parts = [account, text("booking_date"), text("value_date"), pc.fill_null(amount, ""), text("currency"),
+                 text("description"), text("communication"), text("counterparty"), ref, rank]
+        fam = pa.array([recipe.family] * len(rows), pa.string())
+        raw = pc.binary_join_element_wise(fam, *[p.take(rows) for p in parts], sep).cast(pa.binary()).to_pylist()
+        out[~use_ref] = ["h" + sha(b).hexdigest()[:24] for b in raw]
+    return pa.array(out, pa.string())
 
 
 @dataclass(frozen=True)
