@@ -126,11 +126,9 @@ class CaseData:
 
     def add_result(self, result: ImportResult) -> list[Event]:
         """Merge one import result; returns status-change events for orders seen again."""
-        from .importers.columnar.tables import columns_of
-
         self.imports.append(replace(result, records=()))
         self.rejected.extend(result.rejected)
-        columns = columns_of(result.records)
+        columns = getattr(result.records, "columns", None)  # a columnar import's columns
         if result.kind == "orders":
             if columns is None and not self._order_parts:
                 self.orders, events = merge_orders(self.orders, result.records)  # a buyer's case: records only
@@ -149,6 +147,10 @@ class CaseData:
             else:
                 self._txn_parts.append(columns if columns is not None else list(result.records))
         return []
+
+    def add_columns(self, columns) -> None:
+        """Add a part kept as columns (a stored case's block) whose ids the case does not have."""
+        (self._order_parts if columns.kind == "orders" else self._txn_parts).append(columns)
 
     def _overlaps(self, part) -> bool:
         """Whether an order of ``part`` is already in the case (then the records are merged)."""

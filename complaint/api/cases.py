@@ -199,7 +199,8 @@ def list_cases(db: str | os.PathLike | StoreLike, *, counts: bool = False) -> pd
         row = {"id": c.id, "name": c.name, "created_at": c.created_at, "as_of": c.as_of}
         if counts:
             data = store.load_case(c.id)
-            row.update(orders=len(data.orders), transactions=len(data.transactions), evidence=len(data.evidence))
+            n_orders, n_txns = data.counts()
+            row.update(orders=n_orders, transactions=n_txns, evidence=len(data.evidence))
         rows.append(row)
     columns = ["id", "name", "created_at", "as_of"] + (["orders", "transactions", "evidence"] if counts else [])
     return pd.DataFrame(rows, columns=columns)
@@ -274,8 +275,7 @@ def case_is_empty(case: CaseLike) -> bool:
         has_records = getattr(case.store, "has_records", None)
         if has_records is not None:
             return not has_records(case.id)
-    data = case_data(case)
-    return not (data.orders or data.transactions)
+    return not any(case_data(case).counts())
 
 
 def case_from_files(orders: Iterable = (), bank: Iterable = (), evidence: Iterable = (), *,

@@ -228,11 +228,11 @@ def add_file(case: CaseLike, report: FileReport | ImportResult):
     data = case_data(case)
     if any(i.sha256 == result.sha256 for i in data.imports):
         return ImportSummary(file=result.file, importer=result.importer, already_imported=True)
-    before = {o.order_id for o in data.orders} | {t.id for t in data.transactions}
+    before = sum(data.counts())
     data.add_result(result)
-    after = {o.order_id for o in data.orders} | {t.id for t in data.transactions}
-    return ImportSummary(file=result.file, importer=result.importer, added=len(after - before),
-                         unchanged=result.rows_imported - len(after - before), rejected=len(result.rejected))
+    added = sum(data.counts()) - before
+    return ImportSummary(file=result.file, importer=result.importer, added=added,
+                         unchanged=result.rows_imported - added, rejected=len(result.rejected))
 
 
 def _files(files: Iterable) -> list:

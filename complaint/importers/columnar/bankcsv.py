@@ -29,6 +29,7 @@ from ..bank import text as _banktext
 from ..bank.balance import check_running_balances
 from ..bank.spec import TEXT_TARGETS, Context, RowError, RowValues
 from ..textio import Source
+from ..values import two_decimals
 from . import cells
 from .readcsv import RawTable, from_table, read_columns
 from .tables import BankColumns, IdRecipe, LazyRecords
@@ -42,23 +43,11 @@ _METHOD_WORDS = ("domicil", "debit", "lastschrift", "sepa", "kaart", "carte", "c
 _MERCHANT_WORDS = ("ali", "paypal")  # every default merchant rule needs one of them
 
 
-def supports(imp) -> bool:
-    """True when the importer uses only the hooks the columnar path runs (``groups``, which makes
-    one transaction of several lines, keeps the record path)."""
-    from ..bank.csv_importer import CsvImporter
-
-    cls = type(imp)
-    return all(getattr(cls, name) is getattr(CsvImporter, name)
-               for name in ("groups", "parse_row", "finish", "balance", "_communication", "_counterparty_account",
-                            "cell", "_date", "_amount", "extract"))
-
-
-def raw_columns(imp, source: Source) -> RawTable | None:
-    """The file's cells as columns the way ``imp.read`` would find them, or None."""
-    from ..bank.csv_importer import CsvImporter
-
-    if type(imp).read is not CsvImporter.read:
-        return from_table(imp.read(source))  # a sheet (Argenta XLSX): read by the record machinery
+def raw_columns(imp, source: Source, *, own_reader: bool = False) -> RawTable | None:
+    """The file's cells as columns the way ``imp.read`` would find them, or None.  ``own_reader``:
+    the importer reads its files itself (an XLSX sheet), through the record machinery."""
+    if own_reader:
+        return from_table(imp.read(source))
     for enc in imp.spec.encodings:
         try:
             text = source.data.decode(enc)
@@ -90,8 +79,8 @@ class _Rows:
                 self.error[r] = make(r)
 
 
-def extract_columns(imp, source: Source, raw: RawTable) -> ImportResult:
-    """``imp.extract(source)``, through columns."""
+def extract_columns(imp, source: Source, raw: RawTable, *, hook: bool = False) -> ImportResult:
+    """``imp.extract(source)``, through columns; ``hook``: the importer has an ``adjust`` hook."""
     ctx = Context(source, raw.table(), imp.build_index(raw.header), cols=imp.find_columns(raw.header))
     missing = [c for c in imp.spec.columns if c.required and c.target not in ctx.index]
     if missing:
@@ -99,7 +88,7 @@ def extract_columns(imp, source: Source, raw: RawTable) -> ImportResult:
                             file=source.name, column=missing[0].names[0]))
     imp.prepare(ctx)
     rows = _parse(imp, source, raw, ctx)
-    _adjust(imp, source, raw, ctx, rows)
+    _adjust(imp, source, raw, ctx, rows, hook)
     ok = np.ones(rows.n, dtype=bool)
     ok[list(rows.error) + list(rows.dropped)] = False
     cols, finish_warnings = _finish(imp, source, ctx, rows, np.flatnonzero(ok))
@@ -134,7 +123,7 @@ def _parse(imp, source: Source, raw: RawTable, ctx: Context) -> _Rows:
                 rows.fail(np.flatnonzero(empty).tolist(), lambda r, name=name: _row_error(
                     source, lines[r], RowError(name, "", N_("the date is empty"))))
             rows.dates[col.target] = _distinct_values(
-                cell, ~empty, lambda s, name=name, col=col: imp._date(name, s, col.fmts), pa.date32(), rows,
+                cell, ~empty, lambda s, name=name, col=col: imp.date_cell(name, s, col.fmts), pa.date32(), rows,
                 source, lines)
         elif col.kind in ("amount", "debit", "credit", "decimal"):
             value, cents = _amounts(imp, name, cell, empty, rows, source, lines)
@@ -226,7 +215,7 @@ def _amounts(imp, name: str, cell: pa.Array, empty: np.ndarray, rows: _Rows, sou
     if slow.any():
         sub = np.flatnonzero(slow)
         parsed = _distinct_values(cell.take(pa.array(sub)), np.ones(len(sub), dtype=bool),
-                                  lambda s: str(imp._amount(name, s)), pa.string(), _Sub(rows, sub), source,
+                                  lambda s: str(imp.amount_cell(name, s)), pa.string(), _Sub(rows, sub), source,
                                   [lines[r] for r in sub])
         out = cells.replace_rows(out, sub, parsed)
     return out, cents
@@ -280,12 +269,10 @@ def _debit_credit(amount, debit, credit, n: int) -> pa.Array:
 _MORE = ("original_amount", "original_currency", "fx_rate", "card", "payment_method")
 
 
-def _adjust(imp, source: Source, raw: RawTable, ctx: Context, rows: _Rows) -> None:
-    from ..bank.csv_importer import CsvImporter
-
+def _adjust(imp, source: Source, raw: RawTable, ctx: Context, rows: _Rows, hook: bool) -> None:
     for key in _MORE:
         rows.more[key] = {}
-    if type(imp).adjust is CsvImporter.adjust:
+    if not hook:
         return
     chosen = imp.adjust_rows(rows.extra, {k: v.arrow() for k, v in rows.texts.items()}, rows.n)
     todo = [r for r in (range(rows.n) if chosen is None else np.flatnonzero(chosen).tolist()) if r not in rows.error]
@@ -471,7 +458,7 @@ def _by_text(spec, counterparty: cells.Coded, description: cells.Coded, communic
     ``guess_payment_method`` and ``merchants.recognise`` on ``counterparty description communication``."""
     combos, codes = cells.combine([counterparty, description, communication])
     texts = [" ".join(x for x in c if x) for c in combos]
-    rules = merchants._extra_rules() + merchants.DEFAULT_RULES
+    rules = merchants.active_rules()
     compiled = [(r.merchant, r.name, r.compiled()) for r in rules]
     arr = pa.array(texts, pa.string())
     if spec.payment_method:
@@ -577,8 +564,7 @@ def _texts(values: list | None, m: int) -> pa.Array:
 
 
 def _cents_text(key: pa.Array) -> pa.Array:
-    """``_cents`` of each value: two decimals when that loses no digit (fast texts vectorised)."""
-    from ..bank.csv_importer import _cents
+    """``two_decimals`` of each value: two decimals when that loses no digit (fast texts vectorised)."""
 
     key = cells.plain(key)
     fast = cells.matches(key, r"^-?[0-9]+(?:\.[0-9]{1,2})?$")
@@ -587,7 +573,7 @@ def _cents_text(key: pa.Array) -> pa.Array:
     if slow.any():
         rows = np.flatnonzero(slow)
         out = cells.replace_rows(out, rows, cells.per_distinct(key.take(pa.array(rows)),
-                                                               lambda s: str(_cents(Decimal(s))), pa.string()))
+                                                               lambda s: str(two_decimals(Decimal(s))), pa.string()))
     return out
 
 

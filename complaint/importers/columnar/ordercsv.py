@@ -30,10 +30,9 @@ _PRICE_SIGN = "^(?:€|US \\$)"  # the signs _SIGN_RE removes from a displayed p
 _PRICE_SUFFIX = "zł$"
 
 
-def extract_shopper_csv(source: Source, importer: str, raw: RawTable, idx: dict[str, int]) -> ImportResult:
-    """``ShopperInventoryCsvImporter.extract`` of a file read into columns."""
-    from ..orders.shopper_inventory import unit_price
-
+def extract_shopper_csv(source: Source, importer: str, raw: RawTable, idx: dict[str, int], unit_price) -> ImportResult:
+    """``ShopperInventoryCsvImporter.extract`` of a file read into columns (``unit_price``: the
+    importer's reading of ``Price`` and ``Price Info``)."""
     n = raw.n_rows
     lines = raw.line_no.tolist()
 

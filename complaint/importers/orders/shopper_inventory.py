@@ -160,7 +160,7 @@ class ShopperInventoryCsvImporter:
             raise ParseError(_("missing columns: {columns}", columns=", ".join(missing)), file=source.name,
                              line=table.header_line)
         if raw is not None:
-            return extract_shopper_csv(source, self.name, raw, idx)
+            return extract_shopper_csv(source, self.name, raw, idx, unit_price)
 
         def cell(cells: list[str], name: str) -> str:
             i = idx.get(name.lower())
