@@ -61,6 +61,17 @@ class CaseData:
         self.as_of = as_of  # a fixed "today" (sample case, --as-of)
         self.profile = profile  # the buyer's details for the letters
 
+    _FIELDS = ("name", "orders", "transactions", "evidence", "events", "promises", "annotations", "decisions",
+               "imports", "rejected", "as_of", "profile")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is (records compared one by one, as the dataclass it was did)."""
+        if not isinstance(other, CaseData):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # mutable, like a dataclass with eq
+
     def __repr__(self) -> str:
         orders, txns = self.counts()
         return f"<CaseData {self.name!r}: {orders} orders, {txns} transactions>"

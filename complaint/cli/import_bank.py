@@ -9,7 +9,6 @@ other files are still read, and the exit code is 2 when any file failed.  Each f
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import click
@@ -18,7 +17,7 @@ from .. import api
 from ..csvsafe import write_csv
 from ..errors import ComplaintError
 from ..i18n import _
-from .options import db_option, emit, progress, stored_case
+from .options import db_option, emit, progress, stored_case, stream_json_array, with_item
 
 TXN_COLUMNS = ("id", "booking_date", "value_date", "amount", "currency", "counterparty", "counterparty_account",
                "description", "communication", "bank_reference", "merchant", "merchant_rule", "payment_method",
@@ -73,26 +72,34 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
         except ComplaintError as exc:
             click.echo(_("error: {message}", message=exc), err=True)
             raise SystemExit(2) from exc
-    out = [r.to_json() for r in reports]
-    for doc in out:
-        if doc["file"] in stored:
-            doc["stored"] = stored[doc["file"]]
-    if fmt == "json":
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    if fmt == "json":  # streamed: a statement of a million lines is never one string
+        stream_json_array(with_item(r.json_items(), "stored", stored.get(r.file)) for r in reports)
     elif fmt == "table":
-        emit([{"file": d["file"], "format": d["format"], **{c: t.get(c) for c in TXN_COLUMNS}}
-              for d in out for t in d["transactions"]], "table", ["file", "format", *TXN_COLUMNS])
+        emit([{"file": r.file, "format": r.format, **{c: t.get(c) for c in TXN_COLUMNS}}
+              for r in reports for t in r.iter_records()], "table", ["file", "format", *TXN_COLUMNS])
     else:
         header = ["file", "format", *TXN_COLUMNS]
-        rows = [[d["file"], d["format"], *(_cell(c, t.get(c)) for c in TXN_COLUMNS)]
-                for d in out for t in d["transactions"]]
-        click.echo(write_csv(rows, header), nl=False)
+        rows = ([r.file, r.format, *(_cell(c, t.get(c)) for c in TXN_COLUMNS)] for r in reports
+                for t in r.iter_records())
+        out, first = [], True
+        for row in rows:
+            out.append(row)
+            if len(out) >= 5000:
+                click.echo(_csv(out, header, first), nl=False)
+                out, first = [], False
+        if out or first:
+            click.echo(_csv(out, header, first), nl=False)
     for report in reports:
         progress(report.summary)
     for err in errors:
         click.echo(_("error: {message}", message=err), err=True)
     if errors:
         raise SystemExit(2)
+
+
+def _csv(rows: list, header: list[str], with_header: bool) -> str:
+    text = write_csv(rows, header)
+    return text if with_header else text.split("\r\n", 1)[1]
 
 
 NUMERIC = {"amount", "original_amount", "fx_rate"}

@@ -8,7 +8,16 @@ import click
 from .. import api
 from ..errors import CaseNotFound, ComplaintError
 from ..i18n import _
-from .options import db_option, emit, format_option, progress, stored_case
+from .options import (
+    db_option,
+    emit,
+    format_option,
+    progress,
+    stored_case,
+    stream_csv,
+    stream_json_array,
+    with_item,
+)
 
 TABLE_COLUMNS = ["file", "format", "order_id", "order_date", "status", "status_text", "total", "currency",
                  "refund_expected", "refund_reason", "store", "items"]
@@ -67,18 +76,15 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
     for r in reports:
         progress(r.summary + ", " + _("{orders} orders, {warnings} warnings", orders=len(r.result.records),
                                       warnings=len(r.result.warnings)))
-    if fmt == "json":
-        out = []
-        for r in reports:
-            summary = r.to_json()
-            if r.file in stored:
-                summary["stored"] = stored[r.file]
-            out.append(summary)
-        emit(out, "json")
+    if fmt == "json":  # streamed, one order per line
+        stream_json_array(with_item(r.json_items(), "stored", stored.get(r.file)) for r in reports)
         return
-    rows = [{**row, "file": r.file, "format": r.format, "items": len(row["items"])}
-            for r in reports for row in r.records()]
-    emit(rows, fmt, TABLE_COLUMNS)
+    rows = ({**row, "file": r.file, "format": r.format, "items": len(row["items"])}
+            for r in reports for row in r.iter_records())
+    if fmt == "csv":
+        stream_csv(rows, TABLE_COLUMNS)
+    else:
+        emit(list(rows), fmt, TABLE_COLUMNS)
     for r in reports:
         for rej in r.rejected + r.skipped:
             progress(_("rejected: {file} row {row}: {reason}", file=r.file, row=rej["row"], reason=rej["reason"]))

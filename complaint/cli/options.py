@@ -125,9 +125,24 @@ def progress(message: str) -> None:
     click.echo(message, err=True)
 
 
+_LAST_SHOWN = [0.0, ""]
+
+
 def progress_callback(done: int, total: int, name: str = "") -> None:
-    if total >= 20 and (done == total or done % max(1, total // 20) == 0):
-        click.echo(f"  {done}/{total} {name}", err=True)
+    """Rows read of a file, pictures read of a folder: one line on stderr, redrawn in place, and
+    only on a terminal (a script reading stderr gets the results, not a progress bar)."""
+    err = click.get_text_stream("stderr")
+    if not err.isatty():
+        return
+    import time
+
+    now = time.monotonic()
+    finished = done >= total
+    if not finished and now - _LAST_SHOWN[0] < 0.2 and name == _LAST_SHOWN[1]:
+        return
+    _LAST_SHOWN[:] = [now, name]
+    share = f" ({100 * done // total} %)" if total else ""
+    click.echo(f"\r  {name}: {done:,} / {total:,}{share}\x1b[K", err=True, nl=finished)
 
 
 _FLUSH = 1 << 16  # characters buffered before a write
@@ -156,6 +171,31 @@ def stream_json(items: Iterable[tuple[str, Any]]) -> None:
     """One JSON object from (key, value) pairs, written as it is built: a value that is an
     iterator (a long list) goes out one item per line, so a large report is never one string."""
     out = _Out()
+    _object(out, items)
+    out.write("\n")
+    out.flush()
+
+
+def with_item(items: Iterable[tuple[str, Any]], key: str, value: Any) -> Iterator[tuple[str, Any]]:
+    """The (key, value) pairs of ``items``, then ``key``/``value`` when ``value`` is not None."""
+    yield from items
+    if value is not None:
+        yield key, value
+
+
+def stream_json_array(objects: Iterable[Iterable[tuple[str, Any]]]) -> None:
+    """A JSON array of such objects (one per file), each streamed like :func:`stream_json`."""
+    out = _Out()
+    n = 0
+    for items in objects:
+        out.write("[\n" if n == 0 else ",\n")
+        _object(out, items)
+        n += 1
+    out.write("\n]\n" if n else "[]\n")
+    out.flush()
+
+
+def _object(out: _Out, items: Iterable[tuple[str, Any]]) -> None:
     first = True
     for key, value in items:
         out.write(("{\n" if first else ",\n") + json.dumps(key) + ": ")
@@ -168,8 +208,7 @@ def stream_json(items: Iterable[tuple[str, Any]]) -> None:
             out.write("\n]" if n else "[]")
         else:
             out.write(json.dumps(value, ensure_ascii=False, default=to_jsonable))
-    out.write("{}\n" if first else "\n}\n")
-    out.flush()
+    out.write("{}" if first else "\n}")
 
 
 def stream_csv(rows: Iterable[Any], columns: Sequence[str], batch: int = 5000) -> None:

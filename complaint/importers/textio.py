@@ -18,6 +18,7 @@ from typing import BinaryIO
 from ..errors import LimitExceeded, ParseError
 from ..i18n import _
 from ..settings import SETTINGS
+from .progress import report
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 
@@ -154,6 +155,8 @@ def iter_rows(text: str, delimiter: str) -> Iterator[Row]:
         count += 1
         if count > max_rows:
             raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit", limit=max_rows))
+        if count % 10_000 == 0:
+            report(count)
         yield Row(line_no, cells)
 
 

@@ -122,7 +122,7 @@ def test_a_database_of_the_first_schema_gets_the_revision_counter(pg_url, monkey
         assert store.case_revision(old.id) == 0 and store.case_snapshot(old.id, "home/en") is None
         store.add_order(old.id, ts.order())
         assert store.case_revision(old.id) == 1
-        assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3]
+        assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3, 4]
     finally:
         store.close()
 

@@ -25,11 +25,13 @@ import pyarrow.compute as pc
 from ...errors import LimitExceeded
 from ...i18n import _
 from ...settings import SETTINGS
+from ..progress import report
 from ..textio import Row, Source, Table, decode, normalise_newlines, sniff_delimiter
 
 COLUMNAR_MIN_ROWS = 2_000  # rows (lines) from which an importer reads a file into columns
 HEADER_SCAN_ROWS = 200  # the header must be among the first rows for the columnar reader
 _CHUNK = 1 << 24  # bytes scanned at a time when counting quotes (bounds the temporary arrays)
+_PIECE = 1 << 25  # bytes parsed at a time in a large file, between two reports of rows read
 _HEAD_CHARS = 1 << 18  # the header is looked for in the first characters (all of them if need be)
 
 
@@ -184,30 +186,65 @@ def _body_bytes(data: bytes, text: str, encoding: str, offset: int) -> bytes:
 
 
 def _parse(body: bytes, delim: str, names: list[str]) -> tuple[pa.Table, bool] | None:
+    """The body's rows as string columns (a large body in pieces, its progress reported)."""
     import pyarrow.csv as pacsv
 
-    multiline = b'"' in body and _has_quoted_newline(body)
+    quoted = b'"' in body
+    ends = _quote_parity_ends(body) if quoted else None
+    multiline = bool(ends[1].any()) if ends is not None else False
     invalid: list[object] = []
 
     def on_invalid(row) -> str:
         invalid.append(row)
         return "skip"
 
+    options = dict(
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
+        parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
+                                         newlines_in_values=multiline, ignore_empty_lines=True,
+                                         invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                             strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                             null_values=[]))
+    tables, rows = [], 0
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, use_threads=True),
-            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', double_quote=True, escape_char=False,
-                                             newlines_in_values=multiline, ignore_empty_lines=True,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                                 null_values=[]))
+        for start, stop in _pieces(body, ends):
+            piece = pacsv.read_csv(pa.py_buffer(memoryview(body)[start:stop]), **options)
+            tables.append(piece)
+            rows += piece.num_rows
+            report(rows)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     if invalid:
         return None  # a row with another number of cells: the record path keeps it as it is
+    table = tables[0] if len(tables) == 1 else pa.concat_tables(tables)
     return table, multiline
+
+
+def _pieces(body: bytes, ends) -> list[tuple[int, int]]:
+    """(start, stop) of pieces of about ``_PIECE`` bytes, each ending after a row's newline."""
+    if len(body) <= 2 * _PIECE:
+        return [(0, len(body))]
+    if ends is not None:
+        nl, inside = ends
+        row_ends = nl[~inside]
+    out, start = [], 0
+    while start < len(body):
+        want = start + _PIECE
+        if want >= len(body):
+            out.append((start, len(body)))
+            break
+        if ends is None:
+            cut = body.find(b"\n", want)
+        else:
+            k = int(np.searchsorted(row_ends, want))
+            cut = int(row_ends[k]) if k < len(row_ends) else -1
+        if cut < 0:
+            out.append((start, len(body)))
+            break
+        out.append((start, cut + 1))
+        start = cut + 1
+    return out
 
 
 def _quote_parity_ends(body: bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -225,11 +262,6 @@ def _quote_parity_ends(body: bytes) -> tuple[np.ndarray, np.ndarray]:
     if not nls:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool)
     return np.concatenate(nls).astype(np.int64), np.concatenate(inside)
-
-
-def _has_quoted_newline(body: bytes) -> bool:
-    _nl, inside = _quote_parity_ends(body)
-    return bool(inside.any())
 
 
 def _row_lines(body: bytes, n_rows: int, first_line: int, multiline: bool) -> np.ndarray | None:
