@@ -38,7 +38,8 @@ API_NAMES = (
     "call_window", "contacts", "citation", "letter_kinds", "LETTER_LANGUAGES", "LETTER_OUTCOMES",
     "write_letter", "letter_from_text", "build_dossier", "export_dossier", "verify_dossier", "overview_all",
     "refund_table", "monthly_flows", "ANALYST_GROUPINGS", "ANALYST_GROUP_COLUMNS", "reconcile_frames",
-    "merchant_rules", "DAY_EPOCH", "ecb_rates", "duckdb_candidates", "load_compiled_kernels",
+    "merchant_rules", "DAY_EPOCH", "ecb_rates", "duckdb_candidates", "load_compiled_kernels", "find_orders",
+    "find_transactions",
 )
 _OTHER = {
     "CaseData": "complaint.case", "Store": "complaint.store.db", "Reconciliation": "complaint.reconciliation.reconcile",

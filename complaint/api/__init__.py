@@ -169,6 +169,8 @@ from .views import (
     case_summary,
     chronology,
     chronology_table,
+    find_orders,
+    find_transactions,
     order_findings,
     orders,
     reconcile,
@@ -204,7 +206,7 @@ __all__ = [
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",
-    "chronology_table", "orders", "transactions",
+    "chronology_table", "orders", "transactions", "find_orders", "find_transactions",
     # the dossier
     "case_view", "STEP_DONE", "STEP_TODO", "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices",
     "deadlines", "deadlines_ics", "call_window", "contacts", "citation", "letter_kinds", "LETTER_LANGUAGES", "LETTER_OUTCOMES",

@@ -283,3 +283,30 @@ def transactions(case: CaseLike) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "booking_date", "amount", "amount_cents", "currency", "merchant",
                                        "payment_method", "description", "file"]).astype({"amount_cents": "int64"})
 
+
+
+def find_transactions(case: CaseLike, text: str = "", *, limit: int = 200, matchable: bool = True) -> list:
+    """Up to ``limit`` transactions whose id, text or amount contains ``text`` (case-insensitive),
+    newest first; ``matchable``: only the rows a merchant rule recognised (what a match can use).
+    A large case is searched in its columns: only the rows returned become records.
+
+    >>> import complaint
+    >>> [t.merchant for t in complaint.find_transactions(complaint.open_sample(), "aliexpress", limit=2)]
+    ['aliexpress', 'aliexpress']
+    """
+    from ..reconciliation.frames import search_transactions
+
+    return search_transactions(case_data(case), text, limit=limit, matchable=matchable)
+
+
+def find_orders(case: CaseLike, text: str = "", *, limit: int = 200) -> list:
+    """Up to ``limit`` orders whose id or store contains ``text``, newest first (a large case is
+    searched in its columns).
+
+    >>> import complaint
+    >>> len(complaint.find_orders(complaint.open_sample(), "8116")) >= 1
+    True
+    """
+    from ..reconciliation.frames import search_orders
+
+    return search_orders(case_data(case), text, limit=limit)

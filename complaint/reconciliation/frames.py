@@ -314,3 +314,53 @@ def _day_id_order(frame: pd.DataFrame) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     table = pa.table({"day": frame["day"].to_numpy(), "id": pa.array(frame["txn_id"].tolist(), pa.string())})
     return pc.sort_indices(table, sort_keys=[("day", "ascending"), ("id", "ascending")]).to_numpy()
+
+
+# -- searching a case without building every record -----------------------------------------------
+
+def _search(parts: list, text: str, limit: int, columns: tuple[str, ...], day: str, keep=None) -> list:
+    """Records of ``parts`` (lists of records or columns) whose ``columns`` contain ``text``, newest
+    ``day`` first, at most ``limit``."""
+    needle = text.strip().lower()
+    found: list[tuple] = []
+    for part in parts:
+        if isinstance(part, list):
+            for rec in part:
+                if keep is not None and not keep(rec):
+                    continue
+                if needle and not any(needle in str(getattr(rec, c) or "").lower() for c in columns):
+                    continue
+                found.append((getattr(rec, day), rec))
+            continue
+        t = part.table
+        mask = np.ones(t.num_rows, dtype=bool)
+        if keep is not None:
+            mask &= _present(t.column("merchant"))
+        if needle:
+            hit = np.zeros(t.num_rows, dtype=bool)
+            for c in columns:
+                col = part.ids() if c in ("id",) and hasattr(part, "recipe") else t.column(c).combine_chunks()
+                col = col.dictionary_decode() if pa.types.is_dictionary(col.type) else col
+                if not pa.types.is_string(col.type):
+                    col = col.cast(pa.string())
+                hit |= np.asarray(pc.fill_null(pc.match_substring(col, needle, ignore_case=True), False)
+                                  .to_numpy(zero_copy_only=False), dtype=bool)
+            mask &= hit
+        rows = np.flatnonzero(mask)
+        if not len(rows):
+            continue
+        days = pc.cast(t.column(day).combine_chunks().take(pa.array(rows)), pa.int32()).to_numpy(
+            zero_copy_only=False)
+        best = rows[np.argsort(-days, kind="stable")[:limit]]
+        found.extend((getattr(r, day), r) for r in part.records(best))
+    found.sort(key=lambda pair: pair[0], reverse=True)
+    return [r for _d, r in found[:limit]]
+
+
+def search_transactions(case: CaseData, text: str, *, limit: int = 200, matchable: bool = True) -> list:
+    return _search(case.transaction_parts(), text, limit, ("id", "description", "counterparty", "amount"),
+                   "booking_date", keep=(lambda t: bool(t.merchant)) if matchable else None)
+
+
+def search_orders(case: CaseData, text: str, *, limit: int = 200) -> list:
+    return _search(case.order_parts(), text, limit, ("order_id", "store"), "order_date")
