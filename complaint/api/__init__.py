@@ -164,6 +164,7 @@ from .mapping import (
 )
 from .sample import open_sample, sample_files
 from .views import (
+    MISSING_COLUMNS,
     TimelineChart,
     build_timeline,
     case_summary,
@@ -181,6 +182,9 @@ from .views import (
     timeline_html,
     timeline_png,
     transactions,
+    write_json,
+    write_json_array,
+    write_report,
 )
 
 __all__ = [
@@ -207,6 +211,7 @@ __all__ = [
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",
     "chronology_table", "orders", "transactions", "find_orders", "find_transactions",
+    "write_json", "write_json_array", "write_report", "MISSING_COLUMNS",
     # the dossier
     "case_view", "STEP_DONE", "STEP_TODO", "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices",
     "deadlines", "deadlines_ics", "call_window", "contacts", "citation", "letter_kinds", "LETTER_LANGUAGES", "LETTER_OUTCOMES",

@@ -148,7 +148,7 @@ def progress_callback(done: int, total: int, name: str = "") -> None:
 _FLUSH = 1 << 16  # characters buffered before a write
 
 
-class _Out:
+class Output:
     """Text written to stdout in pieces of about 64 KB (click.echo per piece)."""
 
     def __init__(self) -> None:
@@ -168,11 +168,10 @@ class _Out:
 
 
 def stream_json(items: Iterable[tuple[str, Any]]) -> None:
-    """One JSON object from (key, value) pairs, written as it is built: a value that is an
-    iterator (a long list) goes out one item per line, so a large report is never one string."""
-    out = _Out()
-    _object(out, items)
-    out.write("\n")
+    """One JSON object from (key, value) pairs written to stdout as it is built (``api.write_json``):
+    a large report is never one string."""
+    out = Output()
+    api.write_json(items, out)
     out.flush()
 
 
@@ -185,35 +184,14 @@ def with_item(items: Iterable[tuple[str, Any]], key: str, value: Any) -> Iterato
 
 def stream_json_array(objects: Iterable[Iterable[tuple[str, Any]]]) -> None:
     """A JSON array of such objects (one per file), each streamed like :func:`stream_json`."""
-    out = _Out()
-    n = 0
-    for items in objects:
-        out.write("[\n" if n == 0 else ",\n")
-        _object(out, items)
-        n += 1
-    out.write("\n]\n" if n else "[]\n")
+    out = Output()
+    api.write_json_array(objects, out)
     out.flush()
-
-
-def _object(out: _Out, items: Iterable[tuple[str, Any]]) -> None:
-    first = True
-    for key, value in items:
-        out.write(("{\n" if first else ",\n") + json.dumps(key) + ": ")
-        first = False
-        if isinstance(value, Iterator):
-            n = 0
-            for item in value:
-                out.write(("[\n  " if n == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False, default=to_jsonable))
-                n += 1
-            out.write("\n]" if n else "[]")
-        else:
-            out.write(json.dumps(value, ensure_ascii=False, default=to_jsonable))
-    out.write("{}" if first else "\n}")
 
 
 def stream_csv(rows: Iterable[Any], columns: Sequence[str], batch: int = 5000) -> None:
     """Rows (dicts or records) as spreadsheet-safe CSV, written a batch at a time."""
-    out = _Out()
+    out = Output()
     cols = list(columns)
     chunk: list[list[str]] = []
     header = True

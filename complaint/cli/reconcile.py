@@ -12,10 +12,9 @@ from ..errors import ComplaintError
 from ..i18n import _
 from ..records import RefundPromise
 from ..serialize import from_dict
-from .options import case_inputs, emit, format_option, load_inputs, progress, stream_csv, stream_json
+from .options import Output, case_inputs, emit, format_option, load_inputs, progress
 
-MISSING_COLUMNS = ["state", "order_id", "expected_amount", "currency", "expected_since", "business_days_waiting",
-                   "due_date", "reason"]
+MISSING_COLUMNS = api.MISSING_COLUMNS
 MATCH_COLUMNS = ["kind", "order_ids", "transaction_ids", "score", "reasons"]
 
 
@@ -68,11 +67,10 @@ def command(fmt: str, promises: str | None, window_days: int, tolerance: str, en
     n_orders, n_txns = case.counts()
     progress(_("reconciling {orders} orders and {txns} transactions", orders=n_orders, txns=n_txns))
     result = api.reconcile(case, kwargs.get("as_of"), window_days=window_days, amount_tolerance=tol, engine=engine)
-    if fmt == "json":
-        stream_json(result.json_items())
-        return
-    if fmt == "csv":
-        stream_csv(dict(result.json_items())["missing_credits"], MISSING_COLUMNS)
+    if fmt in ("json", "csv"):  # written as the report is built (api.write_report)
+        out = Output()
+        api.write_report(result, out, fmt)
+        out.flush()
         return
     data = result.to_json()
     s = data["summary"]
