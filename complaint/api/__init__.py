@@ -43,6 +43,7 @@ from .analyst import (
     ANALYST_GROUP_COLUMNS,
     ANALYST_GROUPINGS,
     DAY_EPOCH,
+    case_frames,
     duckdb_candidates,
     ecb_rates,
     load_compiled_kernels,
@@ -211,7 +212,7 @@ __all__ = [
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",
     "chronology_table", "orders", "transactions", "find_orders", "find_transactions",
-    "write_json", "write_json_array", "write_report", "MISSING_COLUMNS",
+    "write_json", "write_json_array", "write_report", "MISSING_COLUMNS", "case_frames",
     # the dossier
     "case_view", "STEP_DONE", "STEP_TODO", "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices",
     "deadlines", "deadlines_ics", "call_window", "contacts", "citation", "letter_kinds", "LETTER_LANGUAGES", "LETTER_OUTCOMES",

@@ -291,20 +291,32 @@ def case_from_files(orders: Iterable = (), bank: Iterable = (), evidence: Iterab
     True
     """
     from ..reconciliation.engine import prewarm_for
-    from .imports import read_file
 
     case = CaseData(name=name, as_of=as_of)
     for path in orders:
-        case.add_result(read_file(path, "orders", progress=progress).result)
+        case.add_result(_read(path, "orders", progress))
         prewarm_for(*case.counts())
     for path in bank:
-        case.add_result(read_file(path, "bank", progress=progress).result)
+        case.add_result(_read(path, "bank", progress))
     evidence = list(evidence)
     if evidence:
         from ..evidence.ingest import ingest_paths
 
         case.evidence.extend(item.evidence for item in ingest_paths(evidence, progress=progress))
     return case
+
+
+def _read(path, kind: str, progress):
+    """One file's ImportResult, its rows read reported to ``progress``."""
+    from ..importers.base import import_file
+    from ..importers.progress import report, reporting
+    from ..importers.textio import as_source
+
+    source = as_source(path)
+    with reporting(progress, source.name, source.data):
+        result = import_file(source, kind=kind)
+        report(result.rows_total, done=True)
+    return result
 
 
 # -- writes shared by the modules of the API --------------------------------------------------------

@@ -16,6 +16,7 @@ optimiser runs, a rejected pair is never proposed again.
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -49,7 +50,7 @@ def prewarm_in_background() -> None:
     """Load numba and the compiled kernels (from numba's disk cache) in a daemon thread, once per
     process: a large import calls this before reading its files, so the loading overlaps the reading
     instead of delaying the first match.  A buyer's case never calls it."""
-    if _PREWARM:
+    if _PREWARM or os.environ.get("COMPLAINT_NO_PREWARM"):
         return
 
     def run() -> None:

@@ -126,6 +126,8 @@ class CsvImporter:
                    for name in ("groups", "parse_row", "finish", "balance", "_communication", "_counterparty_account",
                                 "cell", "date_cell", "amount_cell", "extract"))
 
+    adjust_coded = None  # a bank's adjust for columns: (texts: target -> Coded, extra) -> texts
+
     def adjust_rows(self, extra: dict, texts: dict, n: int):
         """On the columnar path: the rows ``adjust`` may change (a numpy bool mask over the ``n``
         rows, from the parsed ``extra`` and ``texts`` columns), None for every row.  A bank whose

@@ -17,10 +17,11 @@ Belgian account statements date card payments.
 
 from __future__ import annotations
 
-import numpy as np
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..base import register
+from ..columnar.cells import Coded, combine
 from .csv_importer import CsvImporter
 from .spec import (
     Account,
@@ -56,11 +57,24 @@ class KbcAccountImporter(CsvImporter):
                 values.texts["communication"] = " ".join(x for x in (str(structured), free) if x)
         return values
 
-    def adjust_rows(self, extra: dict, texts: dict, n: int):
+    def adjust_coded(self, texts: dict, extra: dict) -> dict:
+        """:meth:`adjust` for a whole file read into columns: the communication of each distinct
+        (structured, free) pair worked out once."""
         structured = extra.get("structured")
-        if structured is None:
-            return np.zeros(n, dtype=bool)
-        return np.asarray(pc.is_valid(structured).to_numpy(zero_copy_only=False), dtype=bool)
+        if structured is None or not pc.any(pc.is_valid(structured)).as_py():
+            return texts
+        pairs, codes = combine([Coded.of(structured), texts["communication"]])
+        values = []
+        for structured_text, free in pairs:
+            if not structured_text:
+                values.append(free)
+                continue
+            norm, bad = structured_communication(str(structured_text))
+            if bad is None:
+                values.append(f"{norm} {free}" if free and free != norm else norm)
+            else:
+                values.append(" ".join(x for x in (structured_text, free) if x))
+        return {**texts, "communication": Coded(pa.array(values + [None], pa.string()), codes)}
 
 
 KBC_ACCOUNT = register(KbcAccountImporter(CsvSpec(

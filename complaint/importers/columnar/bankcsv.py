@@ -28,7 +28,7 @@ from ..bank import merchants
 from ..bank import text as _banktext
 from ..bank.balance import check_running_balances
 from ..bank.spec import TEXT_TARGETS, Context, RowError, RowValues
-from ..textio import Source
+from ..textio import Row, Source
 from ..values import two_decimals
 from . import cells
 from .readcsv import RawTable, from_table, read_columns
@@ -274,6 +274,10 @@ def _adjust(imp, source: Source, raw: RawTable, ctx: Context, rows: _Rows, hook:
         rows.more[key] = {}
     if not hook:
         return
+    coded = getattr(imp, "adjust_coded", None)
+    if coded is not None:  # the bank's hook, written for columns
+        rows.texts = coded(rows.texts, rows.extra)
+        return
     chosen = imp.adjust_rows(rows.extra, {k: v.arrow() for k, v in rows.texts.items()}, rows.n)
     todo = [r for r in (range(rows.n) if chosen is None else np.flatnonzero(chosen).tolist()) if r not in rows.error]
     if not todo:
@@ -285,6 +289,7 @@ def _adjust(imp, source: Source, raw: RawTable, ctx: Context, rows: _Rows, hook:
     extra = {k: (v.take(sel).to_pylist()) for k, v in rows.extra.items()}
     decimals = {c.target for c, _n, _i in ctx.cols if c.kind == "decimal"}
     changed: dict[str, dict[int, object]] = {}
+    cells_of = [c.take(sel).to_pylist() for c in raw.columns]  # the hook's rows, read in bulk
     for j, r in enumerate(todo):
         v = RowValues(line=int(rows.line[r]), booking_date=dates["booking_date"][j], value_date=dates["value_date"][j],
                       amount=_decimal(amounts["amount"][j]), balance=_decimal(amounts["balance"][j]),
@@ -292,7 +297,7 @@ def _adjust(imp, source: Source, raw: RawTable, ctx: Context, rows: _Rows, hook:
                       extra={k: (_decimal(x[j]) if k in decimals else x[j]) for k, x in extra.items()})
         before = (v.booking_date, v.value_date, v.amount, v.balance, dict(v.texts))
         try:
-            out = imp.adjust(v, [raw.row(r)], ctx)
+            out = imp.adjust(v, [Row(int(rows.line[r]), [col[j] for col in cells_of])], ctx)
         except RowError as err:
             rows.error[r] = _row_error(source, int(rows.line[r]), err)
             continue
