@@ -328,6 +328,7 @@ def write_json(items, out) -> None:
     """
     import json
     from collections.abc import Iterator
+    from itertools import islice
 
     from ..serialize import to_jsonable
 
@@ -335,11 +336,12 @@ def write_json(items, out) -> None:
     for key, value in items:
         out.write(("{\n" if first else ",\n") + json.dumps(key) + ": ")
         first = False
-        if isinstance(value, Iterator):
+        if isinstance(value, Iterator):  # items in batches: one encoder call per 500 items
             n = 0
-            for item in value:
-                out.write(("[\n  " if n == 0 else ",\n  ") + json.dumps(item, ensure_ascii=False, default=to_jsonable))
-                n += 1
+            for batch in iter(lambda value=value: list(islice(value, 500)), []):
+                text = json.dumps(batch, ensure_ascii=False, default=to_jsonable)[1:-1]
+                out.write(("[\n  " if n == 0 else ",\n  ") + text)
+                n += len(batch)
             out.write("\n]" if n else "[]")
         else:
             out.write(json.dumps(value, ensure_ascii=False, default=to_jsonable))

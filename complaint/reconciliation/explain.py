@@ -220,12 +220,12 @@ def all_payment_reasons(r) -> list[tuple]:
     f = getattr(r, "funding", None)
     if f is not None and len(f):
         funded = set(f["payment"].to_numpy().tolist())
-    simple = ((sizes == 1) & (mode == 1) & ~(tie >= 0) & np.array([not isinstance(d, str) for d in decision])
-              & np.isfinite(txn))
+    simple = ((sizes == 1) & np.isin(mode, (0, 1, 2)) & ~(tie >= 0)
+              & np.array([not isinstance(d, str) for d in decision]) & np.isfinite(txn))
     if funded:
         simple &= ~np.isin(np.nan_to_num(txn, nan=-1).astype(np.int64), list(funded))
-    out: list = [None] * n
     rows = np.flatnonzero(simple)
+    out: list = [None] * len(rows)
     if len(rows):
         first = r.payment_orders.items[r.payment_orders.ptr[:-1][rows]]
         t = txn[rows].astype(np.int64)
@@ -234,21 +234,47 @@ def all_payment_reasons(r) -> list[tuple]:
         cur = pay["currency"].to_numpy(dtype=object)[rows]
         points = [pay[c].to_numpy()[rows] for c in ("score", "desc_pts", "amount_pts", "date_pts")]
         due = a.due[first]
+        modes = mode[rows].astype(np.int64).tolist()
+        rates = pay["rate"].to_numpy(dtype=np.float64)[rows].tolist()
+        eurs = a.eur[first].tolist()
+        days = a.order_day[first].tolist()
+        ecb = _("{amount} at the ECB rate {rate} of {day} = {eur}; debited {paid} "
+                "({gap}, within the card FX margin)")
+        original = _("the bank shows the original amount {amount}, {verdict}")
+        same, off = _("equal to the order total"), _("{gap} from the order total")
         said: dict = {}
         booked: dict = {}
         scored: dict = {}
-        for k, (tt, g, dg, c, dd, sc, dp, ap, tp) in enumerate(zip(
-                t.tolist(), gap.tolist(), day_gap.tolist(), cur.tolist(), due.tolist(),
+        lang = get_language()
+        equal = _("amount {amount} equal to the order total")  # the templates, translated once
+        differs = _("amount differs from the order total {amount} by {gap}")
+        money = _money_text
+        merchants = a.merchant[t].tolist()
+        for k, (merchant, g, dg, c, dd, sc, dp, ap, tp) in enumerate(zip(
+                merchants, gap.tolist(), day_gap.tolist(), cur.tolist(), due.tolist(),
                 *(x.tolist() for x in points), strict=True)):
-            merchant = a.merchant[tt]
             first_line = said.get(merchant)
             if first_line is None:
                 first_line = said[merchant] = _("statement text recognised as {merchant}", merchant=merchant)
-            if abs(g) <= 1:
-                amount_line = _("amount {amount} equal to the order total", amount=_m(dd, c))
+            md = modes[k]
+            rate = None
+            if md == 1:
+                if abs(g) <= 1:
+                    amount_line = equal.format(amount=money(dd, c, lang))
+                else:
+                    amount_line = differs.format(amount=money(dd, c, lang), gap=money(g, c, lang))
+                gap_value = Decimal(g).scaleb(-_exponent(c))
+            elif md == 0:
+                amount_line = original.format(amount=money(dd + g, c, lang), verdict=same if abs(g) <= 1 else
+                                              off.format(gap=money(g, c, lang)))
+                gap_value = Decimal(g).scaleb(-_exponent(c))
             else:
-                amount_line = _("amount differs from the order total {amount} by {gap}", amount=_m(dd, c),
-                                gap=_m(g, c))
+                rate = Decimal(str(round(rates[k], 4)))
+                eur = eurs[k]
+                amount_line = ecb.format(amount=money(dd, c, lang), rate=_rate_text(rate, lang),
+                                         day=_day_text(days[k], lang), eur=money(eur, "EUR", lang),
+                                         paid=money(eur + g, "EUR", lang), gap=money(g, "EUR", lang))
+                gap_value = Decimal(g).scaleb(-2)
             day_line = booked.get(dg)
             if day_line is None:
                 day_line = booked[dg] = (_("booked the day before the order (time zones)") if dg < 0 else
@@ -259,16 +285,24 @@ def all_payment_reasons(r) -> list[tuple]:
                 score_line = scored[key] = _(
                     "score {score} = descriptor {d} + amount {a} + date {t} points out of 9", score=_pts(sc),
                     d=_pts(round(dp, 2)), a=_pts(round(ap, 2)), t=_pts(round(tp, 2)))
-            out[int(rows[k])] = ([first_line, amount_line, day_line, score_line],
-                                 Decimal(g).scaleb(-minor_exponent(c)), dg, None)
+            out[k] = ([first_line, amount_line, day_line, score_line], gap_value, dg, rate)
+    if len(rows) == n:
+        return out
+    full: list = [None] * n
+    for k, i in enumerate(rows.tolist()):
+        full[i] = out[k]
     rest = np.flatnonzero(~simple)
-    if len(rest):
-        o_ids, t_ids = a.order_id, a.txn_id
-        for i, row in zip(rest.tolist(), r.payments.iloc[rest].itertuples(index=False), strict=True):
-            oids = tuple(str(o_ids[j]) for j in row.order_idx)
-            tids = tuple(str(t_ids[j]) for j in row.txn_idx)
-            out[i] = payment_reasons(row, r, oids, tids)
-    return out
+    o_ids, t_ids = a.order_id, a.txn_id
+    for i, row in zip(rest.tolist(), r.payments.iloc[rest].itertuples(index=False), strict=True):
+        oids = tuple(str(o_ids[j]) for j in row.order_idx)
+        tids = tuple(str(t_ids[j]) for j in row.txn_idx)
+        full[i] = payment_reasons(row, r, oids, tids)
+    return full
+
+
+@functools.lru_cache(maxsize=64)
+def _exponent(currency: str) -> int:
+    return minor_exponent(currency)
 
 
 def funding_reasons(r, t: int) -> list[str]:

@@ -198,10 +198,11 @@ def build_report(case: CaseData, r: FrameResult, today: date, rows: Rows | None 
     t_ptr, t_items = r.payment_txns.ptr.tolist(), r.payment_txns.items
     o_names, t_names = o_ids[o_items].tolist(), t_ids[t_items].tolist()
     for i, (reasons, gap, day_gap, rate) in enumerate(all_payment_reasons(r)):
-        oids = tuple(str(x) for x in o_names[o_ptr[i]:o_ptr[i + 1]])
-        tids = tuple(str(x) for x in t_names[t_ptr[i]:t_ptr[i + 1]])
+        oids = tuple(map(str, o_names[o_ptr[i]:o_ptr[i + 1]]))
+        tids = tuple(map(str, t_names[t_ptr[i]:t_ptr[i + 1]]))
+        decision = decisions[i]
         matches.append(Match("payment", oids, tids, scores[i], tuple(reasons), gap, day_gap, rate,
-                             decisions[i] if isinstance(decisions[i], str) else None))
+                             decision if isinstance(decision, str) else None))
     exp = r.expectations
     credits_by_exp = {int(row.exp): row for row in r.refunds.itertuples(index=False)}
     expected: list[ExpectedRefund] = []
