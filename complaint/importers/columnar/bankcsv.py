@@ -37,9 +37,6 @@ from .tables import BankColumns, IdRecipe, LazyRecords
 _CARD_PREFILTER = r"\p{Nd}{4}[ -]?[\p{Nd}Xx*]{4}[ -]?[\p{Nd}Xx*]{4}[ -]?\p{Nd}{4}"
 _OGM_PREFILTER = r"^[^\pL]*$|\+\+\+|\*\*\*"
 _FIND_OGM_PREFILTER = r"\+\+\+|\*\*\*"
-_METHOD_WORDS = ("domicil", "debit", "lastschrift", "sepa", "kaart", "carte", "credit", "visa", "mastercard",
-                 "express", "amex", "bancontact", "maestro", "pay", "banksys", "terminal", "overschrijving",
-                 "virement", "transfer", "overboeking", "betaalopdracht", "paiement")
 _MERCHANT_WORDS = ("ali", "paypal")  # every default merchant rule needs one of them
 
 
@@ -48,13 +45,16 @@ def raw_columns(imp, source: Source, *, own_reader: bool = False) -> RawTable | 
     the importer reads its files itself (an XLSX sheet), through the record machinery."""
     if own_reader:
         return from_table(imp.read(source))
+    predicate = lambda cells_: imp.header_score(cells_) > 0  # noqa: E731
+    if source.data.isascii() and imp.spec.encodings:  # any candidate encoding reads it: the first is used
+        return read_columns(source, delimiter=imp.spec.delimiter, decoded=(None, imp.spec.encodings[0]),
+                            header_predicate=predicate)
     for enc in imp.spec.encodings:
         try:
             text = source.data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             continue
-        return read_columns(source, delimiter=imp.spec.delimiter, decoded=(text, enc),
-                            header_predicate=lambda cells_: imp.header_score(cells_) > 0)
+        return read_columns(source, delimiter=imp.spec.delimiter, decoded=(text, enc), header_predicate=predicate)
     return None
 
 
@@ -209,7 +209,8 @@ def _amounts(imp, name: str, cell: pa.Array, empty: np.ndarray, rows: _Rows, sou
     """(The cell's value as ``imp._amount`` reads it, as decimal text (null when empty); its cents
     and where they are exact: the fast-path rows)."""
     fast, text = cells.fast_decimals(cell, imp.spec.decimal, stripped=True)
-    cents = (cells.fast_units(text, fast), fast)
+    units, two = cells.fast_units(text, fast)
+    cents = (units, fast, two)
     slow = ~fast & ~empty
     out = pc.if_else(pa.array(fast), text, pa.scalar(None, pa.string())) if not fast.all() else text
     if slow.any():
@@ -415,12 +416,15 @@ def _finish(imp, source: Source, ctx: Context, rows: _Rows, ok: np.ndarray) -> t
     counterparty = t["counterparty"]
     # one pass over the distinct (counterparty, description, communication): payment method and merchant
     amount_key = cells.plain(rows.amounts["amount"]).take(sel)
-    amount = _cents_text(amount_key)
+    cents = rows.cents.get("amount")
+    # two_decimals: a value already written with two decimals is itself
+    amount = amount_key if cents is not None and cents[2][ok].all() else _cents_text(amount_key)
     method, merchant, rule = _by_text(spec, counterparty, description, communication, amount)
     if more["payment_method"] is not None:
         own_method = pa.array(more["payment_method"], pa.string())
         method = pc.if_else(pc.is_valid(own_method), own_method, method)
-    original = _cents_text(_texts(more["original_amount"], m))
+    original = _cents_text(_texts(more["original_amount"], m)) if more["original_amount"] is not None else \
+        pa.nulls(m, pa.string())
     booking = cells.plain(rows.dates["booking_date"]).take(sel)
     value_date = cells.plain(rows.dates["value_date"]).take(sel)
     ref = t["bank_reference"]
@@ -468,9 +472,14 @@ def _by_text(spec, counterparty: cells.Coded, description: cells.Coded, communic
     arr = pa.array(texts, pa.string())
     if spec.payment_method:
         methods = [spec.payment_method] * len(texts)
-    else:
-        hit = cells.matches(arr, cells.ci_words(*_METHOD_WORDS))
-        methods = [_banktext.guess_payment_method(x) if h else None for x, h in zip(texts, hit.tolist(), strict=True)]
+    else:  # guess_payment_method: each pattern tried, in order, only on the texts holding its words
+        methods = [None] * len(texts)
+        open_ = np.ones(len(texts), dtype=bool)
+        for method, pattern, words in _banktext.method_patterns():
+            for k in np.flatnonzero(cells.matches(arr, cells.ci_words(*words)) & open_).tolist():
+                if pattern.search(texts[k]):
+                    methods[k] = method
+                    open_[k] = False
     maybe = cells.matches(arr, cells.ci_words(*_MERCHANT_WORDS)) if len(rules) == len(merchants.DEFAULT_RULES) \
         else np.ones(len(texts), dtype=bool)
     found: list = [None] * len(texts)
@@ -597,7 +606,7 @@ def _balance(imp, ctx: Context, rows: _Rows, ok: np.ndarray, cols: BankColumns):
         days = cells.plain(rows.dates["booking_date"]).take(sel)
         units = None
         if "amount" in rows.cents and "balance" in rows.cents:
-            (au, aok), (bu, bok) = rows.cents["amount"], rows.cents["balance"]
+            (au, aok, _two), (bu, bok, _btwo) = rows.cents["amount"], rows.cents["balance"]
             if aok[ok].all() and bok[ok].all():
                 units = (au[ok], bu[ok])
         return _running_proof(amount, balance, days, account, currency, units)

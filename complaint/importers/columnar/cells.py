@@ -167,12 +167,14 @@ def fast_decimals(arr: pa.Array, decimal: str | None, *, stripped: bool = False)
     return ok, text
 
 
-def fast_units(text: pa.Array, ok: np.ndarray) -> np.ndarray:
-    """Cents (int64) of fast-path decimal texts (``-12.5`` -> -1250); 0 where not ``ok``."""
+def fast_units(text: pa.Array, ok: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cents (int64) of fast-path decimal texts, ``-12.5`` -> -1250; True where a text has exactly
+    two decimals), 0 and False where not ``ok``."""
     text = plain(text)
     units = np.zeros(len(text), dtype=np.int64)
+    two = np.zeros(len(text), dtype=bool)
     if not ok.any():
-        return units
+        return units, two
     rows = np.flatnonzero(ok) if not ok.all() else None
     sub = text if rows is None else text.take(pa.array(rows))
     pos = pc.find_substring(sub, ".")
@@ -180,9 +182,10 @@ def fast_units(text: pa.Array, ok: np.ndarray) -> np.ndarray:
     digits = pc.cast(pc.replace_substring(sub, ".", ""), pa.int64()).to_numpy()
     got = digits * (10 ** (2 - frac.astype(np.int64)))
     if rows is None:
-        return got
+        return got, frac == 2
     units[rows] = got
-    return units
+    two[rows] = frac == 2
+    return units, two
 
 
 def cents_text(decimal_text: pa.Array) -> pa.Array:

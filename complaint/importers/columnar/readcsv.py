@@ -89,7 +89,16 @@ def read_columns(source: Source, *, delimiter: str | None = None, encoding: str 
     data = source.data
     if any(data.find(ch) >= 0 for ch in (b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f")):
         return None  # UTF-16, or separators Python's str.split() treats as spaces: the record path decides
-    text, used = decoded if decoded is not None else decode(data, encoding)
+    if data.isascii() and b"\r" not in data:  # every candidate encoding reads it alike: decode the head only
+        used = decoded[1] if decoded is not None else (encoding or "utf-8-sig")
+        head = data[:_HEAD_CHARS].decode("ascii")
+        delim = delimiter or sniff_delimiter(_first_lines(head, 31))
+        found = _find_header(head, delim, header_predicate)
+        if found is not None and found[3] < len(head):
+            header_cells, header_line, body_line, offset, preamble = found
+            body = data[offset:]
+            return _columns(body, delim, header_cells, header_line, body_line, preamble, used)
+    text, used = decoded if decoded is not None and decoded[0] is not None else decode(data, encoding)
     if "\r" in text:
         text = normalise_newlines(text)
     delim = delimiter or sniff_delimiter(_first_lines(text, 31))
@@ -99,6 +108,11 @@ def read_columns(source: Source, *, delimiter: str | None = None, encoding: str 
     header_cells, header_line, body_line, offset, preamble = found
     body = _body_bytes(data, text, used, offset)
     del text
+    return _columns(body, delim, header_cells, header_line, body_line, preamble, used)
+
+
+def _columns(body: bytes, delim: str, header_cells: list[str], header_line: int, body_line: int,
+             preamble: list[Row], used: str) -> RawTable | None:
     names = [f"c{i}" for i in range(len(header_cells))]
     parsed = _parse(body, delim, names)
     if parsed is None:
