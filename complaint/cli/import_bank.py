@@ -37,8 +37,9 @@ def read_statements(paths: list[str], importer: str | None = None, mapping=None)
 
 @click.command("import-bank")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="json", show_default=True,
-              help="json: one object per file; csv or table: one row per transaction.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table", "summary"]), default="json",
+              show_default=True, help="json: one object per file; csv or table: one row per transaction; "
+                                      "summary: one line per file (rows read, imported, rejected, stored).")
 @click.option("--importer", "importer", metavar="NAME", default=None,
               help="Force an importer (see --list-importers), e.g. when two formats match.")
 @click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False), metavar="PROFILE.json",
@@ -57,7 +58,7 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
       complaint import-bank bnppf.csv belfius.csv --format csv > all.csv
       complaint import-bank export.csv --importer bank.argenta_legacy_csv
       complaint import-bank odd.csv --mapping my-bank.json
-      complaint import-bank kbc_2026.csv --db cases.sqlite --case "Sofa 2026"
+      complaint import-bank kbc_2026.csv --db cases.sqlite --case "Sofa 2026" --format summary
     """
     mapping = api.load_mapping(mapping_path) if mapping_path else None
     reports, errors = read_statements(list(files), importer, mapping)
@@ -72,7 +73,14 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
         except ComplaintError as exc:
             click.echo(_("error: {message}", message=exc), err=True)
             raise SystemExit(2) from exc
-    if fmt == "json":  # streamed: a statement of a million lines is never one string
+    if fmt == "summary":
+        for r in reports:
+            line = r.summary
+            if r.file in stored:
+                line += "; " + _("stored: {added} added, {unchanged} already known", added=stored[r.file]["added"],
+                                 unchanged=stored[r.file]["unchanged"])
+            click.echo(line)
+    elif fmt == "json":  # streamed: a statement of a million lines is never one string
         stream_json_array(with_item(r.json_items(), "stored", stored.get(r.file)) for r in reports)
     elif fmt == "table":
         emit([{"file": r.file, "format": r.format, **{c: t.get(c) for c in TXN_COLUMNS}}
@@ -89,8 +97,9 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
                 out, first = [], False
         if out or first:
             click.echo(_csv(out, header, first), nl=False)
-    for report in reports:
-        progress(report.summary)
+    if fmt != "summary":
+        for report in reports:
+            progress(report.summary)
     for err in errors:
         click.echo(_("error: {message}", message=err), err=True)
     if errors:

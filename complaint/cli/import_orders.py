@@ -25,7 +25,7 @@ TABLE_COLUMNS = ["file", "format", "order_id", "order_date", "status", "status_t
 
 @click.command("import-orders")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@format_option("table")
+@format_option("table", choices=("json", "csv", "table", "summary"))
 @click.option("--importer", "importer", metavar="NAME",
               help="Force a layout, e.g. orders.shopper_inventory_csv (see the error of an ambiguous file).")
 @click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False), metavar="PROFILE.json",
@@ -44,7 +44,7 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
     \b
     Examples:
       complaint import-orders orders.csv --format json
-      complaint import-orders backup.xlsx --currency EUR --db cases.sqlite --case "Sofa 2026"
+      complaint import-orders backup.xlsx --currency EUR --db cases.sqlite --case "Sofa 2026" --format summary
       complaint import-orders odd.csv --importer orders.generic_mapped --mapping shop.json
     """
     mapping = api.load_mapping(mapping_path) if mapping_path else None
@@ -74,8 +74,14 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
                        added=s.added, updated=s.updated, unchanged=s.unchanged)
                      + (" " + _("(already imported)") if s.already_imported else ""))
     for r in reports:
-        progress(r.summary + ", " + _("{orders} orders, {warnings} warnings", orders=len(r.result.records),
-                                      warnings=len(r.result.warnings)))
+        line = r.summary + ", " + _("{orders} orders, {warnings} warnings", orders=len(r.result.records),
+                                    warnings=len(r.result.warnings))
+        if fmt == "summary":  # the line on stdout, nothing else
+            click.echo(line)
+        else:
+            progress(line)
+    if fmt == "summary":
+        return
     if fmt == "json":  # streamed, one order per line
         stream_json_array(with_item(r.json_items(), "stored", stored.get(r.file)) for r in reports)
         return
