@@ -363,7 +363,8 @@ def _finish(imp, source: Source, ctx: Context, rows: _Rows, ok: np.ndarray) -> t
     # currency: the column's (upper case), else the default; a non-code is replaced, with a remark
     cur = t["currency"].map(str.upper)
     cur_values = cur.values.to_pylist()
-    bad = [i for i, c in enumerate(cur_values[:-1]) if not (len(c) == 3 and c.isascii() and c.isalpha() and c.isupper())]
+    bad = [i for i, c in enumerate(cur_values) if c is not None
+           and not (len(c) == 3 and c.isascii() and c.isalpha() and c.isupper())]
     currency_values = [spec.default_currency if (i in bad or c is None) else c for i, c in enumerate(cur_values)]
     currency = cells.Coded(pa.array(currency_values, pa.string()), cur.codes)
     if bad:

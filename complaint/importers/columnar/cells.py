@@ -305,6 +305,14 @@ class Coded:
     def take(self, rows) -> Coded:
         return Coded(self.values, self.codes[np.asarray(rows, dtype=np.int64)])
 
+    def by_value(self) -> np.ndarray:
+        """Codes under which equal values (two texts cleaned to one, say) share one code."""
+        if len(self.values) <= 1:
+            return self.codes
+        enc = pc.dictionary_encode(self.values)
+        canon = pc.fill_null(enc.indices, len(enc.dictionary)).to_numpy(zero_copy_only=False).astype(np.int64)
+        return canon[self.codes]
+
 
 def combine(parts: Sequence[Coded]) -> tuple[list[tuple], np.ndarray]:
     """The distinct combinations of several coded columns (each a tuple of their values, in order of
@@ -315,11 +323,11 @@ def combine(parts: Sequence[Coded]) -> tuple[list[tuple], np.ndarray]:
     key = np.zeros(n, dtype=np.int64)
     width = 1
     for p in parts:
-        size = len(p.values)
+        size = len(p.values) + 1
         if width * size >= (1 << 62):  # too many combinations for one number: renumber first
             key = np.asarray(pd.factorize(key)[0], dtype=np.int64)
             width = int(key.max()) + 1 if n else 1
-        key = key * size + p.codes
+        key = key * size + p.by_value()  # equal values, one code: rows alike combine alike
         width *= size
     codes = np.asarray(pd.factorize(key)[0], dtype=np.int64)
     k = int(codes.max()) + 1 if n else 0
