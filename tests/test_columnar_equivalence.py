@@ -17,8 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaint.importers.base import detect, load_all
 from complaint.importers.bank import text as banktext
+from complaint.importers.base import detect, load_all
 from complaint.importers.columnar.tables import LazyRecords
 from complaint.importers.textio import Source, as_source
 from complaint.serialize import to_dict
