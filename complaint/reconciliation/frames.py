@@ -12,6 +12,7 @@ never turned into Python objects.  :class:`Rows` builds records for the frame ro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -318,11 +319,14 @@ def _day_id_order(frame: pd.DataFrame) -> np.ndarray:
 
 # -- searching a case without building every record -----------------------------------------------
 
-def _search(parts: list, text: str, limit: int, columns: tuple[str, ...], day: str, keep=None) -> list:
-    """Records of ``parts`` (lists of records or columns) whose ``columns`` contain ``text``, newest
-    ``day`` first, at most ``limit``."""
+_ID_LIKE = re.compile(r"^[hr]?[0-9a-f]{3,}$")
+
+
+def _search(parts: list, text: str, limit: int, columns: tuple[str, ...], day: str, key: str, keep=None) -> list:
+    """Records of ``parts`` (lists of records or columns) whose ``columns`` contain ``text``: the
+    ``limit`` newest by ``day``, then by ``key``."""
     needle = text.strip().lower()
-    found: list[tuple] = []
+    found: list = []
     for part in parts:
         if isinstance(part, list):
             for rec in part:
@@ -330,7 +334,7 @@ def _search(parts: list, text: str, limit: int, columns: tuple[str, ...], day: s
                     continue
                 if needle and not any(needle in str(getattr(rec, c) or "").lower() for c in columns):
                     continue
-                found.append((getattr(rec, day), rec))
+                found.append(rec)
             continue
         t = part.table
         mask = np.ones(t.num_rows, dtype=bool)
@@ -339,7 +343,9 @@ def _search(parts: list, text: str, limit: int, columns: tuple[str, ...], day: s
         if needle:
             hit = np.zeros(t.num_rows, dtype=bool)
             for c in columns:
-                col = part.ids() if c in ("id",) and hasattr(part, "recipe") else t.column(c).combine_chunks()
+                if c == "id" and not _ID_LIKE.match(needle):
+                    continue  # ids are made on demand: only a text that looks like one is looked for there
+                col = part.ids() if c == "id" else t.column(c).combine_chunks()
                 col = col.dictionary_decode() if pa.types.is_dictionary(col.type) else col
                 if not pa.types.is_string(col.type):
                     col = col.cast(pa.string())
@@ -351,16 +357,17 @@ def _search(parts: list, text: str, limit: int, columns: tuple[str, ...], day: s
             continue
         days = pc.cast(t.column(day).combine_chunks().take(pa.array(rows)), pa.int32()).to_numpy(
             zero_copy_only=False)
-        best = rows[np.argsort(-days, kind="stable")[:limit]]
-        found.extend((getattr(r, day), r) for r in part.records(best))
-    found.sort(key=lambda pair: pair[0], reverse=True)
-    return [r for _d, r in found[:limit]]
+        if len(rows) > limit:  # the newest days only (all rows of the last day kept, for the tie-break)
+            rows = rows[days >= np.sort(days)[::-1][limit - 1]]
+        found.extend(part.records(rows))
+    found.sort(key=lambda r: (-getattr(r, day).toordinal(), getattr(r, key)))
+    return found[:limit]
 
 
 def search_transactions(case: CaseData, text: str, *, limit: int = 200, matchable: bool = True) -> list:
     return _search(case.transaction_parts(), text, limit, ("id", "description", "counterparty", "amount"),
-                   "booking_date", keep=(lambda t: bool(t.merchant)) if matchable else None)
+                   "booking_date", "id", keep=(lambda t: bool(t.merchant)) if matchable else None)
 
 
 def search_orders(case: CaseData, text: str, *, limit: int = 200) -> list:
-    return _search(case.order_parts(), text, limit, ("order_id", "store"), "order_date")
+    return _search(case.order_parts(), text, limit, ("order_id", "store"), "order_date", "order_id")

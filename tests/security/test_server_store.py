@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import test_columnar_case as cc  # the columnar store tests of tests/test_columnar_case.py
 import test_store as ts  # the record builders and tests of tests/test_store.py
 from streamlit.testing.v1 import AppTest
 
@@ -91,6 +92,19 @@ def pg_store(pg_url):
 def test_store_api_on_postgresql(pg_store, test):
     assert pg_store.dialect.name == "postgresql"
     test(pg_store)
+
+
+# -- large imports kept as columnar blocks, on PostgreSQL --------------------------------------------
+@pytest.mark.parametrize("test", [cc.test_a_large_import_is_one_block_and_reads_back_as_the_records,
+                                  cc.test_overlapping_large_imports_add_only_the_new_rows,
+                                  cc.test_a_case_with_blocks_exports_imports_and_deletes_an_order],
+                         ids=lambda f: f.__name__)
+def test_columnar_blocks_on_postgresql(pg_store, test):
+    test(pg_store)
+
+
+def test_a_later_order_export_merges_into_blocks_on_postgresql(pg_store, tmp_path):
+    cc.test_a_later_order_export_merges_into_orders_kept_in_a_block(pg_store, tmp_path)
 
 
 # -- revision counter and snapshots (the home page's figures) on PostgreSQL -------------------------
