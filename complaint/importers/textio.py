@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from ..settings import SETTINGS
 from .progress import report
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+_HASH_AHEAD = 1 << 24  # bytes from which a file's SHA-256 is computed in a thread as soon as it is read
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +36,21 @@ class Source:
     data: bytes
     _sha256: list = field(default_factory=list, init=False, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        if len(self.data) >= _HASH_AHEAD:  # a large file: hashed in a thread while it is parsed
+            worker = threading.Thread(target=self._hash, name="source-sha256", daemon=True)
+            self._sha256.append(worker)
+            worker.start()
+
+    def _hash(self) -> None:
+        digest = hashlib.sha256(self.data).hexdigest()  # hashlib releases the GIL on large inputs
+        self._sha256.append(digest)
+
     @property
     def sha256(self) -> str:
+        if self._sha256 and isinstance(self._sha256[0], threading.Thread):
+            self._sha256[0].join()
+            return self._sha256[-1]
         if not self._sha256:
             self._sha256.append(hashlib.sha256(self.data).hexdigest())
         return self._sha256[0]

@@ -28,6 +28,7 @@ def _m(cents, currency: str) -> str:
     return _money_text(int(cents), currency, get_language())
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def _money_text(cents: int, currency: str, lang: str) -> str:
     layout = _money_layout(currency, lang)
     if layout is None:
@@ -293,11 +294,26 @@ def all_payment_reasons(r) -> list[tuple]:
         full[i] = out[k]
     rest = np.flatnonzero(~simple)
     o_ids, t_ids = a.order_id, a.txn_id
-    for i, row in zip(rest.tolist(), r.payments.iloc[rest].itertuples(index=False), strict=True):
+    order_lists, txn_lists = r.payment_orders.rows(rest), r.payment_txns.rows(rest)
+    for k, (i, base) in enumerate(zip(rest.tolist(), r.payment_rows.iloc[rest].itertuples(index=False), strict=True)):
+        row = _PaymentRow(base, order_lists[k], txn_lists[k])
         oids = tuple(str(o_ids[j]) for j in row.order_idx)
         tids = tuple(str(t_ids[j]) for j in row.txn_idx)
         full[i] = payment_reasons(row, r, oids, tids)
     return full
+
+
+class _PaymentRow:
+    """A payment row with its order and transaction lists (``FrameResult.payments`` builds them for
+    every row; the few rows worded one by one need only theirs)."""
+
+    __slots__ = ("_base", "order_idx", "txn_idx")
+
+    def __init__(self, base, order_idx, txn_idx):
+        self._base, self.order_idx, self.txn_idx = base, order_idx, txn_idx
+
+    def __getattr__(self, name: str):
+        return getattr(self._base, name)
 
 
 @functools.lru_cache(maxsize=64)
@@ -323,7 +339,7 @@ def funding_reasons(r, t: int) -> list[str]:
 def _unit_members(r, row):
     # the tied candidate's orders: those of the payment whose debit is the tied transaction
     at = _Arrays.of(r).payment_of_txn(int(row.tie_txn))
-    return list(r.payments["order_idx"].iat[at]) if at is not None else []
+    return list(r.payment_orders.rows([at])[0]) if at is not None else []
 
 
 def refund_reasons(e, cr, r, tids):
