@@ -131,10 +131,11 @@ _LAST_SHOWN = [0.0, ""]
 def progress_callback(done: int, total: int, name: str = "") -> None:
     """Rows read of a file, pictures read of a folder: one line on stderr, redrawn in place, and
     only on a terminal (a script reading stderr gets the results, not a progress bar)."""
-    err = click.get_text_stream("stderr")
-    if not err.isatty():
-        return
+    import sys
     import time
+
+    if not (sys.stderr and sys.stderr.isatty()):
+        return
 
     now = time.monotonic()
     finished = done >= total
