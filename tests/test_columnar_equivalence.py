@@ -264,3 +264,24 @@ def test_a_mutated_order_export_reads_the_same_both_ways(rnd: random.Random) -> 
     csv.writer(out).writerows([header, *body])
     _same_or_same_error(_importer("orders.shopper_inventory_csv"),
                         Source("mutated_orders.csv", out.getvalue().encode("utf-8")))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.randoms(use_true_random=False))
+def test_a_mutated_coda_file_reads_the_same_both_ways(rnd: random.Random) -> None:
+    """A well-formed file is read in columns; any other goes to the record parser: same result."""
+    lines = [ln for ln in (DATA / "bank" / "coda" / "statement.cod").read_bytes().decode("cp1252")
+             .replace("\r\n", "\n").split("\n") if ln]
+    for _ in range(rnd.randint(1, 4)):
+        i = rnd.randrange(len(lines))
+        op = rnd.random()
+        if op < 0.6 and lines[i]:
+            pos = rnd.randrange(len(lines[i]))
+            lines[i] = lines[i][:pos] + rnd.choice("0123456789 AZ*+/") + lines[i][pos + 1:]
+        elif op < 0.75:
+            lines.insert(i, lines[i])
+        elif op < 0.85:
+            del lines[i]
+        else:
+            lines.insert(i, "")
+    _same_or_same_error(_importer("bank.coda"), Source("mutated.cod", ("\n".join(lines) + "\n").encode("cp1252")))

@@ -420,7 +420,7 @@ def _finish(imp, source: Source, ctx: Context, rows: _Rows, ok: np.ndarray) -> t
     cents = rows.cents.get("amount")
     # two_decimals: a value already written with two decimals is itself
     amount = amount_key if cents is not None and cents[2][ok].all() else _cents_text(amount_key)
-    method, merchant, rule = _by_text(spec, counterparty, description, communication, amount)
+    method, merchant, rule = by_text(counterparty, description, communication, amount, method=spec.payment_method)
     if more["payment_method"] is not None:
         own_method = pa.array(more["payment_method"], pa.string())
         method = pc.if_else(pc.is_valid(own_method), own_method, method)
@@ -462,17 +462,18 @@ def _constant(value: str, m: int) -> pa.Array:
     return pa.DictionaryArray.from_arrays(pa.array(np.zeros(m, dtype=np.int32)), pa.array([value], pa.string()))
 
 
-def _by_text(spec, counterparty: cells.Coded, description: cells.Coded, communication: cells.Coded,
-             amount: pa.Array) -> tuple[pa.Array, pa.Array, pa.Array]:
+def by_text(counterparty: cells.Coded, description: cells.Coded, communication: cells.Coded, amount: pa.Array, *,
+            method: str | None = None, guess: bool = True) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(payment method, merchant, merchant rule) per row, each distinct statement text read once:
-    ``guess_payment_method`` and ``merchants.recognise`` on ``counterparty description communication``."""
+    ``guess_payment_method`` (unless ``method`` is given, or ``guess`` is False: no method) and
+    ``merchants.recognise`` on ``counterparty description communication``."""
     combos, codes = cells.combine([counterparty, description, communication])
     texts = [" ".join(x for x in c if x) for c in combos]
     rules = merchants.active_rules()
     compiled = [(r.merchant, r.name, r.compiled()) for r in rules]
     arr = pa.array(texts, pa.string())
-    if spec.payment_method:
-        methods = [spec.payment_method] * len(texts)
+    if method or not guess:
+        methods = [method] * len(texts)
     else:  # guess_payment_method: each pattern tried, in order, only on the texts holding its words
         methods = [None] * len(texts)
         open_ = np.ones(len(texts), dtype=bool)
