@@ -84,6 +84,11 @@ def case_data(case: CaseLike) -> CaseData:
     'In memory'
     """
     if isinstance(case, CaseHandle):
+        rows = getattr(case.store, "block_rows", None)
+        if rows is not None:  # a large case: the compiled kernels load while it is read
+            from ..reconciliation.engine import prewarm_for
+
+            prewarm_for(0, rows(case.id))
         return case.data()
     if isinstance(case, CaseData):
         return case

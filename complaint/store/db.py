@@ -241,6 +241,11 @@ class Store:
         data.profile = self._profile(case_id)
         return data
 
+    def block_rows(self, case_id: int) -> int:
+        """How many records the case keeps in columnar blocks (large imports), without reading them."""
+        return int(self._rows("SELECT COALESCE(SUM(rows), 0) FROM record_blocks WHERE case_id = ? AND kind IN "
+                              "('transactions', 'orders')", (case_id,))[0][0])
+
     def has_records(self, case_id: int) -> bool:
         """True when the case holds an order or a statement line (cheaper than loading it)."""
         return bool(self._rows("SELECT EXISTS (SELECT 1 FROM orders WHERE case_id = ?) "

@@ -259,6 +259,7 @@ def _all_case_calls(store, cid: int, blob: bytes):
         "export_case": lambda: store.export_case(cid),
         "raw_table": lambda: store.raw_table(cid, "orders"),
         "has_records": lambda: store.has_records(cid),
+        "block_rows": lambda: store.block_rows(cid),
         "case_revision": lambda: store.case_revision(cid),
         "case_snapshot": lambda: store.case_snapshot(cid, "home/en"),
         "save_case_snapshot": lambda: store.save_case_snapshot(cid, "home/en", {"mine": True}, 0),
