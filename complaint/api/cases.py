@@ -297,6 +297,9 @@ def case_from_files(orders: Iterable = (), bank: Iterable = (), evidence: Iterab
     """
     from ..reconciliation.engine import prewarm_for
 
+    orders, bank = list(orders), list(bank)
+    if _total_bytes(orders + bank) >= _LARGE_INPUT:  # large inputs: the compiled kernels load while they are read
+        prewarm_for(10**9)
     case = CaseData(name=name, as_of=as_of)
     for path in orders:
         case.add_result(_read(path, "orders", progress))
@@ -309,6 +312,20 @@ def case_from_files(orders: Iterable = (), bank: Iterable = (), evidence: Iterab
 
         case.evidence.extend(item.evidence for item in ingest_paths(evidence, progress=progress))
     return case
+
+
+_LARGE_INPUT = 4 << 20  # bytes of input files from which a reconciliation is likely to take the compiled path
+
+
+def _total_bytes(items) -> int:
+    total = 0
+    for item in items:
+        if isinstance(item, str | os.PathLike):
+            try:
+                total += os.path.getsize(item)
+            except OSError:
+                pass
+    return total
 
 
 def _read(path, kind: str, progress):
