@@ -7,6 +7,7 @@ from complaint.csvsafe import write_csv
 from complaint.errors import ComplaintError
 from complaint.i18n import _
 from ui import state
+from ui.paging import paged
 from ui.widgets import show_error
 
 st.title(_("Analyst"))
@@ -37,14 +38,14 @@ c2.metric(_("Overdue amount (EUR)"), f"{table['overdue_eur_cents'].sum() / 100:,
 c3.metric(_("Cases concerned"), int(detail["case"].nunique()))
 
 st.subheader(_("Missing refunds by {what}", what=labels[by].lower()))
-st.bar_chart(table, x=by, y=["overdue_eur", "pending_eur"], color=["#d62728", "#ff7f0e"], horizontal=by != "month",
+st.bar_chart(table if by == "month" else table.head(40), x=by, y=["overdue_eur", "pending_eur"], color=["#d62728", "#ff7f0e"], horizontal=by != "month",
              x_label=labels[by] if by == "month" else None, y_label=_("EUR"), stack=True)
-st.dataframe(table, hide_index=True, use_container_width=True,
+st.dataframe(paged(table, "analyst_table"), hide_index=True, use_container_width=True,
              column_config={"overdue_eur": st.column_config.NumberColumn(_("Overdue (EUR)"), format="%.2f"),
                             "pending_eur": st.column_config.NumberColumn(_("Pending (EUR)"), format="%.2f")})
 
 with st.expander(_("Every missing refund ({n})", n=len(detail))):
-    st.dataframe(detail, hide_index=True, use_container_width=True)
+    st.dataframe(paged(detail, "analyst_detail"), hide_index=True, use_container_width=True)
     rows = [[str(v) for v in r] for r in detail.itertuples(index=False)]
     st.download_button(_("Download as CSV"), write_csv(rows, list(detail.columns)).encode("utf-8"),
                        file_name="missing-refunds.csv", mime="text/csv", key="analyst_csv")

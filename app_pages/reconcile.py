@@ -11,6 +11,7 @@ from complaint.errors import ComplaintError
 from complaint.i18n import LOCALES, _, get_language
 from complaint.records import OUTCOME_LABELS, Outcome, Problem
 from ui import state
+from ui.paging import paged
 from ui.safe import md_escape
 from ui.widgets import dossier_link, headers, open_dossier, show_error
 
@@ -52,7 +53,9 @@ st.plotly_chart(fig, width="stretch", key="rec_chart")
 st.subheader(_("Refunds not received"))
 if not rec.missing_credits:
     st.success(_("Every expected refund has reached the account (or is not due on the bank)."))
-for i, m in enumerate(rec.missing_credits):
+missing_page = paged(rec.missing_credits, "rec_missing", size=25)
+offset = rec.missing_credits.index(missing_page[0]) if missing_page else 0
+for i, m in enumerate(missing_page, start=offset):
     with st.container(border=True):
         overdue = m.state == "overdue"
         state_label = _("Overdue") if overdue else _("Pending")
@@ -94,6 +97,7 @@ pick_states = f2.multiselect(_("State"), list(states), default=_choice("rec_stat
 st.session_state["rec_kinds_choice"], st.session_state["rec_states_choice"] = pick_kinds, pick_states
 shown = [m for m in rec.matches if m.kind in pick_kinds and (m.decision or "proposed") in pick_states]
 kind_names = {"payment": _("payment"), "refund": _("refund")}
+shown = paged(shown, "rec_matches")  # a page of matches at a time: the browser never gets 100,000 rows
 st.dataframe([{_("kind"): kind_names.get(m.kind, m.kind), _("orders"): ", ".join(m.order_ids),
                _("transactions"): ", ".join(m.txn_ids), _("score"): m.score,
                _("decision"): states.get(m.decision or "proposed", m.decision), _("why"): " | ".join(m.reasons)}
@@ -122,12 +126,17 @@ if shown:
         _done(_("Decision undone"))
 
 with st.expander(_("Link by hand")):
+    # a large case offers what a search finds (newest first), never every order and statement line
+    s1, s2 = st.columns(2)
+    order_query = s1.text_input(_("Find orders (id or store)"), key="rec_link_oq")
+    txn_query = s2.text_input(_("Find transactions (text, id or amount)"), key="rec_link_tq")
     with st.form("rec_link"):
         kind = st.radio(_("Kind"), ["payment", "refund"], horizontal=True,
                         format_func=lambda k: _("payment") if k == "payment" else _("refund"))
-        order_ids = st.multiselect(_("Order(s)"), [o.order_id for o in case.orders])
+        order_ids = st.multiselect(_("Order(s)"), [o.order_id for o in api.find_orders(case, order_query)])
         txn_labels = {t.id: f"{fmt.day(t.booking_date)} · {fmt.money(t.amount, t.currency)} · "
-                            f"{t.description or t.counterparty or ''}" for t in case.transactions}
+                            f"{t.description or t.counterparty or ''}"
+                      for t in api.find_transactions(case, txn_query, matchable=False)}
         txn_ids = st.multiselect(_("Transaction(s)"), list(txn_labels), format_func=txn_labels.get)
         if st.form_submit_button(_("Link")):
             if not order_ids or not txn_ids:
@@ -141,8 +150,9 @@ with st.expander(_("Link by hand")):
                     _done(_("Linked"))
 
 with st.expander(_("Record a refund promise")):
+    promise_query = st.text_input(_("Find orders (id or store)"), key="rec_promise_oq")
     with st.form("rec_promise"):
-        order_id = st.selectbox(_("Order"), [o.order_id for o in case.orders])
+        order_id = st.selectbox(_("Order"), [o.order_id for o in api.find_orders(case, promise_query)])
         c1, c2, c3 = st.columns(3)
         amount_text = c1.text_input(_("Amount"), value="")
         currency = c2.selectbox(_("Currency"), ["EUR", "USD", "GBP", "PLN", "CHF"])
@@ -181,8 +191,10 @@ with st.expander(_("Record a refund promise")):
             _done(_("Promise withdrawn"))
 
 with st.expander(_("Record how a dispute ended")):
+    outcome_query = st.text_input(_("Find orders (id or store)"), key="rec_out_oq")
     with st.form("rec_outcome"):
-        order_id = st.selectbox(_("Order"), [o.order_id for o in case.orders], key="rec_out_order")
+        order_id = st.selectbox(_("Order"), [o.order_id for o in api.find_orders(case, outcome_query)],
+                                key="rec_out_order")
         c1, c2, c3 = st.columns(3)
         outcome = c1.selectbox(_("Outcome"), [o.value for o in Outcome],
                                format_func=lambda o: _(OUTCOME_LABELS[Outcome(o)]), key="rec_out_outcome")
@@ -197,24 +209,27 @@ with st.expander(_("Record how a dispute ended")):
             else:
                 _done(_("Outcome recorded"))
 
-for title, rows in ((_("Debits with no order"), rec.unmatched_transactions),
-                    (_("Credits with no expected refund"), rec.credits_without_refund)):
+for title, rows, page_key in ((_("Debits with no order"), rec.unmatched_transactions, "rec_unmatched"),
+                              (_("Credits with no expected refund"), rec.credits_without_refund, "rec_credits")):
     if rows:
         st.subheader(title)
         st.dataframe([{_("date"): fmt.day(t.booking_date), _("amount"): fmt.money(t.amount, t.currency),
-                       _("text"): t.description or t.counterparty or "", "id": t.id} for t in rows],
+                       _("text"): t.description or t.counterparty or "", "id": t.id} for t in paged(rows, page_key)],
                      hide_index=True, width="stretch")
 if rec.orders_without_payment:
     st.subheader(_("Orders with no payment found"))
     st.dataframe([{_("order"): o.order_id, _("date"): fmt.day(o.order_date),
                    _("amount"): fmt.money(o.amount_due, o.currency) if o.amount_due is not None else "—"}
-                  for o in rec.orders_without_payment], hide_index=True)
+                  for o in paged(rec.orders_without_payment, "rec_unpaid")], hide_index=True)
 if rec.duplicate_charges:
     st.subheader(_("Double charges"))
     doubles = [{**d, "amount": fmt.money(d["amount"], d["currency"]),
-                "booking_date": fmt.day(date.fromisoformat(d["booking_date"]))} for d in rec.duplicate_charges]
+                "booking_date": fmt.day(date.fromisoformat(d["booking_date"]))}
+               for d in paged(rec.duplicate_charges, "rec_doubles")]
     doubles = [{k: v for k, v in d.items() if k != "currency"} for d in doubles]
     st.dataframe(doubles, hide_index=True, column_config=headers(doubles[0]))
 if rec.rejected_rows:
     st.subheader(_("Rows not imported"))
-    st.dataframe(rec.to_json()["rejected_rows"], hide_index=True, column_config=headers(["file", "row", "reason", "field"]))
+    rejected = [{"file": i.file, "row": i.line, "reason": i.message, "field": i.field}
+                for i in paged(rec.rejected_rows, "rec_rejected")]
+    st.dataframe(rejected, hide_index=True, column_config=headers(["file", "row", "reason", "field"]))

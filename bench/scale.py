@@ -1,20 +1,25 @@
-"""Reconciliation at analyst scale on DuckDB: 10 million bank rows against 1 million orders.
+"""Reconciliation cost per statement line at 10k, 100k and 1M lines: it must grow linearly.
 
-    .venv/bin/python bench/scale.py                 # full size (1M orders, 10M bank rows)
-    .venv/bin/python bench/scale.py --scale 0.2     # 200k orders, 2M bank rows
+    .venv/bin/python bench/scale.py                 # the scaling table (the CLI, real exports)
+    .venv/bin/python bench/scale.py --duckdb        # 1M orders x 10M bank rows on DuckDB (--scale 0.2: 2M)
 
-Two measurements, each in its own subprocess (peak memory = the subprocess's ru_maxrss):
+**The scaling table.**  ``complaint reconcile --orders … --bank … --format json`` (the report to a
+file) on the exports of ``bench/reconcile.py`` at 1,000 orders x 10,000 KBC lines, 10,000 x
+100,000 and 100,000 x 1,000,000, each net of the CLI's start-up, best of ``--rounds``, taken in
+turns with a Python process reading the same two files with ``pandas.read_csv``.  Printed per size:
+the time, the time per statement line, and that per-line time over the per-line time at 10,000
+lines.  Linear cost: the per-line time at 1M within 1.5x of the one at 10k (it is lower: the fixed
+costs, such as loading the compiled kernels, weigh less on a large file).
 
-1. *Baseline*: reading the two input CSV files with ``pandas.read_csv`` (pyarrow engine).
-2. *DuckDB end to end*: DuckDB reads the same files, normalises them in SQL (cents, day numbers,
-   merchant rules, refund wording), keeps the rows that can take part in a match, and the shared
-   engine (``reconcile_frames``) runs with the SQL candidate source (``DuckDBCandidates``).
-   Printed: time and peak memory, and their ratios to the baseline.
+**DuckDB** (``--duckdb``): reading the two input CSV files with ``pandas.read_csv`` (pyarrow
+engine), then DuckDB reading the same files, normalising them in SQL (cents, day numbers, merchant
+rules, refund wording), keeping the rows that can take part in a match, and the shared engine
+(``reconcile_frames``) running with the SQL candidate source (``DuckDBCandidates``); each in its own
+subprocess (peak memory = its ru_maxrss).  Then the pandas and DuckDB engines are run on the same
+generated frames of 1 million bank rows (x scale) and their results compared.
 
-Then the pandas and DuckDB engines are run on the same generated frames of 1 million bank rows
-(x scale) and their results compared (payments, refunds, expectations, leftovers): they must be equal.
-
-``generate_frames`` is also used by ``tests/test_duckdb_equivalence.py``.
+``generate_frames`` is also used by ``tests/test_duckdb_equivalence.py`` and
+``tests/test_reconcile_reasons.py``.
 """
 
 # SQL here is assembled from constant fragments only; every value goes in as a parameter or a
@@ -265,12 +270,47 @@ def _child(args: list[str]) -> tuple[dict, int]:
     return json.loads(lines[-2]), int(lines[-1])
 
 
+def scaling(rounds: int) -> None:
+    """The per-line table (see the module)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_reconcile", Path(__file__).with_name("reconcile.py"))
+    rec = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rec)
+    start = min(rec.run_command([rec.cli_path(), "--help"])[0] for _ in range(3))
+    rows = []
+    for n_orders in (1_000, 10_000, 100_000):
+        orders, bank = rec.generate(n_orders)
+        n_lines = rec.SIZES[n_orders]
+        base, cli = [], []
+        for _ in range(rounds):
+            base.append(rec.run_command(rec.baseline_command(orders, bank))[0])
+            cli.append(rec.run_command([rec.cli_path(), "reconcile", "--orders", str(orders), "--bank", str(bank), "--as-of",
+                                 rec.AS_OF, "--format", "json"], str(OUT / "scale_report.json"))[0] - start)
+        rows.append((n_orders, n_lines, min(cli), min(base)))
+        print(f"  {n_lines:>9,} lines: {min(cli):6.2f} s (rounds {', '.join(f'{x:.2f}' for x in cli)})", flush=True)
+    (OUT / "scale_report.json").unlink(missing_ok=True)
+    per_10k = rows[0][2] / rows[0][1]
+    print(f"\nCLI reconcile from files, net of start-up {start:.2f} s, best of {rounds} in turns with read_csv:")
+    print(f"{'orders':>9} {'lines':>10} {'time s':>8} {'us/line':>8} {'vs 10k':>7} {'read_csv s':>11} {'ratio':>6}")
+    for n_orders, n_lines, t, b in rows:
+        print(f"{n_orders:>9,} {n_lines:>10,} {t:8.2f} {1e6 * t / n_lines:8.2f} {t / n_lines / per_10k:7.2f} "
+              f"{b:11.2f} {t / b:5.1f}x")
+    worst = rows[-1][2] / rows[-1][1] / per_10k
+    print(f"per-line time at 1M / at 10k = {worst:.2f} (linear: <= 1.5) {'OK' if worst <= 1.5 else 'OVER'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--scale", type=float, default=1.0, help="fraction of 1M orders / 10M bank rows")
+    ap.add_argument("--duckdb", action="store_true", help="the DuckDB run instead of the scaling table")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of the scaling table")
+    ap.add_argument("--scale", type=float, default=1.0, help="DuckDB: fraction of 1M orders / 10M bank rows")
     ap.add_argument("--memory-limit", default="8GB", help="DuckDB memory limit (spills beyond it)")
     ap.add_argument("--skip-equality", action="store_true")
     opts = ap.parse_args()
+    if not opts.duckdb:
+        scaling(opts.rounds)
+        return
     n_orders, n_bank = int(1_000_000 * opts.scale), int(10_000_000 * opts.scale)
     t = time.perf_counter()
     orders_path, bank_path = write_inputs(n_orders, n_bank)

@@ -1,7 +1,13 @@
-"""Home page render time on a case of 10,000 orders vs the same page on an empty case.
+"""Home page render time on a case of 10,000 orders vs the same page on an empty case, and the
+Reconcile page on a large imported case (20,000 orders, 200,000 statement lines).
 
     .venv/bin/python bench/ui.py                 # measure and print the ratio (target: at most 3x)
     .venv/bin/python bench/ui.py --profile       # also profile the big case's cold render (pyinstrument)
+
+The Reconcile page part imports the exports of ``bench/reconcile.py`` the way the Import page does
+(a columnar block in the store) and times the page's first render in a session (the case read from
+the store as columns and reconciled) and a rerun, with the most rows any table or picker of the page
+sends to the browser (the page pages through its tables; its pickers list what a search finds).
 
 The big case is built from records directly (no files): 10,000 AliExpress orders over two years
 (8 % cancelled, so a refund is expected), one card debit per order, a refund credit for most of the
@@ -187,9 +193,47 @@ def profile(store, case_id: int) -> None:
     print(prof.output_text(unicode=True, color=False, show_all=False))
 
 
+def reconcile_page(store, case_id: int, repeat: int = 3) -> dict:
+    """The Reconcile page of one case: first render of a session (the case read from the store and
+    reconciled), rerun (the session's caches), and the most rows one table sends to the browser."""
+    first, again, rows = [], [], 0
+    for _ in range(repeat):
+        at = _app(store, case_id)
+        at.switch_page("app_pages/reconcile.py")
+        t0 = time.perf_counter()
+        at.run()
+        first.append(time.perf_counter() - t0)
+        if at.exception:
+            raise SystemExit(f"the Reconcile page failed: {at.exception[0].value}"[:500])
+        t0 = time.perf_counter()
+        at.run()
+        again.append(time.perf_counter() - t0)
+        rows = max([rows] + [len(d.value) for d in at.dataframe])
+        rows = max([rows] + [len(m.options) for m in at.multiselect] + [len(b.options) for b in at.selectbox])
+    return {"first": min(first), "rerun": min(again), "rows": rows}
+
+
+def big_stored_case(store, n_orders: int = 20_000) -> tuple[int, int]:
+    """The exports of bench/reconcile.py (20,000 orders, 200,000 KBC lines) imported into a case the way
+    the Import page does (``api.read_file`` then ``api.add_file``: a columnar block); (case id, lines)."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.spec_from_file_location("bench_reconcile", Path(__file__).with_name("reconcile.py"))
+    rec = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rec)
+    orders, bank = rec.generate(n_orders)
+    os.environ.setdefault("COMPLAINT_MAX_FILE_BYTES", rec.BIG_FILES)
+    case = api.create_case(store, f"bench {n_orders} orders", as_of=AS_OF)
+    api.add_file(case, api.read_file(orders, "orders"))
+    api.add_file(case, api.read_file(bank, "bank"))
+    return case.id, rec.SIZES[n_orders]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", action="store_true", help="profile the big case's cold render")
+    parser.add_argument("--skip-reconcile-page", action="store_true", help="only the home page")
     args = parser.parse_args()
     store = api.open_store()
     t0 = time.perf_counter()
@@ -211,6 +255,18 @@ def main() -> None:
     print("core calls on the 10k case: " + ", ".join(f"{k} {v:.3f}s" for k, v in breakdown(store, big_id).items()))
     if args.profile:
         profile(store, big_id)
+    if args.skip_reconcile_page:
+        return
+    t0 = time.perf_counter()
+    large_id, lines = big_stored_case(store)
+    print(f"\nReconcile page; the large case (20,000 orders, {lines:,} statement lines, imported as on the "
+          f"Import page) read in {time.perf_counter() - t0:.1f} s")
+    small, large = reconcile_page(store, big_id), reconcile_page(store, large_id)
+    print(f"{'':36}{'10k orders':>12}{'20k + 200k':>12}{'ratio':>8}")
+    for key, label in (("first", "first render of a session"), ("rerun", "rerun (same session)")):
+        print(f"{label:36}{small[key]:>11.3f}s{large[key]:>11.3f}s{large[key] / small[key]:>7.1f}x")
+    print(f"most rows a table or picker sends to the browser: {small['rows']:,} and {large['rows']:,} "
+          f"(a page of matches; pickers list what a search finds)")
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ API_NAMES = (
     "LETTER_OUTCOMES", "write_letter", "letter_from_text", "letter_placeholders", "public_post_warnings",
     "order_label", "build_dossier", "export_dossier", "dossier_file_name", "verify_dossier", "overview_all",
     "refund_table", "monthly_flows", "ANALYST_GROUPINGS", "ANALYST_GROUP_COLUMNS", "reconcile_frames",
-    "merchant_rules", "DAY_EPOCH", "ecb_rates", "duckdb_candidates", "load_compiled_kernels",
+    "merchant_rules", "DAY_EPOCH", "ecb_rates", "duckdb_candidates", "load_compiled_kernels", "find_orders",
+    "find_transactions", "write_json", "write_json_array", "write_report", "MISSING_COLUMNS", "case_frames",
 )
 _OTHER = {
     "CaseData": "complaint.case", "Store": "complaint.store.db", "Reconciliation": "complaint.reconciliation.reconcile",

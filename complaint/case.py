@@ -9,7 +9,7 @@ the same or an overlapping file adds nothing twice.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 
 from .calendar_be import today_brussels
@@ -31,20 +31,100 @@ from .records import (
 )
 
 
-@dataclass
 class CaseData:
-    name: str = "unsaved case"
-    orders: list[Order] = field(default_factory=list)
-    transactions: list[BankTxn] = field(default_factory=list)
-    evidence: list[Evidence] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)  # manual and import events (derived ones are built later)
-    promises: list[RefundPromise] = field(default_factory=list)
-    annotations: dict[str, OrderAnnotation] = field(default_factory=dict)
-    decisions: list[Decision] = field(default_factory=list)
-    imports: list[ImportResult] = field(default_factory=list)  # records stripped; for rejected rows and summaries
-    rejected: list[Issue] = field(default_factory=list)
-    as_of: date | None = None  # a fixed "today" (sample case, --as-of)
-    profile: BuyerProfile | None = None  # the buyer's details for the letters
+    """Everything known about one case.
+
+    ``orders`` and ``transactions`` are lists of records.  A large file read into columns (a
+    columnar ImportResult) is kept as columns until someone reads those lists: the
+    reconciliation reads the columns (:meth:`order_parts`, :meth:`transaction_parts`) and builds
+    records only for what its report shows, so a million statement lines never become a million
+    records on the way to a report."""
+
+    def __init__(self, name: str = "unsaved case", orders: list[Order] | None = None,
+                 transactions: list[BankTxn] | None = None, evidence: list[Evidence] | None = None,
+                 events: list[Event] | None = None, promises: list[RefundPromise] | None = None,
+                 annotations: dict[str, OrderAnnotation] | None = None, decisions: list[Decision] | None = None,
+                 imports: list[ImportResult] | None = None, rejected: list[Issue] | None = None,
+                 as_of: date | None = None, profile: BuyerProfile | None = None):
+        self.name = name
+        self._orders: list[Order] = orders if orders is not None else []
+        self._transactions: list[BankTxn] = transactions if transactions is not None else []
+        self._order_parts: list = []  # OrderColumns not yet turned into records (no id overlaps)
+        self._txn_parts: list = []  # BankColumns not yet merged
+        self.evidence = evidence if evidence is not None else []
+        self.events = events if events is not None else []  # manual and import events (derived ones are built later)
+        self.promises = promises if promises is not None else []
+        self.annotations = annotations if annotations is not None else {}
+        self.decisions = decisions if decisions is not None else []
+        self.imports = imports if imports is not None else []  # records stripped; for rejected rows and summaries
+        self.rejected = rejected if rejected is not None else []
+        self.as_of = as_of  # a fixed "today" (sample case, --as-of)
+        self.profile = profile  # the buyer's details for the letters
+
+    _FIELDS = ("name", "orders", "transactions", "evidence", "events", "promises", "annotations", "decisions",
+               "imports", "rejected", "as_of", "profile")
+
+    def __eq__(self, other: object) -> bool:
+        """Equal when every field is (records compared one by one, as the dataclass it was did)."""
+        if not isinstance(other, CaseData):
+            return NotImplemented
+        return all(getattr(self, f) == getattr(other, f) for f in self._FIELDS)
+
+    __hash__ = None  # mutable, like a dataclass with eq
+
+    def __repr__(self) -> str:
+        orders, txns = self.counts()
+        return f"<CaseData {self.name!r}: {orders} orders, {txns} transactions>"
+
+    # -- orders and transactions: records, or columns until read ----------------------------------
+    @property
+    def orders(self) -> list[Order]:
+        if self._order_parts:
+            parts, self._order_parts = self._order_parts, []
+            for part in parts:
+                self._orders.extend(part if isinstance(part, list) else part.records())
+        return self._orders
+
+    @orders.setter
+    def orders(self, value: list[Order]) -> None:
+        self._orders, self._order_parts = value, []
+
+    @property
+    def transactions(self) -> list[BankTxn]:
+        if self._txn_parts:
+            parts, self._txn_parts = self._txn_parts, []
+            new = [t for p in parts for t in (p if isinstance(p, list) else p.records())]
+            self._transactions = merge_transactions(self._transactions, new)
+        return self._transactions
+
+    @transactions.setter
+    def transactions(self, value: list[BankTxn]) -> None:
+        self._transactions, self._txn_parts = value, []
+
+    def has_columns(self) -> bool:
+        """True while some orders or transactions are still columns (not yet records)."""
+        return bool(self._order_parts or self._txn_parts)
+
+    def order_parts(self) -> list:
+        """The orders as parts, in merge order: the records (a list) first, then each columns part."""
+        return ([self._orders] if self._orders else []) + list(self._order_parts)
+
+    def transaction_parts(self) -> list:
+        """The transactions as parts, in merge order (the first of two rows with one id wins)."""
+        return ([self._transactions] if self._transactions else []) + list(self._txn_parts)
+
+    def counts(self) -> tuple[int, int]:
+        """(orders, transactions) without building records (transactions seen in two files once)."""
+        orders = len(self._orders) + sum(len(p) for p in self._order_parts)
+        if not self._txn_parts:
+            return orders, len(self._transactions)
+        if len(self._txn_parts) == 1 and not self._transactions:
+            return orders, len(self._txn_parts[0])
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        ids = pa.chunked_array([_ids(self._transactions)] + [_ids(p) for p in self._txn_parts])
+        return orders, len(pc.unique(ids))
 
     def today(self) -> date:
         return self.as_of or today_brussels()
@@ -59,13 +139,48 @@ class CaseData:
         """Merge one import result; returns status-change events for orders seen again."""
         self.imports.append(replace(result, records=()))
         self.rejected.extend(result.rejected)
+        columns = getattr(result.records, "columns", None)  # a columnar import's columns
         if result.kind == "orders":
+            if columns is None and not self._order_parts:
+                self.orders, events = merge_orders(self.orders, result.records)  # a buyer's case: records only
+                self.events.extend(events)
+                return events
+            part = columns if columns is not None else list(result.records)
+            if not self._overlaps(part):
+                self._order_parts.append(part)
+                return []
             self.orders, events = merge_orders(self.orders, result.records)
             self.events.extend(events)
             return events
         if result.kind == "bank":
-            self.transactions = merge_transactions(self.transactions, result.records)
+            if columns is None and not self._txn_parts:
+                self.transactions = merge_transactions(self.transactions, result.records)
+            else:
+                self._txn_parts.append(columns if columns is not None else list(result.records))
         return []
+
+    def add_columns(self, columns) -> None:
+        """Add a part kept as columns (a stored case's block) whose ids the case does not have."""
+        (self._order_parts if columns.kind == "orders" else self._txn_parts).append(columns)
+
+    def _overlaps(self, part) -> bool:
+        """Whether an order of ``part`` is already in the case (then the records are merged)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        known = [_ids(self._orders)] + [_ids(p) for p in self._order_parts]
+        if not any(len(k) for k in known):
+            return False
+        return bool(pc.any(pc.is_in(_ids(part), value_set=pa.concat_arrays(known))).as_py())
+
+
+def _ids(part):
+    """The ids (order ids or transaction ids) of a part: a list of records or columns."""
+    import pyarrow as pa
+
+    if isinstance(part, list):
+        return pa.array([r.order_id if isinstance(r, Order) else r.id for r in part], pa.string())
+    return part.ids()
 
 
 def merge_orders(existing: list[Order], new: Iterable[Order]) -> tuple[list[Order], list[Event]]:

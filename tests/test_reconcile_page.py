@@ -174,3 +174,43 @@ def test_confirm_link_and_promise(tmp_path):
     bad.set_value("-3")
     next(b for b in at.button if b.label == "Save promise").click().run()
     assert any("needs a positive amount" in e.value for e in at.error)
+
+
+def test_a_large_case_is_shown_a_page_at_a_time(tmp_path):
+    """450 paid orders and a block of 1,200 statement lines: the matches come 200 to a page, the
+    pickers list what a search finds, never every line."""
+    from datetime import timedelta
+
+    from complaint.importers.columnar.tables import BankColumns, LazyRecords
+
+    store = Store.open(str(tmp_path / "c.sqlite"))
+    cid = store.create_case("big", as_of=date(2025, 12, 31)).id
+    first = date(2025, 1, 1)
+    orders = tuple(Order(str(3_000_000_000_000_000 + i), first + timedelta(days=i // 2), OrderStatus.COMPLETED,
+                         "completed", "EUR", D(f"{10 + i}.00")) for i in range(450))
+    txns = [BankTxn(f"t{i}", first + timedelta(days=i // 2), D(f"-{10 + i}.00"), "EUR", description="ALIEXPRESS.COM",
+                    merchant="aliexpress") for i in range(450)]
+    txns += [BankTxn(f"n{i}", first + timedelta(days=i % 300), D("-3.00"), "EUR", description="BAKERY")
+             for i in range(750)]
+    store.add_import(cid, ImportResult("o.csv", "manual", "orders", "a", records=orders, rows_total=450,
+                                       rows_imported=450))
+    block = BankColumns.from_records(txns)
+    store.add_import(cid, ImportResult("b.csv", "manual", "bank", "b", records=LazyRecords(block), rows_total=1200,
+                                       rows_imported=1200))
+    at = AppTest.from_file(str(PAGE), default_timeout=120)
+    at.session_state["_store"] = store
+    at.session_state["_case_id"] = cid
+    at.run()
+    _no_problem(at)
+    matches = next(d for d in at.dataframe if len(d.value) and "why" in " ".join(map(str, d.value.columns)))
+    assert len(matches.value) == 200
+    page = next(n for n in at.number_input if n.label == "Page")
+    page.set_value(3).run()
+    _no_problem(at)
+    assert len(next(d for d in at.dataframe if "why" in " ".join(map(str, d.value.columns))).value) == 50
+    picker = next(m for m in at.multiselect if m.label == "Transaction(s)")
+    assert len(picker.options) == 200  # the newest 200 of 1,200 lines, until a search narrows them
+    next(t for t in at.text_input if t.label.startswith("Find transactions")).input("bakery").run()
+    _no_problem(at)
+    picker = next(m for m in at.multiselect if m.label == "Transaction(s)")
+    assert picker.options and all("BAKERY" in o for o in picker.options)

@@ -13,6 +13,8 @@ from complaint import api
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
 from complaint.i18n import N_, _
 from ui import state
+from ui.import_read import preview, read_with_progress
+from ui.paging import paged
 from ui.safe import md_escape
 from ui.widgets import headers, show_error
 
@@ -49,7 +51,7 @@ def _key(upload) -> str:
 def _one_file(case: api.CaseHandle, upload) -> None:
     key = _key(upload)
     try:
-        report = api.read_file(upload, "bank", importer=st.session_state.get(f"{key}_importer"))
+        report = read_with_progress(upload, "bank", key, importer=st.session_state.get(f"{key}_importer"))
     except AmbiguousFormat as exc:
         show_error(exc, "warning")
         labels = api.list_importers("bank")
@@ -103,7 +105,7 @@ def _mapping_step(case: api.CaseHandle, upload, key: str):
 
 
 def _show_report(case: api.CaseHandle, report, key: str) -> None:
-    doc = report.to_json()
+    doc = report.to_json(records=False)
     if report.balance_check == "ok":
         st.success(_("Balance proof: opening {opening} + movements = closing {closing}",
                      opening=doc["opening_balance"], closing=doc["closing_balance"]))
@@ -117,13 +119,17 @@ def _show_report(case: api.CaseHandle, report, key: str) -> None:
     cols[0].metric(_("Imported"), report.rows_imported)
     cols[1].metric(_("Rejected"), len(report.rejected))
     cols[2].metric(_("Skipped"), len(report.skipped))
-    if doc["transactions"]:
-        preview = pd.DataFrame([{c: t.get(c) for c in PREVIEW_COLUMNS} for t in doc["transactions"][:PREVIEW_ROWS]])
-        st.dataframe(preview, hide_index=True, width="stretch", column_config=headers(preview.columns),
+    first = preview(report, PREVIEW_ROWS)
+    if first:
+        if report.rows_imported > PREVIEW_ROWS:
+            st.caption(_("The first {n} of {total} transactions:", n=PREVIEW_ROWS, total=f"{report.rows_imported:,}"))
+        preview_frame = pd.DataFrame([{c: t.get(c) for c in PREVIEW_COLUMNS} for t in first])
+        st.dataframe(preview_frame, hide_index=True, width="stretch", column_config=headers(preview_frame.columns),
                      key=f"{key}_preview")
     problems = report.problems()
     if problems:
-        shown = pd.DataFrame([{**p, "kind": _(KIND_LABELS[p["kind"]])} for p in problems], columns=PROBLEM_COLUMNS)
+        shown = pd.DataFrame([{**p, "kind": _(KIND_LABELS[p["kind"]])} for p in paged(problems, f"{key}_problems")],
+                             columns=PROBLEM_COLUMNS)
         st.dataframe(shown, hide_index=True, width="stretch", column_config=headers(PROBLEM_COLUMNS),
                      key=f"{key}_problems")
         st.download_button(_("Download rejected rows (CSV)"), report.problems_csv().encode("utf-8"),

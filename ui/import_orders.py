@@ -17,6 +17,8 @@ from complaint.errors import ComplaintError
 from complaint.i18n import _
 from complaint.records import STATUS_LABELS, OrderStatus
 from ui import state
+from ui.import_read import preview, read_with_progress
+from ui.paging import paged
 from ui.widgets import headers, show_error
 
 _P = "imp_o_"
@@ -71,7 +73,8 @@ def _one_file(case: api.CaseHandle, upload, options: dict):
     if chosen == GENERIC and mapping is None:
         return None
     try:
-        report = api.read_file(upload, "orders", importer=None if mapping else chosen, mapping=mapping, **options)
+        report = read_with_progress(upload, "orders", key, importer=None if mapping else chosen, mapping=mapping,
+                                    **options)
     except ComplaintError as exc:
         show_error(exc)
         return None
@@ -82,15 +85,16 @@ def _one_file(case: api.CaseHandle, upload, options: dict):
     c2.metric(_("Imported"), result.rows_imported)
     c3.metric(_("Rejected"), len(result.rejected))
     c4.metric(_("Orders"), len(result.records))
-    preview = [{k: v for k, v in row.items() if k != "items"} | {"items": len(row["items"])}
-               for row in report.records()[:200]]
-    st.dataframe(preview, hide_index=True, width="stretch", column_config=headers(preview[0] if preview else ()))
+    first = [{k: v for k, v in row.items() if k != "items"} | {"items": len(row["items"])}
+             for row in preview(report, 200)]
+    st.dataframe(first, hide_index=True, width="stretch", column_config=headers(first[0] if first else ()))
     if report.warnings:
         with st.expander(_("{n} remarks", n=len(report.warnings))):
-            st.dataframe([{"row": w["row"], "field": w["field"], "remark": w["reason"]} for w in report.warnings],
+            st.dataframe([{"row": w["row"], "field": w["field"], "remark": w["reason"]}
+                          for w in paged(report.warnings, key + "_remarks")],
                          hide_index=True, width="stretch", column_config=headers(["row", "field", "remark"]))
     if report.rejected or report.skipped:
-        st.dataframe(report.rejected + report.skipped, hide_index=True, width="stretch",
+        st.dataframe(paged(report.rejected + report.skipped, key + "_rejected"), hide_index=True, width="stretch",
                      column_config=headers(["row", "field", "value", "reason"]))
     return report
 

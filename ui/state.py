@@ -178,7 +178,7 @@ def case_is_empty() -> bool:
         return True
     cached = st.session_state.get(_CACHE)
     if cached is not None and cached[0] == case_id:
-        return not (cached[1].orders or cached[1].transactions)
+        return not any(cached[1].counts())
     return api.case_is_empty(api.open_case(case_id, db=get_store(), create=False))
 
 

@@ -43,6 +43,7 @@ from .analyst import (
     ANALYST_GROUP_COLUMNS,
     ANALYST_GROUPINGS,
     DAY_EPOCH,
+    case_frames,
     duckdb_candidates,
     ecb_rates,
     load_compiled_kernels,
@@ -170,11 +171,14 @@ from .mapping import (
 )
 from .sample import open_sample, sample_files
 from .views import (
+    MISSING_COLUMNS,
     TimelineChart,
     build_timeline,
     case_summary,
     chronology,
     chronology_table,
+    find_orders,
+    find_transactions,
     order_findings,
     orders,
     reconcile,
@@ -185,6 +189,9 @@ from .views import (
     timeline_html,
     timeline_png,
     transactions,
+    write_json,
+    write_json_array,
+    write_report,
 )
 
 __all__ = [
@@ -210,7 +217,8 @@ __all__ = [
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",
-    "chronology_table", "orders", "transactions",
+    "chronology_table", "orders", "transactions", "find_orders", "find_transactions",
+    "write_json", "write_json_array", "write_report", "MISSING_COLUMNS", "case_frames",
     # the dossier
     "case_view", "STEP_DONE", "STEP_TODO", "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices",
     "deadlines", "deadlines_ics", "call_window", "contacts", "citation", "rules_and_contacts", "letter_kinds",

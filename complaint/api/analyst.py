@@ -61,6 +61,23 @@ def monthly_flows(case: CaseLike, reconciliation=None) -> pd.DataFrame:
 
 # -- the engine on frames ---------------------------------------------------------------------------
 
+def case_frames(case: CaseLike) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The frames :func:`complaint.reconcile` gives the engine for a case: (orders, transactions
+    that can take part in a match, promises), built from its columns for a large import.
+
+    >>> import complaint
+    >>> orders, txns, promises = complaint.case_frames(complaint.open_sample())
+    >>> list(txns.columns[:3])
+    ['txn_id', 'day', 'amount_cents']
+    """
+    from ..reconciliation.frames import case_frames as frames
+    from ..reconciliation.frames import promises_frame
+
+    data = case_data(case)
+    orders, txns, _rows = frames(data)
+    return orders, txns, promises_frame(data)
+
+
 def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame | None = None,
                      decisions: list | None = None, *, as_of_day: int, **options):
     """The reconciliation engine on frames of int64 cents and day numbers (days since 1970-01-01),

@@ -84,6 +84,11 @@ def case_data(case: CaseLike) -> CaseData:
     'In memory'
     """
     if isinstance(case, CaseHandle):
+        rows = getattr(case.store, "block_rows", None)
+        if rows is not None:  # a large case: the compiled kernels load while it is read
+            from ..reconciliation.engine import prewarm_for
+
+            prewarm_for(0, rows(case.id))
         return case.data()
     if isinstance(case, CaseData):
         return case
@@ -199,7 +204,8 @@ def list_cases(db: str | os.PathLike | StoreLike, *, counts: bool = False) -> pd
         row = {"id": c.id, "name": c.name, "created_at": c.created_at, "as_of": c.as_of}
         if counts:
             data = store.load_case(c.id)
-            row.update(orders=len(data.orders), transactions=len(data.transactions), evidence=len(data.evidence))
+            n_orders, n_txns = data.counts()
+            row.update(orders=n_orders, transactions=n_txns, evidence=len(data.evidence))
         rows.append(row)
     columns = ["id", "name", "created_at", "as_of"] + (["orders", "transactions", "evidence"] if counts else [])
     return pd.DataFrame(rows, columns=columns)
@@ -274,14 +280,14 @@ def case_is_empty(case: CaseLike) -> bool:
         has_records = getattr(case.store, "has_records", None)
         if has_records is not None:
             return not has_records(case.id)
-    data = case_data(case)
-    return not (data.orders or data.transactions)
+    return not any(case_data(case).counts())
 
 
 def case_from_files(orders: Iterable = (), bank: Iterable = (), evidence: Iterable = (), *,
                     as_of: date | None = None, name: str = "unsaved case", progress=None) -> CaseData:
     """A case read straight from files, nothing stored (one-off runs, notebooks).  ``evidence``
-    items may be pictures, folders or ZIPs; ``progress(done, total, name)`` follows the pictures.
+    items may be pictures, folders or ZIPs; ``progress(done, total, name)`` follows the rows read
+    of each file and the pictures.
 
     >>> import complaint
     >>> files = complaint.sample_files()
@@ -289,19 +295,50 @@ def case_from_files(orders: Iterable = (), bank: Iterable = (), evidence: Iterab
     >>> len(case.orders) > 0 and len(case.transactions) > 0
     True
     """
-    from ..importers.base import import_file
+    from ..reconciliation.engine import prewarm_for
 
+    orders, bank = list(orders), list(bank)
+    if _total_bytes(orders + bank) >= _LARGE_INPUT:  # large inputs: the compiled kernels load while they are read
+        prewarm_for(10**9)
     case = CaseData(name=name, as_of=as_of)
     for path in orders:
-        case.add_result(import_file(path, kind="orders"))
+        case.add_result(_read(path, "orders", progress))
+        prewarm_for(*case.counts())
     for path in bank:
-        case.add_result(import_file(path, kind="bank"))
+        case.add_result(_read(path, "bank", progress))
     evidence = list(evidence)
     if evidence:
         from ..evidence.ingest import ingest_paths
 
         case.evidence.extend(item.evidence for item in ingest_paths(evidence, progress=progress))
     return case
+
+
+_LARGE_INPUT = 4 << 20  # bytes of input files from which a reconciliation is likely to take the compiled path
+
+
+def _total_bytes(items) -> int:
+    total = 0
+    for item in items:
+        if isinstance(item, str | os.PathLike):
+            try:
+                total += os.path.getsize(item)
+            except OSError:
+                pass
+    return total
+
+
+def _read(path, kind: str, progress):
+    """One file's ImportResult, its rows read reported to ``progress``."""
+    from ..importers.base import import_file
+    from ..importers.progress import report, reporting
+    from ..importers.textio import as_source
+
+    source = as_source(path)
+    with reporting(progress, source.name, source.data):
+        result = import_file(source, kind=kind)
+        report(result.rows_total, done=True)
+    return result
 
 
 # -- writes shared by the modules of the API --------------------------------------------------------

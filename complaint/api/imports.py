@@ -7,7 +7,7 @@ recognise.  Nothing is stored until :func:`add_file`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -114,9 +114,26 @@ class FileReport:
 
     def records(self) -> list[dict]:
         """The transactions or orders read, as their JSON rows."""
-        if self.kind == "bank":
-            return [txn_row(t) for t in self.result.records if isinstance(t, BankTxn)]
-        return [order_row(o) for o in self.result.records]
+        return list(self.iter_records())
+
+    def iter_records(self, chunk: int = 20_000) -> Iterator[dict]:
+        """The JSON rows one at a time; records of a columnar import are built ``chunk`` at a time,
+        so a million rows are never a million records at once."""
+        row = txn_row if self.kind == "bank" else order_row
+        columns = getattr(self.result.records, "columns", None)
+        if columns is None:
+            yield from (row(r) for r in self.result.records if self.kind != "bank" or isinstance(r, BankTxn))
+            return
+        for start in range(0, len(columns), chunk):
+            yield from (row(r) for r in columns.records(range(start, min(start + chunk, len(columns)))))
+
+    def json_items(self) -> Iterator[tuple[str, Any]]:
+        """``to_json()`` as (key, value) pairs, its transactions or orders an iterator (streamed by
+        the CLI)."""
+        doc = self.to_json(records=False)
+        key = "transactions" if self.kind == "bank" else "orders"
+        for k, v in doc.items():
+            yield k, (self.iter_records() if k == key else v)
 
     @property
     def summary(self) -> str:
@@ -129,17 +146,19 @@ class FileReport:
             line += ", " + _("balance {check}", check=self.balance_check)
         return line
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, records: bool = True) -> dict[str, Any]:
+        """The ``--format json`` object of one file (``records=False``: its orders or transactions
+        left as an empty list, for a caller that writes them itself)."""
         r = self.result
         if self.kind == "orders":
             from ..importers.order_import import result_summary
 
-            return result_summary(r)
+            return result_summary(r, records=records)
         st, check = r.statement, r.balance_check
         return {
             "file": r.file, "format": r.importer, "sha256": r.sha256,
             "rows_total": r.rows_total, "rows_imported": r.rows_imported,
-            "transactions": self.records(),
+            "transactions": self.records() if records else [],
             "account": st.account if st else None,
             "opening_balance": to_jsonable(st.opening_balance) if st else None,
             "opening_date": to_jsonable(st.opening_date) if st else None,
@@ -153,8 +172,9 @@ class FileReport:
 
 def read_file(obj: PathOrFile, kind: str | None = None, *, importer: str | None = None, mapping=None,
               name: str | None = None, encoding: str | None = None, delimiter: str | None = None,
-              currency: str | None = None) -> FileReport:
+              currency: str | None = None, progress=None) -> FileReport:
     """Read one order export or statement (path, bytes, file object or upload); nothing stored.
+    ``progress(rows_read, lines, file)`` is called as rows come in (a large file reports as it goes).
 
     ``kind``: ``"orders"``, ``"bank"`` or None (either).  The format is detected unless
     ``importer`` names one or ``mapping`` (see :func:`propose_mapping`) maps the columns;
@@ -171,10 +191,18 @@ def read_file(obj: PathOrFile, kind: str | None = None, *, importer: str | None 
     ...
     complaint.errors.NotMyFormat: junk.csv: no importer recognises this file; map its columns (--mapping PROFILE.json)
     """
-    from ..importers import order_import
-    from ..importers.base import detect, import_file, load_all
+    from ..importers.progress import reporting
 
     source = source_of(obj, name)
+    with reporting(progress, source.name, source.data):
+        return _read(source, kind, importer, mapping, encoding, delimiter, currency)
+
+
+def _read(source, kind, importer, mapping, encoding, delimiter, currency) -> FileReport:
+    from ..importers import order_import
+    from ..importers.base import detect, import_file, load_all
+    from ..importers.progress import report
+
     registry = load_all()
     confidence = None
     if mapping is not None:
@@ -206,6 +234,7 @@ def read_file(obj: PathOrFile, kind: str | None = None, *, importer: str | None 
         result = import_file(source, importer=importer)
     if confidence is not None:
         result = replace(result, confidence=confidence)
+    report(result.rows_total, done=True)
     return FileReport(result)
 
 
@@ -228,11 +257,11 @@ def add_file(case: CaseLike, report: FileReport | ImportResult):
     data = case_data(case)
     if any(i.sha256 == result.sha256 for i in data.imports):
         return ImportSummary(file=result.file, importer=result.importer, already_imported=True)
-    before = {o.order_id for o in data.orders} | {t.id for t in data.transactions}
+    before = sum(data.counts())
     data.add_result(result)
-    after = {o.order_id for o in data.orders} | {t.id for t in data.transactions}
-    return ImportSummary(file=result.file, importer=result.importer, added=len(after - before),
-                         unchanged=result.rows_imported - len(after - before), rejected=len(result.rejected))
+    added = sum(data.counts()) - before
+    return ImportSummary(file=result.file, importer=result.importer, added=added,
+                         unchanged=result.rows_imported - added, rejected=len(result.rejected))
 
 
 def _files(files: Iterable) -> list:

@@ -285,3 +285,139 @@ def transactions(case: CaseLike) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "booking_date", "amount", "amount_cents", "currency", "merchant",
                                        "payment_method", "description", "file"]).astype({"amount_cents": "int64"})
 
+
+
+def find_transactions(case: CaseLike, text: str = "", *, limit: int = 200, matchable: bool = True) -> list:
+    """Up to ``limit`` transactions whose id, text or amount contains ``text`` (case-insensitive),
+    newest first; ``matchable``: only the rows a merchant rule recognised (what a match can use).
+    A large case is searched in its columns: only the rows returned become records.
+
+    >>> import complaint
+    >>> [t.merchant for t in complaint.find_transactions(complaint.open_sample(), "aliexpress", limit=2)]
+    ['aliexpress', 'aliexpress']
+    """
+    from ..reconciliation.frames import search_transactions
+
+    return search_transactions(case_data(case), text, limit=limit, matchable=matchable)
+
+
+def find_orders(case: CaseLike, text: str = "", *, limit: int = 200) -> list:
+    """Up to ``limit`` orders whose id or store contains ``text``, newest first (a large case is
+    searched in its columns).
+
+    >>> import complaint
+    >>> len(complaint.find_orders(complaint.open_sample(), "8116")) >= 1
+    True
+    """
+    from ..reconciliation.frames import search_orders
+
+    return search_orders(case_data(case), text, limit=limit)
+
+
+# -- reports written as they are built ------------------------------------------------------------
+
+def write_json(items, out) -> None:
+    """One JSON object from (key, value) pairs, written to ``out`` (anything with ``write``) as it
+    is built: a value that is an iterator (a long list) goes out one item per line, so a report of
+    100,000 matches is never one string.  ``Reconciliation.json_items()`` and
+    ``FileReport.json_items()`` give such pairs.
+
+    >>> import io, json, complaint
+    >>> buf = io.StringIO()
+    >>> complaint.write_json(complaint.reconcile(complaint.open_sample()).json_items(), buf)
+    >>> sorted(json.loads(buf.getvalue()))[:3]
+    ['as_of', 'credits_without_refund', 'duplicate_charges']
+    """
+    import json
+    from collections.abc import Iterator
+    from itertools import islice
+
+    from ..serialize import to_jsonable
+
+    first = True
+    for key, value in items:
+        out.write(("{\n" if first else ",\n") + json.dumps(key) + ": ")
+        first = False
+        if isinstance(value, Iterator):  # items in batches: one encoder call per 500 items
+            n = 0
+            for batch in iter(lambda value=value: list(islice(value, 500)), []):
+                text = json.dumps(batch, ensure_ascii=False, default=to_jsonable)[1:-1]
+                out.write(("[\n  " if n == 0 else ",\n  ") + text)
+                n += len(batch)
+            out.write("\n]" if n else "[]")
+        else:
+            out.write(json.dumps(value, ensure_ascii=False, default=to_jsonable))
+    out.write("{}\n" if first else "\n}\n")
+
+
+def write_json_array(objects, out) -> None:
+    """A JSON array of objects given as (key, value) pairs (one per file), each as :func:`write_json`.
+
+    >>> import io, json, complaint
+    >>> buf = io.StringIO()
+    >>> complaint.write_json_array([[("file", "a.csv")], [("file", "b.csv")]], buf)
+    >>> json.loads(buf.getvalue())
+    [{'file': 'a.csv'}, {'file': 'b.csv'}]
+    """
+    n = 0
+    for items in objects:
+        out.write("[\n" if n == 0 else ",\n")
+        write_json(items, _NoNewline(out))
+        n += 1
+    out.write("\n]\n" if n else "[]\n")
+
+
+class _NoNewline:
+    """``out`` without the newline :func:`write_json` ends an object with (inside an array)."""
+
+    def __init__(self, out) -> None:
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(text[:-1] if text.endswith("}\n") else text)
+
+
+def write_report(reconciliation, out, fmt: str = "json") -> None:
+    """A reconciliation written to ``out`` as it is built: ``json`` (the CLI's ``--format json``
+    object) or ``csv`` (the missing credits, spreadsheet-safe).
+
+    >>> import io, complaint
+    >>> buf = io.StringIO()
+    >>> complaint.write_report(complaint.reconcile(complaint.open_sample()), buf, "csv")
+    >>> buf.getvalue().splitlines()[0][:24]
+    'state,order_id,expected_'
+    """
+    if fmt == "json":
+        write_json(reconciliation.json_items(), out)
+        return
+    if fmt != "csv":
+        raise ValueError("fmt must be json or csv")
+    from ..csvsafe import write_csv
+
+    items = dict(reconciliation.json_items())["missing_credits"]
+    chunk, header = [], True
+    for row in items:
+        chunk.append([_csv_cell(row.get(c)) for c in MISSING_COLUMNS])
+        if len(chunk) >= 5000:
+            out.write(_csv_text(write_csv(chunk, MISSING_COLUMNS), header))
+            chunk, header = [], False
+    if chunk or header:
+        out.write(_csv_text(write_csv(chunk, MISSING_COLUMNS), header))
+
+
+MISSING_COLUMNS = ["state", "order_id", "expected_amount", "currency", "expected_since", "business_days_waiting",
+                   "due_date", "reason"]
+
+
+def _csv_cell(value) -> str:
+    import json
+
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _csv_text(text: str, header: bool) -> str:
+    return text if header else text.split("\r\n", 1)[1]

@@ -9,7 +9,6 @@ other files are still read, and the exit code is 2 when any file failed.  Each f
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
 import click
@@ -18,7 +17,7 @@ from .. import api
 from ..csvsafe import write_csv
 from ..errors import ComplaintError
 from ..i18n import _
-from .options import db_option, emit, progress, stored_case
+from .options import db_option, emit, progress, stored_case, stream_json_array, with_item
 
 TXN_COLUMNS = ("id", "booking_date", "value_date", "amount", "currency", "counterparty", "counterparty_account",
                "description", "communication", "bank_reference", "merchant", "merchant_rule", "payment_method",
@@ -38,8 +37,9 @@ def read_statements(paths: list[str], importer: str | None = None, mapping=None)
 
 @click.command("import-bank")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table"]), default="json", show_default=True,
-              help="json: one object per file; csv or table: one row per transaction.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "table", "summary"]), default="json",
+              show_default=True, help="json: one object per file; csv or table: one row per transaction; "
+                                      "summary: one line per file (rows read, imported, rejected, stored).")
 @click.option("--importer", "importer", metavar="NAME", default=None,
               help="Force an importer (see --list-importers), e.g. when two formats match.")
 @click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False), metavar="PROFILE.json",
@@ -58,7 +58,7 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
       complaint import-bank bnppf.csv belfius.csv --format csv > all.csv
       complaint import-bank export.csv --importer bank.argenta_legacy_csv
       complaint import-bank odd.csv --mapping my-bank.json
-      complaint import-bank kbc_2026.csv --db cases.sqlite --case "Sofa 2026"
+      complaint import-bank kbc_2026.csv --db cases.sqlite --case "Sofa 2026" --format summary
     """
     mapping = api.load_mapping(mapping_path) if mapping_path else None
     reports, errors = read_statements(list(files), importer, mapping)
@@ -73,26 +73,42 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
         except ComplaintError as exc:
             click.echo(_("error: {message}", message=exc), err=True)
             raise SystemExit(2) from exc
-    out = [r.to_json() for r in reports]
-    for doc in out:
-        if doc["file"] in stored:
-            doc["stored"] = stored[doc["file"]]
-    if fmt == "json":
-        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+    if fmt == "summary":
+        for r in reports:
+            line = r.summary
+            if r.file in stored:
+                line += "; " + _("stored: {added} added, {unchanged} already known", added=stored[r.file]["added"],
+                                 unchanged=stored[r.file]["unchanged"])
+            click.echo(line)
+    elif fmt == "json":  # streamed: a statement of a million lines is never one string
+        stream_json_array(with_item(r.json_items(), "stored", stored.get(r.file)) for r in reports)
     elif fmt == "table":
-        emit([{"file": d["file"], "format": d["format"], **{c: t.get(c) for c in TXN_COLUMNS}}
-              for d in out for t in d["transactions"]], "table", ["file", "format", *TXN_COLUMNS])
+        emit([{"file": r.file, "format": r.format, **{c: t.get(c) for c in TXN_COLUMNS}}
+              for r in reports for t in r.iter_records()], "table", ["file", "format", *TXN_COLUMNS])
     else:
         header = ["file", "format", *TXN_COLUMNS]
-        rows = [[d["file"], d["format"], *(_cell(c, t.get(c)) for c in TXN_COLUMNS)]
-                for d in out for t in d["transactions"]]
-        click.echo(write_csv(rows, header), nl=False)
-    for report in reports:
-        progress(report.summary)
+        rows = ([r.file, r.format, *(_cell(c, t.get(c)) for c in TXN_COLUMNS)] for r in reports
+                for t in r.iter_records())
+        out, first = [], True
+        for row in rows:
+            out.append(row)
+            if len(out) >= 5000:
+                click.echo(_csv(out, header, first), nl=False)
+                out, first = [], False
+        if out or first:
+            click.echo(_csv(out, header, first), nl=False)
+    if fmt != "summary":
+        for report in reports:
+            progress(report.summary)
     for err in errors:
         click.echo(_("error: {message}", message=err), err=True)
     if errors:
         raise SystemExit(2)
+
+
+def _csv(rows: list, header: list[str], with_header: bool) -> str:
+    text = write_csv(rows, header)
+    return text if with_header else text.split("\r\n", 1)[1]
 
 
 NUMERIC = {"amount", "original_amount", "fx_rate"}

@@ -8,7 +8,16 @@ import click
 from .. import api
 from ..errors import CaseNotFound, ComplaintError
 from ..i18n import _
-from .options import db_option, emit, format_option, progress, stored_case
+from .options import (
+    db_option,
+    emit,
+    format_option,
+    progress,
+    stored_case,
+    stream_csv,
+    stream_json_array,
+    with_item,
+)
 
 TABLE_COLUMNS = ["file", "format", "order_id", "order_date", "status", "status_text", "total", "currency",
                  "refund_expected", "refund_reason", "store", "items"]
@@ -16,7 +25,7 @@ TABLE_COLUMNS = ["file", "format", "order_id", "order_date", "status", "status_t
 
 @click.command("import-orders")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
-@format_option("table")
+@format_option("table", choices=("json", "csv", "table", "summary"))
 @click.option("--importer", "importer", metavar="NAME",
               help="Force a layout, e.g. orders.shopper_inventory_csv (see the error of an ambiguous file).")
 @click.option("--mapping", "mapping_path", type=click.Path(exists=True, dir_okay=False), metavar="PROFILE.json",
@@ -35,7 +44,7 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
     \b
     Examples:
       complaint import-orders orders.csv --format json
-      complaint import-orders backup.xlsx --currency EUR --db cases.sqlite --case "Sofa 2026"
+      complaint import-orders backup.xlsx --currency EUR --db cases.sqlite --case "Sofa 2026" --format summary
       complaint import-orders odd.csv --importer orders.generic_mapped --mapping shop.json
     """
     mapping = api.load_mapping(mapping_path) if mapping_path else None
@@ -65,20 +74,23 @@ def command(files: tuple[str, ...], fmt: str, importer: str | None, mapping_path
                        added=s.added, updated=s.updated, unchanged=s.unchanged)
                      + (" " + _("(already imported)") if s.already_imported else ""))
     for r in reports:
-        progress(r.summary + ", " + _("{orders} orders, {warnings} warnings", orders=len(r.result.records),
-                                      warnings=len(r.result.warnings)))
-    if fmt == "json":
-        out = []
-        for r in reports:
-            summary = r.to_json()
-            if r.file in stored:
-                summary["stored"] = stored[r.file]
-            out.append(summary)
-        emit(out, "json")
+        line = r.summary + ", " + _("{orders} orders, {warnings} warnings", orders=len(r.result.records),
+                                    warnings=len(r.result.warnings))
+        if fmt == "summary":  # the line on stdout, nothing else
+            click.echo(line)
+        else:
+            progress(line)
+    if fmt == "summary":
         return
-    rows = [{**row, "file": r.file, "format": r.format, "items": len(row["items"])}
-            for r in reports for row in r.records()]
-    emit(rows, fmt, TABLE_COLUMNS)
+    if fmt == "json":  # streamed, one order per line
+        stream_json_array(with_item(r.json_items(), "stored", stored.get(r.file)) for r in reports)
+        return
+    rows = ({**row, "file": r.file, "format": r.format, "items": len(row["items"])}
+            for r in reports for row in r.iter_records())
+    if fmt == "csv":
+        stream_csv(rows, TABLE_COLUMNS)
+    else:
+        emit(list(rows), fmt, TABLE_COLUMNS)
     for r in reports:
         for rej in r.rejected + r.skipped:
             progress(_("rejected: {file} row {row}: {reason}", file=r.file, row=rej["row"], reason=rej["reason"]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -125,9 +125,91 @@ def progress(message: str) -> None:
     click.echo(message, err=True)
 
 
+_LAST_SHOWN = [0.0, ""]
+
+
 def progress_callback(done: int, total: int, name: str = "") -> None:
-    if total >= 20 and (done == total or done % max(1, total // 20) == 0):
-        click.echo(f"  {done}/{total} {name}", err=True)
+    """Rows read of a file, pictures read of a folder: one line on stderr, redrawn in place, and
+    only on a terminal (a script reading stderr gets the results, not a progress bar)."""
+    import sys
+    import time
+
+    if not (sys.stderr and sys.stderr.isatty()):
+        return
+
+    now = time.monotonic()
+    finished = done >= total
+    if not finished and now - _LAST_SHOWN[0] < 0.2 and name == _LAST_SHOWN[1]:
+        return
+    _LAST_SHOWN[:] = [now, name]
+    share = f" ({100 * done // total} %)" if total else ""
+    click.echo(f"\r  {name}: {done:,} / {total:,}{share}\x1b[K", err=True, nl=finished)
+
+
+_FLUSH = 1 << 16  # characters buffered before a write
+
+
+class Output:
+    """Text written to stdout in pieces of about 64 KB (click.echo per piece)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= _FLUSH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            click.echo("".join(self.parts), nl=False)
+            self.parts, self.size = [], 0
+
+
+def stream_json(items: Iterable[tuple[str, Any]]) -> None:
+    """One JSON object from (key, value) pairs written to stdout as it is built (``api.write_json``):
+    a large report is never one string."""
+    out = Output()
+    api.write_json(items, out)
+    out.flush()
+
+
+def with_item(items: Iterable[tuple[str, Any]], key: str, value: Any) -> Iterator[tuple[str, Any]]:
+    """The (key, value) pairs of ``items``, then ``key``/``value`` when ``value`` is not None."""
+    yield from items
+    if value is not None:
+        yield key, value
+
+
+def stream_json_array(objects: Iterable[Iterable[tuple[str, Any]]]) -> None:
+    """A JSON array of such objects (one per file), each streamed like :func:`stream_json`."""
+    out = Output()
+    api.write_json_array(objects, out)
+    out.flush()
+
+
+def stream_csv(rows: Iterable[Any], columns: Sequence[str], batch: int = 5000) -> None:
+    """Rows (dicts or records) as spreadsheet-safe CSV, written a batch at a time."""
+    out = Output()
+    cols = list(columns)
+    chunk: list[list[str]] = []
+    header = True
+    for row in rows:
+        plain = to_jsonable(row)
+        chunk.append([_cell(plain.get(c)) for c in cols])
+        if len(chunk) >= batch:
+            out.write(_csv_lines(chunk, cols, header))
+            chunk, header = [], False
+    if chunk or header:
+        out.write(_csv_lines(chunk, cols, header))
+    out.flush()
+
+
+def _csv_lines(rows: list[list[str]], cols: list[str], header: bool) -> str:
+    text = write_csv(rows, cols)
+    return text if header else text.split("\r\n", 1)[1]
 
 
 def emit(data: Any, fmt: str, columns: Sequence[str] | None = None) -> None:

@@ -12,10 +12,9 @@ from ..errors import ComplaintError
 from ..i18n import _
 from ..records import RefundPromise
 from ..serialize import from_dict
-from .options import case_inputs, emit, format_option, load_inputs, progress
+from .options import Output, case_inputs, emit, format_option, load_inputs, progress
 
-MISSING_COLUMNS = ["state", "order_id", "expected_amount", "currency", "expected_since", "business_days_waiting",
-                   "due_date", "reason"]
+MISSING_COLUMNS = api.MISSING_COLUMNS
 MATCH_COLUMNS = ["kind", "order_ids", "transaction_ids", "score", "reasons"]
 
 
@@ -65,16 +64,15 @@ def command(fmt: str, promises: str | None, window_days: int, tolerance: str, en
         tol = Decimal(tolerance)
     except InvalidOperation as exc:
         raise ComplaintError(_("--tolerance '{value}' is not a number", value=tolerance)) from exc
-    progress(_("reconciling {orders} orders and {txns} transactions",
-               orders=len(case.orders), txns=len(case.transactions)))
+    n_orders, n_txns = case.counts()
+    progress(_("reconciling {orders} orders and {txns} transactions", orders=n_orders, txns=n_txns))
     result = api.reconcile(case, kwargs.get("as_of"), window_days=window_days, amount_tolerance=tol, engine=engine)
+    if fmt in ("json", "csv"):  # written as the report is built (api.write_report)
+        out = Output()
+        api.write_report(result, out, fmt)
+        out.flush()
+        return
     data = result.to_json()
-    if fmt == "json":
-        emit(data, "json")
-        return
-    if fmt == "csv":
-        emit(data["missing_credits"], "csv", MISSING_COLUMNS)
-        return
     s = data["summary"]
     click.echo(_("paid {paid} EUR; refunds expected {exp} EUR, credited {cred} EUR, pending {pend} EUR, "
                  "overdue {over} EUR", paid=f"{s['paid_eur']:.2f}", exp=f"{s['refunds_expected_eur']:.2f}",

@@ -114,8 +114,8 @@ def _issue_row(iss) -> dict[str, Any]:
     return {"file": iss.file, "row": iss.line, "field": iss.field, "value": iss.value, "reason": iss.message}
 
 
-def result_summary(result: ImportResult) -> dict[str, Any]:
-    """One file's result as the ``import-orders --format json`` object."""
+def result_summary(result: ImportResult, *, records: bool = True) -> dict[str, Any]:
+    """One file's result as the ``import-orders --format json`` object (``records=False``: no orders)."""
     return {
         "file": result.file,
         "format": result.importer,
@@ -123,7 +123,7 @@ def result_summary(result: ImportResult) -> dict[str, Any]:
         "sha256": result.sha256,
         "rows_total": result.rows_total,
         "rows_imported": result.rows_imported,
-        "orders": [order_row(o) for o in result.records],
+        "orders": [order_row(o) for o in result.records] if records else [],
         "rejected_rows": [_issue_row(i) for i in result.rejected],
         "skipped_rows": [_issue_row(i) for i in result.skipped],
         "warnings": [_issue_row(i) for i in result.warnings],

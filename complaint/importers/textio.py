@@ -10,28 +10,50 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import LimitExceeded, ParseError
 from ..i18n import _
 from ..settings import SETTINGS
+from .progress import report
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+_HASH_AHEAD = 1 << 24  # bytes from which a file's SHA-256 is computed in a thread as soon as it is read
 
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """The bytes of one input file plus the name to show; the unit every importer takes."""
+    """The bytes of one input file plus the name to show; the unit every importer takes.
+
+    ``sha256`` is computed once, on first use: importers stamp it on every record's provenance,
+    and hashing the whole file per row made an import quadratic."""
 
     name: str
     data: bytes
+    _sha256: list = field(default_factory=list, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.data) >= _HASH_AHEAD:  # a large file: hashed in a thread while it is parsed
+            worker = threading.Thread(target=self._hash, name="source-sha256", daemon=True)
+            self._sha256.append(worker)
+            worker.start()
+
+    def _hash(self) -> None:
+        digest = hashlib.sha256(self.data).hexdigest()  # hashlib releases the GIL on large inputs
+        self._sha256.append(digest)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        if self._sha256 and isinstance(self._sha256[0], threading.Thread):
+            self._sha256[0].join()
+            return self._sha256[-1]
+        if not self._sha256:
+            self._sha256.append(hashlib.sha256(self.data).hexdigest())
+        return self._sha256[0]
 
     @property
     def suffix(self) -> str:
@@ -148,6 +170,8 @@ def iter_rows(text: str, delimiter: str) -> Iterator[Row]:
         count += 1
         if count > max_rows:
             raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit", limit=max_rows))
+        if count % 10_000 == 0:
+            report(count)
         yield Row(line_no, cells)
 
 

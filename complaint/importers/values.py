@@ -162,3 +162,12 @@ def minor_units(amount: Decimal, currency: str | None = None) -> int:
 def from_minor(units: int, currency: str | None = None) -> Decimal:
     exp = 0 if currency in {"JPY", "KRW"} else 2
     return Decimal(units).scaleb(-exp)
+
+
+def two_decimals(value: Decimal | None) -> Decimal | None:
+    """A bank amount with two decimals when that loses no digit: ``1250.5`` -> ``1250.50``,
+    ``25.990000000`` -> ``25.99``; ``1.234`` stays as it is (never rounded)."""
+    if value is None:
+        return None
+    cents = value.quantize(Decimal("0.01")) if abs(value) < Decimal(10) ** 20 else value
+    return cents if cents == value else value

@@ -36,9 +36,6 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 EXACT_LIMIT = 26
 TIE_EPS = 1e-9
@@ -170,6 +167,10 @@ def _solve_reduced(r: np.ndarray, c: np.ndarray, w: np.ndarray, shape: tuple[int
     out_r, out_c = [r[forced]], [c[forced]]
     a = np.flatnonzero(alive)
     if len(a):
+        from scipy.optimize import linear_sum_assignment  # imported here: most runs never get this far
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
         graph = coo_matrix((np.ones(len(a), dtype=np.int8), (r[a], n_r + c[a])), shape=(n_r + n_c,) * 2)
         _n, labels = connected_components(graph, directed=False)
         lab = labels[r[a]]
@@ -237,6 +238,9 @@ def assign_reference(cand_unit: np.ndarray, cand_txn: np.ndarray, points: np.nda
     tie_with = np.full(n, -1, dtype=np.int64)
     if n == 0:
         return Assignment(chosen, tie_with)
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     pos, flat = expand_csr(unit_ptr, cand_unit)
     orders_of_edge = unit_orders[flat]
     txn_node = n_orders + cand_txn[pos]
@@ -281,6 +285,8 @@ def _solve_bipartite_ref(idx, cand_unit, cand_txn, points, unit_orders, unit_ptr
     fi = np.arange(len(uo))[:, None] / max(len(uo), 1)
     fj = np.arange(len(ut))[None, :] / max(len(ut), 1)
     adjusted = np.where(valid, m - 1e-6 * (fi - fj) ** 2, -1e6)
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(adjusted, maximize=True)
     keep = valid[rows, cols]
     rows, cols = rows[keep], cols[keep]

@@ -16,6 +16,8 @@ optimiser runs, a rejected pair is never proposed again.
 from __future__ import annotations
 
 import functools
+import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -41,6 +43,64 @@ def _index(ids: np.ndarray) -> dict[str, int]:
 
 
 COMPILED_MIN_ROWS = 20_000  # orders + matchable transactions from which the compiled kernels are used
+_PREWARM: list[threading.Thread] = []
+
+
+def prewarm_in_background() -> None:
+    """Load numba and the compiled kernels (from numba's disk cache) in a daemon thread, once per
+    process: a large import calls this before reading its files, so the loading overlaps the reading
+    instead of delaying the first match.  A buyer's case never calls it."""
+    if _PREWARM or os.environ.get("COMPLAINT_NO_PREWARM"):
+        return
+
+    def run() -> None:
+        orders, txns, first = tiny_frames()
+        reconcile_frames(orders, txns, None, [], as_of_day=first + 60, compiled=True)
+
+    thread = threading.Thread(target=run, name="reconcile-prewarm", daemon=True)
+    _PREWARM.append(thread)
+    thread.start()
+
+
+def prewarm_for(n_orders: int, n_txns: int = 0) -> None:
+    """:func:`prewarm_in_background` when a case this large is likely to take the compiled path."""
+    if n_orders + n_txns // 10 >= COMPILED_MIN_ROWS // 2:
+        prewarm_in_background()
+
+
+def tiny_frames() -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """A small case that takes every common path of the compiled matching: combined checkouts,
+    USD orders, contested equal amounts, partial refunds (orders, transactions, first day)."""
+    from datetime import date
+
+    from .fx import day_number
+
+    first = day_number(date(2025, 3, 3))
+    n = 24
+    day = first + np.arange(n) // 3
+    checkout = day * 1440 + np.where(np.arange(n) % 6 == 1, 0, np.arange(n) * 7)  # some share a checkout
+    cur = np.where(np.arange(n) % 5 == 4, "USD", "EUR")
+    due = 1_000 + (np.arange(n) % 4) * 250  # equal amounts on purpose: contested groups
+    refund = np.arange(n) % 4 == 0
+    orders = pd.DataFrame({
+        "order_id": [f"80{i:014d}" for i in range(n)], "order_day": day, "checkout": checkout, "currency": cur,
+        "due_cents": due, "status": np.where(refund, "closed", "completed"), "refund_expected": refund,
+        "refund_cents": np.where(np.arange(n) % 8 == 0, 400, -1), "refund_reason": "status:closed",
+        "refund_since_day": -1, "payment_method": "", "end_reason": ""})
+    eur = np.where(cur == "USD", due * 0.95, due).astype(np.int64)
+    pay_day = day + np.arange(n) % 3
+    credit_day = day + 20
+    m = int(refund.sum())
+    txns = pd.DataFrame({
+        "txn_id": [f"w{i:05d}" for i in range(n + 2 * m + 3)],
+        "day": np.concatenate([pay_day, credit_day[refund], credit_day[refund] + 3, [first, first + 1, first + 2]]),
+        "amount_cents": np.concatenate([-eur, eur[refund] // 2, eur[refund] // 2, [-1_000, -999, 700]]),
+        "currency": "EUR", "orig_cents": 0, "orig_currency": "",
+        "merchant": np.concatenate([np.full(n + 2 * m, "aliexpress"), ["paypal", "", "alipay"]]),
+        "payment_method": "", "related_id": "", "bank_reference": "",
+        "refund_wording": np.concatenate([np.zeros(n, bool), np.ones(2 * m, bool), np.zeros(3, bool)]),
+        "is_duplicate": False})
+    return orders, txns, first
 
 
 def reconcile_frames(orders: pd.DataFrame, txns: pd.DataFrame, promises: pd.DataFrame | None = None,

@@ -13,6 +13,7 @@ and turns the result back into records with a reason for every verdict:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,13 +23,15 @@ import pandas as pd
 
 from ..case import CaseData
 from ..i18n import _
-from ..importers.bank.merchants import is_refund_wording
-from ..importers.bank.paypal import BANK_DEPOSIT_RE  # "Bank Deposit to PP Account"
 from ..records import BankTxn, Issue, Match, Order
-from .engine import reconcile_frames
-from .explain import missing_reason, payment_reasons, refund_reasons
+from .engine import prewarm_for, reconcile_frames
+from .explain import all_payment_reasons, missing_reason, refund_reasons
+from .frames import Rows, case_frames, orders_frame, promises_frame, txns_frame
 from .fx import day_number, from_day_number, minor_exponent
 from .result import FrameResult
+
+__all__ = ["ExpectedRefund", "MissingCredit", "Reconciliation", "build_report", "orders_frame", "promises_frame",
+           "reconcile", "txns_frame"]
 
 CENT = Decimal("0.01")
 
@@ -79,40 +82,22 @@ class Reconciliation:
 
     def to_json(self) -> dict:
         """The CLI's ``--format json`` object (numbers for money, ISO dates)."""
-        return {
-            "as_of": self.as_of.isoformat(),
-            "summary": {k: float(v) for k, v in self.summary.items()},
-            "missing_credits": [{
-                "order_id": m.order_id, "expected_amount": float(m.expected_amount), "currency": m.currency,
-                "expected_eur": float(m.expected_eur), "expected_since": m.expected_since.isoformat(),
-                "business_days_waiting": m.business_days_waiting, "state": m.state,
-                "due_date": m.due_date.isoformat(), "reason": m.reason, "promise_id": m.promise_id,
-            } for m in self.missing_credits],
-            "matches": [{
-                "kind": m.kind, "order_ids": list(m.order_ids), "transaction_ids": list(m.txn_ids),
-                "score": m.score, "reasons": list(m.reasons), "match_key": m.key,
-                "amount_gap": None if m.amount_gap is None else float(m.amount_gap),
-                "day_gap": m.day_gap, "fx_rate": None if m.fx_rate is None else float(m.fx_rate),
-                "decision": m.decision,
-            } for m in self.matches],
-            "expected_refunds": [{
-                "order_id": e.order_id, "amount": float(e.amount), "currency": e.currency,
-                "expected_since": e.expected_since.isoformat(), "source": e.source, "state": e.state,
-                "destination": e.destination, "credited_eur": float(e.credited_eur),
-                "difference_eur": float(e.difference_eur), "transaction_ids": list(e.txn_ids),
-                "promise_id": e.promise_id,
-            } for e in self.expected_refunds],
-            "unmatched_transactions": [_txn_json(t) for t in self.unmatched_transactions],
-            "orders_without_payment": [{
-                "order_id": o.order_id, "order_date": o.order_date.isoformat(),
-                "amount": None if o.amount_due is None else float(o.amount_due), "currency": o.currency,
-                "status": o.status.value,
-            } for o in self.orders_without_payment],
-            "duplicate_charges": self.duplicate_charges,
-            "credits_without_refund": [_txn_json(t) for t in self.credits_without_refund],
-            "rejected_rows": [{"file": i.file, "row": i.line, "reason": i.message, "field": i.field}
-                              for i in self.rejected_rows],
-        }
+        return {key: (list(value) if isinstance(value, Iterator) else value) for key, value in self.json_items()}
+
+    def json_items(self) -> Iterator[tuple[str, object]]:
+        """The ``to_json`` object as (key, value) pairs, its long lists as iterators that build one
+        item at a time (the CLI streams them: a report of 100,000 matches is never one string)."""
+        yield "as_of", self.as_of.isoformat()
+        yield "summary", {k: float(v) for k, v in self.summary.items()}
+        yield "missing_credits", map(_missing_json, self.missing_credits)
+        yield "matches", map(_match_json, self.matches)
+        yield "expected_refunds", map(_expected_json, self.expected_refunds)
+        yield "unmatched_transactions", map(_txn_json, self.unmatched_transactions)
+        yield "orders_without_payment", map(_unpaid_json, self.orders_without_payment)
+        yield "duplicate_charges", iter(self.duplicate_charges)
+        yield "credits_without_refund", map(_txn_json, self.credits_without_refund)
+        yield "rejected_rows", ({"file": i.file, "row": i.line, "reason": i.message, "field": i.field}
+                                for i in self.rejected_rows)
 
     def frames(self) -> dict[str, pd.DataFrame]:
         """Tables for the page and notebooks (money as Decimal in object columns)."""
@@ -124,65 +109,39 @@ class Reconciliation:
         return out
 
 
+def _missing_json(m: MissingCredit) -> dict:
+    return {"order_id": m.order_id, "expected_amount": float(m.expected_amount), "currency": m.currency,
+            "expected_eur": float(m.expected_eur), "expected_since": m.expected_since.isoformat(),
+            "business_days_waiting": m.business_days_waiting, "state": m.state,
+            "due_date": m.due_date.isoformat(), "reason": m.reason, "promise_id": m.promise_id}
+
+
+def _match_json(m: Match) -> dict:
+    return {"kind": m.kind, "order_ids": list(m.order_ids), "transaction_ids": list(m.txn_ids),
+            "score": m.score, "reasons": list(m.reasons), "match_key": m.key,
+            "amount_gap": None if m.amount_gap is None else float(m.amount_gap),
+            "day_gap": m.day_gap, "fx_rate": None if m.fx_rate is None else float(m.fx_rate),
+            "decision": m.decision}
+
+
+def _expected_json(e: ExpectedRefund) -> dict:
+    return {"order_id": e.order_id, "amount": float(e.amount), "currency": e.currency,
+            "expected_since": e.expected_since.isoformat(), "source": e.source, "state": e.state,
+            "destination": e.destination, "credited_eur": float(e.credited_eur),
+            "difference_eur": float(e.difference_eur), "transaction_ids": list(e.txn_ids),
+            "promise_id": e.promise_id}
+
+
+def _unpaid_json(o: Order) -> dict:
+    return {"order_id": o.order_id, "order_date": o.order_date.isoformat(),
+            "amount": None if o.amount_due is None else float(o.amount_due), "currency": o.currency,
+            "status": o.status.value}
+
+
 def _txn_json(t: BankTxn) -> dict:
     return {"id": t.id, "booking_date": t.booking_date.isoformat(), "amount": float(t.amount),
             "currency": t.currency, "counterparty": t.counterparty, "description": t.description,
             "merchant": t.merchant}
-
-
-# -- records -> frames ----------------------------------------------------------------------------
-
-def _cents(value: Decimal | None, currency: str | None) -> int:
-    if value is None:
-        return -1
-    return int((value.scaleb(minor_exponent(currency))).to_integral_value(rounding="ROUND_HALF_UP"))
-
-
-def orders_frame(case: CaseData) -> pd.DataFrame:
-    since: dict[str, int] = {}
-    for ev in case.events:
-        if ev.kind == "status_changed":
-            for oid in ev.order_ids:
-                since[oid] = min(since.get(oid, 10**9), day_number(ev.on))
-    rows = []
-    for o in case.orders:
-        cur = o.currency or "EUR"
-        day = day_number(o.order_date)
-        checkout = int(o.order_time.timestamp() // 60) if o.order_time else -1 - day
-        ann = case.annotations.get(o.order_id)
-        rows.append((o.order_id, day, checkout, cur, _cents(o.amount_due, cur), o.status.value,
-                     bool(o.refund_expected), _cents(o.refund_amount, cur), o.refund_reason or "",
-                     since.get(o.order_id, -1) if o.refund_expected else -1,
-                     (ann.payment_method if ann else None) or "", o.end_reason or ""))
-    cols = ["order_id", "order_day", "checkout", "currency", "due_cents", "status", "refund_expected",
-            "refund_cents", "refund_reason", "refund_since_day", "payment_method", "end_reason"]
-    return pd.DataFrame(rows, columns=cols).astype({"order_day": "int64", "checkout": "int64",
-                                                     "due_cents": "int64", "refund_cents": "int64",
-                                                     "refund_since_day": "int64", "refund_expected": bool})
-
-
-def txns_frame(case: CaseData) -> pd.DataFrame:
-    rows = []
-    for t in case.transactions:
-        text = " ".join(x for x in (t.counterparty, t.description, t.communication) if x)
-        wording = bool(t.merchant_rule and "refund-wording" in t.merchant_rule) or is_refund_wording(text)
-        orig = _cents(t.original_amount, t.original_currency) if t.original_amount is not None else 0
-        funding = t.payment_method == "paypal" and bool(BANK_DEPOSIT_RE.search(t.description or ""))
-        rows.append((t.id, day_number(t.booking_date), _cents(t.amount, t.currency), t.currency, orig,
-                     t.original_currency or "", t.merchant or "", t.payment_method or "", t.related_id or "",
-                     t.bank_reference or "", wording, t.duplicate_of is not None, funding))
-    cols = ["txn_id", "day", "amount_cents", "currency", "orig_cents", "orig_currency", "merchant",
-            "payment_method", "related_id", "bank_reference", "refund_wording", "is_duplicate", "funding"]
-    return pd.DataFrame(rows, columns=cols).astype({"day": "int64", "amount_cents": "int64",
-                                                     "orig_cents": "int64", "refund_wording": bool,
-                                                     "is_duplicate": bool, "funding": bool})
-
-
-def promises_frame(case: CaseData) -> pd.DataFrame:
-    rows = [(p.id, p.order_id, _cents(p.amount, p.currency), p.currency, day_number(p.promised_on),
-             p.destination, p.by) for p in case.promises]
-    cols = ["promise_id", "order_id", "amount_cents", "currency", "promised_day", "destination", "by"]
-    return pd.DataFrame(rows, columns=cols).astype({"amount_cents": "int64", "promised_day": "int64"})
 
 
 # -- the public entry point -----------------------------------------------------------------------
@@ -197,18 +156,20 @@ def reconcile(case: CaseData, as_of: date | None = None, *, window_days: int = 1
     """
     from .duckdb_engine import DuckDBCandidates, choose_engine
 
-    chosen = choose_engine(engine, len(case.transactions))
+    prewarm_for(*case.counts())
+    orders, txns, rows = case_frames(case)
+    chosen = choose_engine(engine, rows.n_transactions)
     today = as_of or case.today()
     candidates = DuckDBCandidates() if chosen == "duckdb" else None
     try:
-        result = reconcile_frames(orders_frame(case), txns_frame(case), promises_frame(case), case.decisions,
+        result = reconcile_frames(orders, txns, promises_frame(case), case.decisions,
                                   as_of_day=day_number(today), window_days=window_days,
                                   amount_tolerance=float(amount_tolerance),
                                   refund_delay_business_days=refund_delay_business_days, candidates=candidates)
     finally:
         if candidates is not None:
             candidates.close()
-    return build_report(case, result, today)
+    return build_report(case, result, today, rows)
 
 
 def _eur(cents: int | np.integer) -> Decimal:
@@ -219,18 +180,29 @@ def _money(cents: int, currency: str) -> Decimal:
     return Decimal(int(cents)).scaleb(-minor_exponent(currency))
 
 
-def build_report(case: CaseData, r: FrameResult, today: date) -> Reconciliation:
-    orders = {o.order_id: o for o in case.orders}
-    txns = {t.id: t for t in case.transactions}
+def build_report(case: CaseData, r: FrameResult, today: date, rows: Rows | None = None) -> Reconciliation:
+    """The report of a run on the frames of ``case``; ``rows`` builds the records of frame rows
+    (default: the case's records, one per frame row, as :func:`~.frames.orders_frame` and
+    :func:`~.frames.txns_frame` make them)."""
+    if rows is None:
+        orders_list, txns_list = case.orders, case.transactions
+        rows = Rows(lambda idx: [orders_list[i] for i in idx], lambda idx: [txns_list[i] for i in idx],
+                    len(txns_list))
     o_ids = r.orders["order_id"].to_numpy(dtype=object)
     t_ids = r.txns["txn_id"].to_numpy(dtype=object)
     matches: list[Match] = []
-    for row in r.payments.itertuples(index=False):
-        oids = tuple(str(o_ids[i]) for i in row.order_idx)
-        tids = tuple(str(t_ids[i]) for i in row.txn_idx)
-        reasons, gap, day_gap, rate = payment_reasons(row, r, oids, tids)
-        matches.append(Match("payment", oids, tids, float(row.score), tuple(reasons), gap, day_gap, rate,
-                             row.decision if isinstance(row.decision, str) else None))
+    pay = r.payment_rows
+    scores = pay["score"].to_numpy(dtype=np.float64).tolist() if len(pay) else []
+    decisions = pay["decision"].to_numpy(dtype=object).tolist() if len(pay) else []
+    o_ptr, o_items = r.payment_orders.ptr.tolist(), r.payment_orders.items
+    t_ptr, t_items = r.payment_txns.ptr.tolist(), r.payment_txns.items
+    o_names, t_names = o_ids[o_items].tolist(), t_ids[t_items].tolist()
+    for i, (reasons, gap, day_gap, rate) in enumerate(all_payment_reasons(r)):
+        oids = tuple(map(str, o_names[o_ptr[i]:o_ptr[i + 1]]))
+        tids = tuple(map(str, t_names[t_ptr[i]:t_ptr[i + 1]]))
+        decision = decisions[i]
+        matches.append(Match("payment", oids, tids, scores[i], tuple(reasons), gap, day_gap, rate,
+                             decision if isinstance(decision, str) else None))
     exp = r.expectations
     credits_by_exp = {int(row.exp): row for row in r.refunds.itertuples(index=False)}
     expected: list[ExpectedRefund] = []
@@ -266,8 +238,11 @@ def build_report(case: CaseData, r: FrameResult, today: date) -> Reconciliation:
         "refunds_overdue_eur": _eur(exp["remaining_eur"].to_numpy()[state == "overdue"].sum() if len(exp) else 0),
     }
     duplicates = []
-    for row in r.duplicates.itertuples(index=False):
-        t, orig = txns[str(t_ids[row.txn])], txns[str(t_ids[row.original_txn])]
+    dup_rows = r.duplicates
+    dup_txns = rows.txns([int(i) for pair in zip(dup_rows["txn"], dup_rows["original_txn"], strict=True)
+                          for i in pair]) if len(dup_rows) else []
+    for k, row in enumerate(dup_rows.itertuples(index=False)):
+        t, orig = dup_txns[2 * k], dup_txns[2 * k + 1]
         oids = [str(o_ids[i]) for i in row.order_idx]
         duplicates.append({
             "transaction_id": t.id, "original_transaction_id": orig.id, "order_ids": oids,
@@ -278,8 +253,8 @@ def build_report(case: CaseData, r: FrameResult, today: date) -> Reconciliation:
         })
     return Reconciliation(
         summary=summary, matches=matches, missing_credits=missing, expected_refunds=expected,
-        unmatched_transactions=[txns[str(t_ids[i])] for i in r.unmatched_debits],
-        orders_without_payment=[orders[str(o_ids[i])] for i in r.orders_without_payment],
+        unmatched_transactions=rows.txns([int(i) for i in r.unmatched_debits]),
+        orders_without_payment=rows.orders([int(i) for i in r.orders_without_payment]),
         duplicate_charges=duplicates,
-        credits_without_refund=[txns[str(t_ids[i])] for i in r.credits_without_refund],
+        credits_without_refund=rows.txns([int(i) for i in r.credits_without_refund]),
         rejected_rows=list(case.rejected), as_of=today, stale_decisions=list(r.stale_decisions))

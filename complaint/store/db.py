@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from ..case import CaseData, merge_orders
+from ..case import CaseData
 from ..errors import CaseNotFound, ComplaintError, LimitExceeded, StoreError
 from ..i18n import _
 from ..records import (
@@ -41,6 +41,8 @@ from ..records import (
     RefundPromise,
 )
 from ..serialize import dumps, from_dict
+from . import blocks
+from . import imports as store_imports
 from .dialect import SQLITE, Db, Dialect, insert, insert_ignore, upsert
 
 CASE_FILE_FORMAT = "complaint-notebook-case"
@@ -189,9 +191,12 @@ class Store:
 
     # -- imports -----------------------------------------------------------------------------
     def add_import(self, case_id: int, result: ImportResult) -> ImportSummary:
-        """Store one import result; the same file twice, or overlapping files, add nothing twice."""
+        """Store one import result in one transaction, in bulk (a large import as a columnar block);
+        the same file twice, or overlapping files, add nothing twice."""
         self.get_case(case_id)
         summary = ImportSummary(result.file, result.importer, rejected=len(result.rejected))
+        if result.kind not in ("orders", "bank"):
+            raise ComplaintError(_("unknown import kind {kind}", kind=result.kind))
         with self._tx() as c:
             if c.execute("SELECT 1 FROM source_files WHERE case_id = ? AND sha256 = ?",
                          (case_id, result.sha256)).fetchone():
@@ -199,48 +204,12 @@ class Store:
                 summary.rejected = 0
                 return summary
             self._bump(c, case_id)
-            if result.kind == "orders":
-                self._add_orders(c, case_id, result.records, summary)
-            elif result.kind == "bank":
-                for txn in result.records:
-                    cur = c.execute(insert_ignore("transactions", ("case_id", "txn_id", "booking_date", "payload")),
-                                    (case_id, txn.id, txn.booking_date.isoformat(), dumps(txn)))
-                    if cur.rowcount:
-                        summary.added += 1
-                    else:
-                        summary.unchanged += 1
-            else:
-                raise ComplaintError(_("unknown import kind {kind}", kind=result.kind))
-            for seq, iss in enumerate(result.rejected):
-                c.execute("INSERT INTO rejected_rows (case_id, file_sha256, seq, payload) VALUES (?, ?, ?, ?)",
-                          (case_id, result.sha256, seq, dumps(iss)))
+            store_imports.add_result(c, case_id, result, summary)
             c.execute("INSERT INTO source_files (case_id, sha256, name, kind, importer, imported_at, summary) "
                       "VALUES (?, ?, ?, ?, ?, ?, ?)",
                       (case_id, result.sha256, result.file, result.kind, result.importer,
                        datetime.now(UTC).isoformat(), dumps(replace(result, records=(), rejected=()))))
         return summary
-
-    def _add_orders(self, c: Db, case_id: int, orders, summary: ImportSummary) -> None:
-        for order in orders:
-            row = c.execute("SELECT payload FROM orders WHERE case_id = ? AND order_id = ?",
-                            (case_id, order.order_id)).fetchone()
-            if row is None:
-                c.execute("INSERT INTO orders (case_id, order_id, payload) VALUES (?, ?, ?)",
-                          (case_id, order.order_id, dumps(order)))
-                summary.added += 1
-                continue
-            old = from_dict(Order, json.loads(row[0]))
-            (merged,), events = merge_orders([old], [order])
-            if merged == old:
-                summary.unchanged += 1
-                continue
-            c.execute("UPDATE orders SET payload = ? WHERE case_id = ? AND order_id = ?",
-                      (dumps(merged), case_id, order.order_id))
-            summary.updated += 1
-            for event in events:
-                c.execute(upsert("events", ("case_id", "event_id", "payload"), ("case_id", "event_id")),
-                          (case_id, event.id, dumps(event)))
-                summary.events.append(event)
 
     # -- loading -----------------------------------------------------------------------------
     def load_case(self, case_id: int) -> CaseData:
@@ -254,6 +223,13 @@ class Store:
         data = CaseData(name=case.name, as_of=case.as_of)
         data.orders = load("orders", Order)
         data.transactions = load("transactions", BankTxn, "booking_date, txn_id")
+        with self._lock:  # large imports: their blocks, as columns (a JSON row of the same id wins)
+            for kind, known in (("orders", {o.order_id for o in data.orders}),
+                                ("bank", {t.id for t in data.transactions})):
+                for part in blocks.parts(self._db, case_id, kind):
+                    part = blocks.without(part, known)
+                    if part is not None:
+                        data.add_columns(part)
         data.evidence = load("evidence", Evidence)
         data.events = load("events", Event)
         data.promises = load("promises", RefundPromise)
@@ -265,10 +241,17 @@ class Store:
         data.profile = self._profile(case_id)
         return data
 
+    def block_rows(self, case_id: int) -> int:
+        """How many records the case keeps in columnar blocks (large imports), without reading them."""
+        return int(self._rows("SELECT COALESCE(SUM(rows), 0) FROM record_blocks WHERE case_id = ? AND kind IN "
+                              "('transactions', 'orders')", (case_id,))[0][0])
+
     def has_records(self, case_id: int) -> bool:
         """True when the case holds an order or a statement line (cheaper than loading it)."""
         return bool(self._rows("SELECT EXISTS (SELECT 1 FROM orders WHERE case_id = ?) "
-                               "OR EXISTS (SELECT 1 FROM transactions WHERE case_id = ?)", (case_id, case_id))[0][0])
+                               "OR EXISTS (SELECT 1 FROM transactions WHERE case_id = ?) "
+                               "OR EXISTS (SELECT 1 FROM record_blocks WHERE case_id = ?)",
+                               (case_id, case_id, case_id))[0][0])
 
     # -- single records ----------------------------------------------------------------------
     def _put(self, table: str, key_col: str, case_id: int, key: str, record) -> None:
@@ -327,6 +310,8 @@ class Store:
             for kind, key in delete:
                 table, key_col, _attr = _KEYED[kind]
                 c.execute(f"DELETE FROM {table} WHERE case_id = ? AND {key_col} = ?", (case_id, key))  # noqa: S608
+                if kind is Order:
+                    blocks.delete_ids(c, case_id, "orders", {key})
             for record in put:
                 table, key_col, attr = _KEYED[type(record)]
                 c.execute(upsert(table, ("case_id", key_col, "payload"), ("case_id", key_col)),
@@ -458,8 +443,7 @@ class Store:
         case = self.get_case(case_id)
         tables = {}
         for table in ("orders", "transactions", "events", "promises", "annotations", "decisions", "rejected_rows"):
-            tables[table] = [json.loads(p) for (p,) in self._rows(
-                f"SELECT payload FROM {table} WHERE case_id = ? ORDER BY rowid", (case_id,))]  # noqa: S608
+            tables[table] = self.raw_table(case_id, table)
         tables["source_files"] = [
             {"sha256": s, "name": n, "kind": k, "importer": i, "imported_at": t, "summary": json.loads(m)}
             for s, n, k, i, t, m in self._rows(
@@ -560,6 +544,15 @@ class Store:
         if table not in {"orders", "transactions", "events", "promises", "annotations", "decisions",
                          "rejected_rows", "evidence"}:
             raise ValueError(table)
-        return [json.loads(p) for (p,) in self._rows(
+        rows = [json.loads(p) for (p,) in self._rows(
             f"SELECT payload FROM {table} WHERE case_id = ? ORDER BY rowid", (case_id,))]  # noqa: S608
+        if table in ("orders", "transactions"):  # and the records kept in columnar blocks
+            key = "order_id" if table == "orders" else "id"
+            known = {r[key] for r in rows}
+            with self._lock:
+                for part in blocks.parts(self._db, case_id, "orders" if table == "orders" else "bank"):
+                    part = blocks.without(part, known)
+                    if part is not None:
+                        rows.extend(json.loads(dumps(r)) for r in part.records())
+        return rows
 

@@ -104,6 +104,18 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             payload TEXT NOT NULL
         );
     """),
+    # a large import's records as one arrow table per file and kind (complaint.store.blocks)
+    (5, "columnar blocks of large imports", """
+        CREATE TABLE record_blocks (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            file_sha256 TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            format TEXT NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY (case_id, file_sha256, kind)
+        );
+    """),
 ]
 
 LATEST = MIGRATIONS[-1][0]

@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import test_columnar_case as cc  # the columnar store tests of tests/test_columnar_case.py
 import test_store as ts  # the record builders and tests of tests/test_store.py
 from streamlit.testing.v1 import AppTest
 
@@ -93,6 +94,19 @@ def test_store_api_on_postgresql(pg_store, test):
     test(pg_store)
 
 
+# -- large imports kept as columnar blocks, on PostgreSQL --------------------------------------------
+@pytest.mark.parametrize("test", [cc.test_a_large_import_is_one_block_and_reads_back_as_the_records,
+                                  cc.test_overlapping_large_imports_add_only_the_new_rows,
+                                  cc.test_a_case_with_blocks_exports_imports_and_deletes_an_order],
+                         ids=lambda f: f.__name__)
+def test_columnar_blocks_on_postgresql(pg_store, test):
+    test(pg_store)
+
+
+def test_a_later_order_export_merges_into_blocks_on_postgresql(pg_store, tmp_path):
+    cc.test_a_later_order_export_merges_into_orders_kept_in_a_block(pg_store, tmp_path)
+
+
 # -- revision counter and snapshots (the home page's figures) on PostgreSQL -------------------------
 @pytest.mark.parametrize("test", [ts.test_every_write_to_a_case_bumps_its_revision_and_only_its_own,
                                   ts.test_a_snapshot_is_returned_only_while_the_case_is_unchanged,
@@ -122,7 +136,7 @@ def test_a_database_of_the_first_schema_gets_the_revision_counter(pg_url, monkey
         assert store.case_revision(old.id) == 0 and store.case_snapshot(old.id, "home/en") is None
         store.add_order(old.id, ts.order())
         assert store.case_revision(old.id) == 1
-        assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3]
+        assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3, 4]
     finally:
         store.close()
 
@@ -245,6 +259,7 @@ def _all_case_calls(store, cid: int, blob: bytes):
         "export_case": lambda: store.export_case(cid),
         "raw_table": lambda: store.raw_table(cid, "orders"),
         "has_records": lambda: store.has_records(cid),
+        "block_rows": lambda: store.block_rows(cid),
         "case_revision": lambda: store.case_revision(cid),
         "case_snapshot": lambda: store.case_snapshot(cid, "home/en"),
         "save_case_snapshot": lambda: store.save_case_snapshot(cid, "home/en", {"mine": True}, 0),

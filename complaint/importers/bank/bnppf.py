@@ -21,6 +21,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import numpy as np
+import pyarrow.compute as pc
+
 from ...i18n import N_
 from ...records import issue
 from ..base import register
@@ -58,6 +61,18 @@ class BnppfAccountImporter(CsvImporter):
                                      reason=values.extra.get("refusal") or status))
             return None
         return values
+
+    def adjust_rows(self, extra: dict, texts: dict, n: int):
+        """Rows whose reference is not a booked one (``2017-``) or that have a status."""
+        ref = texts.get("bank_reference")
+        unbooked = pc.and_(pc.is_valid(ref), pc.invert(pc.fill_null(pc.match_substring_regex(ref, r"-\s*\d+$"),
+                                                                    False))) if ref is not None else None
+        status = extra.get("status")
+        mask = np.zeros(n, dtype=bool)
+        for part in (unbooked, None if status is None else pc.is_valid(status)):
+            if part is not None:
+                mask |= np.asarray(pc.fill_null(part, False).to_numpy(zero_copy_only=False), dtype=bool)
+        return mask
 
 
 BNPPF = register(BnppfAccountImporter(CsvSpec(

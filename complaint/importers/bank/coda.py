@@ -23,6 +23,8 @@ from ...errors import LimitExceeded, ParseError
 from ...i18n import N_, _
 from ...records import BankTxn, ImportResult, Issue, PaymentMethod, Provenance, StatementInfo, issue
 from .. import base
+from ..columnar.codacols import extract_coda
+from ..columnar.readcsv import wants_columns
 from ..textio import Source, normalise_newlines
 from ..values import ValueParseError, parse_coda_date
 from .statement import TxnIds, cents, check_balance, clean, combine_checks, finish, format_ogm, ogm_is_valid
@@ -94,7 +96,14 @@ class CodaImporter:
             return 0.95
         return 0.0
 
-    def extract(self, source: Source) -> ImportResult:
+    def extract(self, source: Source, *, columnar: bool | None = None) -> ImportResult:
+        """A large well-formed file (or any, with ``columnar=True``) is read a column at a time
+        (:mod:`complaint.importers.columnar.codacols`), with the same result; otherwise, and for
+        a file that needs remarks or rejected rows, record by record."""
+        if wants_columns(source, columnar):
+            result = extract_coda(source, NAME, _FAMILY_METHOD.get)
+            if result is not None:
+                return result
         return _Parser(source).run()
 
 

@@ -21,8 +21,10 @@ from ...errors import ComplaintError, NotMyFormat, ParseError
 from ...i18n import N_, _
 from ...records import BalanceCheck, BankTxn, ImportResult, Issue, Provenance, StatementInfo, issue
 from ..base import ref_txn_id, stable_txn_id
+from ..columnar import bankcsv
+from ..columnar.readcsv import wants_columns
 from ..textio import Row, Source, Table, read_table
-from ..values import ValueParseError, parse_amount, parse_date
+from ..values import ValueParseError, parse_amount, parse_date, two_decimals
 from . import text as _banktext
 from .balance import check_balance, check_running_balances
 from .spec import TEXT_TARGETS, Col, Context, CsvSpec, RowError, RowValues, norm_header
@@ -115,10 +117,33 @@ class CsvImporter:
         """Bank-specific touches on one parsed row (original currency, card number...)."""
         return values
 
+    def reads_columns(self) -> bool:
+        """Whether the columnar path runs this importer's hooks exactly: it runs ``read``,
+        ``prepare`` and ``adjust``; an importer overriding another step (``groups``, which makes one
+        transaction of several lines) keeps the record path."""
+        cls = type(self)
+        return all(getattr(cls, name) is getattr(CsvImporter, name)
+                   for name in ("groups", "parse_row", "finish", "balance", "_communication", "_counterparty_account",
+                                "cell", "date_cell", "amount_cell", "extract"))
+
+    adjust_coded = None  # a bank's adjust for columns: (texts: target -> Coded, extra) -> texts
+
+    def adjust_rows(self, extra: dict, texts: dict, n: int):
+        """On the columnar path: the rows ``adjust`` may change (a numpy bool mask over the ``n``
+        rows, from the parsed ``extra`` and ``texts`` columns), None for every row.  A bank whose
+        hook only touches some rows says which, so the others are not turned into RowValues."""
+        return None
+
     # ---- extraction
 
-    def extract(self, source: Source) -> ImportResult:
+    def extract(self, source: Source, *, columnar: bool | None = None) -> ImportResult:
+        """The ImportResult of ``source``; a large file (or ``columnar=True``) is read into
+        columns (:mod:`complaint.importers.columnar.bankcsv`), with the same result."""
         try:
+            if wants_columns(source, columnar) and self.reads_columns():
+                raw = bankcsv.raw_columns(self, source, own_reader=type(self).read is not CsvImporter.read)
+                if raw is not None:
+                    return bankcsv.extract_columns(self, source, raw, hook=type(self).adjust is not CsvImporter.adjust)
             return self._extract(source)
         except ComplaintError:
             raise
@@ -175,9 +200,9 @@ class CsvImporter:
                     if col.required:
                         raise RowError(name, raw, N_("the date is empty"))
                     continue
-                setattr(v, col.target, self._date(name, raw, col.fmts))
+                setattr(v, col.target, self.date_cell(name, raw, col.fmts))
             elif col.kind in ("amount", "debit", "credit", "decimal"):
-                value = self._amount(name, raw)
+                value = self.amount_cell(name, raw)
                 if col.kind == "debit":
                     debit = value
                 elif col.kind == "credit":
@@ -200,7 +225,8 @@ class CsvImporter:
             raise RowError(name, "", N_("the amount is empty"))
         return v
 
-    def _date(self, name: str, raw: str, fmts: tuple[str, ...]) -> date:
+    def date_cell(self, name: str, raw: str, fmts: tuple[str, ...]) -> date:
+        """A date cell read with the first format that fits; RowError names the cell otherwise."""
         for fmt in fmts:
             try:
                 return parse_date(raw, fmt)
@@ -210,7 +236,8 @@ class CsvImporter:
                        expected=" / ".join(f.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy")
                                            for f in fmts))
 
-    def _amount(self, name: str, raw: str) -> Decimal | None:
+    def amount_cell(self, name: str, raw: str) -> Decimal | None:
+        """An amount cell with the export's decimal mark (inferred for a cell written otherwise)."""
         try:
             return parse_amount(raw, self.spec.decimal) if self.spec.decimal else parse_amount(raw)
         except ValueParseError:
@@ -255,7 +282,7 @@ class CsvImporter:
                 rank = seen.get(key, 0)
                 seen[key] = rank + 1
                 txn_id = stable_txn_id(self.spec.family, *key, occurrence=rank)
-            amount, original = _cents(v.amount), _cents(v.original_amount)
+            amount, original = two_decimals(v.amount), two_decimals(v.original_amount)
             txn = BankTxn(
                 id=txn_id, booking_date=v.booking_date, amount=amount, currency=currency,
                 value_date=v.value_date, account=account, counterparty=t.get("counterparty"),
@@ -319,14 +346,6 @@ def running_balance_proof(rows: list[tuple[Decimal, Decimal, date]], account: st
         if check.status == "ok":
             break
     return result
-
-
-def _cents(value: Decimal | None) -> Decimal | None:
-    """``1250.5`` -> ``1250.50``, ``25.990000000`` -> ``25.99``; never rounds away a digit."""
-    if value is None:
-        return None
-    cents = value.quantize(Decimal("0.01")) if abs(value) < Decimal(10) ** 20 else value
-    return cents if cents == value else value
 
 
 def _decode_head(head: bytes) -> str:

@@ -17,7 +17,11 @@ Belgian account statements date card payments.
 
 from __future__ import annotations
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ..base import register
+from ..columnar.cells import Coded, combine
 from .csv_importer import CsvImporter
 from .spec import (
     Account,
@@ -52,6 +56,25 @@ class KbcAccountImporter(CsvImporter):
             else:
                 values.texts["communication"] = " ".join(x for x in (str(structured), free) if x)
         return values
+
+    def adjust_coded(self, texts: dict, extra: dict) -> dict:
+        """:meth:`adjust` for a whole file read into columns: the communication of each distinct
+        (structured, free) pair worked out once."""
+        structured = extra.get("structured")
+        if structured is None or not pc.any(pc.is_valid(structured)).as_py():
+            return texts
+        pairs, codes = combine([Coded.of(structured), texts["communication"]])
+        values = []
+        for structured_text, free in pairs:
+            if not structured_text:
+                values.append(free)
+                continue
+            norm, bad = structured_communication(str(structured_text))
+            if bad is None:
+                values.append(f"{norm} {free}" if free and free != norm else norm)
+            else:
+                values.append(" ".join(x for x in (structured_text, free) if x))
+        return {**texts, "communication": Coded(pa.array(values + [None], pa.string()), codes)}
 
 
 KBC_ACCOUNT = register(KbcAccountImporter(CsvSpec(

@@ -51,6 +51,11 @@ def _extra_rules() -> tuple[MerchantRule, ...]:
         return tuple(MerchantRule(**r) for r in json.load(fh))
 
 
+def active_rules() -> tuple[MerchantRule, ...]:
+    """The rules in force: those of ``COMPLAINT_MERCHANT_RULES`` first, then the defaults."""
+    return _extra_rules() + DEFAULT_RULES
+
+
 def recognise_text(text: str, rules: tuple[MerchantRule, ...] | None = None) -> tuple[str | None, str | None]:
     """(merchant, rule name) for a statement text, or (None, None)."""
     for rule in (rules if rules is not None else _extra_rules() + DEFAULT_RULES):

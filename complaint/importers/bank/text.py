@@ -151,6 +151,24 @@ _METHODS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# The words without which each pattern above cannot match (a superset test a column reader can run
+# first, in bulk, before the pattern itself): tests/test_columnar_equivalence.py checks they cover it.
+METHOD_WORDS: dict[str, tuple[str, ...]] = {
+    DIRECT_DEBIT: ("domicili", "direct debit", "lastschrift", "sepa"),
+    PaymentMethod.CREDIT_CARD.value: ("kredietkaart", "carte de cr", "credit", "visa", "mastercard",
+                                      "american express", "amex"),
+    PaymentMethod.DEBIT_CARD.value: ("bancontact", "maestro", "kaart", "carte", "debit", "pay", "banksys",
+                                     "terminal"),
+    PaymentMethod.BANK_TRANSFER.value: ("overschrijving", "virement", "transfer", "overboeking", "instant payment",
+                                        "betaalopdracht"),
+}
+
+
+def method_patterns() -> tuple[tuple[str, re.Pattern[str], tuple[str, ...]], ...]:
+    """(method, its pattern, the words it needs), in the order :func:`guess_payment_method` tries them."""
+    return tuple((method, pattern, METHOD_WORDS[method]) for method, pattern in _METHODS)
+
+
 def guess_payment_method(text: str | None) -> str | None:
     """What the bank wording says about how the money moved, or None."""
     if not text:

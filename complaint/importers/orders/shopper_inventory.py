@@ -28,6 +28,8 @@ from ...errors import ParseError
 from ...i18n import N_, _
 from ...records import ImportResult, Issue, OrderLine, issue
 from ..base import header_matches, register
+from ..columnar.ordercsv import extract_shopper_csv
+from ..columnar.readcsv import read_columns, wants_columns
 from ..textio import Source, decode, read_table
 from ..values import ValueParseError, currency_in, parse_amount, parse_date
 from . import common as _orders
@@ -146,13 +148,19 @@ class ShopperInventoryCsvImporter:
         score = header_matches(header, HEADER)
         return score if score >= 0.75 else 0.0
 
-    def extract(self, source: Source, *, encoding: str | None = None, delimiter: str | None = None) -> ImportResult:
-        table = read_table(source, encoding=encoding, delimiter=delimiter)
+    def extract(self, source: Source, *, encoding: str | None = None, delimiter: str | None = None,
+                columnar: bool | None = None) -> ImportResult:
+        """A large file (or ``columnar=True``) is read into columns
+        (:mod:`complaint.importers.columnar.ordercsv`), with the same result."""
+        raw = read_columns(source, encoding=encoding, delimiter=delimiter) if wants_columns(source, columnar) else None
+        table = raw if raw is not None else read_table(source, encoding=encoding, delimiter=delimiter)
         idx = {h.strip().lower(): i for i, h in enumerate(table.header)}
         missing = [h for h in ("Order ID", "Order Date", "Price", "Qty") if h.lower() not in idx]
         if missing:
             raise ParseError(_("missing columns: {columns}", columns=", ".join(missing)), file=source.name,
                              line=table.header_line)
+        if raw is not None:
+            return extract_shopper_csv(source, self.name, raw, idx, unit_price)
 
         def cell(cells: list[str], name: str) -> str:
             i = idx.get(name.lower())
