@@ -3,7 +3,8 @@
 Amounts: ``1.234,56``, ``-1372.26``, ``1,234.56``, ``US $1,382.11``, ``129,46zł``, ``€12,34``,
 ``+0,00``, ``5,490000000``, trailing minus ``12,34-``.  Never float: always ``Decimal``.
 Dates: ``dd/mm/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``, ISO, ``M/D/YYYY`` (when told), ``Feb 10, 2026``,
-``10 févr. 2026``, CODA ``DDMMYY``.
+``10 févr. 2026``, ``3. Aug 2025``, ``3 de ago. de 2025`` (month names of eight languages from CLDR,
+see :mod:`complaint.importers.textdates`), CODA ``DDMMYY``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from complaint.i18n import _
+
+from .textdates import parse_text_date
 
 _CURRENCY_SIGNS = {
     "US $": "USD", "US$": "USD", "$": "USD", "€": "EUR", "EUR": "EUR", "zł": "PLN", "PLN": "PLN",
@@ -84,19 +87,6 @@ def parse_amount(text: str | None, decimal: str | None = None) -> Decimal | None
     return -value if negative else value
 
 
-_MONTHS = {
-    # English
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-    # French
-    "janv": 1, "févr": 2, "fevr": 2, "mars": 3, "avr": 4, "mai": 5, "juin": 6, "juil": 7, "août": 8,
-    "aout": 8, "déc": 12,
-    # Dutch / German
-    "mrt": 3, "mei": 5, "okt": 10, "mär": 3, "dez": 12,
-}
-_TEXT_DATE = re.compile(r"^(?:(?P<d1>\d{1,2})\s+(?P<m1>[^\W\d_]+)\.?|(?P<m2>[^\W\d_]+)\.?\s+(?P<d2>\d{1,2}),?)\s+(?P<y>\d{4})")
-
-
 def parse_date(text: str | None, fmt: str | None = None, *, dayfirst: bool = True) -> date | None:
     """A calendar date; ``fmt`` is a strptime format, else common layouts are tried.
 
@@ -125,13 +115,12 @@ def parse_date(text: str | None, fmt: str | None = None, *, dayfirst: bool = Tru
     m = re.match(r"^(\d{4})(\d{2})(\d{2})", s)
     if m and len(s) >= 8:
         return _mk(s, int(m[1]), int(m[2]), int(m[3]))
-    m = _TEXT_DATE.match(s)
-    if m:
-        month_word = (m["m1"] or m["m2"]).lower().rstrip(".")
-        day = int(m["d1"] or m["d2"])
-        month = _MONTHS.get(month_word) or _MONTHS.get(month_word[:4]) or _MONTHS.get(month_word[:3])
-        if month:
-            return _mk(s, int(m["y"]), month, day)
+    try:
+        found = parse_text_date(s)
+    except ValueError as exc:
+        raise ValueParseError(_("'{value}' is not a valid date", value=s)) from exc
+    if found is not None:
+        return found
     raise ValueParseError(_("'{value}' is not a date", value=s))
 
 

@@ -10,8 +10,8 @@ Sources of wording (checked November 2026):
 - AliExpress Open Platform API / GDPR backup codes (``WAIT_BUYER_ACCEPT_GOODS``, ``FINISH``,
   ``IN_ISSUE``, ...), the ``order_status`` values public SDKs of that API list;
 - ``end_reason`` codes of the GDPR backup (``seller_send_goods_timeout``, ``buyer_accept_goods``, ...);
-- French, Dutch and German UI words, defensively: no source documents them, so they are matched
-  by keywords rather than exact strings.
+- the order-list words of the localised sites in French, Dutch, German, Spanish, Italian, Polish and
+  Portuguese, one table per language (:data:`STATUS_TABLES`), and keywords for wordings not listed.
 
 The original text is never thrown away: importers keep it in ``Order.status_text``.
 
@@ -64,57 +64,128 @@ END_REASONS: dict[str, tuple[OrderStatus, bool]] = {
 def _fold(text: str) -> str:
     """Lower case, accents removed, punctuation to spaces, single spaces."""
     text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().replace("ł", "l")
     return " ".join(re.sub(r"[^\w]+", " ", text).split())
 
 
-# Exact UI strings (folded).  English is documented; fr/nl/de are defensive.
-UI_STRINGS: dict[str, OrderStatus] = {
-    **dict.fromkeys(["awaiting payment", "unpaid", "to pay", "payment being verified", "payment pending",
-                     "en attente de paiement", "paiement en cours de verification", "a payer",
-                     "wachten op betaling", "in afwachting van betaling", "betaling wordt gecontroleerd",
-                     "te betalen", "warten auf zahlung", "zahlung wird uberpruft", "zahlung ausstehend"],
-                    S.AWAITING_PAYMENT),
-    **dict.fromkeys(["awaiting shipment", "to ship", "processing", "waiting for shipment",
-                     "en attente d expedition", "en cours de preparation", "a expedier",
-                     "wachten op verzending", "in afwachting van verzending", "te verzenden",
-                     "warten auf versand", "versand ausstehend"], S.AWAITING_SHIPMENT),
-    **dict.fromkeys(["awaiting delivery", "shipped", "to receive", "in transit", "partially shipped",
-                     "en attente de livraison", "expedie", "expediee", "en transit", "a recevoir",
-                     "verzonden", "in afwachting van levering", "onderweg", "te ontvangen",
-                     "versandt", "warten auf lieferung", "unterwegs", "zu empfangen"], S.SHIPPED),
-    **dict.fromkeys(["completed", "complete", "delivered", "finished", "confirmed", "order completed",
-                     "termine", "terminee", "livre", "livree", "commande terminee",
-                     "voltooid", "afgerond", "geleverd", "bezorgd",
-                     "abgeschlossen", "geliefert", "zugestellt"], S.COMPLETED),
-    **dict.fromkeys(["cancelled", "canceled", "closed", "expired", "order closed", "order cancelled",
-                     "annule", "annulee", "ferme", "fermee", "expire", "expiree", "commande annulee",
-                     "geannuleerd", "gesloten", "verlopen",
-                     "storniert", "geschlossen", "abgelaufen", "abgebrochen"], S.CANCELLED),
-    **dict.fromkeys(["dispute", "in dispute", "disputed", "dispute in progress", "dispute opened",
-                     "litige", "litige en cours", "geschil", "geschil in behandeling", "geschil geopend",
-                     "streitfall", "reklamation", "disput"], S.IN_DISPUTE),
-    **dict.fromkeys(["fund processing", "refund in progress", "refund processing", "refunding",
-                     "remboursement en cours", "terugbetaling in behandeling", "terugbetaling bezig",
-                     "ruckerstattung lauft", "erstattung in bearbeitung"], S.REFUND_IN_PROGRESS),
-    **dict.fromkeys(["refunded", "refund completed", "refund successful", "refund complete",
-                     "rembourse", "remboursee", "remboursement effectue", "terugbetaald",
-                     "terugbetaling voltooid", "erstattet", "ruckerstattet", "ruckerstattung abgeschlossen"],
-                    S.REFUNDED),
+# One table per account language: the order-list wording (folded) -> status.  English is
+# documented (sources above); the other languages are the words AliExpress's localised sites use
+# for the same tabs and badges (fr.aliexpress.com, nl., de., es., it., pl., pt.), kept as one
+# table each so a missing word is seen per language.  Wordings not listed fall through to the
+# keyword rules below.
+STATUS_TABLES: dict[str, dict[OrderStatus, tuple[str, ...]]] = {
+    "en": {
+        S.AWAITING_PAYMENT: ("awaiting payment", "unpaid", "to pay", "payment being verified", "payment pending"),
+        S.AWAITING_SHIPMENT: ("awaiting shipment", "to ship", "processing", "waiting for shipment"),
+        S.SHIPPED: ("awaiting delivery", "shipped", "to receive", "in transit", "partially shipped"),
+        S.COMPLETED: ("completed", "complete", "delivered", "finished", "confirmed", "order completed"),
+        S.CANCELLED: ("cancelled", "canceled", "closed", "expired", "order closed", "order cancelled"),
+        S.IN_DISPUTE: ("dispute", "in dispute", "disputed", "dispute in progress", "dispute opened"),
+        S.REFUND_IN_PROGRESS: ("fund processing", "refund in progress", "refund processing", "refunding"),
+        S.REFUNDED: ("refunded", "refund completed", "refund successful", "refund complete"),
+    },
+    "fr": {
+        S.AWAITING_PAYMENT: ("en attente de paiement", "paiement en cours de verification", "a payer"),
+        S.AWAITING_SHIPMENT: ("en attente d expedition", "en cours de preparation", "a expedier"),
+        S.SHIPPED: ("en attente de livraison", "expedie", "expediee", "en transit", "a recevoir"),
+        S.COMPLETED: ("termine", "terminee", "livre", "livree", "commande terminee"),
+        S.CANCELLED: ("annule", "annulee", "ferme", "fermee", "expire", "expiree", "commande annulee"),
+        S.IN_DISPUTE: ("litige", "litige en cours"),
+        S.REFUND_IN_PROGRESS: ("remboursement en cours",),
+        S.REFUNDED: ("rembourse", "remboursee", "remboursement effectue"),
+    },
+    "nl": {
+        S.AWAITING_PAYMENT: ("wachten op betaling", "in afwachting van betaling", "betaling wordt gecontroleerd",
+                             "te betalen"),
+        S.AWAITING_SHIPMENT: ("wachten op verzending", "in afwachting van verzending", "te verzenden"),
+        S.SHIPPED: ("verzonden", "wachten op levering", "in afwachting van levering", "onderweg", "te ontvangen"),
+        S.COMPLETED: ("voltooid", "afgerond", "geleverd", "bezorgd"),
+        S.CANCELLED: ("geannuleerd", "gesloten", "verlopen"),
+        S.IN_DISPUTE: ("geschil", "geschil in behandeling", "geschil geopend"),
+        S.REFUND_IN_PROGRESS: ("terugbetaling in behandeling", "terugbetaling bezig"),
+        S.REFUNDED: ("terugbetaald", "terugbetaling voltooid"),
+    },
+    "de": {
+        S.AWAITING_PAYMENT: ("warten auf zahlung", "zahlung wird uberpruft", "zahlung ausstehend"),
+        S.AWAITING_SHIPMENT: ("warten auf versand", "versand ausstehend"),
+        S.SHIPPED: ("versandt", "warten auf lieferung", "unterwegs", "zu empfangen"),
+        S.COMPLETED: ("abgeschlossen", "geliefert", "zugestellt"),
+        S.CANCELLED: ("storniert", "geschlossen", "abgelaufen", "abgebrochen"),
+        S.IN_DISPUTE: ("streitfall", "reklamation", "disput"),
+        S.REFUND_IN_PROGRESS: ("ruckerstattung lauft", "erstattung in bearbeitung"),
+        S.REFUNDED: ("erstattet", "ruckerstattet", "ruckerstattung abgeschlossen"),
+    },
+    "es": {
+        S.AWAITING_PAYMENT: ("pendiente de pago", "esperando el pago", "esperando pago", "por pagar"),
+        S.AWAITING_SHIPMENT: ("pendiente de envio", "esperando el envio", "esperando envio", "por enviar"),
+        S.SHIPPED: ("enviado", "enviada", "esperando la entrega", "esperando entrega", "en transito", "por recibir"),
+        S.COMPLETED: ("completada", "completado", "finalizado", "finalizada", "entregado", "entregada"),
+        S.CANCELLED: ("cancelado", "cancelada", "cerrado", "cerrada", "caducado", "caducada"),
+        S.IN_DISPUTE: ("disputa", "en disputa", "disputa abierta"),
+        S.REFUND_IN_PROGRESS: ("reembolso en curso", "reembolso en proceso"),
+        S.REFUNDED: ("reembolsado", "reembolsada", "reembolso completado"),
+    },
+    "it": {
+        S.AWAITING_PAYMENT: ("in attesa di pagamento", "da pagare"),
+        S.AWAITING_SHIPMENT: ("in attesa di spedizione", "da spedire"),
+        S.SHIPPED: ("spedito", "spedita", "in attesa di consegna", "in transito", "da ricevere"),
+        S.COMPLETED: ("completato", "completata", "concluso", "concluso", "consegnato", "consegnata"),
+        S.CANCELLED: ("annullato", "annullata", "chiuso", "chiusa", "scaduto", "scaduta"),
+        S.IN_DISPUTE: ("controversia", "in controversia", "contestazione"),
+        S.REFUND_IN_PROGRESS: ("rimborso in corso",),
+        S.REFUNDED: ("rimborsato", "rimborsata", "rimborso completato"),
+    },
+    "pl": {
+        S.AWAITING_PAYMENT: ("oczekuje na platnosc", "oczekiwanie na platnosc", "do zaplaty"),
+        S.AWAITING_SHIPMENT: ("oczekuje na wysylke", "oczekiwanie na wysylke", "do wyslania"),
+        S.SHIPPED: ("wyslane", "wyslano", "oczekuje na dostawe", "oczekiwanie na dostawe", "w drodze",
+                    "do odbioru"),
+        S.COMPLETED: ("zakonczone", "zakonczono", "zrealizowane", "dostarczone"),
+        S.CANCELLED: ("anulowane", "anulowano", "zamkniete", "zamknieto", "wygasle"),
+        S.IN_DISPUTE: ("spor", "spor w toku", "otwarty spor"),
+        S.REFUND_IN_PROGRESS: ("zwrot w toku", "zwrot pieniedzy w toku"),
+        S.REFUNDED: ("zwrocono", "zwrot zakonczony", "zwrot pieniedzy zakonczony"),
+    },
+    "pt": {
+        S.AWAITING_PAYMENT: ("aguardando pagamento", "pagamento pendente", "a pagar"),
+        S.AWAITING_SHIPMENT: ("aguardando envio", "a enviar"),
+        S.SHIPPED: ("enviado", "enviada", "aguardando entrega", "em transito", "a receber"),
+        S.COMPLETED: ("concluido", "concluida", "finalizado", "finalizada", "entregue"),
+        S.CANCELLED: ("cancelado", "cancelada", "fechado", "fechada", "expirado", "expirada"),
+        S.IN_DISPUTE: ("disputa", "em disputa"),
+        S.REFUND_IN_PROGRESS: ("reembolso em andamento", "reembolso em curso"),
+        S.REFUNDED: ("reembolsado", "reembolsada", "reembolso concluido"),
+    },
 }
+
+
+def _ui_strings() -> dict[str, OrderStatus]:
+    out: dict[str, OrderStatus] = {}
+    for table in STATUS_TABLES.values():
+        for status, words in table.items():
+            for word in words:
+                if out.setdefault(_fold(word), status) != status:
+                    raise ValueError(f"status word {word!r} means two statuses")
+    return out
+
+
+UI_STRINGS: dict[str, OrderStatus] = _ui_strings()
 
 # Keyword fallback for wordings not listed above (first match wins; order matters).
 _KEYWORDS: tuple[tuple[str, OrderStatus], ...] = (
-    (r"\b(refund|rembours|terugbeta|erstatt)\w*\b.*\b(progress|processing|cours|behandeling|bezig|lauft|bearbeitung)\b",
-     S.REFUND_IN_PROGRESS),
-    (r"\b(refunded|rembourse|terugbetaald|erstattet|ruckerstattet)\b", S.REFUNDED),
-    (r"\b(dispute|litige|geschil|streit|reklamation)\w*", S.IN_DISPUTE),
-    (r"\b(cancel|annul|geannuleerd|storn|closed|ferme|gesloten|geschlossen|expire|verlopen|abgelaufen)\w*",
-     S.CANCELLED),
-    (r"\b(payment|paiement|betaling|zahlung)\b", S.AWAITING_PAYMENT),
-    (r"\b(delivery|livraison|levering|lieferung|shipped|expedie|verzonden|versandt|transit)\b", S.SHIPPED),
-    (r"\b(shipment|ship|expedition|verzending|versand)\b", S.AWAITING_SHIPMENT),
-    (r"\b(complete|completed|delivered|termine|livre|voltooid|geleverd|abgeschlossen|geliefert)\b", S.COMPLETED),
+    (r"\b(refund|rembours|terugbeta|erstatt|reembols|rimbors|zwrot)\w*\b.*\b(progress|processing|cours|behandeling|"
+     r"bezig|lauft|bearbeitung|curso|proceso|corso|toku|andamento)\b", S.REFUND_IN_PROGRESS),
+    (r"\b(refunded|rembourse|terugbetaald|erstattet|ruckerstattet|reembolsad[oa]|rimborsat[oa]|zwrocono)\b",
+     S.REFUNDED),
+    (r"\b(dispute|litige|geschil|streit|reklamation|disputa|controversia|spor)\w*", S.IN_DISPUTE),
+    (r"\b(cancel|annul|geannuleerd|storn|closed|ferme|gesloten|geschlossen|expire|verlopen|abgelaufen|cerrad|chius|"
+     r"zamkni|fechad|anulowan|caducad|scadut)\w*", S.CANCELLED),
+    (r"\b(payment|paiement|betaling|zahlung|pago|pagamento|platnosc)\b", S.AWAITING_PAYMENT),
+    (r"\b(delivery|livraison|levering|lieferung|shipped|expedie|verzonden|versandt|transit|transito|entrega|"
+     r"consegna|dostawe|enviad[oa]|spedit[oa]|wyslane)\b", S.SHIPPED),
+    (r"\b(shipment|ship|expedition|verzending|versand|envio|spedizione|wysylke)\b", S.AWAITING_SHIPMENT),
+    (r"\b(complete|completed|delivered|termine|livre|voltooid|geleverd|abgeschlossen|geliefert|completad[oa]|"
+     r"completat[oa]|zakonczon[eo]|concluid[oa]|finalizad[oa])\b", S.COMPLETED),
 )
 
 
@@ -159,7 +230,8 @@ def refund_expectation(status: OrderStatus, *, end_reason: str | None = None, pa
         if status not in (S.REFUND_IN_PROGRESS, S.REFUNDED, S.IN_DISPUTE):
             return False, None
     if status == S.CANCELLED:
-        if _fold(status_text or "") in {"expired", "expire", "expiree", "verlopen", "abgelaufen"}:
+        if _fold(status_text or "") in {"expired", "expire", "expiree", "verlopen", "abgelaufen", "caducado",
+                                        "caducada", "scaduto", "scaduta", "wygasle", "expirado", "expirada"}:
             return False, None
         if (status_text or "").strip().upper() == "IN_CANCEL":
             return True, "status:in_cancel"
