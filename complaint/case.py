@@ -8,6 +8,7 @@ the same or an overlapping file adds nothing twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
@@ -26,6 +27,7 @@ from .records import (
     Lane,
     Order,
     OrderAnnotation,
+    OrderLine,
     RefundPromise,
     match_key,
 )
@@ -184,7 +186,13 @@ def _ids(part):
 
 
 def merge_orders(existing: list[Order], new: Iterable[Order]) -> tuple[list[Order], list[Event]]:
-    """Orders by id; items by line key; a changed status is kept (newest file wins) and reported."""
+    """Orders by id; items by line key; a changed status is kept (newest file wins) and reported.
+
+    Two exporters key the items of one order differently (a SKU id, a product link, the title,
+    ``first``), so an item of another importer whose key is new replaces the existing item it is
+    the same as (:func:`same_item`) instead of being added next to it: an order seen in two exports
+    holds each item once.
+    """
     by_id = {o.order_id: o for o in existing}
     events: list[Event] = []
     for order in new:
@@ -192,14 +200,60 @@ def merge_orders(existing: list[Order], new: Iterable[Order]) -> tuple[list[Orde
         if old is None:
             by_id[order.order_id] = order
             continue
-        items = {i.key: i for i in old.items}
-        for item in order.items:
-            items[item.key] = item
-        merged = replace(order, items=tuple(items.values()))
+        merged = replace(order, items=merge_items(old.items, order.items))
         if old.status != order.status or old.status_text != order.status_text:
             events.append(status_change_event(old, order))
         by_id[order.order_id] = merged
     return list(by_id.values()), events
+
+
+def merge_items(old: Iterable[OrderLine], new: Iterable[OrderLine]) -> tuple[OrderLine, ...]:
+    """The items of one order seen in two files: same key replaced, the same item under another
+    importer's key replaced, the rest added."""
+    items = {i.key: i for i in old}
+    claimed: set[str] = set()
+    for item in new:
+        if item.key in items:
+            items[item.key] = item
+            claimed.add(item.key)
+            continue
+        twin = next((k for k, i in items.items() if k not in claimed and _importer(i) != _importer(item)
+                     and same_item(i, item)), None)
+        if twin is not None:
+            del items[twin]
+        items[item.key] = item
+        claimed.add(item.key)
+    return tuple(items.values())
+
+
+def _importer(line: OrderLine) -> str | None:
+    return line.provenance.importer if line.provenance else None
+
+
+def _product(line: OrderLine) -> str | None:
+    if line.product_id:
+        return line.product_id
+    m = re.search(r"/item/(?:[^/]*/)?(\d{6,})\.html", line.product_url or "")
+    return m[1] if m else None
+
+
+def _folded(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+def same_item(a: OrderLine, b: OrderLine) -> bool:
+    """Whether two lines of one order, from two exporters, are the same item: the same product
+    (and the same SKU or attributes when both files give them), else the same title."""
+    pa, pb = _product(a), _product(b)
+    if pa and pb:
+        if pa != pb:
+            return False
+        if a.sku and b.sku:
+            return a.sku == b.sku
+        if a.attributes and b.attributes:
+            return _folded(a.attributes) == _folded(b.attributes)
+        return True
+    return bool(_folded(a.title)) and _folded(a.title) == _folded(b.title)
 
 
 def merge_transactions(existing: list[BankTxn], new: Iterable[BankTxn]) -> list[BankTxn]:

@@ -1,0 +1,128 @@
+"""Order exports in the account's language (issue 18): the per-item exporter CSV and its JSON backup,
+dates and statuses of eight languages (hypothesis properties), computed totals, merging one order
+seen in two exports."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from babel.dates import format_date
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from complaint.case import merge_orders
+from complaint.importers.base import import_file
+from complaint.importers.orders.status import STATUS_TABLES, normalise_status
+from complaint.importers.textdates import CONFLICTS, LANGUAGES, parse_text_date
+from complaint.importers.textio import Source
+from complaint.importers.values import parse_date
+from complaint.records import OrderStatus
+
+DATA = Path(__file__).parent / "data" / "orders"
+CSV = DATA / "aliexpress_orders_exporter_csv"
+JSON = DATA / "aliexpress_orders_exporter_json"
+
+# The date layouts the AliExpress order list uses per language (CLDR patterns).
+PATTERNS = {
+    "en": ("MMM d, y", "MMMM d, y", "d MMM y"),
+    "fr": ("d MMM y", "d MMMM y"),
+    "nl": ("d MMM y", "d MMMM y"),
+    "de": ("d. MMM y", "d. MMMM y", "d MMM y"),
+    "es": ("d 'de' MMM 'de' y", "d MMM y", "d 'de' MMMM 'de' y"),
+    "it": ("d MMM y", "d MMMM y"),
+    "pl": ("d MMM y", "d MMMM y"),
+    "pt": ("d 'de' MMM 'de' y", "d 'de' MMMM 'de' y"),
+}
+
+
+def _orders(path: Path) -> dict:
+    r = import_file(Source(path.name, path.read_bytes()))
+    assert r.rows_total == r.rows_imported + len(r.rejected) + len(r.skipped)
+    return {o.order_id: o for o in r.records}, r
+
+
+def test_no_month_word_means_two_months():
+    assert CONFLICTS == {}
+
+
+@settings(max_examples=300, deadline=None)
+@given(day=st.dates(min_value=date(2010, 1, 1), max_value=date(2035, 12, 31)), lang=st.sampled_from(LANGUAGES),
+       data=st.data())
+def test_every_language_date_reads_back(day, lang, data):
+    pattern = data.draw(st.sampled_from(PATTERNS[lang]))
+    text = format_date(day, pattern, locale=lang)
+    assert parse_text_date(text) == day, text
+    assert parse_date(text) == day
+    assert parse_date(text.upper()) == day
+    assert parse_date(f"{text}, 10:42") == day
+
+
+@settings(max_examples=300, deadline=None)
+@given(lang=st.sampled_from(sorted(STATUS_TABLES)), data=st.data())
+def test_every_status_word_maps_through_its_language_table(lang, data):
+    status = data.draw(st.sampled_from(sorted(STATUS_TABLES[lang], key=lambda s: s.value)))
+    word = data.draw(st.sampled_from(STATUS_TABLES[lang][status]))
+    assert normalise_status(word) == status
+    spaced = data.draw(st.sampled_from([word.upper(), f"  {word.title()} ", word.replace(" ", "  ")]))
+    assert normalise_status(spaced) == status
+
+
+def test_issue_examples_of_dates_and_statuses():
+    for text in ("3. Aug 2025", "3 août 2025", "3 aug. 2025", "Aug 3, 2025", "3 de ago. de 2025"):
+        assert parse_date(text) == date(2025, 8, 3), text
+    assert parse_date("28. Mai 2020") == date(2020, 5, 28)
+    assert [parse_date(f"1 {m} 2024").month for m in ("Dez", "Mär", "Okt")] == [12, 3, 10]
+    expected = {"Abgeschlossen": OrderStatus.COMPLETED, "Terminée": OrderStatus.COMPLETED,
+                "Voltooid": OrderStatus.COMPLETED, "Completada": OrderStatus.COMPLETED,
+                "Closed": OrderStatus.CANCELLED, "Annulée": OrderStatus.CANCELLED,
+                "Zakończone": OrderStatus.COMPLETED, "Concluído": OrderStatus.COMPLETED,
+                "Annullato": OrderStatus.CANCELLED}
+    assert {k: normalise_status(k) for k in expected} == expected
+
+
+def test_exporter_csv_totals_currencies_and_rows():
+    orders, r = _orders(CSV / "orders_de.csv")
+    assert (r.rows_total, r.rows_imported, len(r.rejected)) == (6, 5, 1)
+    assert r.rejected[0].field == "Order date"
+    first = orders["8190000000000001"]
+    assert (first.total, first.currency, len(first.items), first.status) == (
+        Decimal("9.97"), "EUR", 2, OrderStatus.COMPLETED)
+    assert sum(i.total for i in first.items) == Decimal("9.97")
+    computed = orders["8190000000000002"]
+    assert computed.total == Decimal("13.70")  # 12.50 x 1 + 1.20 shipping
+    assert [w.field for w in r.warnings] == ["Total price"] and "8190000000000002" in str(r.warnings[0])
+    assert orders["8190000000000005"].currency == "PLN"
+    mixed, r2 = _orders(CSV / "orders_mixed_languages.csv")
+    assert {o.currency for o in mixed.values()} == {"USD", "EUR", "CHF", "GBP", "PLN"}
+    assert mixed["8190000000000011"].total == Decimal("1382.11")
+    assert mixed["8190000000000014"].total == Decimal("7.50")  # 3 x 2.00 + 1.50
+    assert {o.order_date for o in mixed.values()} == {date(2025, 8, 3)}
+
+
+def test_exporter_json_backup_and_the_csv_merge_item_by_item():
+    from_json, r = _orders(JSON / "orders_backup_fr.json")
+    assert (r.rows_total, r.rows_imported, len(r.rejected)) == (4, 3, 1)
+    assert from_json["8190000000000021"].total == Decimal("10.00")
+    assert from_json["8190000000000021"].order_date == date(2023, 11, 14)  # from the epoch-ms field
+    from_csv, _r = _orders(CSV / "orders_de.csv")
+    merged, _events = merge_orders(list(from_csv.values()), from_json.values())
+    order = {o.order_id: o for o in merged}["8190000000000001"]
+    assert len(order.items) == 2
+
+
+def test_an_order_in_two_different_exports_holds_its_items_once():
+    shopper = (b"Order Date,Order ID,Title,Qty,Price,Store,Product ID,SKU ID,Attributes,Price Info,Currency,Status,"
+               b"Product Url,Product Image Url,Store Url,Tags\n"
+               b'"2025-08-03",8190000000000001,"USB-C Kabel 2 m",2,"\xe2\x82\xac3,49","Mini Tools Store",'
+               b'"1005001111111111","12000000000000001","Farbe: Schwarz","",EUR,Completed,'
+               b"https://www.aliexpress.com/item/1005001111111111.html,,,\n")
+    first = import_file(Source("shopper.csv", shopper)).records
+    second = import_file(Source("orders_de.csv", (CSV / "orders_de.csv").read_bytes())).records
+    for a, b in ((first, second), (second, first)):
+        merged, _events = merge_orders(list(a), b)
+        order = {o.order_id: o for o in merged}["8190000000000001"]
+        assert sorted(i.title for i in order.items) == ["Lötspitze", "USB-C Kabel 2 m"]
+        again, _events = merge_orders(merged, b)
+        assert len({o.order_id: o for o in again}["8190000000000001"].items) == 2
