@@ -25,9 +25,10 @@ from complaint.store.db import Store
 DATA = Path(__file__).parent / "data" / "bank"
 MINE = ("bank.kbc_csv", "bank.kbc_creditcard_csv", "bank.bnppf_csv", "bank.bnppf_visa_csv", "bank.ing_be_csv",
         "bank.record_legacy_csv", "bank.belfius_csv", "bank.argenta_csv", "bank.argenta_xlsx",
-        "bank.argenta_legacy_csv", "bank.crelan_csv", "bank.keytrade_csv")
+        "bank.argenta_legacy_csv", "bank.crelan_csv", "bank.keytrade_csv", "bank.triodos_csv")
 MY_DIRS = ("kbc_csv", "kbc_creditcard_csv", "bnppf_csv", "bnppf_visa_csv", "ing_be_csv", "record_legacy_csv",
-           "belfius_csv", "argenta_csv", "argenta_xlsx", "argenta_legacy_csv", "crelan_csv", "keytrade_csv")
+           "belfius_csv", "argenta_csv", "argenta_xlsx", "argenta_legacy_csv", "crelan_csv", "keytrade_csv",
+           "triodos_csv")
 GOLDEN = sorted(p for d in MY_DIRS for p in (DATA / d).glob("*") if p.with_name(p.name + ".expected.json").exists())
 FUZZ_EXAMPLES = int(os.environ.get("COMPLAINT_FUZZ_UNIT_EXAMPLES", "200"))
 

@@ -25,9 +25,15 @@ from ..columnar import bankcsv
 from ..columnar.readcsv import wants_columns
 from ..textio import Row, Source, Table, read_table
 from ..values import ValueParseError, parse_amount, parse_date, two_decimals
+from . import roles as _roles
 from . import text as _banktext
 from .balance import check_balance, check_running_balances
 from .spec import TEXT_TARGETS, Col, Context, CsvSpec, RowError, RowValues, norm_header
+
+# A header recognised by its columns' roles only (no exact signature): below the declared banks;
+# a matching fingerprint (BIC, IBAN bank code) adds 0.1, a contradicting one rules the bank out.
+ROLE_CONFIDENCE = 0.7
+ROLE_CONFIDENCE_BANK = 0.8
 
 
 class CsvImporter:
@@ -42,12 +48,29 @@ class CsvImporter:
 
     # ---- identification
 
-    def header_score(self, cells: list[str]) -> float:
+    def signature_score(self, cells: list[str]) -> float:
         have = {norm_header(c) for c in cells}
         for sig in self.spec.signatures:
             if all(norm_header(n) in have for n in sig):
                 return self.spec.confidence
         return 0.0
+
+    def header_score(self, cells: list[str]) -> float:
+        """The declared header's confidence, else ROLE_CONFIDENCE for a header of a declared role order."""
+        score = self.signature_score(cells)
+        if not score and self.spec.role_orders and _roles.role_order(cells) in self.spec.role_orders:
+            return ROLE_CONFIDENCE
+        return score
+
+    def fingerprint(self, lines: list[list[str]]) -> bool | None:
+        """Whether the sniffed lines name this bank (its BIC, or a Belgian IBAN of its bank code);
+        None when the spec declares no BIC or the lines show no IBAN or BIC at all."""
+        if not self.spec.bics:
+            return None
+        bics, seen = _roles.bics_in(c for line in lines for c in line)
+        if bics & set(self.spec.bics):
+            return True
+        return False if (bics or seen) else None
 
     def sniff(self, source: Source) -> tuple[float, list[list[str]]]:
         """Confidence plus the first lines split into cells (cheap: first 16 KB only)."""
@@ -59,6 +82,10 @@ class CsvImporter:
 
     def identify(self, source: Source) -> float:
         score, lines = self.sniff(source)
+        if score and not any(self.signature_score(cells) for cells in lines):
+            # recognised by its columns' roles only: the bank's fingerprint decides
+            known = self.fingerprint(lines)
+            score = 0.0 if known is False else (ROLE_CONFIDENCE_BANK if known else score)
         return self.refine_identify(score, lines) if score else 0.0
 
     def refine_identify(self, score: float, lines: list[list[str]]) -> float:
@@ -93,11 +120,19 @@ class CsvImporter:
         for i, h in enumerate(header):
             pos.setdefault(norm_header(h), i)
         found = []
+        roles = _roles.header_roles(header) if self.spec.role_orders else []
+        taken: set[int] = set()
         for col in self.spec.columns:
             for n in col.names:
                 if norm_header(n) in pos:
                     found.append((col, n, pos[norm_header(n)]))
+                    taken.add(pos[norm_header(n)])
                     break
+            else:  # a new wording of a column: found by its role
+                at = next((i for i, r in enumerate(roles) if r == col.target and i not in taken), None)
+                if at is not None:
+                    found.append((col, header[at].strip(), at))
+                    taken.add(at)
         return found
 
     def build_index(self, header: list[str]) -> dict[str, list[tuple[str, int]]]:

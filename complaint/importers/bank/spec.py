@@ -138,6 +138,11 @@ class CsvSpec:
     confidence: float = 0.9
     ref_is_unique: bool = True  # False: the reference only joins the content hash (unverified layouts)
     sniff_lines: int = 30
+    # recognition by column roles (:mod:`complaint.importers.bank.roles`) when no signature matches:
+    # the header's role sequences this bank writes, and its fingerprint (its BIC, also found
+    # through the bank code of the Belgian IBANs in the file)
+    role_orders: tuple[tuple[str, ...], ...] = ()
+    bics: tuple[str, ...] = ()
 
 
 @dataclass
