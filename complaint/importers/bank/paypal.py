@@ -1,6 +1,8 @@
-"""PayPal "Activity download" and "Statement" CSV files (English, French, Dutch, German headers).
+"""PayPal "Activity download" and "Statement" CSV files, in the languages PayPal writes.
 
-Columns are found by header name (users customise the column set; ``Gross ``/``Fee `` carry a
+Columns are found by their *role* (gross, fee, net, balance, transaction id, reference txn id...)
+through one table of the names PayPal gives each role in English, French, Dutch, German, Spanish,
+Italian, Polish and Portuguese (compared without case or accents), not by one header list (users customise the column set; ``Gross ``/``Fee `` carry a
 trailing space in statements).  Only ``Completed`` rows are money movements; memo rows (``Balance
 Impact`` = Memo), holds and authorisations go to ``skipped`` with the reason.  ``General Currency
 Conversion`` pairs are skipped too, but their legs convert the payment they reference: a USD
@@ -31,41 +33,58 @@ from .. import base
 from ..textio import Source, decode, normalise_newlines, read_table
 from ..values import ValueParseError, parse_amount, parse_date
 from .balance import check_running_balances
+from .roles import fold
 from .statement import TxnIds, clean, combine_checks, finish
 
 NAME = "bank.paypal_csv"
+# role -> header names PayPal writes in the languages of its sites (folded: lower case, no accents,
+# punctuation as spaces), for the activity download and the statement; one column per role.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "date": ("date", "datum"),
-    "time": ("time", "heure", "tijd", "uhrzeit"),
-    "name": ("name", "nom", "naam"),
-    "type": ("type", "description", "omschrijving", "beschreibung", "typ"),
-    "status": ("status", "état", "etat"),
-    "currency": ("currency", "devise", "valuta", "währung"),
-    "gross": ("gross", "avant commission", "bruto", "brutto"),
-    "fee": ("fee", "commission", "kosten", "gebühr"),
-    "net": ("net", "netto"),
-    "txid": ("transaction id", "numéro de transaction", "transactie-id", "transactiereferentie",
-             "transaktionscode"),
-    "ref": ("reference txn id", "numéro de la transaction de référence", "ref", "referentie transactie-id",
-            "zugehöriger transaktionscode"),
-    "impact": ("balance impact", "impact sur le solde", "invloed op saldo", "auswirkung auf guthaben"),
+    "date": ("date", "datum", "fecha", "data"),
+    "time": ("time", "heure", "tijd", "uhrzeit", "hora", "orario", "ora", "czas"),
+    "name": ("name", "nom", "naam", "nombre", "nome", "imie i nazwisko", "nazwa", "nazwisko"),
+    "type": ("type", "description", "omschrijving", "beschreibung", "typ", "tipo", "descripcion", "descrizione",
+             "opis", "descricao"),
+    "status": ("status", "etat", "estado", "stato"),
+    "currency": ("currency", "devise", "valuta", "wahrung", "divisa", "waluta", "moeda"),
+    "gross": ("gross", "avant commission", "bruto", "brutto", "lordo", "importe bruto", "kwota brutto"),
+    "fee": ("fee", "commission", "kosten", "gebuhr", "comision", "tarifa", "tariffa", "commissione", "oplata",
+            "taxa"),
+    "net": ("net", "netto", "neto", "liquido", "importe neto", "kwota netto"),
+    "txid": ("transaction id", "numero de transaction", "transactie id", "transactiereferentie", "transaktionscode",
+             "id de transaccion", "id de la transaccion", "codice transazione", "id transazione", "numer transakcji",
+             "identyfikator transakcji", "codigo da transacao", "id da transacao"),
+    "ref": ("reference txn id", "numero de la transaction de reference", "ref", "referentie transactie id",
+            "zugehoriger transaktionscode", "id de transaccion de referencia", "id de referencia de transaccion",
+            "codice transazione di riferimento", "numer transakcji referencyjnej", "codigo da transacao de referencia",
+            "id da transacao de referencia"),
+    "impact": ("balance impact", "impact sur le solde", "invloed op saldo", "auswirkung auf guthaben",
+               "impacto en el saldo", "impatto sul saldo", "wplyw na saldo", "impacto no saldo"),
     "balance": ("balance", "solde", "saldo", "guthaben"),
-    "item": ("item title", "titre de l'objet", "objecttitel", "artikelbezeichnung"),
-    "bank_name": ("bank name", "nom de la banque", "naam bank"),
+    "item": ("item title", "titre de l objet", "objecttitel", "artikelbezeichnung", "titulo del objeto",
+             "titolo oggetto", "nazwa przedmiotu", "titulo do item"),
+    "bank_name": ("bank name", "nom de la banque", "naam bank", "nombre del banco", "nome banca", "nazwa banku",
+                  "nome do banco"),
 }
-_COMPLETED = {"completed", "terminé", "termine", "voltooid", "abgeschlossen"}
-_MEMO = {"memo", "mémo"}
-_HOLD_RE = re.compile(r"authori[sz]ation|autorisation|autorisatie|\bhold\b|blocage|réserve|reservering|"
-                      r"blokkering|vorautorisierung|einbehalt", re.IGNORECASE)
+_COMPLETED = {"completed", "termine", "voltooid", "abgeschlossen", "completado", "completada", "completata",
+              "completato", "zakonczono", "zakonczona", "zakonczone", "concluido", "concluida"}
+_MEMO = {"memo"}
+_HOLD_RE = re.compile(r"authori[sz]ation|autorisation|autorisatie|\bhold\b|blocage|reserve|reservering|"
+                      r"blokkering|vorautorisierung|einbehalt|retencion|retenida|autorizacion|autorizzazione|"
+                      r"\bblocco\b|wstrzymanie|autoryzacja|blokada|autorizacao|retencao", re.IGNORECASE)
 _CONVERSION_RE = re.compile(r"currency conversion|conversion de devise|valutaomrekening|valutaconversie|"
-                            r"währungsumrechnung", re.IGNORECASE)
+                            r"wahrungsumrechnung|conversion de divisa|conversione di valuta|przewalutowanie|"
+                            r"przeliczenie waluty|conversao de moeda", re.IGNORECASE)
 BANK_DEPOSIT_RE = re.compile(r"bank deposit to pp account|virement bancaire sur le compte paypal|"
-                             r"bankstorting op paypal|bankoverschrijving naar paypal", re.IGNORECASE)
+                             r"bankstorting op paypal|bankoverschrijving naar paypal|"
+                             r"bankgutschrift auf (?:das )?paypal|ingreso bancario en (?:la )?cuenta paypal|"
+                             r"dep[oó]sito banc[aá]rio (?:na|in) (?:conta|pp)|versamento bancario|"
+                             r"wp[lł]ata bankowa", re.IGNORECASE)
 _SLASH_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
 def column_map(header: list[str]) -> dict[str, int]:
-    norm = [h.replace("\ufeff", "").strip().strip('"').strip().lower() for h in header]
+    norm = [fold(h) for h in header]
     out: dict[str, int] = {}
     for key, names in COLUMNS.items():
         for name in names:
@@ -154,7 +173,7 @@ class _Reader:
             c = row.cells
             typ = self.cell(c, "type") or ""
             status = self.cell(c, "status")
-            impact = (self.cell(c, "impact") or "").lower()
+            impact = fold(self.cell(c, "impact") or "")
             try:
                 currency = (self.cell(c, "currency") or "").upper()
                 if not re.fullmatch(r"[A-Z]{3}", currency):
@@ -172,7 +191,7 @@ class _Reader:
             except ValueParseError as exc:
                 self.rejected.append(issue(self.file, row.line_no, N_("row not imported: {error}"), error=str(exc)))
                 continue
-            moved = status is None or status.lower() in _COMPLETED
+            moved = status is None or fold(status) in _COMPLETED
             if balance is not None:
                 effect = (net if net is not None else amount + fee) if moved and impact not in _MEMO else Decimal(0)
                 running.setdefault(currency, []).append((effect, balance, on))
@@ -181,9 +200,9 @@ class _Reader:
                 reason = N_("status {status}: not a completed payment")
             elif impact in _MEMO:
                 reason = N_("memo row (Balance Impact: Memo): no money moved")
-            elif _HOLD_RE.search(typ):
+            elif _HOLD_RE.search(fold(typ)):
                 reason = N_("hold or authorisation ({type}): no money moved")
-            elif _CONVERSION_RE.search(typ):
+            elif _CONVERSION_RE.search(fold(typ)):
                 reason = N_("currency conversion leg ({type}): applied to the payment it converts")
                 ref = self.cell(c, "ref")
                 if ref:

@@ -74,7 +74,7 @@ for _role, _names in ROLES.items():
 
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", (text or "").replace("\ufeff", ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().replace("ł", "l")
     return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
 
 
