@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import pkgutil
+import re
 from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
@@ -114,13 +115,24 @@ def import_file(obj, kind: str | None = None, importer: str | None = None, name:
     except ComplaintError:
         raise
     except (ValueError, KeyError, IndexError, TypeError, UnicodeError) as exc:
-        raise ParseError(_("cannot be read as {label}: {error}", label=imp.label, error=exc),
+        raise ParseError(_("cannot be read as {label}: {error}", label=imp.label, error=describe_error(exc)),
                          file=source.name) from exc
     if result.confidence != confidence and not importer:
         from dataclasses import replace
 
         result = replace(result, confidence=confidence)
     return result
+
+
+_OBJECT_REPR = re.compile(r"<(?:[\w.]+ )?[\w.]+ object at 0x[0-9a-fA-F]+>")
+
+
+def describe_error(exc: BaseException) -> str:
+    """A library's error as a user can read it: never a Python object (``<_io.BytesIO object at
+    0x...>`` becomes "the file"), never empty, on one line."""
+    text = _OBJECT_REPR.sub(_("the file"), str(exc)).strip()
+    text = " ".join(text.split())
+    return text or type(exc).__name__
 
 
 def stable_txn_id(*parts: object, occurrence: int = 0, prefix: str = "h") -> str:

@@ -17,6 +17,7 @@ from ..errors import AmbiguousFormat, ComplaintError, NotMyFormat, ParseError
 from ..i18n import _
 from ..records import ImportResult, Order
 from ..serialize import to_jsonable
+from .base import describe_error
 from .mapping import Mapping
 from .textio import Source, as_source
 
@@ -34,7 +35,7 @@ def _call_extract(imp, source: Source, **options: Any) -> ImportResult:
     except ComplaintError:
         raise
     except (ValueError, KeyError, IndexError, TypeError, UnicodeError) as exc:
-        raise ParseError(_("cannot be read as {label}: {error}", label=_(imp.label), error=exc),
+        raise ParseError(_("cannot be read as {label}: {error}", label=_(imp.label), error=describe_error(exc)),
                          file=source.name) from exc
 
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from ..errors import LimitExceeded, ParseError
 from ..i18n import _
 from ..settings import SETTINGS
+from .base import describe_error
 from .textio import Row, Source, Table
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -68,16 +69,16 @@ def _open(source: Source):
     try:  # a ZIP bomb (tiny file, huge sheet XML) is refused before openpyxl unpacks anything
         unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(source.data)).infolist())
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-        raise ParseError(_("not a readable XLSX workbook: {error}", error=exc), file=source.name) from exc
+        raise ParseError(_("not a readable XLSX workbook: {error}", error=describe_error(exc)), file=source.name) from exc
     if unpacked > 4 * int(SETTINGS.max_file_bytes):
         raise LimitExceeded(_("{file}: {size} bytes once unpacked, the limit is {limit}", file=source.name,
                               size=unpacked, limit=4 * int(SETTINGS.max_file_bytes)))
     try:
         return load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ParseError(_("not a readable XLSX workbook: {error}", error=exc), file=source.name) from exc
+        raise ParseError(_("not a readable XLSX workbook: {error}", error=describe_error(exc)), file=source.name) from exc
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on a damaged file
-        raise ParseError(_("not a readable XLSX workbook: {error}", error=exc), file=source.name) from exc
+        raise ParseError(_("not a readable XLSX workbook: {error}", error=describe_error(exc)), file=source.name) from exc
 
 
 def sheet_names(source: Source) -> list[str]:
@@ -133,7 +134,7 @@ def read_sheet(source: Source, sheet: str | None = None, *, max_rows: int | None
         except (LimitExceeded, ParseError):
             raise
         except Exception as exc:  # noqa: BLE001 - a damaged sheet XML surfaces as various errors
-            raise ParseError(_("the sheet cannot be read: {error}", error=exc), file=source.name) from exc
+            raise ParseError(_("the sheet cannot be read: {error}", error=describe_error(exc)), file=source.name) from exc
         if header is None:
             raise ParseError(_("no header row found"), file=source.name)
         return Table(header, header_line, rows, "", "xlsx", preamble)

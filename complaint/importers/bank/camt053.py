@@ -59,9 +59,9 @@ def parse_xml(source: Source) -> tuple[Element, str]:
         root = DET.fromstring(source.data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise ParseError(_("the XML declares a DTD or entities, which are refused (entity expansion "
-                           "and external entities are disabled): {error}", error=exc), file=source.name) from exc
+                           "and external entities are disabled): {error}", error=base.describe_error(exc)), file=source.name) from exc
     except Exception as exc:  # noqa: BLE001 - any failure of the XML parser means "unreadable file"
-        raise ParseError(_("not well-formed XML: {error}", error=exc), file=source.name) from exc
+        raise ParseError(_("not well-formed XML: {error}", error=base.describe_error(exc)), file=source.name) from exc
     m = _NS_RE.search(root.tag)
     if not m:
         raise ParseError(_("not a camt.053 statement (root element {tag})", tag=root.tag[:120]), file=source.name)

@@ -49,6 +49,20 @@ def coda_amount(sign: str, digits: str) -> Decimal:
     return -value if sign == "1" else value
 
 
+SUPPORTED_VERSIONS = (b"1", b"2")
+
+
+def check_version(source: Source) -> None:
+    """Refuse a CODA file whose header (record 0, position 128: the version code, Febelfin CODA
+    standard 2.6, https://www.febelfin.be/sites/default/files/2019-04/standard-coda-2.6-en.pdf, checked
+    December 2026) names a version other than 1 or 2, rather than import it as an empty statement."""
+    first = source.data.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r")
+    if first[:1] == b"0" and len(first) >= RECORD_LEN and first[127:128] not in SUPPORTED_VERSIONS:
+        version = first[127:128].decode("latin-1").strip() or "(blank)"
+        raise ParseError(_("CODA version {version} is not supported: only versions 1 and 2 are read",
+                           version=version), file=source.name, line=1)
+
+
 @dataclass
 class _Movement:
     line: int
@@ -100,6 +114,7 @@ class CodaImporter:
         """A large well-formed file (or any, with ``columnar=True``) is read a column at a time
         (:mod:`complaint.importers.columnar.codacols`), with the same result; otherwise, and for
         a file that needs remarks or rejected rows, record by record."""
+        check_version(source)
         if wants_columns(source, columnar):
             result = extract_coda(source, NAME, _FAMILY_METHOD.get)
             if result is not None:

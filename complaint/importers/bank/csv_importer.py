@@ -20,7 +20,7 @@ from decimal import Decimal
 from ...errors import ComplaintError, NotMyFormat, ParseError
 from ...i18n import N_, _
 from ...records import BalanceCheck, BankTxn, ImportResult, Issue, Provenance, StatementInfo, issue
-from ..base import ref_txn_id, stable_txn_id
+from ..base import describe_error, ref_txn_id, stable_txn_id
 from ..columnar import bankcsv
 from ..columnar.readcsv import wants_columns
 from ..textio import Row, Source, Table, read_table
@@ -183,7 +183,7 @@ class CsvImporter:
         except ComplaintError:
             raise
         except (ValueError, TypeError, IndexError, KeyError, ArithmeticError, UnicodeError) as exc:
-            raise ParseError(_("cannot be read as {label}: {error}", label=self.label, error=exc),
+            raise ParseError(_("cannot be read as {label}: {error}", label=self.label, error=describe_error(exc)),
                              file=source.name) from exc
 
     def _extract(self, source: Source) -> ImportResult:

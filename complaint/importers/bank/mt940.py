@@ -5,7 +5,9 @@ so both common layouts are understood: Dutch ``/EREF/.../NAME/.../REMI/...`` key
 ``?20``..``?29`` / ``?32`` subfields (with ``SVWZ+``/``EREF+`` purpose keywords).  ``RC``/``RD``
 (reversal of a credit/debit) keep the sign the library gives (the actual money movement) and are
 written at the start of the description.  Each message (separated by a line ``-``) is parsed on
-its own, so several statements in one file each get their balance check.  Anything the library
+its own, so several statements in one file each get their balance check.  Files in their SWIFT
+envelope (``{1:F01...}{2:O940...}{3:...}{4:`` ... ``-}{5:...}``), one or many messages, with or
+without preamble lines before the first tag, are unwrapped first (:func:`unwrap`).  Anything the library
 raises becomes a ParseError naming the message.
 """
 
@@ -99,10 +101,30 @@ def _german(flat: str, out: dict) -> dict:
     return out
 
 
+# SWIFT FIN envelope blocks (https://www2.swift.com/knowledgecentre, "FIN message structure",
+# checked December 2026): {1:basic header}{2:application header}{3:{108:..}} before the text block
+# {4: ... -} and {5:{CHK:..}} trailers after it.
+_ENVELOPE = re.compile(r"\{[1235]:(?:[^{}]|\{[^{}]*\})*\}")
+_TEXT_BLOCK = re.compile(r"\{4:[ \t]*(\n?)")
+_BLOCK_END = re.compile(r"^[ \t]*-\}", re.MULTILINE)
+_TAG_LINE = re.compile(r"^:\d{2}[A-Z]?:")
+
+
+def unwrap(text: str) -> str:
+    """The MT940 text without its SWIFT envelope, line numbers kept: each ``{4:`` starts a message
+    on its own line, each ``-}`` ends one with a ``-`` line, the other blocks become spaces."""
+    text = _ENVELOPE.sub(lambda m: " " * len(m.group(0).replace("\n", "")) + "\n" * m.group(0).count("\n"), text)
+    text = _TEXT_BLOCK.sub("\n", text)  # "{4:" ending its line: that newline; inline "{4::20:": a new one
+    return _BLOCK_END.sub("-", text)
+
+
 def _messages(text: str) -> list[tuple[int, str]]:
-    """(first line number, message text) for each message separated by a line holding only ``-``."""
+    """(first line number, message text) for each message separated by a line holding only ``-``;
+    lines before a message's first tag (a bank's preamble, ``ABNANL2A``/``940``) are left out."""
     out, buf, start = [], [], 1
     for no, line in enumerate(text.split("\n"), start=1):
+        if not buf and not _TAG_LINE.match(line.strip()):
+            continue
         if line.strip() == "-" or line.strip().startswith("-}"):
             if any(x.strip() for x in buf):
                 out.append((start, "\n".join(buf)))
@@ -132,7 +154,7 @@ class Mt940Importer:
         import mt940 as lib
 
         text, _enc = decode(source.data)
-        text = normalise_newlines(text)
+        text = unwrap(normalise_newlines(text))
         ids = TxnIds("mt940")
         rejected: list[Issue] = []
         warnings: list[Issue] = []
@@ -153,7 +175,7 @@ class Mt940Importer:
                 data = dict(parsed.data)
             except Exception as exc:  # noqa: BLE001 - a failure of the MT940 library means "unreadable file"
                 raise ParseError(_("the MT940 message starting here cannot be read: {error}",
-                                   error=str(exc)[:200] or type(exc).__name__), file=source.name, line=start) from exc
+                                   error=base.describe_error(exc)[:200]), file=source.name, line=start) from exc
             lines61 = [start + msg[: m.start()].count("\n") for m in _TAG61_RE.finditer(msg)]
             account = clean(str(data.get("account_identification") or "")) or None
             opening = data.get("final_opening_balance") or data.get("opening_balance")

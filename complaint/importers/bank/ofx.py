@@ -10,6 +10,11 @@ transactions are read from the parsed element tree with this module's own value 
 the strict conversion is only run as a check: when it fails, the import goes on and one warning
 says the file does not follow the OFX specification.
 
+Files without the OFX header (Intuit downloads and QFX files that start directly with ``<OFX>``,
+or with only an ``<?xml?>`` declaration) are given the standard SGML header before parsing;
+ofxtools' SGML reading accepts closed, unclosed and empty elements alike.  An investment
+statement (``INVSTMTRS``) with no bank or card statement is refused in one line naming what it holds.
+
 OFX has a closing ``LEDGERBAL`` but no opening balance, so the balance proof is not available.
 """
 
@@ -32,6 +37,9 @@ from .statement import TxnIds, clean, finish
 
 NAME = "bank.ofx"
 _DTD_RE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_DECL = re.compile(rb"^\s*<\?xml[^>]*\?>\s*", re.IGNORECASE)
+_SGML_HEADER = (b"OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:%s\r\n"
+                b"CHARSET:%s\r\nCOMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n")
 _TRNTYPE_METHOD = {"POS": PaymentMethod.DEBIT_CARD, "XFER": PaymentMethod.BANK_TRANSFER,
                    "DIRECTDEBIT": PaymentMethod.BANK_TRANSFER, "PAYMENT": PaymentMethod.BANK_TRANSFER}
 
@@ -63,6 +71,8 @@ class OfxImporter:
         head = source.data[:2048].lstrip(b"\xef\xbb\xbf \r\n\t").upper()
         if head.startswith(b"OFXHEADER:") or (head.startswith(b"<?XML") and b"<?OFX" in head):
             return 0.95
+        if _XML_DECL.sub(b"", head).lstrip().startswith(b"<OFX>"):
+            return 0.9  # no OFX header: an Intuit download or a QFX file
         return 0.0
 
     def extract(self, source: Source) -> ImportResult:
@@ -73,9 +83,9 @@ class OfxImporter:
                                "no external entities)"), file=source.name)
         tree = OFXTree()
         try:
-            root = tree.parse(io.BytesIO(source.data.lstrip(b"\xef\xbb\xbf")))
+            root = tree.parse(io.BytesIO(with_header(source.data)))
         except Exception as exc:  # noqa: BLE001 - a failure of the OFX parser means "unreadable file"
-            raise ParseError(_("not a readable OFX file: {error}", error=str(exc)[:200] or type(exc).__name__),
+            raise ParseError(_("not a readable OFX file: {error}", error=base.describe_error(exc)[:200]),
                              file=source.name) from exc
         if root is None:
             raise ParseError(_("not a readable OFX file: no OFX element"), file=source.name)
@@ -87,7 +97,7 @@ class OfxImporter:
         except Exception as exc:  # noqa: BLE001 - strict validation only; the lenient reading goes on
             warnings.append(issue(source.name, None, N_("the file does not follow the OFX specification strictly "
                                                         "({error}); read leniently"),
-                                  severity="warning", error=str(exc)[:200] or type(exc).__name__))
+                                  severity="warning", error=base.describe_error(exc)[:200]))
         return self.read(source, root, warnings)
 
     def read(self, source: Source, root, warnings: list[Issue]) -> ImportResult:
@@ -97,6 +107,14 @@ class OfxImporter:
         infos: list[StatementInfo] = []
         rows = 0
         statements = [el for el in root.iter() if el.tag in ("STMTRS", "CCSTMTRS")]
+        invest = [el for el in root.iter() if el.tag == "INVSTMTRS"]
+        if not statements and invest:
+            trades = sum(len(el.findall("INVTRANLIST/*")) for el in invest) - sum(
+                len(el.findall("INVTRANLIST/DTSTART")) + len(el.findall("INVTRANLIST/DTEND")) for el in invest)
+            positions = sum(len(el.findall("INVPOSLIST/*")) for el in invest)
+            raise ParseError(_("an investment statement (INVSTMTRS: {trades} investment transactions, {positions} "
+                               "positions), not a bank or card statement: nothing to import",
+                               trades=trades, positions=positions), file=source.name)
         if not statements:
             raise ParseError(_("no bank or card statement (STMTRS/CCSTMTRS) in the OFX file"), file=source.name)
         for s_no, stmt in enumerate(statements, start=1):
@@ -153,6 +171,68 @@ class OfxImporter:
             payment_method=_TRNTYPE_METHOD.get(trntype),
             provenance=Provenance(source.name, source.sha256, NAME, n, locator),
         )
+
+
+_TOKEN = re.compile(rb"<(/?)([A-Za-z0-9.]+)>([^<]*)")
+
+
+def drop_empty_elements(body: bytes) -> bytes:
+    """SGML OFX without its empty elements (``<MEMO>`` with no value, never closed), which the
+    parser would otherwise take for an aggregate that swallows what follows.  An opening tag with
+    no text is an empty element when the next tag closes something else, or when the tag is never
+    closed anywhere in the file (aggregates always are)."""
+    tokens = list(_TOKEN.finditer(body))
+    closed = {m[2].upper() for m in tokens if m[1]}
+    drop: list[tuple[int, int]] = []
+    for i, m in enumerate(tokens):
+        if m[1] or m[3].strip():
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        name = m[2].upper()
+        if nxt is None or (nxt[1] and nxt[2].upper() != name) or (not nxt[1] and name not in closed):
+            drop.append((m.start(), m.end()))
+    # a transaction left open (``<STMTTRN>`` ... ``<STMTTRN>``) is closed before the next one starts
+    # or before its list ends, so it does not swallow what follows
+    close: list[int] = []
+    open_trn = False
+    for m in tokens:
+        name = m[2].upper()
+        if name == b"STMTTRN":
+            if not m[1] and open_trn:
+                close.append(m.start())
+            open_trn = not m[1]
+        elif m[1] and name == b"BANKTRANLIST" and open_trn:
+            close.append(m.start())
+            open_trn = False
+    if not drop and not close:
+        return body
+    edits = sorted([(start, end, b"") for start, end in drop] + [(at, at, b"</STMTTRN>") for at in close])
+    out, at = [], 0
+    for start, end, text in edits:
+        out.append(body[at:start] + text)
+        at = end
+    out.append(body[at:])
+    return b"".join(out)
+
+
+def with_header(data: bytes) -> bytes:
+    """The file as ofxtools reads it: an SGML file without its empty elements; a file without an
+    OFX header with the standard SGML header in front (and without an ``<?xml?>`` declaration
+    that has no ``<?OFX?>`` one)."""
+    body = data.lstrip(b"\xef\xbb\xbf \r\n\t")
+    head = body[:2048].upper()
+    if head.startswith(b"<?XML") and b"<?OFX" in head:
+        return body
+    if head.startswith(b"OFXHEADER:"):
+        at = body.find(b"<")
+        return body if at < 0 else body[:at] + drop_empty_elements(body[at:])
+    body = drop_empty_elements(_XML_DECL.sub(b"", body, count=1))
+    try:
+        body.decode("utf-8")
+        encoding, charset = b"UTF-8", b"NONE"
+    except UnicodeDecodeError:
+        encoding, charset = b"USASCII", b"1252"
+    return _SGML_HEADER % (encoding, charset) + body
 
 
 def _original(amount: Decimal, rate: Decimal | None) -> Decimal | None:
