@@ -307,7 +307,7 @@ class Evidence:
     media_type: str | None = None
     captured_at: datetime | None = None  # tz-aware
     captured_text: str | None = None  # the raw value read
-    time_source: str | None = None  # "exif", "exif-digitized", "gps", "filename", "mtime", "user"
+    time_source: str | None = None  # "exif", "exif-digitized", "gps", "filename", "user" (old cases: "mtime")
     tz_source: str | None = None  # "exif-offset", "gps-utc", "assumed Europe/Brussels", "user"
     camera_make: str | None = None
     camera_model: str | None = None
@@ -326,6 +326,8 @@ class Evidence:
     problem: str | None = None  # Problem value
     note: str | None = None
     provenance: Provenance | None = None
+    time_flag: str | None = None  # "clock-not-set", "clock-ahead": an implausible camera time, kept as read
+    file_time: datetime | None = None  # the file's own date (saved, copied, uploaded): never a capture time
 
 
 class Lane(StrEnum):

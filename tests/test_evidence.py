@@ -83,12 +83,15 @@ def test_zero_date_falls_through_to_digitized_with_warning():
     assert ev.provenance.locator == "EXIF DateTimeDigitized"
 
 
-def test_future_and_pre_2000_dates_rejected():
+def test_implausible_camera_times_are_kept_and_flagged_never_replaced():
     future = (datetime.now(UTC) + timedelta(days=40)).strftime("%Y:%m:%d %H:%M:%S")
-    ev = ingest("p.jpg", jpeg(make_exif(future, digitized="1999:12:31 23:00:00")), mtime=None)
-    assert ev.captured_at is None and ev.time_source is None
-    assert any("future" in w for w in ev.warnings)
-    assert any("2000" in w for w in ev.warnings)
+    ev = ingest("p.jpg", jpeg(make_exif(future, digitized="2026:02:01 08:00:00")), mtime=None)
+    assert (ev.captured_text, ev.time_source, ev.time_flag) == (future, "exif", "clock-ahead")
+    assert any("camera clock probably wrong" in w for w in ev.warnings)
+    unset = ingest("IMG_20260314_101500.jpg", jpeg(make_exif("2000:01:01 00:00:00")), mtime=None)
+    assert (unset.captured_text, unset.time_source, unset.time_flag) == ("2000:01:01 00:00:00", "exif", "clock-not-set")
+    assert any("camera clock probably not set" in w for w in unset.warnings)
+    assert unset.filename_time is not None  # the name's time is kept apart, not swapped in
 
 
 def test_gps_utc_when_no_exif_date():
@@ -140,12 +143,12 @@ def test_filename_source_when_exif_was_stripped():
     assert event.at is None and event.on == date(2026, 3, 14)
 
 
-def test_mtime_is_last_and_weak():
+def test_mtime_is_never_a_capture_time():
     mtime = datetime(2026, 5, 2, 8, 30, tzinfo=UTC)
     ev = ingest("IMG_0042.jpg", jpeg(None), mtime=mtime)
-    assert (ev.time_source, ev.tz_source) == ("mtime", "file-mtime")
-    assert ev.captured_at == mtime and ev.captured_at.utcoffset() == timedelta(hours=2)
-    assert any("weak" in w for w in ev.warnings)
+    assert (ev.captured_at, ev.time_source, ev.tz_source) == (None, None, None)
+    assert ev.file_time == mtime and ev.file_time.utcoffset() == timedelta(hours=2)
+    assert any(w.startswith("capture time unknown: the file's own date") for w in ev.warnings)
 
 
 def test_exif_and_filename_disagree_warning():

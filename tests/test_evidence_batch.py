@@ -36,15 +36,19 @@ def test_not_an_image():
     assert "not a supported image" in ev.error and ev.media_type is None
 
 
-def test_truncated_jpeg():
+def test_truncated_jpeg_keeps_hash_metadata_and_capture_time():
     data = jpeg(make_exif("2026:03:14 10:15:00"), size=(400, 300))
-    ev = ingest("cut.jpg", data[: len(data) // 2])
-    assert ev.error == "cut.jpg: truncated JPEG (the end-of-image marker is missing)"
+    cut = data[: len(data) // 2]
+    ev = ingest("cut.jpg", cut)
+    assert ev.error is None and ev.sha256 == hashlib.sha256(cut).hexdigest()
+    assert (ev.width, ev.height, ev.captured_text, ev.time_source) == (400, 300, "2026:03:14 10:15:00", "exif")
+    assert any(w.startswith("truncated JPEG") for w in ev.warnings)
 
 
-def test_truncated_png():
+def test_truncated_png_is_damaged_not_unreadable():
     data = encode(picture((400, 300)), "PNG")
-    assert "truncated PNG" in ingest("cut.png", data[: len(data) // 2]).error
+    ev = ingest("cut.png", data[: len(data) // 2])
+    assert ev.error is None and any(w.startswith("truncated PNG") for w in ev.warnings)
 
 
 def test_truncated_header_only():
@@ -113,7 +117,7 @@ def test_folder_batch_goes_on_past_bad_files(photo_tree):
     assert names == ["IMG_20260314_101500.jpg", "broken.jpg", "shot.png"]
     assert [c[:2] for c in calls] == [(1, 3), (2, 3), (3, 3)]
     assert out[1].evidence.error and out[0].evidence.error is None and out[2].evidence.error is None
-    assert out[2].evidence.time_source == "mtime"
+    assert out[2].evidence.time_source is None and out[2].evidence.file_time is not None
     for item in out:
         assert hashlib.sha256(item.data()).hexdigest() == item.evidence.sha256
         assert item.read_bytes() == item.data()
@@ -198,8 +202,8 @@ def test_read_meta_file_through_mmap(tmp_path):
     with pytest.raises(ImageUnreadable, match="empty file"):
         read_meta_file(tmp_path / "empty.jpg")
     (tmp_path / "cut.jpg").write_bytes(p.read_bytes()[:-200])
-    with pytest.raises(ImageUnreadable, match="truncated JPEG"):
-        read_meta_file(tmp_path / "cut.jpg")
+    cut = read_meta_file(tmp_path / "cut.jpg")
+    assert cut.damaged and cut.times.original == "2026:03:14 10:15:00"
 
 
 def test_ingest_upload_image_and_zip():

@@ -4,13 +4,17 @@
 2. EXIF ``DateTimeDigitized`` (ExifTool's ``CreateDate``) + sub-seconds + offset -> ``exif-digitized``
 3. GPS ``GPSDateStamp`` + ``GPSTimeStamp`` (UTC)                                  -> ``gps``
 4. a timestamp in the file name (Android, Pixel, iOS, macOS, Windows, WhatsApp...) -> ``filename``
-5. the file modification time (weak: copies and restores change it)              -> ``mtime``
+
+The file modification time is never a capture time: an uploaded or copied file's mtime is the
+upload or copy time.  It is kept apart (``file_time``, labelled as the file's date) and the
+capture time stays unknown; the chronology places such a picture only on a day the user confirms.
 
 Every rung records where the zone came from (``tz_source``): ``exif-offset``, ``gps-utc``,
 ``gps-delta`` (EXIF local time minus GPS UTC, the exiftool-vendored rung), ``epoch-utc`` (a Unix
-timestamp in the name), ``file-mtime`` or ``assumed Europe/Brussels`` (DST-correct via zoneinfo).
-Impossible values (``0000:00:00 00:00:00``, before 2000, in the future) are rejected with a
-warning and the ladder falls through to the next rung; nothing here raises on bad input.
+timestamp in the name) or ``assumed Europe/Brussels`` (DST-correct via zoneinfo).  A value that
+is not a time (``0000:00:00 00:00:00``) is ignored with a warning and the ladder falls through.
+An implausible camera time (before AliExpress existed, a clock that was never set, in the future)
+is kept and flagged (``flag``), never replaced; nothing here raises on bad input.
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ from ..errors import ComplaintError
 from ..i18n import _
 
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+# AliExpress opened in 2010 (https://en.wikipedia.org/wiki/AliExpress, checked December 2026):
+# a photo of an AliExpress order taken before is a camera whose clock was never set
+ALIEXPRESS_FOUNDED = datetime(2010, 1, 1, tzinfo=UTC)
 FUTURE_SLACK = timedelta(days=1)  # a camera clock a few hours ahead is not "the future"
+# flags of an implausible camera time (kept on the evidence as ``time_flag``)
+FLAG_CLOCK_NOT_SET = "clock-not-set"
+FLAG_CLOCK_AHEAD = "clock-ahead"
 
 
 @dataclass
@@ -45,11 +55,13 @@ class RawTimes:
 class CaptureTime:
     at: datetime | None = None
     text: str | None = None  # the raw value read ("2026:03:14 10:15:00", "2026-03-14" for a date-only name)
-    source: str | None = None  # exif, exif-digitized, gps, filename, mtime
+    source: str | None = None  # exif, exif-digitized, gps, filename
     tz_source: str | None = None
     filename_time: datetime | None = None
     date_only: bool = False
     warnings: list[str] = field(default_factory=list)
+    flag: str | None = None  # FLAG_CLOCK_NOT_SET, FLAG_CLOCK_AHEAD: an implausible camera time, kept
+    file_time: datetime | None = None  # the file's own date (mtime): never a capture time
 
 
 def zone(name: str) -> ZoneInfo:
@@ -133,6 +145,17 @@ def plausible(at: datetime, now: datetime | None = None) -> str | None:
     return None
 
 
+def camera_flag(at: datetime, now: datetime | None = None) -> tuple[str, str] | None:
+    """(flag, warning) for a camera time a buyer's photo cannot have; None when it can."""
+    now = now or datetime.now(UTC)
+    if at < ALIEXPRESS_FOUNDED:
+        return FLAG_CLOCK_NOT_SET, _("camera clock probably not set: {value} is before AliExpress existed (2010)",
+                                    value=at.isoformat())
+    if at > now + FUTURE_SLACK:
+        return FLAG_CLOCK_AHEAD, _("camera clock probably wrong: {value} is in the future", value=at.isoformat())
+    return None
+
+
 # --- GPS -------------------------------------------------------------------------------------
 
 def gps_datetime(raw: RawTimes) -> datetime | None:
@@ -160,6 +183,11 @@ def _gps_delta_zone(naive_local: datetime, gps_utc: datetime | None) -> timezone
     if abs(quarters) > 14 * 4 or abs(delta.total_seconds() - quarters * 900) > 600:
         return None
     return timezone(timedelta(minutes=15 * quarters))
+
+
+def _clock(value: float) -> str:
+    """One part of a GPS time stamp as a clock shows it: ``9.0`` -> ``09``, ``30.5`` -> ``30.5``."""
+    return f"{int(value):02d}" if float(value).is_integer() else f"{value:04.1f}"
 
 
 # --- file names ------------------------------------------------------------------------------
@@ -256,11 +284,11 @@ def capture_time(raw: RawTimes, name: str, mtime: datetime | None, tz_name: str 
             at, tz_source = naive.replace(tzinfo=delta_zone), "gps-delta"
         else:
             at, tz_source = localize(naive, tz), assumed(tz_name)
-        reason = plausible(at, now)
-        if reason:
-            out.warnings.append(_("EXIF {tag} '{value}' is {reason}; ignored", tag=tag, value=text, reason=reason))
-            continue
         out.at, out.text, out.source, out.tz_source = at, text, source, tz_source
+        flagged = camera_flag(at, now)
+        if flagged:  # kept as the camera wrote it, and flagged
+            out.flag = flagged[0]
+            out.warnings.append(flagged[1])
         break
 
     if out.at is None and gps_utc is not None:
@@ -269,7 +297,7 @@ def capture_time(raw: RawTimes, name: str, mtime: datetime | None, tz_name: str 
             out.warnings.append(_("GPS time {value} is {reason}; ignored", value=gps_utc.isoformat(), reason=reason))
         else:
             out.at, out.source, out.tz_source = gps_utc, "gps", "gps-utc"
-            out.text = f"{raw.gps_date} {':'.join(str(x) for x in raw.gps_time or ())}"
+            out.text = f"{raw.gps_date} {':'.join(_clock(x) for x in raw.gps_time or ())}"
 
     from_name = filename_time(name, tz, tz_name)
     if from_name is not None:
@@ -293,16 +321,13 @@ def capture_time(raw: RawTimes, name: str, mtime: datetime | None, tz_name: str 
                                       "{days} days", exif=out.at.isoformat(), name=from_name.text,
                                       days=gap.days))
 
-    if out.at is None and mtime is not None:
-        at = mtime.astimezone(tz) if mtime.tzinfo else localize(mtime, tz)
-        reason = plausible(at, now)
-        if reason:
-            out.warnings.append(_("the file modification time {value} is {reason}; ignored",
-                                  value=at.isoformat(), reason=reason))
-        else:
-            out.at, out.text, out.source, out.tz_source = at, at.isoformat(), "mtime", "file-mtime"
-            out.warnings.append(_("capture time taken from the file modification time, which copies and "
-                                  "restores change: weak evidence"))
+    if mtime is not None:
+        out.file_time = mtime.astimezone(tz) if mtime.tzinfo else localize(mtime, tz)
     if out.at is None:
-        out.warnings.append(_("no capture time found (no EXIF date, no date in the file name)"))
+        if out.file_time is not None:
+            out.warnings.append(_("capture time unknown: the file's own date ({value}) is when it was saved, "
+                                  "copied or uploaded, not when the picture was taken",
+                                  value=out.file_time.isoformat(timespec="minutes")))
+        else:
+            out.warnings.append(_("capture time unknown (no EXIF date, no date in the file name)"))
     return out

@@ -38,10 +38,11 @@ from ..errors import ComplaintError
 from ..i18n import _
 from ..records import Evidence, Provenance
 from ..settings import SETTINGS
+from . import exiftool
 from .capture_time import RawTimes, capture_time, zone
 from .chronology import TIME_SOURCE_LABELS, date_only, evidence_events, is_screenshot
 from .duplicates import NEAR_DUPLICATE_BITS, mark_duplicates
-from .metadata import ImageUnreadable, inspect, map_links, short_reason, sniff
+from .metadata import ImageUnreadable, inspect, map_links, short_reason, sniff, unpreviewable
 from .pixels import perceptual_hash, picture_hash, thumbnail
 from .privacy import export_copy
 from .sources import ZIP_MAX_TOTAL_BYTES, Source, expand, member_mtime, safe_member, zip_members
@@ -60,7 +61,8 @@ _LOCATOR = {"exif": "EXIF DateTimeOriginal", "exif-digitized": "EXIF DateTimeDig
 def ingest_bytes(name: str, data: bytes, mtime: datetime | None = None, tz: str = "Europe/Brussels", *,
                  perceptual: bool = True, source_name: str | None = None, now: datetime | None = None) -> Evidence:
     """Read one file's bytes into an Evidence record (never raises for bad image data)."""
-    return read_one(name, data, mtime, tz, perceptual=perceptual, source_name=source_name, now=now)[0]
+    ev = read_one(name, data, mtime, tz, perceptual=perceptual, source_name=source_name, now=now)[0]
+    return exiftool.refine([exiftool.Entry(ev, data=lambda: data)], tz, now)[0]
 
 
 def read_one(name: str, data: bytes, mtime: datetime | None = None, tz: str = "Europe/Brussels", *,
@@ -79,7 +81,7 @@ def read_one(name: str, data: bytes, mtime: datetime | None = None, tz: str = "E
     hash_source: str | None = None
     if len(data) > int(SETTINGS.max_file_bytes):
         error = _too_large(file_name, len(data))
-    else:
+    elif (meta := unpreviewable(data, file_name)) is None:  # RAW and JPEG XL: ExifTool reads them later
         try:
             meta, im = inspect(data, file_name)
         except ImageUnreadable as exc:
@@ -90,7 +92,9 @@ def read_one(name: str, data: bytes, mtime: datetime | None = None, tz: str = "E
                     phash, hash_source = picture_hash(im, file_name)
                     ev = replace(ev, perceptual_hash=phash)
             except ImageUnreadable as exc:
-                error = str(exc)
+                if not meta.damaged:
+                    error = str(exc)
+                # damaged pixels: the file keeps its hash, metadata and capture time (warned above)
             finally:
                 im.close()
     if meta is not None:
@@ -105,7 +109,8 @@ def read_one(name: str, data: bytes, mtime: datetime | None = None, tz: str = "E
     ct = capture_time(meta.times if meta else RawTimes(), file_name, mtime, tz, now=now)
     warnings.extend(ct.warnings)
     return replace(ev, captured_at=ct.at, captured_text=ct.text, time_source=ct.source, tz_source=ct.tz_source,
-                   filename_time=ct.filename_time, warnings=tuple(warnings), error=error,
+                   filename_time=ct.filename_time, time_flag=ct.flag, file_time=ct.file_time,
+                   warnings=tuple(warnings), error=error,
                    provenance=replace(prov, locator=_LOCATOR.get(ct.source or ""))), hash_source
 
 
@@ -274,8 +279,9 @@ def ingest_paths(paths: Iterable[str | os.PathLike], progress: Progress | None =
     finally:
         for zf in opened.values():
             zf.close()
-    return [Ingested(ev, item.path, item.file, item.member, source)
-            for (ev, source), item in zip(results, items, strict=True)]
+    out = [Ingested(ev, item.path, item.file, item.member, source)
+           for (ev, source), item in zip(results, items, strict=True)]
+    return _second_reader(out, tz)
 
 
 def ingest_upload(name: str, data: bytes, tz: str = "Europe/Brussels", progress: Progress | None = None,
@@ -302,8 +308,17 @@ def read_uploads(uploads: Iterable[tuple[str, bytes]], tz: str = "Europe/Brussel
     zone(tz)
     plan = [p for name, data in uploads for p in _upload_plan(name, data, tz, max_members, max_total_bytes)]
     results = run_in_order(((p.name, p.job) for p in plan), len(plan), progress, workers)
-    return [Ingested(ev, p.path, hash_source=source, content=p.content)
-            for (ev, source), p in zip(results, plan, strict=True)]
+    return _second_reader([Ingested(ev, p.path, hash_source=source, content=p.content)
+                           for (ev, source), p in zip(results, plan, strict=True)], tz)
+
+
+def _second_reader(items: list[Ingested], tz: str) -> list[Ingested]:
+    """The batch with ExifTool's capture times where the fast path had none or doubted one
+    (one ExifTool process for the whole batch: :mod:`.exiftool`)."""
+    entries = [exiftool.Entry(i.evidence, path=i.file if i.member is None and i.content is None else None,
+                              data=i.data) for i in items]
+    refined = exiftool.refine(entries, tz)
+    return [i if ev is i.evidence else replace(i, evidence=ev) for i, ev in zip(items, refined, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -135,6 +135,36 @@ class Meta:
     times: RawTimes = field(default_factory=RawTimes)
     reader: str = "pillow"
     warnings: list[str] = field(default_factory=list)
+    damaged: bool = False  # the pixel data is cut short (truncated JPEG/PNG)
+    preview: bool = True  # False for RAW and JPEG XL files: no picture is decoded here
+
+
+# RAW camera files and JPEG XL: no decoder here; their hash and metadata come from ExifTool.
+# TIFF-based RAW formats share the TIFF magic, so the extension decides among them.
+RAW_EXTENSIONS = {".arw": "image/x-sony-arw", ".cr2": "image/x-canon-cr2", ".cr3": "image/x-canon-cr3",
+                  ".nef": "image/x-nikon-nef", ".nrw": "image/x-nikon-nrw", ".dng": "image/x-adobe-dng",
+                  ".raf": "image/x-fuji-raf", ".orf": "image/x-olympus-orf", ".rw2": "image/x-panasonic-rw2",
+                  ".pef": "image/x-pentax-pef", ".srw": "image/x-samsung-srw"}
+_JXL_MAGIC = (b"\xff\x0a", b"\x00\x00\x00\x0cJXL \r\n\x87\n")
+
+
+def unpreviewable(data: bytes, name: str) -> Meta | None:
+    """A Meta for a RAW camera file or a JPEG XL picture (recognised by magic bytes and, for the
+    TIFF-based RAW formats, the extension); None for any other file."""
+    head = bytes(data[:32])
+    ext = os.path.splitext(name.lower())[1]
+    media = None
+    if head.startswith(_JXL_MAGIC):
+        media = "image/jxl"
+    elif ext in RAW_EXTENSIONS and (head[:4] in (b"II*\x00", b"MM\x00*", b"IIRO", b"IIU\x00")
+                                    or head.startswith(b"FUJIFILMCCD-RAW") or head[4:12] == b"ftypcrx "):
+        media = RAW_EXTENSIONS[ext]
+    if media is None:
+        return None
+    kind = "JPEG XL" if media == "image/jxl" else "RAW"
+    return Meta(media_type=media, reader="exiftool", preview=False,
+                warnings=[_("no preview can be shown for this {kind} file; its hash and metadata are read "
+                            "by ExifTool", kind=kind)])
 
 
 def read_meta(data: bytes, name: str, limit: int | None = None) -> Meta:
@@ -151,7 +181,10 @@ def inspect(data: bytes, name: str, limit: int | None = None) -> tuple[Meta, Ima
     im, notes = open_image_noting(data, name, limit)
     meta = Meta(media_type=MEDIA_TYPES.get(im.format or "", sniff(data)), width=im.size[0], height=im.size[1])
     try:
-        _check_complete(data, im, name)
+        damage = _check_complete(data, im)
+        if damage:
+            meta.warnings.append(damage)
+            meta.damaged = True
         _read_tags(im, data, meta, notes)
     except BaseException:
         im.close()
@@ -190,14 +223,18 @@ def read_meta_file(path: str | os.PathLike, limit: int | None = None) -> Meta:
             return read_meta(mm, p.name, limit)  # type: ignore[arg-type]
 
 
-def _check_complete(data: bytes, im: Image.Image, name: str) -> None:
-    """Cheap truncation checks without decoding: JPEG end marker after the scan, PNG IEND."""
+def _check_complete(data: bytes, im: Image.Image) -> str | None:
+    """Cheap truncation checks without decoding (JPEG end marker after the scan, PNG IEND): a
+    warning, since a cut file keeps its hash, metadata and capture time; None when complete."""
     if im.format in ("JPEG", "MPO"):
         start = im.tile[0][2] if im.tile else 0
         if data.rfind(b"\xff\xd9", start) == -1:
-            raise ImageUnreadable(_("{file}: truncated JPEG (the end-of-image marker is missing)", file=name))
+            return _("truncated JPEG (the end-of-image marker is missing): the picture is damaged, its hash, "
+                     "metadata and capture time are kept")
     elif im.format == "PNG" and data.rfind(b"IEND") == -1:
-        raise ImageUnreadable(_("{file}: truncated PNG (the IEND chunk is missing)", file=name))
+        return _("truncated PNG (the IEND chunk is missing): the picture is damaged, its hash, metadata and "
+                 "capture time are kept")
+    return None
 
 
 def _pillow_exif(im: Image.Image, data: bytes) -> Image.Exif:
