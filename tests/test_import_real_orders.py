@@ -126,3 +126,37 @@ def test_an_order_in_two_different_exports_holds_its_items_once():
         assert sorted(i.title for i in order.items) == ["Lötspitze", "USB-C Kabel 2 m"]
         again, _events = merge_orders(merged, b)
         assert len({o.order_id: o for o in again}["8190000000000001"].items) == 2
+
+
+HEADERS = {
+    "de": ["Bestellnummer", "Bestelldatum", "Bestellstatus", "Artikelname", "Preis", "Menge", "Währung", "Geschäft"],
+    "es": ["Número de pedido", "Fecha del pedido", "Estado", "Producto", "Precio", "Cantidad", "Moneda", "Tienda"],
+    "it": ["Numero ordine", "Data ordine", "Stato", "Prodotto", "Prezzo", "Quantità", "Valuta", "Negozio"],
+    "pl": ["Numer zamówienia", "Data zamówienia", "Status", "Nazwa produktu", "Cena", "Ilość", "Waluta", "Sklep"],
+    "pt": ["Número do pedido", "Data do pedido", "Estado do pedido", "Nome do produto", "Preço", "Quantidade",
+           "Moeda", "Loja"],
+}
+
+
+def test_unknown_exporter_columns_are_guessed_by_role_in_each_language():
+    from complaint.importers.mapping import propose_mapping
+
+    roles = ["order_id", "order_date", "status", "title", "unit_price", "quantity", "currency", "store"]
+    for lang, header in HEADERS.items():
+        mapping = propose_mapping(header, "orders")
+        assert mapping.missing() == [], lang
+        assert [mapping.columns.get(r) for r in roles] == header, lang
+
+
+def test_a_mapped_unknown_export_reads_words_of_its_language():
+    import complaint
+
+    text = ("Bestellnummer;Bestelldatum;Bestellstatus;Artikelname;Preis;Menge;Währung\n"
+            "8190000000000031;3. Aug 2025;Abgeschlossen;Kabel;3,49;2;EUR\n"
+            "8190000000000032;28. Mai 2020;Storniert;Lampe;12,50;1;EUR\n").encode()
+    proposal = complaint.propose_mapping(text, "orders", name="unbekannt.csv")
+    report = complaint.read_file(text, kind="orders", name="unbekannt.csv", mapping=proposal.mapping)
+    orders = {o.order_id: o for o in report.result.records}
+    assert orders["8190000000000031"].order_date == date(2025, 8, 3)
+    assert orders["8190000000000031"].status == OrderStatus.COMPLETED
+    assert orders["8190000000000032"].status == OrderStatus.CANCELLED

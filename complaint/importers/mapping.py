@@ -1,7 +1,8 @@
 """Column mapping for files no importer knows: propose from header names, let the user correct.
 
-:func:`propose_mapping` matches header cells against English, French and Dutch synonyms of each
-target field and gives a confidence per field (1.0 exact synonym, 0.7 when the synonym appears
+:func:`propose_mapping` matches header cells against synonyms of each target field (orders: English,
+French, Dutch, German, Spanish, Italian, Polish and Portuguese, the languages exporters copy from
+the AliExpress site; bank: English, French, Dutch and German) and gives a confidence per field (1.0 exact synonym, 0.7 when the synonym appears
 as words inside the header, lower for names that mean different things in different banks, such
 as Dutch ``Valuta``: value date at KBC, currency at Crelan).  Each column feeds one field at
 most: the best scores are assigned first.
@@ -28,46 +29,46 @@ KINDS = ("orders", "bank")
 # field -> synonyms (folded: lower case, no accents, punctuation as spaces); a trailing "~0.6"
 # gives a synonym a lower weight.
 ORDER_FIELDS: dict[str, tuple[str, ...]] = {
-    "order_id": ("order id", "order number", "order no", "order nr", "orderid", "order", "parent orderid",
+    "order_id": ("bestellnummer", "auftragsnummer", "numero de pedido", "n de pedido", "id del pedido", "pedido", "numero ordine", "id ordine", "ordine", "numer zamowienia", "id zamowienia", "zamowienie", "numero do pedido", "id do pedido", "order id", "order number", "order no", "order nr", "orderid", "order", "parent orderid",
                  "numero de commande", "n de commande", "no de commande", "commande", "id commande",
                  "ordernummer", "bestelnummer", "bestelling", "order nummer", "bestel id"),
-    "order_date": ("order date", "date", "placed on", "ordered on", "purchase date", "created",
+    "order_date": ("bestelldatum", "datum der bestellung", "fecha del pedido", "fecha de pedido", "fecha", "data ordine", "data dell ordine", "data", "data zamowienia", "data do pedido", "order date", "date", "placed on", "ordered on", "purchase date", "created",
                    "date de commande", "date commande", "date d achat", "besteldatum", "orderdatum", "datum",
                    "aankoopdatum"),
-    "title": ("title", "product", "product title", "product name", "item", "item name", "article", "titre",
+    "title": ("item title", "produktname", "artikelname", "titel", "producto", "titulo", "nombre del producto", "prodotto", "titolo", "nome prodotto", "produkt", "nazwa produktu", "tytul", "nome do produto", "title", "product", "product title", "product name", "item", "item name", "article", "titre",
               "produit", "nom du produit", "artikel", "productnaam", "omschrijving~0.6", "description~0.6"),
-    "quantity": ("qty", "quantity", "quantite", "qte", "nombre", "aantal", "hoeveelheid", "stuks"),
-    "unit_price": ("price", "unit price", "item price", "prix", "prix unitaire", "prijs", "eenheidsprijs",
+    "quantity": ("item quantity", "menge", "anzahl", "cantidad", "quantita", "ilosc", "quantidade", "qty", "quantity", "quantite", "qte", "nombre", "aantal", "hoeveelheid", "stuks"),
+    "unit_price": ("item price", "preis", "einzelpreis", "precio", "precio unitario", "prezzo", "prezzo unitario", "cena", "cena jednostkowa", "preco", "preco unitario", "price", "unit price", "item price", "prix", "prix unitaire", "prijs", "eenheidsprijs",
                    "stukprijs"),
-    "total": ("total", "order total", "total amount", "amount", "order amount", "total order amount",
+    "total": ("total price", "gesamtpreis", "gesamtbetrag", "summe", "precio total", "importe total", "totale", "importo totale", "suma", "razem", "kwota", "preco total", "valor total", "total", "order total", "total amount", "amount", "order amount", "total order amount",
               "montant", "total commande", "montant total", "totaal", "bedrag", "totaalbedrag", "orderbedrag"),
-    "currency": ("currency", "devise", "monnaie", "munt", "valuta", "currency code"),
-    "status": ("status", "order status", "statut", "etat", "statut de la commande", "bestelstatus",
+    "currency": ("wahrung", "moneda", "divisa", "valuta", "waluta", "moeda", "currency", "devise", "monnaie", "munt", "valuta", "currency code"),
+    "status": ("bestellstatus", "estado", "estado del pedido", "stato", "stato dell ordine", "status zamowienia", "estado do pedido", "situacao", "status", "order status", "statut", "etat", "statut de la commande", "bestelstatus",
                "orderstatus", "state"),
-    "store": ("store", "store name", "shop", "seller", "vendor", "boutique", "vendeur", "magasin", "winkel",
+    "store": ("store name", "shop name", "geschaft", "verkaufer", "tienda", "vendedor", "negozio", "venditore", "sklep", "sprzedawca", "loja", "store", "store name", "shop", "seller", "vendor", "boutique", "vendeur", "magasin", "winkel",
               "verkoper", "webshop"),
-    "shipping": ("shipping", "shipping cost", "delivery", "frais de port", "frais de livraison", "livraison",
+    "shipping": ("total shipping", "versandkosten", "versand", "envio", "gastos de envio", "spedizione", "costi di spedizione", "wysylka", "koszt wysylki", "frete", "shipping", "shipping cost", "delivery", "frais de port", "frais de livraison", "livraison",
                  "verzendkosten", "verzending"),
     "paid_amount": ("paid", "amount paid", "paid amount", "paye", "montant paye", "betaald",
                     "betaald bedrag"),
-    "tracking_number": ("tracking number", "tracking", "tracking no", "numero de suivi", "suivi",
+    "tracking_number": ("sendungsnummer", "sendungsverfolgung", "numero de seguimiento", "seguimiento", "numero di tracciamento", "tracciamento", "numer przesylki", "numero de rastreamento", "rastreamento", "tracking number", "tracking", "tracking no", "numero de suivi", "suivi",
                         "track trace", "trackingnummer", "zendingnummer"),
     "line_id": ("sku", "sku id", "line id", "item id", "reference article", "artikelnummer"),
 }
 
 BANK_FIELDS: dict[str, tuple[str, ...]] = {
-    "booking_date": ("date", "booking date", "transaction date", "posting date", "execution date",
+    "booking_date": ("buchungsdatum", "buchungstag", "date", "booking date", "transaction date", "posting date", "execution date",
                      "date comptable", "date de comptabilisation", "date d execution", "date operation",
                      "date de l operation", "date de la transaction", "boekdatum", "boekingsdatum",
                      "uitvoeringsdatum", "verrichtingsdatum", "datum verrichting", "datum"),
-    "value_date": ("value date", "date valeur", "date de valeur", "valutadatum", "valuta~0.55",
+    "value_date": ("wertstellung", "value date", "date valeur", "date de valeur", "valutadatum", "valuta~0.55",
                    "rentedatum"),
-    "amount": ("amount", "amount eur", "transaction amount", "montant", "montant eur", "montant de l operation",
+    "amount": ("betrag", "betrag eur", "umsatz", "amount", "amount eur", "transaction amount", "montant", "montant eur", "montant de l operation",
                "bedrag", "bedrag eur", "bedrag v d verrichting", "bedrag verrichting"),
-    "debit": ("debit", "debet", "debit amount", "uitgaven", "depenses", "af", "money out", "withdrawal"),
-    "credit": ("credit", "credit amount", "inkomsten", "recettes", "bij", "money in", "deposit"),
-    "currency": ("currency", "devise", "munt", "monnaie", "valuta~0.6", "currency code"),
-    "counterparty": ("counterparty", "counterparty name", "name~0.8", "payee", "beneficiary", "naam tegenpartij",
+    "debit": ("soll", "debit", "debet", "debit amount", "uitgaven", "depenses", "af", "money out", "withdrawal"),
+    "credit": ("haben", "credit", "credit amount", "inkomsten", "recettes", "bij", "money in", "deposit"),
+    "currency": ("currency", "devise", "munt", "monnaie", "valuta~0.6", "currency code", "wahrung"),
+    "counterparty": ("empfanger", "auftraggeber", "gegenpartei", "counterparty", "counterparty name", "name~0.8", "payee", "beneficiary", "naam tegenpartij",
                      "tegenpartij", "naam~0.8", "begunstigde", "nom de la contrepartie", "contrepartie", "nom~0.8",
                      "beneficiaire", "naam v d tegenpartij", "nom contrepartie"),
     "counterparty_account": ("counterparty account", "counterparty iban", "counterparty s account number",
@@ -75,13 +76,13 @@ BANK_FIELDS: dict[str, tuple[str, ...]] = {
                              "compte de la contrepartie", "compte contrepartie", "compte de contrepartie"),
     "description": ("description", "details", "transaction details", "omschrijving", "beschrijving", "libelle",
                     "details de l operation", "detail", "type", "type verrichting~0.6"),
-    "communication": ("communication", "message", "remittance information", "mededeling", "vrije mededeling",
+    "communication": ("verwendungszweck", "communication", "message", "remittance information", "mededeling", "vrije mededeling",
                       "gestructureerde mededeling", "communication 1", "mededeling 1", "free format reference",
                       "structured reference"),
     "bank_reference": ("reference", "bank reference", "transaction id", "reference de l operation", "referentie",
                        "ref", "ref v d verrichting", "volgnummer", "n de sequence", "numero de sequence",
                        "extrait", "afschrift", "statement number", "transaction number"),
-    "account": ("account", "account number", "iban", "rekening", "rekeningnummer", "compte", "numero de compte",
+    "account": ("kontonummer", "konto", "account", "account number", "iban", "rekening", "rekeningnummer", "compte", "numero de compte",
                 "mijn rekening", "mon compte"),
 }
 
@@ -108,7 +109,7 @@ OPTION_KEYS = ("date_format", "dayfirst", "decimal", "encoding", "delimiter", "s
 
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold().replace("ł", "l")
     return " ".join(re.sub(r"[^\w]+", " ", text).replace("_", " ").split())
 
 
