@@ -139,6 +139,7 @@ from .evidence import (
     evidence_bytes,
     evidence_row,
     evidence_thumbnail,
+    file_date_label,
     import_evidence,
     map_link,
     picture_metadata,
@@ -213,7 +214,7 @@ __all__ = [
     # pictures
     "EvidenceFile", "read_evidence", "store_evidence", "import_evidence", "evidence_row", "attach_evidence",
     "detach_evidence", "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label",
-    "time_source_label", "map_link", "picture_metadata",
+    "file_date_label", "time_source_label", "map_link", "picture_metadata",
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",

@@ -275,6 +275,23 @@ def capture_time_label(ev: Evidence) -> str | None:
     return day(ev.captured_at.date()) if date_only(ev) else moment(ev.captured_at, seconds=True)
 
 
+def file_date_label(ev: Evidence) -> str | None:
+    """The file's own date (when it was saved, copied or uploaded), labelled as such: never the
+    capture time.  None when the file had no date (an upload) or its capture time is known.
+
+    >>> import complaint
+    >>> from datetime import datetime, timezone
+    >>> ev = complaint.read_evidence(complaint.sample_files()["evidence"][0])[0].evidence
+    >>> complaint.file_date_label(ev) is None  # the camera dated it
+    True
+    """
+    from ..fmt import moment
+
+    if ev.captured_at is not None or ev.file_time is None:
+        return None
+    return _("file date (not the capture time): {date}", date=moment(ev.file_time))
+
+
 def time_source_label(source: str | None) -> str:
     """What a capture time was read from (camera EXIF, GPS, the file name...), in the current language.
 
