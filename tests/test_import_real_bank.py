@@ -163,3 +163,13 @@ def test_paypal_in_other_languages_by_column_roles(name, rows, imported):
     refunds = [t for t in r.records if t.amount > 0 and t.related_id]
     if name in ("statement_es.csv", "activity_it.csv"):
         assert refunds and refunds[-1].related_id == r.records[0].id
+
+
+def test_mt940_with_an_unreadable_available_balance_keeps_its_movements():
+    text = (":20:STMT\n:25:BE68539007547034\n:28C:1/1\n:60F:C260105EUR100,00\n"
+            ":61:2601060106D25,99NTRFNONREF//REF1\n:86:/NAME/ALIEXPRESS.COM/REMI/USTD//Order 8123456789012345/\n"
+            ":62F:C260106EUR74,01\n:65F:Dnonsense12,3\n-\n")
+    r = import_file(Source("odd.sta", text.encode()))
+    assert accounted(r) and [t.amount for t in r.records] == [Decimal("-25.99")]
+    assert r.balance_check.status == "ok"
+    assert [w.field for w in r.warnings] == [":65:"]

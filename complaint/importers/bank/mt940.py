@@ -169,13 +169,23 @@ class Mt940Importer:
             if ":61:" not in msg and ":60" not in msg and ":62" not in msg:
                 continue
             try:
-                parsed = lib.models.Transactions(processors=dict(post_transaction_details=[]))
-                parsed.parse(msg)
-                items = list(parsed)
-                data = dict(parsed.data)
+                parsed, items, data = _parse(lib, msg)
             except Exception as exc:  # noqa: BLE001 - a failure of the MT940 library means "unreadable file"
-                raise ParseError(_("the MT940 message starting here cannot be read: {error}",
-                                   error=base.describe_error(exc)[:200]), file=source.name, line=start) from exc
+                # the available balances (:64:, :65:) only inform; a bank that writes them wrong
+                # (":65F:Dnullnull7414,3") should not cost the movements
+                trimmed = _INFO_BALANCE.sub("", msg)
+                if trimmed == msg:
+                    raise ParseError(_("the MT940 message starting here cannot be read: {error}",
+                                       error=base.describe_error(exc)[:200]), file=source.name, line=start) from exc
+                try:
+                    parsed, items, data = _parse(lib, trimmed)
+                except Exception:  # noqa: BLE001 - same as above
+                    raise ParseError(_("the MT940 message starting here cannot be read: {error}",
+                                       error=base.describe_error(exc)[:200]), file=source.name, line=start) from exc
+                warnings.append(issue(source.name, start, N_("the available-balance lines (:64:/:65:) of this "
+                                                             "message cannot be read; left out"),
+                                      field=":65:", severity="warning"))
+                msg = trimmed
             lines61 = [start + msg[: m.start()].count("\n") for m in _TAG61_RE.finditer(msg)]
             account = clean(str(data.get("account_identification") or "")) or None
             opening = data.get("final_opening_balance") or data.get("opening_balance")
@@ -235,6 +245,15 @@ class Mt940Importer:
             payment_method=PaymentMethod.BANK_TRANSFER if (d.get("id") or "") in ("NTRF", "NDDT", "NSTO") else None,
             provenance=Provenance(source.name, source.sha256, NAME, line, ":61:"),
         )
+
+
+_INFO_BALANCE = re.compile(r"^:6[45][FM]?:.*\n?", re.MULTILINE)
+
+
+def _parse(lib, msg: str):
+    parsed = lib.models.Transactions(processors=dict(post_transaction_details=[]))
+    parsed.parse(msg)
+    return parsed, list(parsed), dict(parsed.data)
 
 
 def _plain(value) -> date | None:
