@@ -30,7 +30,7 @@ API_NAMES = (
     "event_kinds", "event_lane", "lanes", "event_rows", "add_event", "edit_event", "delete_event",
     "save_event_rows", "paste_conversation", "paste_tracking", "read_text", "EvidenceFile", "read_evidence",
     "store_evidence", "import_evidence", "evidence_row", "attach_evidence", "detach_evidence",
-    "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label", "file_date_label",
+    "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label", "file_date_label", "confirm_capture_day",
     "time_source_label",
     "map_link", "picture_metadata", "reconcile", "case_summary", "refresh_summary", "order_findings",
     "chronology", "build_timeline", "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html",

@@ -93,3 +93,25 @@ def test_agreement_with_exiftool_on_every_photo_fixture_is_at_least_99_percent()
                           text=True, cwd=ROOT, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "(100.0%)" in done.stdout and "file's date: 0" in done.stdout
+
+
+def test_a_picture_without_capture_time_is_placed_only_on_the_day_the_user_confirms(tmp_path):
+    from datetime import date
+
+    case = complaint.open_sample()
+    files = complaint.read_evidence(PHOTOS / "no_time.jpg", duplicates=False)
+    complaint.store_evidence(case, files)
+    sha = files[0].evidence.sha256
+
+    def placed():
+        return [e for e in complaint.chronology(case) if sha in (e.evidence_ids or ())]
+
+    assert placed() == []
+    ev = complaint.confirm_capture_day(case, sha[:12], date(2026, 3, 2))
+    assert (ev.time_source, ev.captured_text) == ("user", "2026-03-02")
+    [event] = placed()
+    assert event.on == date(2026, 3, 2) and event.at is None
+    complaint.confirm_capture_day(case, sha, None)
+    assert placed() == []
+    camera = complaint.case_data(case).evidence[0]
+    assert complaint.confirm_capture_day(case, camera.sha256, date(2020, 1, 1)).captured_at == camera.captured_at

@@ -135,6 +135,7 @@ from .evidence import (
     EvidenceFile,
     attach_evidence,
     capture_time_label,
+    confirm_capture_day,
     detach_evidence,
     evidence_bytes,
     evidence_row,
@@ -214,7 +215,7 @@ __all__ = [
     # pictures
     "EvidenceFile", "read_evidence", "store_evidence", "import_evidence", "evidence_row", "attach_evidence",
     "detach_evidence", "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label",
-    "file_date_label", "time_source_label", "map_link", "picture_metadata",
+    "file_date_label", "confirm_capture_day", "time_source_label", "map_link", "picture_metadata",
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",

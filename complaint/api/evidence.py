@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -177,6 +178,15 @@ def _find(case: CaseLike, sha256: str) -> Evidence:
 _KEEP = object()
 
 
+def _save(case: CaseLike, new: Evidence) -> Evidence:
+    if isinstance(case, CaseHandle):
+        case.store.update_evidence(case.id, new)
+    else:
+        data = case_data(case)
+        data.evidence = [new if e.sha256 == new.sha256 else e for e in data.evidence]
+    return new
+
+
 def attach_evidence(case: CaseLike, sha256: str, order_id: str | None, *, problem=_KEEP, note=_KEEP) -> Evidence:
     """Link a picture (by its SHA-256, or its first 8+ characters) to an order, with the problem it
     shows and a note; ``order_id=None`` detaches it.  The original file is never changed.
@@ -191,12 +201,32 @@ def attach_evidence(case: CaseLike, sha256: str, order_id: str | None, *, proble
     new = replace(ev, order_id=(order_id or "").strip() or None,
                   problem=ev.problem if problem is _KEEP else (problem or None),
                   note=ev.note if note is _KEEP else ((note or "").strip() or None))
-    if isinstance(case, CaseHandle):
-        case.store.update_evidence(case.id, new)
+    return _save(case, new)
+
+
+def confirm_capture_day(case: CaseLike, sha256: str, day: date | None) -> Evidence:
+    """Place a picture whose capture time is unknown on the day the user confirms (the chronology
+    then shows it that day, "entered by the user"); ``day=None`` withdraws it.  A camera, GPS or
+    file-name time is never overwritten: the user's day is only for pictures without one.
+
+    >>> import complaint
+    >>> from datetime import date
+    >>> case = complaint.open_sample()
+    >>> sha = complaint.case_data(case).evidence[0].sha256
+    >>> complaint.confirm_capture_day(case, sha, date(2026, 1, 27)).time_source  # it has a camera time
+    'exif'
+    """
+    from ..calendar_be import BRUSSELS
+
+    ev = _find(case, sha256)
+    if ev.time_source not in (None, "user", "mtime"):
+        return ev
+    if day is None:
+        new = replace(ev, captured_at=None, captured_text=None, time_source=None, tz_source=None)
     else:
-        data = case_data(case)
-        data.evidence = [new if e.sha256 == ev.sha256 else e for e in data.evidence]
-    return new
+        new = replace(ev, captured_at=datetime.combine(day, datetime.min.time(), BRUSSELS),
+                      captured_text=day.isoformat(), time_source="user", tz_source="user")
+    return _save(case, new)
 
 
 def detach_evidence(case: CaseLike, sha256: str) -> Evidence:

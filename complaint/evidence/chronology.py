@@ -16,7 +16,7 @@ __all__ = ["evidence_events", "is_screenshot", "date_only", "TIME_SOURCE_LABELS"
 
 def date_only(ev: Evidence) -> bool:
     """True when only the day is known (e.g. WhatsApp ``IMG-20260314-WA0003.jpg``)."""
-    return ev.time_source == "filename" and bool(ev.captured_text) and "T" not in (ev.captured_text or "")
+    return ev.time_source in ("filename", "user") and bool(ev.captured_text) and "T" not in (ev.captured_text or "")
 
 
 _SCREENSHOT = re.compile(r"screen[ _-]?shot|screencap|screen[ _-]?capture|capture d.?[ée]cran|"
