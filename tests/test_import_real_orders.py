@@ -160,3 +160,30 @@ def test_a_mapped_unknown_export_reads_words_of_its_language():
     assert orders["8190000000000031"].order_date == date(2025, 8, 3)
     assert orders["8190000000000031"].status == OrderStatus.COMPLETED
     assert orders["8190000000000032"].status == OrderStatus.CANCELLED
+
+
+def test_exporter_item_rows_under_their_order_row_and_semicolons():
+    head = "Order Id;Order date;Order Status;Store Name;Currency;Item title;Item price;Item quantity;Total price\n"
+    text = (head + "8190000000000041;3 août 2025;Terminée;Boutique;€;Câble;3,49 €;2;9,97 €\n"
+            + ";;;;;Lampe;2,99 €;1;\n")
+    r = import_file(Source("export.csv", text.encode("utf-8-sig")))
+    assert r.importer == "orders.aliexpress_orders_exporter_csv"
+    assert (r.rows_total, r.rows_imported, r.rejected, r.warnings) == (2, 2, (), ())
+    [order] = r.records
+    assert (order.order_date, order.status, order.currency, order.total) == (
+        date(2025, 8, 3), OrderStatus.COMPLETED, "EUR", Decimal("9.97"))
+    assert [(i.title, i.unit_price, i.quantity) for i in order.items] == [
+        ("Câble", Decimal("3.49"), 2), ("Lampe", Decimal("2.99"), 1)]
+
+
+def test_exporter_json_wrapped_in_an_object_with_price_and_qty_keys():
+    import json
+
+    data = {"orders": [{"orderId": "8190000000000051", "orderDate": "3 ago 2025", "status": "Completato",
+                        "currency": "EUR", "items": [{"title": "Cavo", "priceAmount": "1,50", "qty": 2}],
+                        "priceData": {"total": None, "shipping": "0,50"}}]}
+    r = import_file(Source("backup.json", json.dumps(data).encode()))
+    assert r.importer == "orders.aliexpress_orders_exporter_json"
+    [order] = r.records
+    assert (order.total, order.status, order.order_date) == (Decimal("3.50"), OrderStatus.COMPLETED, date(2025, 8, 3))
+    assert [w.field for w in r.warnings] == ["priceData.total"]

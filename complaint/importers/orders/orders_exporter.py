@@ -105,6 +105,11 @@ class _Orders:
                      store_url=store_url, shipping=shipping, tracking_number=tracking or None,
                      **{k: v for k, v in extra.items() if v is not None})
 
+    def status_of(self, order_id: str) -> str:
+        """The status text already read for an order ('' when none): continuation rows leave it empty."""
+        draft = self.asm.drafts.get(order_id)
+        return draft.status.status_text if draft else ""
+
     def orders(self) -> list:
         from dataclasses import replace
 
@@ -149,6 +154,7 @@ class OrdersExporterCsvImporter:
         acc = _Orders(source, self.name, "Total price")
         rejected: list[Issue] = []
         imported = 0
+        last: tuple[str, date, str | None] | None = None  # the previous row's order id, date and currency
         for row in table.rows:
             def cell(name: str, cells=row.cells) -> str:
                 i = idx.get(name.lower())
@@ -156,14 +162,19 @@ class OrdersExporterCsvImporter:
 
             field = "Order Id"
             try:
-                order_id = _orders.clean_order_id(cell(field))
+                if not cell(field) and last is not None and cell("Item title"):
+                    order_id = last[0]  # an item row under its order's row: the order fields are on the first
+                else:
+                    order_id = _orders.clean_order_id(cell(field))
                 field = "Order date"
                 day = parse_date(cell(field))
+                if day is None and last is not None and last[0] == order_id:
+                    day = last[1]
                 if day is None:
                     raise ValueParseError(_("the order date is empty"))
                 field = "Currency"
                 currency = currency_of(cell(field)) or currency_in(cell("Item price")) or currency_in(
-                    cell("Total price"))
+                    cell("Total price")) or (last[2] if last is not None and last[0] == order_id else None)
                 if cell(field) and currency is None:
                     raise ValueParseError(_("unknown currency '{currency}'", currency=cell(field)))
                 field = "Item price"
@@ -186,7 +197,9 @@ class OrdersExporterCsvImporter:
                 line = OrderLine(order_id=order_id, title=title, quantity=qty, unit_price=price, currency=currency,
                                  line_id=line_key(title, attrs, link), attributes=attrs, product_url=link,
                                  product_id=product_id(link), provenance=_orders.provenance(source, self.name, row.line_no))
-            acc.add(order_id=order_id, day=day, status_text=cell("Order Status"), currency=currency, line=line,
+            last = (order_id, day, currency)
+            acc.add(order_id=order_id, day=day, status_text=cell("Order Status") or acc.status_of(order_id),
+                    currency=currency, line=line,
                     line_no=row.line_no, total=total, shipping=shipping, store=cell("Store Name") or None,
                     store_url=cell("Store url") or None, tracking=cell("Tracking number"))
             imported += 1
@@ -202,7 +215,7 @@ class OrdersExporterJsonImporter:
 
     def identify(self, source: Source) -> float:
         head = source.data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not head.startswith(b"["):
+        if not head.startswith((b"[", b"{")):
             return 0.0
         text = head.decode("utf-8", "replace")
         return 0.9 if all(f'"{k}"' in text for k in JSON_KEYS) and '"priceAmount"' in text else 0.0
@@ -213,6 +226,8 @@ class OrdersExporterJsonImporter:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise ParseError(_("not valid JSON: {error}", error=exc.msg), file=source.name, line=exc.lineno) from exc
+        if isinstance(data, dict):  # a backup wrapped in an object: {"orders": [...]}
+            data = next((v for k, v in data.items() if k in ("orders", "data", "items") and isinstance(v, list)), data)
         if not isinstance(data, list):
             raise ParseError(_("expected a list of orders"), file=source.name)
         acc = _Orders(source, self.name, "priceData.total")
@@ -242,9 +257,9 @@ class OrdersExporterJsonImporter:
                     if not isinstance(item, dict):
                         continue
                     field = f"items[{k}].priceAmount"
-                    price = _money(item.get("priceAmount"))
+                    price = _money(item.get("priceAmount", item.get("price")))
                     field = f"items[{k}].quantity"
-                    qty = _orders.quantity(item.get("quantity"), default=1)
+                    qty = _orders.quantity(item.get("quantity", item.get("qty")), default=1)
                     title = str(item.get("title") or "")
                     attrs = str(item.get("attributes") or "") or None
                     link = str(item.get("productLink") or "") or None
