@@ -66,6 +66,42 @@ def wanted(ev: Evidence) -> bool:
     return bool(ev.provenance and ev.provenance.importer == "evidence.exifread")
 
 
+_JPEG_SKIP = (b"JFIF\x00", b"JFXX\x00", b"ICC_PROFILE\x00", b"Adobe")
+_PNG_TEXT = {b"eXIf", b"iTXt", b"tEXt", b"zTXt"}
+
+
+def worth_asking(data: bytes) -> bool:
+    """Whether the file holds metadata ExifTool could read a time from.  A JPEG whose only APP
+    segments are JFIF, ICC or Adobe colour, or a PNG without eXIf or text chunks, has none: asking
+    would only cost a process.  Any other layout (TIFF, RAW, HEIC, WebP...) is always worth it."""
+    head = bytes(data[:4])
+    if head.startswith(b"\xff\xd8"):
+        pos = 2
+        while pos + 4 <= len(data) and data[pos] == 0xFF:
+            marker = data[pos + 1]
+            if marker in (0xDA, 0xD9):  # start of scan / end of image: no more metadata segments
+                return False
+            length = int.from_bytes(data[pos + 2:pos + 4], "big")
+            if 0xE1 <= marker <= 0xEF and not bytes(data[pos + 4:pos + 16]).startswith(_JPEG_SKIP):
+                return True
+            if marker == 0xFE:  # a comment may carry a date written by old cameras
+                return True
+            pos += 2 + length
+        return False
+    if head == b"\x89PNG":
+        pos = 8
+        while pos + 8 <= len(data):
+            length = int.from_bytes(data[pos:pos + 4], "big")
+            kind = bytes(data[pos + 4:pos + 8])
+            if kind in _PNG_TEXT:
+                return True
+            if kind == b"IEND":
+                return False
+            pos += 12 + length
+        return False
+    return True
+
+
 def run(paths: Sequence[str]) -> list[dict | None]:
     """ExifTool's tags of each path (None for a file it could not read); raises OSError or
     subprocess errors when ExifTool cannot run."""
@@ -142,7 +178,7 @@ def refine(entries: Sequence[Entry], tz: str = "Europe/Brussels", now: datetime 
     """The evidence of ``entries``, with ExifTool's capture time (and, for RAW and JPEG XL, its
     metadata) where the fast path had none or doubted it; one ExifTool process for all of them."""
     out = [e.evidence for e in entries]
-    todo = [i for i, e in enumerate(entries) if wanted(e.evidence)]
+    todo = [i for i, e in enumerate(entries) if wanted(e.evidence) and worth_asking(_bytes(e))]
     if not todo:
         return out
     if not available():
@@ -172,6 +208,15 @@ def refine(entries: Sequence[Entry], tz: str = "Europe/Brussels", now: datetime 
     for i, tags in zip(todo, found, strict=True):
         out[i] = _apply(out[i], tags, tz, now)
     return out
+
+
+def _bytes(entry: Entry) -> bytes:
+    try:
+        if entry.data is not None:
+            return entry.data()
+        return Path(entry.path).read_bytes() if entry.path else b""
+    except OSError:
+        return b""
 
 
 def _apply(ev: Evidence, tags: dict | None, tz: str, now: datetime | None) -> Evidence:
