@@ -173,3 +173,27 @@ def test_mt940_with_an_unreadable_available_balance_keeps_its_movements():
     assert accounted(r) and [t.amount for t in r.records] == [Decimal("-25.99")]
     assert r.balance_check.status == "ok"
     assert [w.field for w in r.warnings] == [":65:"]
+
+
+def test_paypal_in_a_language_no_table_knows_is_read_from_its_values():
+    head = ('"Datum","Čas","Časové pásmo","Jméno","Typ","Stav","Měna","Hrubá částka","Poplatek","Čistá částka",'
+            '"ID transakce","Související ID transakce","Zůstatek"\n')
+    rows = ['"03.08.2025","10:00:00","CEST","AliExpress","Platba","Dokončeno","EUR","-25,99","0,00","-25,99",'
+            '"1CZ23456CD7890123","","-25,99"',
+            '"05.08.2025","10:00:00","CEST","Obchod","Platba","Dokončeno","EUR","10,00","-0,59","9,41",'
+            '"2CZ34567DE8901234","","-16,58"',
+            '"20.08.2025","09:00:00","CEST","AliExpress","Vrácení","Dokončeno","EUR","25,99","0,00","25,99",'
+            '"3CZ45678EF9012345","1CZ23456CD7890123","9,41"']
+    src = Source("cz.csv", (head + "\n".join(rows) + "\n").encode())
+    imp, conf = detect(src)
+    assert (imp.name, conf) == ("bank.paypal_csv", 0.6)
+    r = import_file(src)
+    assert accounted(r) and r.rows_imported == 3 and len(r.warnings) == 1
+    pay, _other, refund = r.records
+    assert (pay.amount, pay.merchant, pay.counterparty, pay.description) == (
+        Decimal("-25.99"), "aliexpress", "AliExpress", "Platba")
+    assert refund.related_id == pay.id and str(refund.booking_date) == "2025-08-20"
+    # a bank CSV is never taken for PayPal by its values
+    assert all(i.name != "bank.paypal_csv" for i, _c in
+               __import__("complaint.importers.base", fromlist=["candidates"]).candidates(
+                   _src(BANK / "triodos_csv" / "triodos.csv")))

@@ -33,6 +33,7 @@ from .. import base
 from ..textio import Source, decode, normalise_newlines, read_table
 from ..values import ValueParseError, parse_amount, parse_date
 from .balance import check_running_balances
+from .paypal_infer import infer_columns
 from .roles import fold
 from .statement import TxnIds, clean, combine_checks, finish
 
@@ -123,18 +124,33 @@ class PaypalCsvImporter:
         cols = column_map(first)
         if {"date", "currency", "txid"} <= cols.keys() and ({"gross", "net"} & cols.keys()):
             return 0.9
-        return 0.0
+        try:  # a language no table knows: PayPal's columns recognised from their values
+            rows = list(csv.reader(io.StringIO(normalise_newlines(decode(source.data[:16384])[0])),
+                                   delimiter=_delim(text)))[1:31]
+        except csv.Error:
+            return 0.0
+        return 0.6 if infer_columns(rows, len(first)) else 0.0
 
     def extract(self, source: Source) -> ImportResult:
         table = read_table(source)
         cols = column_map(table.header)
+        inferred = None
+        if not ({"date", "currency"} <= cols.keys() and {"gross", "net"} & cols.keys()):
+            inferred = infer_columns([r.cells for r in table.rows[:50]], len(table.header))
+            cols = inferred or cols
         missing = [k for k in ("date", "currency") if k not in cols]
         if "gross" not in cols and "net" not in cols:
             missing.append("gross")
         if missing:
             raise ParseError(_("not a PayPal CSV: no column for {fields}", fields=", ".join(missing)),
                              file=source.name, line=table.header_line)
-        return _Reader(source, table, cols).read()
+        reader = _Reader(source, table, cols)
+        if inferred:
+            reader.warnings.append(issue(source.name, table.header_line, N_(
+                "PayPal columns recognised from their values (gross + fee = net, transaction ids), not from "
+                "their names: the type and status words of this language are not read, every row is taken "
+                "as a completed movement"), severity="warning"))
+        return reader.read()
 
 
 def _delim(text: str) -> str:
