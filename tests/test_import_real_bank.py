@@ -197,3 +197,16 @@ def test_paypal_in_a_language_no_table_knows_is_read_from_its_values():
     assert all(i.name != "bank.paypal_csv" for i, _c in
                __import__("complaint.importers.base", fromlist=["candidates"]).candidates(
                    _src(BANK / "triodos_csv" / "triodos.csv")))
+
+
+def test_the_fingerprint_reads_the_own_account_never_a_counterparty():
+    head = ("Datum;Bedrag;Saldo na de verrichting;Munt;Naam van de tegenpartij;IBAN tegenpartij;Soort verrichting;"
+            "Vrije mededeling;Rekening opdrachtgever\n")
+    row = "04/03/2026;-18,45;981,55;EUR;Winkel;{cp};Overschrijving;Order 1;{own}\n"
+    crelan_paying_kbc = head + row.format(cp="BE68 7340 1234 5678", own="BE86 1036 7890 1250")
+    imp, _conf = detect(Source("c.csv", crelan_paying_kbc.encode()))
+    assert imp.name == "bank.crelan_csv"
+    kbc_paying_crelan = head + row.format(cp="BE86 1036 7890 1250", own="BE68 7340 1234 5678")
+    assert all(i.name != "bank.crelan_csv" for i, _c in
+               __import__("complaint.importers.base", fromlist=["candidates"]).candidates(
+                   Source("k.csv", kbc_paying_crelan.encode())))

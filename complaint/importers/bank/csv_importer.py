@@ -63,11 +63,23 @@ class CsvImporter:
         return score
 
     def fingerprint(self, lines: list[list[str]]) -> bool | None:
-        """Whether the sniffed lines name this bank (its BIC, or a Belgian IBAN of its bank code);
-        None when the spec declares no BIC or the lines show no IBAN or BIC at all."""
+        """Whether the file's own account belongs to this bank: the BIC of the Belgian IBANs in the
+        own-account column (or, without one, in the lines above the header), never a counterparty's.
+        None when the spec declares no BIC or the file shows no own account."""
         if not self.spec.bics:
             return None
-        bics, seen = _roles.bics_in(c for line in lines for c in line)
+        at = next((i for i, cells in enumerate(lines) if self.header_score(cells)), None)
+        if at is None:
+            return None
+        roles = _roles.header_roles(lines[at])
+        own = [i for i, r in enumerate(roles) if r == "account"]
+        if own:
+            cells = [line[i] for line in lines[at + 1:] for i in own if i < len(line) and line[i].strip()]
+            if len({"".join(c.split()).upper() for c in cells}) > 1:
+                return None  # a column of several accounts is the counterparties', not the own account
+        else:
+            cells = [c for line in lines[:at] for c in line]
+        bics, seen = _roles.bics_in(cells)
         if bics & set(self.spec.bics):
             return True
         return False if (bics or seen) else None
