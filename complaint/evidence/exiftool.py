@@ -70,10 +70,11 @@ _JPEG_SKIP = (b"JFIF\x00", b"JFXX\x00", b"ICC_PROFILE\x00", b"Adobe")
 _PNG_TEXT = {b"eXIf", b"iTXt", b"tEXt", b"zTXt"}
 
 
-def worth_asking(data: bytes) -> bool:
+def worth_asking(data: bytes, complete: bool = True) -> bool:
     """Whether the file holds metadata ExifTool could read a time from.  A JPEG whose only APP
     segments are JFIF, ICC or Adobe colour, or a PNG without eXIf or text chunks, has none: asking
-    would only cost a process.  Any other layout (TIFF, RAW, HEIC, WebP...) is always worth it."""
+    would only cost a process.  Any other layout (TIFF, RAW, HEIC, WebP...) is always worth it.
+    ``complete=False``: ``data`` is the file's head only, so what it does not reach counts as metadata."""
     head = bytes(data[:4])
     if head.startswith(b"\xff\xd8"):
         pos = 2
@@ -87,7 +88,7 @@ def worth_asking(data: bytes) -> bool:
             if marker == 0xFE:  # a comment may carry a date written by old cameras
                 return True
             pos += 2 + length
-        return False
+        return not complete
     if head == b"\x89PNG":
         pos = 8
         while pos + 8 <= len(data):
@@ -98,7 +99,7 @@ def worth_asking(data: bytes) -> bool:
             if kind == b"IEND":
                 return False
             pos += 12 + length
-        return False
+        return not complete
     return True
 
 
@@ -178,7 +179,7 @@ def refine(entries: Sequence[Entry], tz: str = "Europe/Brussels", now: datetime 
     """The evidence of ``entries``, with ExifTool's capture time (and, for RAW and JPEG XL, its
     metadata) where the fast path had none or doubted it; one ExifTool process for all of them."""
     out = [e.evidence for e in entries]
-    todo = [i for i, e in enumerate(entries) if wanted(e.evidence) and worth_asking(_bytes(e))]
+    todo = [i for i, e in enumerate(entries) if wanted(e.evidence) and worth_asking(*_head(e))]
     if not todo:
         return out
     if not available():
@@ -210,13 +211,20 @@ def refine(entries: Sequence[Entry], tz: str = "Europe/Brussels", now: datetime 
     return out
 
 
-def _bytes(entry: Entry) -> bytes:
+_HEAD = 1 << 20
+
+
+def _head(entry: Entry) -> tuple[bytes, bool]:
+    """The file's bytes, or for a file on disk its first megabyte (read once more, cheaply), and
+    whether that is the whole file."""
     try:
-        if entry.data is not None:
-            return entry.data()
-        return Path(entry.path).read_bytes() if entry.path else b""
+        if entry.path and os.path.isfile(entry.path):
+            with open(entry.path, "rb") as fh:
+                head = fh.read(_HEAD + 1)
+            return head[:_HEAD], len(head) <= _HEAD
+        return (entry.data() if entry.data is not None else b""), True
     except OSError:
-        return b""
+        return b"", True
 
 
 def _apply(ev: Evidence, tags: dict | None, tz: str, now: datetime | None) -> Evidence:

@@ -42,7 +42,7 @@ def read_members(source: Source, *, suffixes: tuple[str, ...] = (".xml",),
     try:
         zf = zipfile.ZipFile(io.BytesIO(source.data))
         infos = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(suffixes)]
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
         raise ParseError(_("not a readable ZIP file: {error}", error=base.describe_error(exc)), file=source.name) from exc
     if len(infos) > SETTINGS.max_files:
         raise LimitExceeded(_("{file}: more than {limit} files in the ZIP", file=source.name,
