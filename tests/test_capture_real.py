@@ -115,3 +115,19 @@ def test_a_picture_without_capture_time_is_placed_only_on_the_day_the_user_confi
     assert placed() == []
     camera = complaint.case_data(case).evidence[0]
     assert complaint.confirm_capture_day(case, camera.sha256, date(2020, 1, 1)).captured_at == camera.captured_at
+
+
+def test_a_camera_time_before_its_order_is_kept_and_flagged():
+    case = complaint.open_sample()
+    order = complaint.case_data(case).orders[0]
+    files = complaint.read_evidence(PHOTOS / "exif_ifd_subsec_offset.jpg", duplicates=False)  # 3 Aug 2025
+    complaint.store_evidence(case, files)
+    sha = files[0].evidence.sha256
+    ev = complaint.attach_evidence(case, sha, order.order_id)
+    assert order.order_date > ev.captured_at.date()
+    assert ev.time_flag == "before-order" and ev.captured_text == "2025:08:03 14:05:09"
+    assert sum("taken before its order was placed" in w for w in ev.warnings) == 1
+    again = complaint.attach_evidence(case, sha, order.order_id)
+    assert sum("taken before its order was placed" in w for w in again.warnings) == 1
+    gone = complaint.detach_evidence(case, sha)
+    assert gone.time_flag is None and not any("taken before" in w for w in gone.warnings)

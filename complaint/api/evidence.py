@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ComplaintError
-from ..i18n import _
+from ..i18n import N_, _
 from ..records import Evidence
 from ..settings import SETTINGS
 from .cases import CaseHandle, CaseLike, case_data, handle
@@ -201,7 +201,25 @@ def attach_evidence(case: CaseLike, sha256: str, order_id: str | None, *, proble
     new = replace(ev, order_id=(order_id or "").strip() or None,
                   problem=ev.problem if problem is _KEEP else (problem or None),
                   note=ev.note if note is _KEEP else ((note or "").strip() or None))
-    return _save(case, new)
+    return _save(case, _flag_before_order(case, new))
+
+
+FLAG_BEFORE_ORDER = "before-order"
+_BEFORE_ORDER = N_("taken before its order was placed ({day}): the camera clock is probably wrong")
+
+
+def _flag_before_order(case: CaseLike, ev: Evidence) -> Evidence:
+    """A camera time before the day its order was placed is kept and flagged (the camera's clock is
+    probably wrong), never replaced; the flag goes when the picture leaves that order."""
+    order = next((o for o in case_data(case).orders if o.order_id == ev.order_id), None) if ev.order_id else None
+    early = (order is not None and ev.captured_at is not None and ev.time_source in ("exif", "exif-digitized", "gps")
+             and ev.captured_at.date() < order.order_date)
+    prefix = _(_BEFORE_ORDER, day="\x00").split("\x00")[0]
+    warnings = tuple(w for w in ev.warnings if not w.startswith(prefix))
+    if early:
+        return replace(ev, time_flag=ev.time_flag or FLAG_BEFORE_ORDER,
+                       warnings=(*warnings, _(_BEFORE_ORDER, day=order.order_date.isoformat())))
+    return replace(ev, time_flag=None if ev.time_flag == FLAG_BEFORE_ORDER else ev.time_flag, warnings=warnings)
 
 
 def confirm_capture_day(case: CaseLike, sha256: str, day: date | None) -> Evidence:
