@@ -36,6 +36,7 @@ from typing import TypeVar
 from ..archive import Archive
 from ..errors import ComplaintError, LimitExceeded, ParseError
 from ..i18n import _
+from ..limits import too_large
 from ..records import Evidence, Provenance
 from ..settings import SETTINGS
 from .capture_time import RawTimes, capture_time, zone
@@ -110,8 +111,7 @@ def read_one(name: str, data: bytes, mtime: datetime | None = None, tz: str = "E
 
 
 def _too_large(name: str, size: int) -> str:
-    return _("{file}: file too large ({size} bytes, limit {limit})", file=name, size=size,
-             limit=SETTINGS.max_file_bytes)
+    return str(too_large(name, size))
 
 
 def _unreadable(name: str, size: int, exc: BaseException) -> Evidence:

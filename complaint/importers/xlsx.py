@@ -25,6 +25,7 @@ from decimal import Decimal
 from ..archive import Archive, ArchiveLimits
 from ..errors import LimitExceeded, ParseError
 from ..i18n import _
+from ..limits import too_many_rows
 from ..settings import SETTINGS
 from .textio import Row, Source, Table
 
@@ -137,8 +138,7 @@ def read_sheet(source: Source, sheet: str | None = None, *, max_rows: int | None
                         preamble.append(Row(n, cells))
                     continue
                 if len(rows) >= limit:
-                    raise LimitExceeded(_("{file}: more than {limit} rows: split the file or raise the limit",
-                                          file=source.name, limit=limit))
+                    raise too_many_rows(limit, source.name)
                 rows.append(Row(n, cells))
         except (LimitExceeded, ParseError):
             raise

@@ -144,7 +144,7 @@ def test_case_file_traversal_members_are_never_used(member, tmp_path):
 def test_csv_over_the_byte_cap_is_refused_before_decoding(monkeypatch):
     monkeypatch.setenv("COMPLAINT_MAX_FILE_BYTES", "1000")
     monkeypatch.setattr(textio, "decode", lambda *a, **k: pytest.fail("decoded a file over the cap"))
-    with pytest.raises(LimitExceeded, match="limit of 1000 bytes"):
+    with pytest.raises(LimitExceeded, match="is too large .*the limit is 1,000 bytes"):
         import_file(b"a;b\n" + b"1;2\n" * 400, name="big.csv")
 
     class Upload(io.BytesIO):  # a Streamlit UploadedFile: read at most cap + 1 bytes

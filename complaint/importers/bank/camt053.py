@@ -26,8 +26,9 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from ...errors import LimitExceeded, ParseError
+from ...errors import ParseError
 from ...i18n import N_, _
+from ...limits import too_many_rows
 from ...records import BankTxn, ImportResult, Issue, PaymentMethod, Provenance, StatementInfo, issue
 from ...settings import SETTINGS
 from .. import base
@@ -147,8 +148,7 @@ class _Reader:
             for ntry in stmt.findall("Ntry"):
                 self.rows_total += 1
                 if self.rows_total > SETTINGS.max_rows:
-                    raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit",
-                                          limit=SETTINGS.max_rows))
+                    raise too_many_rows()
                 try:
                     stmt_txns.extend(self.entry(ntry, info, s_no, self.rows_total))
                 except ValueParseError as exc:
