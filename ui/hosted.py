@@ -124,10 +124,11 @@ if (guard && !window.__complaintGuard) {
 def _script(token: str, has_data: bool) -> None:
     # The token is ours (URL-safe base64); nothing from a user or a file goes into this page.
     body = json.dumps(_PAGE_SCRIPT)
-    st.iframe(f"""<script>
+    page = f"""<script>
 const host = window.parent;
 host.setTimeout(new host.Function("token", "guard", {body}), 0, "{token}", {"true" if has_data else "false"});
-</script>""", height=1)
+</script>"""
+    st.iframe(page, height=1)
 
 
 def banner(case_id: int | None) -> None:

@@ -258,8 +258,8 @@ def import_case(db: str | os.PathLike | StoreLike, file: PathOrFile, name: str |
     from ..limits import read_limited
 
     store = as_store(db)
-    _name, data = read_limited(file)  # refused after reading at most the file limit
-    return CaseHandle(store, store.import_case(data, name=name))
+    label, data = read_limited(file)  # refused after reading at most the file limit
+    return CaseHandle(store, store.import_case(data, name=name, label=label))
 
 
 def case_is_empty(case: CaseLike) -> bool:

@@ -466,14 +466,16 @@ class Store:
                 zf.writestr(f"evidence/{sha}", bytes(content))
         return buf.getvalue()
 
-    def import_case(self, data: bytes, name: str | None = None, owner: str | None = None) -> Case:
-        """Read a file made by export_case into a new case (a free name is chosen if taken)."""
+    def import_case(self, data: bytes, name: str | None = None, owner: str | None = None,
+                    label: str | None = None) -> Case:
+        """Read a file made by export_case into a new case (a free name is chosen if taken);
+        ``label`` names the file in messages."""
         from ..settings import SETTINGS
 
         # every member through a bounded stream: a directory that lies about a size is caught
         limits = ArchiveLimits.from_settings(members=int(SETTINGS.max_files) + 1)
         try:
-            zf = Archive(data, _("the case file"), limits)
+            zf = Archive(data, label or _("the case file"), limits)
         except LimitExceeded:
             raise LimitExceeded(_("the case file is larger than the limits allow")) from None
         except ComplaintError as exc:
