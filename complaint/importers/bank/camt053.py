@@ -59,8 +59,9 @@ def parse_xml(source: Source) -> tuple[Element, str]:
     try:
         root = DET.fromstring(source.data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise ParseError(_("the XML declares a DTD or entities, which are refused (entity expansion "
-                           "and external entities are disabled): {error}", error=exc), file=source.name) from exc
+        # the message names what was refused, never defusedxml's repr ("DTDForbidden(name=...)")
+        raise ParseError(_("the file declares a DTD or entities, which are refused (no entity expansion, no "
+                           "external entities)"), file=source.name) from exc
     except Exception as exc:  # noqa: BLE001 - any failure of the XML parser means "unreadable file"
         raise ParseError(_("not well-formed XML: {error}", error=exc), file=source.name) from exc
     m = _NS_RE.search(root.tag)
