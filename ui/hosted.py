@@ -30,6 +30,7 @@ import os
 import secrets
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 
 import streamlit as st
@@ -131,6 +132,19 @@ host.setTimeout(new host.Function("token", "guard", {body}), 0, "{token}", {"tru
     st.iframe(page, height=1)
 
 
+def _deferred_export(case_id: int):
+    """The case file, made when the button is clicked.  Streamlit keeps this callable in its media
+    manager beyond the session: it holds the store only weakly, so a dropped session's data is
+    freed all the same."""
+    store = weakref.ref(st.session_state[_STORE])
+
+    def export() -> bytes:
+        alive = store()
+        return b"" if alive is None else api.export_case(api.open_case(case_id, db=alive, create=False))
+
+    return export
+
+
 def banner(case_id: int | None) -> None:
     """The persistent offer to download the case, once the session holds data."""
     if case_id is None:
@@ -143,7 +157,7 @@ def banner(case_id: int | None) -> None:
         left.markdown(":material/warning: " + _(
             "This shared app keeps your case only in this tab's memory. Download it to keep it: a closed "
             "tab, or a reload after {minutes} minutes, starts empty.", minutes=max(1, restore_seconds() // 60)))
-        right.download_button(_("Download your case"), data=lambda: api.export_case(handle),
+        right.download_button(_("Download your case"), data=_deferred_export(case_id),
                               file_name=f"{handle.name}.case.zip".replace("/", "_"), mime="application/zip", key="_hosted_download",
                               icon=":material/download:", type="primary")
     if st.session_state.pop("_restored", False):
