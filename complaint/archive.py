@@ -146,8 +146,16 @@ class Archive:
         if inflate is None:
             raise ParseError(_("{member} uses a compression the app cannot read", member=name), file=self.label)
         start, available = self._data_span(info)
+        try:
+            yield from self._checked(info, inflate(self._raw(start, available)))
+        except (zlib.error, lzma.LZMAError, OSError, EOFError, ValueError) as exc:  # corrupt compressed data
+            raise ParseError(_("{member} is damaged (its size or checksum does not match)", member=name),
+                             file=self.label) from exc
+
+    def _checked(self, info: zipfile.ZipInfo, inflated: Iterator[bytes]) -> Iterator[bytes]:
+        name = info.filename
         crc, produced, pending = 0, 0, b""
-        for out in inflate(self._raw(start, available)):
+        for out in inflated:
             produced += len(out)
             self.inflated += len(out)
             if produced > info.file_size:
@@ -173,8 +181,10 @@ class Archive:
 
     def _data_span(self, info: zipfile.ZipInfo) -> tuple[int, int]:
         """Where a member's compressed bytes start, and how many there can be."""
-        self._fh.seek(info.header_offset)
-        header = self._fh.read(_LOCAL_HEADER.size)
+        header = b""
+        if 0 <= info.header_offset < self._size:
+            self._fh.seek(info.header_offset)
+            header = self._fh.read(_LOCAL_HEADER.size)
         if len(header) != _LOCAL_HEADER.size or header[:4] != _ZIP_MAGIC:
             raise ParseError(_("{member} is damaged (its size or checksum does not match)", member=info.filename),
                              file=self.label)

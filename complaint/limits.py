@@ -92,6 +92,11 @@ def read_limited(obj: str | os.PathLike | bytes | bytearray | memoryview | Binar
     size = getattr(obj, "size", None)  # a Streamlit upload knows its size: refuse before copying it
     if isinstance(size, int) and size > limit:
         raise too_large(label, size)
+    if not hasattr(obj, "read"):  # an object that only hands over its bytes (``getvalue()``)
+        data = obj.getvalue()
+        if len(data) > limit:
+            raise too_large(label, len(data))
+        return label, bytes(data)
     if hasattr(obj, "seek"):
         obj.seek(0)
     data = obj.read(limit + 1)

@@ -218,3 +218,19 @@ def test_the_cli_refuses_the_lying_zip_as_evidence_and_as_a_case_file_under_400_
         code, message, peak = _peak_rss_mb(args, env)
         assert code == 2 and "unpacks to more than the 100 bytes" in message and "Traceback" not in message
         assert peak < 400, f"{args}: peak RSS {peak:.0f} MB"
+
+
+_HONEST = zipcraft.zip_of({"a.txt": b"hello " * 500, "b/c.json": b'{"x": 1}' * 300, "d.bin": bytes(range(256)) * 40})
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(st.integers(0, len(_HONEST) - 1), st.integers(0, 255)), min_size=1, max_size=8))
+def test_a_damaged_archive_gives_a_clear_message_never_another_exception(mutations):
+    blob = bytearray(_HONEST)
+    for at, value in mutations:
+        blob[at] = value
+    try:
+        with Archive(bytes(blob), "damaged.zip") as zf:
+            zf.verify()
+    except ComplaintError as exc:
+        assert "object at 0x" not in str(exc)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_server, wait_idle
+from .conftest import start_server, wait_idle
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -146,23 +146,20 @@ def test_a_websocket_round_trip_through_the_proxy(proxy):
                 additional_headers={"Host": "evil.example"}, open_timeout=5)
 
 
-def test_the_app_runs_in_a_browser_through_the_proxy_without_a_csp_violation(proxy):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
+def test_the_app_runs_in_a_browser_through_the_proxy_without_a_csp_violation(proxy, browser):
     violations: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(ignore_https_errors=True)
-        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    context = browser.new_context(ignore_https_errors=True)
+    page = context.new_page()
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    try:
         page.goto(f"https://localhost:{proxy['https']}/cases")
         wait_idle(page)
         page.get_by_test_id("stMainBlockContainer").get_by_role("button", name="Open the sample case").click()
         wait_idle(page)
         page.wait_for_timeout(800)
         assert page.get_by_role("button", name="Download your case").count() == 1  # hosted banner, scripts ran
-        browser.close()
+    finally:
+        context.close()
     # The tab icon (page_icon ":material/gavel:") is an image from Google: the CSP blocks it, as it
     # should; the language/privacy issue (#19) replaces it.  Any other violation fails.
     assert [v for v in violations if "materialsymbolsrounded/gavel" not in v] == []
