@@ -4,11 +4,13 @@ import streamlit as st
 
 from complaint.errors import ComplaintError
 from complaint.i18n import LANGUAGES, _
-from ui import state
+from ui import hosted, state
 from ui.sidebar import case_picker
 
 st.set_page_config(page_title="complaint-notebook", page_icon=":material/gavel:", layout="wide")
 lang = state.language()
+if state.hosted():  # a reload of the tab takes its session back from memory (ui/hosted.py)
+    hosted.keep_session()
 
 with st.sidebar:
     choice = st.selectbox(_("Language"), list(LANGUAGES), index=list(LANGUAGES).index(lang),
@@ -26,6 +28,8 @@ with st.sidebar:
 
 # A case with no data (or no case yet) opens on the guided help; its url_path stays the same either way,
 # so a user in the middle of the guide is not moved when the case fills up.
+if state.hosted():
+    hosted.banner(state.current_case_id())
 fresh = state.case_is_empty()  # without loading the case: the home page may not need it
 guide = st.Page("app_pages/guide.py", title=_("Guided help"), icon=":material/assistant_direction:", url_path="guide",
                 default=fresh)

@@ -6,7 +6,7 @@ from complaint import api
 from complaint.errors import ComplaintError
 from complaint.i18n import _
 from ui import state
-from ui.safe import md_escape
+from ui.safe import md_text
 from ui.widgets import profile_form, show_error
 
 st.title(_("Cases"))
@@ -18,7 +18,7 @@ with st.form("new_case", clear_on_submit=True):
         try:
             case = api.create_case(store, name)
             state.set_case(case.id)
-            st.toast(_("Case {name} created", name=case.name))
+            st.toast(md_text("Case {name} created", name=case.name))
             st.rerun()
         except ComplaintError as exc:
             show_error(exc)
@@ -32,14 +32,14 @@ if uploaded is not None and st.button(_("Open this case file"), key="open_case_f
     try:
         case = api.import_case(store, uploaded)
         state.set_case(case.id)
-        st.toast(_("Case {name} opened", name=case.name))
+        st.toast(md_text("Case {name} opened", name=case.name))
         st.rerun()
     except ComplaintError as exc:
         show_error(exc)
 
 if state.current_case_id() is not None:
     current = state.handle()
-    st.subheader(_("Current case: {name}", name=md_escape(current.name)))
+    st.subheader(md_text("Current case: {name}", name=current.name))
     st.download_button(_("Download this case"), data=api.export_case(current),
                        file_name=f"{current.name}.case.zip".replace("/", "_"), mime="application/zip",
                        key="download_case", icon=":material/download:")

@@ -14,7 +14,7 @@ from complaint.fmt import day as fmt_day
 from complaint.fmt import money
 from complaint.i18n import LANGUAGES, _
 from ui import state
-from ui.safe import md_escape
+from ui.safe import md_escape, md_text
 from ui.widgets import PROFILE_FIELDS, profile_form, show_error
 
 st.title(_("Dossier"))
@@ -45,8 +45,8 @@ if wanted in labels:
 elif st.session_state.get("dossier_order") not in labels:
     st.session_state["dossier_order"] = ids[0]
 if wanted and wanted not in labels:
-    st.warning(_("Order {order} is not in this case; showing the first order with a problem instead.",
-                 order=wanted), icon=":material/warning:")
+    st.warning(md_text("Order {order} is not in this case; showing the first order with a problem instead.",
+                       order=wanted), icon=":material/warning:")
 order_id = st.selectbox(_("Order (open problems first, overdue first)"), ids, format_func=labels.get,
                         key="dossier_order", on_change=_remember_order)
 if st.query_params.get("order") != order_id:
@@ -103,7 +103,7 @@ with tab_guide:
             for cit in step.sources:
                 st.caption(cit.text())
     if guide.evidence_files:
-        st.caption(_("Evidence linked to this order: {files}", files=", ".join(guide.evidence_files)))
+        st.caption(md_text("Evidence linked to this order: {files}", files=", ".join(guide.evidence_files)))
 
 with tab_letters:
     kinds = api.letter_kinds()

@@ -39,7 +39,7 @@ if submitted and uploads:
     try:
         rows = api.import_evidence(handle, list(uploads), tz=tz,
                                    progress=lambda done, total, name: bar.progress(min(1.0, done / max(total, 1)),
-                                                                                    text=name))
+                                                                                    text=md_escape(name)))
     except ComplaintError as exc:
         bar.empty()
         show_error(exc)

@@ -99,7 +99,11 @@ def paste_box(key: str, label: str, paste) -> None:
     text = st.text_area(label, height=200, key=f"{key}_text")
     if not text.strip():
         return
-    preview = paste(handle, text, target, save=False)
+    try:
+        preview = paste(handle, text, target, save=False)
+    except ComplaintError as exc:  # more text than the limits allow
+        show_error(exc)
+        return
     for warning in preview.warnings:
         st.warning(md_escape(warning))
     if preview.unparsed_lines:

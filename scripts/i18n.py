@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "complaint" / "locale"
 LANGS = ("fr", "nl", "de")
-KEYWORDS = {"_": None, "N_": None}
+KEYWORDS = {"_": None, "N_": None, "md_text": None}  # md_text: ui.safe, _() with escaped values
 
 
 def source_files() -> list[Path]:

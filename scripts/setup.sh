@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 want_system=0
 [ "${1:-}" = "--system" ] && want_system=1
-apt_pkgs="chromium libimage-exiftool-perl poppler-utils fonts-dejavu-core postgresql"
+apt_pkgs="chromium libimage-exiftool-perl poppler-utils fonts-dejavu-core postgresql strace nginx-light"
 if [ "$want_system" = 1 ]; then
   missing=""
   for p in $apt_pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done

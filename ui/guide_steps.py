@@ -27,7 +27,7 @@ from complaint.records import (
     Problem,
 )
 from ui import state
-from ui.safe import md_escape
+from ui.safe import md_escape, md_text
 from ui.widgets import day, money, show_error
 
 P = "guide_"
@@ -338,8 +338,8 @@ def _add_photos(uploads, order_id: str | None, problem: Problem | None) -> None:
         if done == total:
             done_files.append(name)
         bar.progress(min(1.0, len(done_files) / len(uploads)),
-                     text=_("Reading {file} ({i} of {n})", file=name, i=min(len(done_files) + 1, len(uploads)),
-                            n=len(uploads)))
+                     text=md_text("Reading {file} ({i} of {n})", file=name, i=min(len(done_files) + 1, len(uploads)),
+                                  n=len(uploads)))
 
     try:
         rows = api.import_evidence(state.handle(), list(uploads), progress=tick, order_id=order_id,

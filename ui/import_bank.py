@@ -74,7 +74,11 @@ def _one_file(case: api.CaseHandle, upload) -> None:
 def _mapping_step(case: api.CaseHandle, upload, key: str):
     """No importer knows the file: propose a column mapping and let the user correct it."""
     st.markdown(_("**Map the columns** of this file once; the mapping can be reused."))
-    proposal = api.propose_mapping(upload, "bank")
+    try:
+        proposal = api.propose_mapping(upload, "bank")
+    except ComplaintError as exc:
+        show_error(exc)
+        return None
     saved = api.mapping_profiles(case.store, "bank")
     mapping = proposal.mapping
     if saved:

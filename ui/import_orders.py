@@ -57,7 +57,11 @@ def _one_file(case: api.CaseHandle, upload, options: dict):
     st.markdown("**" + _("File") + ":** ")
     st.text(upload.name)
     key = _P + hashlib.sha256(upload.getvalue()).hexdigest()[:16]
-    layouts = api.file_layouts(upload, "orders")
+    try:
+        layouts = api.file_layouts(upload, "orders")
+    except ComplaintError as exc:  # too large: refused before it is decoded
+        show_error(exc)
+        return None
     names = [n for n, _label, _c in layouts.found]
     labels = {n: f"{label} ({conf:.0%})" for n, label, conf in layouts.found}
     labels[GENERIC] = _("Map the columns myself (any CSV/XLSX)")

@@ -12,7 +12,7 @@ from itertools import islice
 import streamlit as st
 
 from complaint import api
-from complaint.i18n import _
+from ui.safe import md_text
 
 
 def read_with_progress(upload, kind: str, key: str, **options) -> api.FileReport:
@@ -22,12 +22,12 @@ def read_with_progress(upload, kind: str, key: str, **options) -> api.FileReport
     cached = st.session_state.get(f"{key}_report")
     if cached is not None and cached[0] == wanted:
         return cached[1]
-    bar = st.progress(0.0, text=_("Reading {file}…", file=upload.name))
+    bar = st.progress(0.0, text=md_text("Reading {file}…", file=upload.name))
 
     def tick(done: int, total: int, name: str) -> None:
         share = min(done / total, 1.0) if total else 1.0
-        bar.progress(share, text=_("{file}: {done} of about {total} rows read", file=name, done=f"{done:,}",
-                                   total=f"{total:,}"))
+        bar.progress(share, text=md_text("{file}: {done} of about {total} rows read", file=name, done=f"{done:,}",
+                                         total=f"{total:,}"))
 
     try:
         report = api.read_file(upload, kind, progress=tick, **options)

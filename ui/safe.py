@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from complaint.i18n import _
+
 # Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all of them
 # also neutralises Streamlit's own syntax (":", "$", "~", "|").
 _PUNCT = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
@@ -22,7 +24,23 @@ def md_escape(text: object) -> str:
     s = "" if text is None else str(text)
     s = s.replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
     s = "".join(ch for ch in s if ch == "\t" or ch >= " ")  # control characters carry nothing readable
-    return _PUNCT.sub(r"\\\1", s)
+    return _PUNCT.sub(r"\\\1", _no_autolink(s))
+
+
+# GitHub-flavoured markdown turns "http://...", "www...." and "name@host" into links even when
+# every character is escaped; a WORD JOINER (U+2060, invisible, no line break) breaks each pattern.
+_JOIN = "\u2060"
+_AUTOLINK = re.compile(r"(?i)://|\bwww\.|@(?=\w)")
+
+
+def _no_autolink(s: str) -> str:
+    return _AUTOLINK.sub(lambda m: _JOIN.join(m.group(0)) + (_JOIN if m.group(0) == "@" else ""), s)
+
+
+def md_text(msgid: str, **values: object) -> str:
+    """``_(msgid, **values)`` for a markdown element (toast, caption, label, expander title, metric
+    label, tab name, alert): the translation's own markup is kept, every value is escaped."""
+    return _(msgid, **{k: md_escape(v) for k, v in values.items()})
 
 
 def md_escape_block(text: object) -> str:

@@ -38,8 +38,12 @@ def hosted() -> bool:
     if SETTINGS.hosted:
         return True
     try:
-        if st.secrets.load_if_toml_exists():
-            return bool(st.secrets.get("hosted", False))
+        if st.secrets.load_if_toml_exists() and bool(st.secrets.get("hosted", False)):
+            # the whole process is hosted: the core words its limit messages for visitors too
+            import os
+
+            os.environ["COMPLAINT_HOSTED"] = "1"
+            return True
     except Exception:  # noqa: BLE001 - a malformed secrets file means "not configured"
         return False
     return False

@@ -13,7 +13,6 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -256,17 +255,11 @@ def import_case(db: str | os.PathLike | StoreLike, file: PathOrFile, name: str |
     >>> complaint.import_case(store, blob).name
     'Sofa (2)'
     """
+    from ..limits import read_limited
+
     store = as_store(db)
-    if isinstance(file, str | os.PathLike):
-        try:
-            data = Path(file).read_bytes()
-        except OSError as exc:
-            raise ComplaintError(_("{file}: cannot read ({error})", file=file, error=exc.strerror or exc)) from exc
-    elif isinstance(file, bytes | bytearray | memoryview):
-        data = bytes(file)
-    else:
-        data = file.getvalue() if hasattr(file, "getvalue") else file.read()
-    return CaseHandle(store, store.import_case(data, name=name))
+    label, data = read_limited(file)  # refused after reading at most the file limit
+    return CaseHandle(store, store.import_case(data, name=name, label=label))
 
 
 def case_is_empty(case: CaseLike) -> bool:

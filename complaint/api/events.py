@@ -205,8 +205,10 @@ def paste_conversation(case: CaseLike, text: str, order_id: str | None, *, sourc
     >>> [e.kind for e in complaint.paste_conversation(case, chat, "3069099405659913").events]
     ['message_in', 'message_out']
     """
+    from ..limits import check_text
     from ..timeline.paste import parse_conversation
 
+    check_text(source_name or _("pasted conversation"), text)
     result = parse_conversation(text, order_id, today=case.as_of or today_brussels(),
                                 source_name=source_name or "pasted conversation")
     return _pasted(case, result, save)
@@ -223,8 +225,10 @@ def paste_tracking(case: CaseLike, text: str, order_id: str | None, *, tracking_
     >>> [e.kind for e in complaint.paste_tracking(case, scans, "3069099405659913").events]
     ['tracking', 'delivered']
     """
+    from ..limits import check_text
     from ..timeline.paste import parse_tracking
 
+    check_text(source_name or _("pasted tracking"), text)
     result = parse_tracking(text, order_id, tracking_number=tracking_number,
                             source_name=source_name or "pasted tracking")
     return _pasted(case, result, save)

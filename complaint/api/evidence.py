@@ -54,6 +54,7 @@ def read_evidence(*items, tz: str | None = None, progress=None, duplicates: bool
     ('IMG_20260127_183412.jpg', 'exif')
     """
     from ..evidence.ingest import ingest_paths, mark_duplicates, read_uploads
+    from ..limits import read_limited
 
     zone = tz or str(SETTINGS.timezone)
     read: list = []  # Ingested items, in the order given
@@ -77,8 +78,7 @@ def read_evidence(*items, tz: str | None = None, progress=None, duplicates: bool
             continue
         if paths:
             flush()
-        name = Path(getattr(obj, "name", None) or "upload.jpg").name
-        data = obj.getvalue() if hasattr(obj, "getvalue") else obj.read() if hasattr(obj, "read") else bytes(obj)
+        name, data = read_limited(obj, Path(getattr(obj, "name", None) or "upload.jpg").name)
         uploads.append((name, data))
     flush()
     evidence = [i.evidence for i in read]

@@ -31,11 +31,10 @@ PROBLEM_COLUMNS = ("kind", "row", "field", "value", "reason")
 
 
 def source_of(obj: PathOrFile, name: str | None = None):
-    """A path, bytes, a file object or an upload (read whole, even when read before) as a Source."""
+    """A path, bytes, a file object or an upload (read from its start, even when read before, and
+    at most the size limit: ``limits.read_limited``) as a Source."""
     from ..importers.textio import as_source
 
-    if hasattr(obj, "getvalue") and not isinstance(obj, bytes | bytearray):
-        return as_source(obj.getvalue(), name or getattr(obj, "name", None))
     return as_source(obj, name)
 
 

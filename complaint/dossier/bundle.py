@@ -18,7 +18,10 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..archive import Archive, ArchiveLimits
+from ..errors import ComplaintError
 from ..i18n import _
+from ..settings import SETTINGS
 
 MANIFEST_JSON, MANIFEST_SUMS = "manifest.json", "MANIFEST.sha256"
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\/]')
@@ -98,45 +101,63 @@ def write_zip(bundle: Bundle, info: dict, stamp: datetime) -> bytes:
 
 def verify_manifest(zip_bytes: bytes) -> list[str]:
     """Problems found in a dossier ZIP (empty list = every file is listed and matches its hash)."""
-    problems: list[str] = []
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(zip_bytes))
-    except zipfile.BadZipFile as exc:
+    try:  # read through bounded streams (complaint.archive): a crafted ZIP cannot blow up memory
+        zf = Archive(zip_bytes, "dossier.zip", ArchiveLimits.from_settings(
+            member_bytes=4 * int(SETTINGS.max_file_bytes), total_bytes=_VERIFY_MAX_BYTES, members=1 << 20))
+    except ComplaintError as exc:
         return [_("not a readable ZIP file ({error})", error=str(exc))]
-    with zf:
-        names = zf.namelist()
-        for n in names:
-            if not is_safe_member(n):
-                problems.append(_("unsafe file name in the ZIP: {name}", name=repr(n)))
-        if len(set(names)) != len(names):
-            problems.append(_("the ZIP holds the same name twice"))
-        if MANIFEST_SUMS not in names:
-            return problems + [_("{file} is missing", file=MANIFEST_SUMS)]
-        listed: dict[str, str] = {}
-        for line_no, line in enumerate(zf.read(MANIFEST_SUMS).decode("utf-8", "replace").splitlines(), 1):
-            digest, sep, name = line.partition("  ")
-            if not sep or not re.fullmatch(r"[0-9a-f]{64}", digest):
-                problems.append(_("{file} line {line} is not '<sha256>  <name>'", file=MANIFEST_SUMS, line=line_no))
-                continue
-            listed[name] = digest
-        for name, digest in listed.items():
-            if name not in names:
-                problems.append(_("{name} is listed but missing from the ZIP", name=name))
-            elif sha256(zf.read(name)) != digest:
-                problems.append(_("{name} does not match its SHA-256 (changed after export)", name=name))
-        for name in names:
-            if name != MANIFEST_SUMS and name not in listed:
-                problems.append(_("{name} is in the ZIP but not in the manifest", name=name))
-        if MANIFEST_JSON in names:
-            try:
-                manifest = json.loads(zf.read(MANIFEST_JSON))
-                in_json = {f["name"]: f["sha256"] for f in manifest.get("files", [])}
-            except (ValueError, KeyError, TypeError, AttributeError):
-                problems.append(_("{file} is not valid", file=MANIFEST_JSON))
-                in_json = {}
-            for name, digest in in_json.items():
-                if listed.get(name) != digest:
-                    problems.append(_("{name}: manifest.json and MANIFEST.sha256 disagree", name=name))
-        else:
-            problems.append(_("{file} is missing", file=MANIFEST_JSON))
+    try:
+        with zf:
+            return _verify(zf)
+    except ComplaintError as exc:
+        return [str(exc)]
+
+
+_VERIFY_MAX_BYTES = 8 * 1024**3
+
+
+def _digest(zf: Archive, name: str) -> str:
+    h = hashlib.sha256()
+    for chunk in zf.chunks(name):
+        h.update(chunk)
+    return h.hexdigest()
+
+
+def _verify(zf: Archive) -> list[str]:
+    problems: list[str] = []
+    names = zf.names()
+    for n in names:
+        if not is_safe_member(n):
+            problems.append(_("unsafe file name in the ZIP: {name}", name=repr(n)))
+    if len(set(names)) != len(names):
+        problems.append(_("the ZIP holds the same name twice"))
+    if MANIFEST_SUMS not in names:
+        return problems + [_("{file} is missing", file=MANIFEST_SUMS)]
+    listed: dict[str, str] = {}
+    for line_no, line in enumerate(zf.read(MANIFEST_SUMS).decode("utf-8", "replace").splitlines(), 1):
+        digest, sep, name = line.partition("  ")
+        if not sep or not re.fullmatch(r"[0-9a-f]{64}", digest):
+            problems.append(_("{file} line {line} is not '<sha256>  <name>'", file=MANIFEST_SUMS, line=line_no))
+            continue
+        listed[name] = digest
+    for name, digest in listed.items():
+        if name not in names:
+            problems.append(_("{name} is listed but missing from the ZIP", name=name))
+        elif _digest(zf, name) != digest:
+            problems.append(_("{name} does not match its SHA-256 (changed after export)", name=name))
+    for name in names:
+        if name != MANIFEST_SUMS and name not in listed:
+            problems.append(_("{name} is in the ZIP but not in the manifest", name=name))
+    if MANIFEST_JSON in names:
+        try:
+            manifest = json.loads(zf.read(MANIFEST_JSON))
+            in_json = {f["name"]: f["sha256"] for f in manifest.get("files", [])}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            problems.append(_("{file} is not valid", file=MANIFEST_JSON))
+            in_json = {}
+        for name, digest in in_json.items():
+            if listed.get(name) != digest:
+                problems.append(_("{name}: manifest.json and MANIFEST.sha256 disagree", name=name))
+    else:
+        problems.append(_("{file} is missing", file=MANIFEST_JSON))
     return problems

@@ -23,7 +23,6 @@ thread in memory, and gives its results (and progress) in the order of the input
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import zipfile
 from collections import deque
@@ -34,8 +33,10 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from ..errors import ComplaintError
+from ..archive import Archive
+from ..errors import ComplaintError, LimitExceeded, ParseError
 from ..i18n import _
+from ..limits import too_large
 from ..records import Evidence, Provenance
 from ..settings import SETTINGS
 from . import exiftool
@@ -45,7 +46,7 @@ from .duplicates import NEAR_DUPLICATE_BITS, mark_duplicates
 from .metadata import ImageUnreadable, inspect, map_links, short_reason, sniff, unpreviewable
 from .pixels import perceptual_hash, picture_hash, thumbnail
 from .privacy import export_copy
-from .sources import ZIP_MAX_TOTAL_BYTES, Source, expand, member_mtime, safe_member, zip_members
+from .sources import ZIP_MAX_TOTAL_BYTES, Source, expand, member_mtime, open_zip, safe_member, zip_members
 
 __all__ = ["Ingested", "ingest_bytes", "ingest_paths", "ingest_upload", "mark_duplicates", "evidence_events", "thumbnail",
            "export_copy", "map_links", "is_screenshot", "date_only", "NEAR_DUPLICATE_BITS", "TIME_SOURCE_LABELS",
@@ -53,7 +54,7 @@ __all__ = ["Ingested", "ingest_bytes", "ingest_paths", "ingest_upload", "mark_du
 
 Progress = Callable[[int, int, str], None]
 MAX_WORKERS = 4  # the work per file is short: more threads only add memory and contention
-_READ_ERRORS = (OSError, zipfile.BadZipFile, RuntimeError, EOFError, NotImplementedError)
+_READ_ERRORS = (OSError, zipfile.BadZipFile, RuntimeError, EOFError, NotImplementedError, ParseError)
 _LOCATOR = {"exif": "EXIF DateTimeOriginal", "exif-digitized": "EXIF DateTimeDigitized",
             "gps": "EXIF GPSDateStamp+GPSTimeStamp", "filename": "file name", "mtime": "file modification time"}
 
@@ -115,8 +116,7 @@ def read_one(name: str, data: bytes, mtime: datetime | None = None, tz: str = "E
 
 
 def _too_large(name: str, size: int) -> str:
-    return _("{file}: file too large ({size} bytes, limit {limit})", file=name, size=size,
-             limit=SETTINGS.max_file_bytes)
+    return str(too_large(name, size))
 
 
 def _unreadable(name: str, size: int, exc: BaseException) -> Evidence:
@@ -196,7 +196,7 @@ class Ingested:
             raise ComplaintError(_("{path}: the file could not be read", path=self.path))
         if self.member is None:
             return Path(self.file).read_bytes()
-        with zipfile.ZipFile(self.file) as zf:
+        with open_zip(self.file, Path(self.file).name, None, ZIP_MAX_TOTAL_BYTES) as zf:
             return zf.read(self.member)
 
     def read_bytes(self) -> bytes:
@@ -237,7 +237,7 @@ def ingest_paths(paths: Iterable[str | os.PathLike], progress: Progress | None =
     """
     zone(tz)
     items = expand(paths, tz, max_members, max_total_bytes)
-    opened: dict[str, zipfile.ZipFile] = {}
+    opened: dict[str, Archive] = {}
 
     def read(item: Source, data: bytes | None = None) -> Result:
         try:
@@ -252,9 +252,9 @@ def ingest_paths(paths: Iterable[str | os.PathLike], progress: Progress | None =
             for zf in opened.values():
                 zf.close()
             opened.clear()
-            opened[item.file] = zipfile.ZipFile(item.file)  # type: ignore[index,arg-type]
-        with opened[item.file].open(item.member) as fh:  # type: ignore[index,arg-type]
-            return fh.read(int(SETTINGS.max_file_bytes) + 1)
+            opened[item.file] = open_zip(item.file, Path(item.file).name, max_members,  # type: ignore[arg-type]
+                                         max_total_bytes)
+        return opened[item.file].read(item.member)  # type: ignore[index,arg-type]
 
     def jobs() -> Iterator[tuple[str, Callable[[], Result]]]:
         for item in items:
@@ -334,11 +334,12 @@ def _upload_plan(name: str, data: bytes, tz: str, max_members: int | None,
     if not (name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"):
         yield _Planned(name, name, lambda: read_one(name, data, tz=tz), data)
         return
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        ev = Evidence(sha256=hashlib.sha256(data).hexdigest(), file_name=name, size=len(data),
-                      error=_("{file}: not a readable ZIP archive ({reason})", file=name, reason=str(exc)))
+    try:  # an upload's members are all held in memory: at most four files' worth once unpacked
+        zf = open_zip(data, name, max_members, min(max_total_bytes, 4 * int(SETTINGS.max_file_bytes)))
+    except LimitExceeded:
+        raise
+    except ComplaintError as exc:
+        ev = Evidence(sha256=hashlib.sha256(data).hexdigest(), file_name=name, size=len(data), error=str(exc))
         yield _Planned(name, name, _fixed(ev), data)
         return
     with zf:
@@ -353,6 +354,8 @@ def _upload_plan(name: str, data: bytes, tz: str, max_members: int | None,
             else:
                 try:
                     member = zf.read(info)
+                except ParseError as exc:
+                    work = _fixed(Evidence(sha256="", file_name=base, size=info.file_size, error=str(exc)))
                 except _READ_ERRORS as exc:
                     work = _fixed(_unreadable(base, info.file_size, exc))
                 else:

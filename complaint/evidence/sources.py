@@ -4,7 +4,8 @@ one :class:`Source` per picture before anything is read.
 Hidden files and macOS resource forks (``.DS_Store``, ``__MACOSX/``) are left out.  A ZIP with
 more members than ``SETTINGS.max_files``, or more bytes once unpacked than the limit, raises
 LimitExceeded before any member is read; a member with an unsafe name (``..``, an absolute path)
-becomes a Source with a ``problem`` and is never read.
+becomes a Source with a ``problem`` and is never read.  Members are read through
+:class:`complaint.archive.Archive` (bounded streams: a directory that lies about a size is caught).
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
-from ..errors import LimitExceeded
+from ..archive import Archive, ArchiveLimits
+from ..errors import ComplaintError, LimitExceeded
 from ..i18n import _
 from ..settings import SETTINGS
 from .capture_time import localize, zone
 
 __all__ = ["Source", "expand", "zip_members", "is_hidden", "safe_member", "member_mtime", "IMAGE_SUFFIXES",
-           "ZIP_MAX_TOTAL_BYTES"]
+           "ZIP_MAX_TOTAL_BYTES", "open_zip"]
 
 ZIP_MAX_TOTAL_BYTES = 4 * 1024**3
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".jpe", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".hif", ".avif"}
@@ -64,9 +66,16 @@ def member_mtime(info: zipfile.ZipInfo, tz: str) -> datetime | None:
         return None
 
 
-def zip_members(zf: zipfile.ZipFile, label: str, max_members: int | None, max_total: int) -> list[zipfile.ZipInfo]:
+def open_zip(source: bytes | str | os.PathLike, label: str, max_members: int | None, max_total: int) -> Archive:
+    """An evidence ZIP read through bounded streams: each member at most the file limit, all of
+    them at most ``max_total`` once unpacked.  Raises ComplaintError when it cannot be opened."""
+    limits = ArchiveLimits.from_settings(total_bytes=max_total, members=1 << 62)
+    return Archive(source, label, limits)
+
+
+def zip_members(zf: Archive, label: str, max_members: int | None, max_total: int) -> list[zipfile.ZipInfo]:
     """The pictures' entries of an open ZIP (no folders, nothing hidden), limits checked."""
-    members = [i for i in zf.infolist() if not i.is_dir() and not is_hidden(i.filename)]
+    members = [i for i in zf.infos if not is_hidden(i.filename)]
     limit = int(max_members if max_members is not None else SETTINGS.max_files)
     if len(members) > limit:
         raise LimitExceeded(_("{file}: {n} files in the ZIP, the limit is {limit}", file=label,
@@ -80,10 +89,15 @@ def zip_members(zf: zipfile.ZipFile, label: str, max_members: int | None, max_to
 
 def _zip_sources(path: Path, tz: str, max_members: int | None, max_total: int) -> Iterator[Source]:
     try:
-        zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+        zf = open_zip(path, path.name, max_members, max_total)
+    except OSError as exc:
         yield Source(str(path), None, problem=_("{file}: not a readable ZIP archive ({reason})", file=path.name,
-                                                reason=str(exc)))
+                                                reason=exc.strerror or type(exc).__name__))
+        return
+    except LimitExceeded:
+        raise
+    except ComplaintError as exc:
+        yield Source(str(path), None, problem=str(exc))
         return
     with zf:
         members = zip_members(zf, path.name, max_members, max_total)

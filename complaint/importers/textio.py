@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import LimitExceeded, ParseError
+from ..errors import ParseError
 from ..i18n import _
+from ..limits import read_limited, too_many_rows
 from ..settings import SETTINGS
 from .progress import report
 
@@ -64,28 +65,8 @@ def as_source(obj: str | Path | bytes | BinaryIO | Source, name: str | None = No
     """Accept a path, raw bytes, a binary file object (Streamlit UploadedFile) or a Source."""
     if isinstance(obj, Source):
         return obj
-    limit = SETTINGS.max_file_bytes
-    if isinstance(obj, str | Path):
-        path = Path(obj)
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise ParseError(_("cannot read the file: {error}", error=exc.strerror or exc), file=str(path)) from exc
-        if size > limit:
-            raise LimitExceeded(_("{file}: {size} bytes is more than the limit of {limit} bytes",
-                                  file=path.name, size=size, limit=limit))
-        return Source(name or path.name, path.read_bytes())
-    if isinstance(obj, bytes | bytearray | memoryview):
-        data = bytes(obj)
-    else:
-        data = obj.read(limit + 1)
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        name = name or getattr(obj, "name", None)
-    if len(data) > limit:
-        raise LimitExceeded(_("{file}: the file is larger than the limit of {limit} bytes",
-                              file=name or "upload", limit=limit))
-    return Source(Path(name or "upload").name, data)
+    label, data = read_limited(obj, name)  # the one size check of every upload path
+    return Source(Path(label).name, data)
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -169,7 +150,7 @@ def iter_rows(text: str, delimiter: str) -> Iterator[Row]:
         line_no = start
         count += 1
         if count > max_rows:
-            raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit", limit=max_rows))
+            raise too_many_rows(max_rows)
         if count % 10_000 == 0:
             report(count)
         yield Row(line_no, cells)

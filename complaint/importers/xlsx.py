@@ -22,8 +22,10 @@ import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from ..archive import Archive, ArchiveLimits
 from ..errors import LimitExceeded, ParseError
 from ..i18n import _
+from ..limits import too_many_rows
 from ..settings import SETTINGS
 from .base import describe_error
 from .textio import Row, Source, Table
@@ -66,13 +68,22 @@ def _open(source: Source):
 
     from ..settings import SETTINGS
 
-    try:  # a ZIP bomb (tiny file, huge sheet XML) is refused before openpyxl unpacks anything
-        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(source.data)).infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-        raise ParseError(_("not a readable XLSX workbook: {error}", error=describe_error(exc)), file=source.name) from exc
-    if unpacked > 4 * int(SETTINGS.max_file_bytes):
-        raise LimitExceeded(_("{file}: {size} bytes once unpacked, the limit is {limit}", file=source.name,
-                              size=unpacked, limit=4 * int(SETTINGS.max_file_bytes)))
+    # A ZIP bomb (tiny file, huge sheet XML) or a directory that lies about a size is refused
+    # before openpyxl unpacks anything: every member is inflated once through a bounded stream
+    # (nothing kept), so openpyxl then reads only sizes that were checked.
+    limit = 4 * int(SETTINGS.max_file_bytes)
+    try:
+        with Archive(source.data, source.name, ArchiveLimits.from_settings(member_bytes=limit,
+                                                                           total_bytes=limit)) as archive:
+            stated = sum(i.file_size for i in archive.infos)
+            if stated > limit:
+                raise LimitExceeded(_("{file}: {size} bytes once unpacked, the limit is {limit}", file=source.name,
+                                      size=stated, limit=limit))
+            archive.verify()
+    except LimitExceeded:
+        raise
+    except ParseError as exc:
+        raise ParseError(_("not a readable XLSX workbook: {error}", error=exc), file=source.name) from exc
     try:
         return load_workbook(io.BytesIO(source.data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
@@ -128,8 +139,7 @@ def read_sheet(source: Source, sheet: str | None = None, *, max_rows: int | None
                         preamble.append(Row(n, cells))
                     continue
                 if len(rows) >= limit:
-                    raise LimitExceeded(_("{file}: more than {limit} rows: split the file or raise the limit",
-                                          file=source.name, limit=limit))
+                    raise too_many_rows(limit, source.name)
                 rows.append(Row(n, cells))
         except (LimitExceeded, ParseError):
             raise

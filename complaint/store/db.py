@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from ..archive import Archive, ArchiveLimits
 from ..case import CaseData
 from ..errors import CaseNotFound, ComplaintError, LimitExceeded, StoreError
 from ..i18n import _
@@ -465,18 +466,36 @@ class Store:
                 zf.writestr(f"evidence/{sha}", bytes(content))
         return buf.getvalue()
 
-    def import_case(self, data: bytes, name: str | None = None, owner: str | None = None) -> Case:
-        """Read a file made by export_case into a new case (a free name is chosen if taken)."""
+    def import_case(self, data: bytes, name: str | None = None, owner: str | None = None,
+                    label: str | None = None) -> Case:
+        """Read a file made by export_case into a new case (a free name is chosen if taken);
+        ``label`` names the file in messages."""
+        from ..settings import SETTINGS
+
+        # every member through a bounded stream: a directory that lies about a size is caught
+        limits = ArchiveLimits.from_settings(members=int(SETTINGS.max_files) + 1)
+        try:
+            zf = Archive(data, label or _("the case file"), limits)
+        except LimitExceeded:
+            raise LimitExceeded(_("the case file is larger than the limits allow")) from None
+        except ComplaintError as exc:
+            raise ComplaintError(_("not a case file: {error}", error=exc)) from exc
+        with zf:
+            if sum(i.file_size for i in zf.infos) > limits.total_bytes:
+                raise LimitExceeded(_("the case file is larger than the limits allow"))
+            return self._import_case_archive(zf, name, owner)
+
+    def _import_case_archive(self, zf: Archive, name: str | None, owner: str | None) -> Case:
         from ..settings import SETTINGS
 
         try:
-            zf = zipfile.ZipFile(io.BytesIO(data))
-            infos = zf.infolist()
-            if len(infos) > SETTINGS.max_files + 1 or sum(i.file_size for i in infos) > 4 * SETTINGS.max_file_bytes:
-                raise LimitExceeded(_("the case file is larger than the limits allow"))
             doc = json.loads(zf.read("case.json"))
-        except (zipfile.BadZipFile, KeyError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        except LimitExceeded:
+            raise
+        except (ComplaintError, json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ComplaintError(_("not a case file: {error}", error=exc)) from exc
+        if not isinstance(doc, dict) or not isinstance(doc.get("case"), dict):
+            raise ComplaintError(_("not a case file of this version"))
         if doc.get("format") != CASE_FILE_FORMAT or doc.get("version") not in CASE_FILE_VERSIONS:
             raise ComplaintError(_("not a case file of this version"))
         records = sum(len(v) for v in doc.values() if isinstance(v, list))
@@ -506,7 +525,9 @@ class Store:
                 raise TypeError("the profile is not an object")
             profile = from_dict(BuyerProfile, profile) if profile else None
             blobs = {e.sha256: zf.read(f"evidence/{e.sha256}") for e in parsed["evidence"]}
-        except (KeyError, TypeError, ValueError) as exc:
+        except LimitExceeded:
+            raise
+        except (ComplaintError, KeyError, TypeError, ValueError) as exc:
             raise ComplaintError(_("the case file is damaged: {error}", error=exc)) from exc
         case = self.create_case(final, as_of=as_of, owner=owner)
         cid = case.id

@@ -94,8 +94,8 @@ class OwnedStore:
     def create_case(self, name: str, as_of: date | None = None) -> Case:
         return self._store.create_case(name, as_of=as_of, owner=self.owner)
 
-    def import_case(self, data: bytes, name: str | None = None) -> Case:
-        return self._store.import_case(data, name=name, owner=self.owner)
+    def import_case(self, data: bytes, name: str | None = None, label: str | None = None) -> Case:
+        return self._store.import_case(data, name=name, owner=self.owner, label=label)
 
     def save_profile(self, profile: MappingProfile) -> None:
         self._store.save_profile(profile, owner=self.owner)

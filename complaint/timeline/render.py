@@ -5,7 +5,11 @@ HTML: plotly.js is inlined (no CDN), the "Share chart" button that uploads to Pl
 topojson and mapbox endpoints are blanked, and a Content-Security-Policy forbids any network
 request from the page (``default-src 'none'``), so opening the dossier's chart contacts no one.
 
-PNG: kaleido driving the system Chromium found on PATH (Debian's ``chromium``; never a download).
+PNG: kaleido driving the system Chromium found on PATH (Debian's ``chromium``; never a download),
+on a page that loads only plotly.js from the installed plotly package (a ``file://`` URL) and no
+MathJax: kaleido's default page fetches MathJax from a public CDN, which plotly's ``to_image``
+cannot turn off (``plotly.io.defaults.mathjax = False`` is read as "not set"), so kaleido is
+called directly with ``mathjax=False``.
 When no browser is there, or it fails, the same figure is redrawn with matplotlib (offline,
 Agg), lanes, markers, spans and lines included; :class:`PngResult` says which engine was used.
 """
@@ -29,6 +33,9 @@ PRIVATE_CONFIG = {
 }
 CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
        "img-src data: blob:; font-src data:; connect-src 'none'; form-action 'none'; base-uri 'none'")
+# Every request of kaleido's Chromium goes to this closed local port: none can leave the machine,
+# and Chromium resolves no host name for them (the proxy would).
+NO_PROXY = "http://127.0.0.1:9"
 BROWSER_NAMES = ("chromium", "chromium-browser", "chrome", "google-chrome", "google-chrome-stable")
 
 
@@ -72,12 +79,29 @@ def render_png(fig: go.Figure, width: int = 1400, height: int | None = None, sca
             note = _("no Chromium found on PATH (install Debian's 'chromium'); drawn with matplotlib instead")
         else:
             try:
-                data = fig.to_image(format="png", width=width, height=height, scale=scale)
-                return PngResult(data, "kaleido")
+                return PngResult(kaleido_png(fig, width, height, scale, browser), "kaleido")
             except Exception as exc:  # noqa: BLE001 - any failure of the external browser means "use the fallback"
                 note = _("kaleido could not render the chart ({error}); drawn with matplotlib instead",
                          error=f"{type(exc).__name__}: {exc}"[:300])
     return PngResult(matplotlib_png(fig, width, height, scale), "matplotlib", note)
+
+
+def kaleido_png(fig: go.Figure, width: int, height: int, scale: float, browser: str | None = None) -> bytes:
+    """The PNG drawn by kaleido with MathJax off and plotly.js from the installed package: the
+    browser page makes no request outside this machine."""
+    from pathlib import Path
+
+    import kaleido
+    import plotly
+
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not plotly_js.is_file():  # never let kaleido fall back to its CDN copy
+        raise FileNotFoundError(str(plotly_js))
+    return kaleido.calc_fig_sync(fig.to_dict(), opts={"format": "png", "width": width, "height": height,
+                                                      "scale": scale},
+                                 topojson=None, kopts={"mathjax": False, "plotlyjs": plotly_js.as_uri(),
+                                                       "enable_extensions": False, "proxy_server": NO_PROXY,
+                                                       "path": browser or find_browser()})
 
 
 _MPL_MARKERS = {"circle": "o", "circle-open": "o", "triangle-down": "v", "triangle-up": "^", "triangle-up-open": "^",

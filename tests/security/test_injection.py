@@ -63,7 +63,7 @@ def poisoned_case():
 def test_md_escape_makes_every_payload_literal():
     for p in PAYLOADS + [":red[x]", ":material/home:", "$x^2$", "~~s~~", "a|b", "# h", "1. x", "`code`"]:
         escaped = md_escape(p)
-        assert re.sub(r"\\(.)", r"\1", escaped) == p
+        assert re.sub(r"\\(.)", r"\1", escaped).replace("\u2060", "") == p  # word joiners break autolinks
         assert not re.search(r"(?<!\\)[<>\[\]()*_`:$~|#]", escaped), escaped
     assert md_escape("a\nb\r\nc\x00") == "a b c"
     assert md_escape_block("a\n**b**") == "a  \n\\*\\*b\\*\\*"

@@ -26,8 +26,9 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as DET
 from defusedxml import DefusedXmlException
 
-from ...errors import LimitExceeded, ParseError
+from ...errors import ParseError
 from ...i18n import N_, _
+from ...limits import too_many_rows
 from ...records import BankTxn, ImportResult, Issue, PaymentMethod, Provenance, StatementInfo, issue
 from ...settings import SETTINGS
 from .. import base
@@ -58,8 +59,9 @@ def parse_xml(source: Source) -> tuple[Element, str]:
     try:
         root = DET.fromstring(source.data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise ParseError(_("the XML declares a DTD or entities, which are refused (entity expansion "
-                           "and external entities are disabled): {error}", error=base.describe_error(exc)), file=source.name) from exc
+        # the message names what was refused, never defusedxml's repr ("DTDForbidden(name=...)")
+        raise ParseError(_("the file declares a DTD or entities, which are refused (no entity expansion, no "
+                           "external entities)"), file=source.name) from exc
     except Exception as exc:  # noqa: BLE001 - any failure of the XML parser means "unreadable file"
         raise ParseError(_("not well-formed XML: {error}", error=base.describe_error(exc)), file=source.name) from exc
     m = _NS_RE.search(root.tag)
@@ -147,8 +149,7 @@ class _Reader:
             for ntry in stmt.findall("Ntry"):
                 self.rows_total += 1
                 if self.rows_total > SETTINGS.max_rows:
-                    raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit",
-                                          limit=SETTINGS.max_rows))
+                    raise too_many_rows()
                 try:
                     stmt_txns.extend(self.entry(ntry, info, s_no, self.rows_total))
                 except ValueParseError as exc:

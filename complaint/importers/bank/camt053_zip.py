@@ -14,7 +14,8 @@ import zipfile
 from dataclasses import replace
 from datetime import date
 
-from ...errors import LimitExceeded, ParseError
+from ...archive import Archive, ArchiveLimits
+from ...errors import ParseError
 from ...i18n import N_, _
 from ...records import BankTxn, ImportResult, Issue, StatementInfo, issue
 from ...settings import SETTINGS
@@ -26,44 +27,21 @@ from .statement import combine_checks
 
 NAME = "bank.camt053_zip"
 _CAMT = Camt053Importer()
-_CHUNK = 1 << 16
 
 
 def read_members(source: Source, *, suffixes: tuple[str, ...] = (".xml",),
                  max_bytes: int | None = None) -> list[tuple[str, bytes]]:
     """(name, bytes) of the ZIP's members whose names end with ``suffixes``, in name order.
 
-    Read with ``zf.open()`` in chunks and stopped at ``max_bytes`` in total (the file-size limit),
-    whatever the members' headers claim, so a small ZIP cannot expand into memory without bound;
-    at most ``SETTINGS.max_files`` members.  (The hosted-security work replaces this with the one
-    bounded archive reader of the project.)
+    Read through the project's bounded archive reader (:mod:`complaint.archive`): the real inflated
+    bytes count against the limits, whatever the members' headers claim, so a small ZIP cannot
+    expand into memory without bound; at most ``SETTINGS.max_files`` members.
     """
     cap = SETTINGS.max_file_bytes if max_bytes is None else max_bytes
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(source.data))
-        infos = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(suffixes)]
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-        raise ParseError(_("not a readable ZIP file: {error}", error=base.describe_error(exc)), file=source.name) from exc
-    if len(infos) > SETTINGS.max_files:
-        raise LimitExceeded(_("{file}: more than {limit} files in the ZIP", file=source.name,
-                              limit=SETTINGS.max_files))
-    out: list[tuple[str, bytes]] = []
-    total = 0
-    for info in sorted(infos, key=lambda i: i.filename):
-        buf = bytearray()
-        try:
-            with zf.open(info) as member:
-                while chunk := member.read(_CHUNK):
-                    total += len(chunk)
-                    if total > cap:
-                        raise LimitExceeded(_("{file}: the ZIP expands to more than {limit} bytes",
-                                              file=source.name, limit=cap))
-                    buf += chunk
-        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
-            raise ParseError(_("member {member} of the ZIP cannot be read: {error}", member=info.filename,
-                               error=base.describe_error(exc)), file=source.name) from exc
-        out.append((info.filename, bytes(buf)))
-    return out
+    limits = ArchiveLimits.from_settings(member_bytes=cap, total_bytes=cap)
+    with Archive(source.data, source.name, limits) as archive:
+        infos = [i for i in archive.infos if i.filename.lower().endswith(suffixes)]
+        return [(info.filename, archive.read(info)) for info in sorted(infos, key=lambda i: i.filename)]
 
 
 class Camt053ZipImporter:

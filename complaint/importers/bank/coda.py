@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ...errors import LimitExceeded, ParseError
+from ...errors import ParseError
 from ...i18n import N_, _
+from ...limits import too_many_rows
 from ...records import BankTxn, ImportResult, Issue, PaymentMethod, Provenance, StatementInfo, issue
 from .. import base
 from ..columnar.codacols import extract_coda
@@ -163,7 +164,7 @@ class _Parser:
 
         movements = sum(1 for ln in lines if ln.startswith("21"))  # one data row per movement record
         if movements > SETTINGS.max_rows:
-            raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit", limit=SETTINGS.max_rows))
+            raise too_many_rows()
         for no, line in enumerate(lines, start=1):
             if not line.strip():
                 continue

@@ -17,8 +17,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from ...errors import LimitExceeded, ParseError
+from ...errors import ParseError
 from ...i18n import N_, _
+from ...limits import too_many_rows
 from ...records import BankTxn, ImportResult, Issue, PaymentMethod, Provenance, StatementInfo, issue
 from ...settings import SETTINGS
 from .. import base
@@ -197,8 +198,7 @@ class Mt940Importer:
             for i, item in enumerate(items):
                 rows += 1
                 if rows > SETTINGS.max_rows:
-                    raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit",
-                                          limit=SETTINGS.max_rows))
+                    raise too_many_rows()
                 line = lines61[i] if i < len(lines61) else start
                 txn = self.transaction(source, item.data, info, ids, line)
                 if isinstance(txn, Issue):

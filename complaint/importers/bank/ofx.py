@@ -26,8 +26,9 @@ import warnings as warnings_module
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from ...errors import LimitExceeded, ParseError
+from ...errors import ParseError
 from ...i18n import N_, _
+from ...limits import too_many_rows
 from ...records import BankTxn, ImportResult, Issue, PaymentMethod, Provenance, StatementInfo, issue
 from ...settings import SETTINGS
 from .. import base
@@ -132,8 +133,7 @@ class OfxImporter:
             for t_no, trn in enumerate(stmt.findall("BANKTRANLIST/STMTTRN"), start=1):
                 rows += 1
                 if rows > SETTINGS.max_rows:
-                    raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit",
-                                          limit=SETTINGS.max_rows))
+                    raise too_many_rows()
                 try:
                     txns.append(self.transaction(source, trn, info, ids, rows, f"STMTRS {s_no} STMTTRN {t_no}"))
                 except ValueParseError as exc:

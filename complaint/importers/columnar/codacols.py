@@ -23,8 +23,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ...errors import LimitExceeded
-from ...i18n import N_, _
+from ...i18n import N_
+from ...limits import too_many_rows
 from ...records import BalanceCheck, ImportResult, StatementInfo, issue
 from ...settings import SETTINGS
 from ..bank.balance import check_balance
@@ -84,7 +84,7 @@ def _extract(source: Source, name: str, family_method) -> ImportResult:
     _check_structure(kind)
     mov_rows = np.flatnonzero(kind == "21")
     if len(mov_rows) > SETTINGS.max_rows:
-        raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit", limit=SETTINGS.max_rows))
+        raise too_many_rows()
     mov_of_line = np.cumsum(kind == "21") - 1  # the movement each line follows
     block_of_line = np.cumsum(kind == "0") - 1
     cont = np.flatnonzero(np.isin(kind, CONTINUATIONS))

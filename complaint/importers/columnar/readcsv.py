@@ -22,8 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ...errors import LimitExceeded
-from ...i18n import _
+from ...limits import too_many_rows
 from ...settings import SETTINGS
 from ..progress import report
 from ..textio import Row, Source, Table, decode, normalise_newlines, sniff_delimiter
@@ -122,7 +121,7 @@ def _columns(body: bytes, delim: str, header_cells: list[str], header_line: int,
     if lines is None:
         return None
     if header_line + len(preamble) + len(lines) > SETTINGS.max_rows:
-        raise LimitExceeded(_("more than {limit} rows: split the file or raise the limit", limit=SETTINGS.max_rows))
+        raise too_many_rows()
     cols = [table.column(i).combine_chunks() if table.num_rows else pa.array([], pa.string())
             for i in range(len(names))]
     blank = _blank_rows(cols)
