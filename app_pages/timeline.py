@@ -49,7 +49,8 @@ if flags:
 
 st.subheader(_("Chronology"))
 lanes = api.lanes()
-picked_lanes = st.multiselect(_("Sources"), list(lanes), default=list(lanes), format_func=lanes.get, key="tl_lanes")
+picked_lanes = st.multiselect(_("Sources"), list(lanes), default=list(lanes), format_func=lanes.get, key="tl_lanes",
+                              placeholder=_("Choose one or more"))
 table = api.build_timeline(case, events=shown, lanes=picked_lanes, human=True)
 st.dataframe(table[["when", "lane_label", "kind_label", "title", "order_ids", "evidence_ids", "source"]],
              hide_index=True, width="stretch",
@@ -81,7 +82,8 @@ with add_tab, st.form("tl_add", clear_on_submit=True):
     at_text = st.text_input(_("Time (HH:MM, Brussels time; empty if unknown)"), key="tl_add_time")
     title = st.text_input(_("Title"), key="tl_add_title")
     body = st.text_area(_("Details"), key="tl_add_body")
-    orders = st.multiselect(_("Orders"), order_ids, default=[order_id] if order_id else [], key="tl_add_orders")
+    orders = st.multiselect(_("Orders"), order_ids, default=[order_id] if order_id else [], key="tl_add_orders",
+                            placeholder=_("Choose one or more"))
     if st.form_submit_button(_("Add event")):
         try:
             added = api.add_event(handle, kind, day, title, time=at_text, body=body, order_ids=orders)

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from google.protobuf.json_format import MessageToDict
+from i18n_leaks import document_leaks, foreign_words, leaks
 from streamlit.testing.v1 import AppTest
 
 from complaint import api
-
-from i18n_leaks import document_leaks, foreign_words, leaks
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

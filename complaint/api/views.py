@@ -287,6 +287,21 @@ def transactions(case: CaseLike) -> pd.DataFrame:
 
 
 
+def transactions_by_id(case: CaseLike, ids) -> dict:
+    """The case's transactions of ``ids``, by id (ids it does not have are left out), e.g. to show
+    a match's statement lines by day, amount and text.
+
+    >>> import complaint
+    >>> case = complaint.open_sample()
+    >>> txn = complaint.find_transactions(case, "aliexpress", limit=1)[0]
+    >>> complaint.transactions_by_id(case, [txn.id, "nope"]) == {txn.id: txn}
+    True
+    """
+    from ..reconciliation.frames import transactions_by_id as by_id
+
+    return by_id(case_data(case), ids)
+
+
 def find_transactions(case: CaseLike, text: str = "", *, limit: int = 200, matchable: bool = True) -> list:
     """Up to ``limit`` transactions whose id, text or amount contains ``text`` (case-insensitive),
     newest first; ``matchable``: only the rows a merchant rule recognised (what a match can use).

@@ -39,7 +39,7 @@ from ..i18n import _
 from ..records import Evidence, Provenance
 from ..settings import SETTINGS
 from .capture_time import RawTimes, capture_time, zone
-from .chronology import TIME_SOURCE_LABELS, date_only, evidence_events, is_screenshot
+from .chronology import TIME_SOURCE_LABELS, date_only, evidence_events, is_screenshot, zone_label
 from .duplicates import NEAR_DUPLICATE_BITS, mark_duplicates
 from .metadata import ImageUnreadable, inspect, map_links, short_reason, sniff
 from .pixels import perceptual_hash, picture_hash, thumbnail
@@ -47,7 +47,7 @@ from .privacy import export_copy
 from .sources import ZIP_MAX_TOTAL_BYTES, Source, expand, member_mtime, safe_member, zip_members
 
 __all__ = ["Ingested", "ingest_bytes", "ingest_paths", "ingest_upload", "mark_duplicates", "evidence_events", "thumbnail",
-           "export_copy", "map_links", "is_screenshot", "date_only", "NEAR_DUPLICATE_BITS", "TIME_SOURCE_LABELS",
+           "export_copy", "map_links", "is_screenshot", "date_only", "NEAR_DUPLICATE_BITS", "TIME_SOURCE_LABELS", "zone_label",
            "ZIP_MAX_TOTAL_BYTES", "default_workers", "read_one", "read_upload", "read_uploads", "run_in_order"]
 
 Progress = Callable[[int, int, str], None]
