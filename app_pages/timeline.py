@@ -25,10 +25,14 @@ except ComplaintError as exc:
     st.stop()
 
 order_ids = [o.order_id for o in case.orders]
-all_label = _("All orders")
-picked = st.selectbox(_("Order"), [all_label, *order_ids], key="tl_order",
-                      format_func=lambda o: o if o == all_label else f"{o} · {(case.order(o).store or '')}")
-order_id = None if picked == all_label else picked
+open_ids = api.open_problem_orders(case, rec, as_of)
+OPEN, ALL = "open", "all"  # the two groups before the single orders; the page opens on the open problems
+choices = {OPEN: _("Orders with an open problem ({n})", n=len(open_ids)), ALL: _("All orders ({n})", n=len(order_ids))}
+picked = st.selectbox(_("Order"), [*([OPEN] if open_ids else []), ALL, *order_ids], key="tl_order",
+                      format_func=lambda o: choices.get(o) or f"{o} · {(case.order(o).store or '')}")
+order_id = None if picked in choices else picked
+if picked == OPEN:
+    events = [ev for ev in events if not set(ev.order_ids).isdisjoint(open_ids)]
 shown = api.chronology(case, rec, as_of, order_id=order_id) if order_id else events
 
 chart = api.timeline_chart(case, rec, as_of, order_id, events=events)

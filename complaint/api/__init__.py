@@ -180,6 +180,7 @@ from .views import (
     chronology_table,
     find_orders,
     find_transactions,
+    open_problem_orders,
     order_findings,
     orders,
     reconcile,
@@ -219,7 +220,7 @@ __all__ = [
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",
-    "chronology_table", "orders", "transactions", "find_orders", "find_transactions", "transactions_by_id",
+    "chronology_table", "orders", "transactions", "find_orders", "find_transactions", "open_problem_orders", "transactions_by_id",
     "write_json", "write_json_array", "write_report", "MISSING_COLUMNS", "case_frames",
     # the dossier
     "case_view", "STEP_DONE", "STEP_TODO", "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices",
