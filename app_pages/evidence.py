@@ -9,7 +9,7 @@ from complaint.records import PROBLEM_LABELS, Problem
 from complaint.settings import SETTINGS
 from ui import state
 from ui.safe import md_escape
-from ui.widgets import show_error
+from ui.widgets import show_error, upload_hint
 
 PER_PAGE = 24
 _THUMBS = "_evidence_thumbs"  # per-session cache sha256 -> thumbnail bytes (never a global cache)
@@ -29,6 +29,7 @@ st.caption(_("Keep the original files from your phone: chat apps remove the capt
              "identified by its SHA-256; the original is never changed."))
 
 with st.form("evidence_upload", clear_on_submit=True):
+    upload_hint(["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "zip"])
     uploads = st.file_uploader(_("Photos, screenshots or a ZIP"), accept_multiple_files=True,
                                type=["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "zip"])
     tz = st.text_input(_("Time zone for times without one"), value=str(SETTINGS.timezone))

@@ -16,7 +16,7 @@ from ui import state
 from ui.import_read import preview, read_with_progress
 from ui.paging import paged
 from ui.safe import md_escape
-from ui.widgets import headers, money, readable_rows, show_error
+from ui.widgets import headers, money, readable_rows, show_error, upload_hint
 
 PREVIEW_ROWS = 200
 PREVIEW_COLUMNS = ("booking_date", "value_date", "amount", "currency", "counterparty", "description",
@@ -30,6 +30,7 @@ def render(case: api.CaseHandle) -> None:
     st.caption(_("KBC/CBC, BNP Paribas Fortis, Fintro, Hello bank!, ING, Belfius, Argenta, Crelan, Keytrade CSV "
                  "(and XLSX), CODA, camt.053, MT940, OFX and PayPal. Several files at once are fine: "
                  "overlapping statements are merged without double counting."))
+    upload_hint()
     uploads = st.file_uploader(_("Statement files"), accept_multiple_files=True, key="ib_upload", type=None)
     if not uploads:
         return

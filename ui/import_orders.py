@@ -19,7 +19,7 @@ from complaint.records import STATUS_LABELS, OrderStatus
 from ui import state
 from ui.import_read import preview, read_with_progress
 from ui.paging import paged
-from ui.widgets import headers, readable_rows, show_error
+from ui.widgets import headers, readable_rows, show_error, upload_hint
 
 _P = "imp_o_"
 _AUTO = "auto"
@@ -31,6 +31,7 @@ def render(case: api.CaseHandle) -> None:
     st.subheader(_("Order exports"))
     st.caption(_("AliExpress Shopper Inventory (CSV/JSON), Order Exporter CSV, Bulk Order Exporter TSV, the "
                  "GDPR data backup (XLSX), or any CSV/XLSX with a column mapping."))
+    upload_hint(["csv", "tsv", "txt", "json", "xlsx"])
     files = st.file_uploader(_("Order files"), type=["csv", "tsv", "txt", "json", "xlsx"],
                              accept_multiple_files=True, key=_P + "files")
     with st.expander(_("Reading options")):

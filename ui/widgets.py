@@ -70,6 +70,22 @@ def readable_rows(rows: list[dict], columns=None) -> list[dict]:
     return [{k: readable_cell(k, row.get(k), row) for k in (columns or row)} for row in rows]
 
 
+def upload_hint(types=None) -> None:
+    """A caption in the user's language above a file uploader: Streamlit writes the uploader's own
+    words ("Drag and drop files here", "Browse files", "Limit 200MB per file") in English and offers
+    no way to translate them (README, "Languages")."""
+    import streamlit as st
+
+    limit = st.get_option("server.maxUploadSize")
+    if types:
+        st.caption(_("Drop the files on the box below, or pick them with its “Browse files” button (on a phone: "
+                     "from your photos or the camera). Accepted: {types}; up to {mb} MB per file.",
+                     types=", ".join(f".{t}" for t in types), mb=limit))
+    else:
+        st.caption(_("Drop the files on the box below, or pick them with its “Browse files” button (on a phone: "
+                     "from your photos or files). Up to {mb} MB per file.", mb=limit))
+
+
 def txn_label(txn) -> str:
     """A statement line as its reader knows it: ``19 nov. 2026 · -27,35 € · ALIEXPRESS.COM ...``."""
     return " · ".join(x for x in (fmt.day(txn.booking_date), fmt.money(txn.amount, txn.currency, nbsp=True),
