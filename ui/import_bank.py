@@ -13,7 +13,7 @@ from complaint import api, fmt
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
 from complaint.i18n import N_, _
 from ui import state
-from ui.import_read import preview, read_with_progress
+from ui.import_read import preview, read_with_progress, summary_line
 from ui.paging import paged
 from ui.safe import md_escape
 from ui.widgets import headers, money, readable_rows, show_error, upload_hint
@@ -132,7 +132,7 @@ def _show_report(case: api.CaseHandle, report, key: str) -> None:
                    difference=money(report.result.balance_check.difference, currency)))
     else:
         st.info(_("This file has no opening and closing balance to check the movements against."))
-    st.text(report.summary)
+    st.text(summary_line(report))
     cols = st.columns(3)
     cols[0].metric(_("Imported"), report.rows_imported)
     cols[1].metric(_("Rejected"), len(report.rejected))

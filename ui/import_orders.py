@@ -17,7 +17,7 @@ from complaint.errors import ComplaintError
 from complaint.i18n import _
 from complaint.records import STATUS_LABELS, OrderStatus
 from ui import state
-from ui.import_read import preview, read_with_progress
+from ui.import_read import preview, read_with_progress, summary_line
 from ui.paging import paged
 from ui.widgets import headers, readable_rows, show_error, upload_hint
 
@@ -88,7 +88,7 @@ def _one_file(case: api.CaseHandle, upload, options: dict):
         show_error(exc)
         return None
     result = report.result
-    st.text(report.summary)
+    st.text(summary_line(report))
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(_("Rows"), result.rows_total)
     c2.metric(_("Imported"), result.rows_imported)
