@@ -72,17 +72,17 @@ def readable_rows(rows: list[dict], columns=None) -> list[dict]:
 
 def upload_hint(types=None) -> None:
     """A caption in the user's language above a file uploader: Streamlit writes the uploader's own
-    words ("Drag and drop files here", "Browse files", "Limit 200MB per file") in English and offers
+    words ("Upload", "50MB per file", "Drag and drop files here") in English and offers
     no way to translate them (README, "Languages")."""
     import streamlit as st
 
     limit = st.get_option("server.maxUploadSize")
     if types:
-        st.caption(_("Drop the files on the box below, or pick them with its “Browse files” button (on a phone: "
+        st.caption(_("Drop the files on the box below, or pick them with its “Upload” button (on a phone: "
                      "from your photos or the camera). Accepted: {types}; up to {mb} MB per file.",
                      types=", ".join(f".{t}" for t in types), mb=limit))
     else:
-        st.caption(_("Drop the files on the box below, or pick them with its “Browse files” button (on a phone: "
+        st.caption(_("Drop the files on the box below, or pick them with its “Upload” button (on a phone: "
                      "from your photos or files). Up to {mb} MB per file.", mb=limit))
 
 

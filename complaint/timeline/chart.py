@@ -352,15 +352,16 @@ def timeline_figure(events: Iterable[Event], reconciliation=None, as_of: date | 
                                                                for _lane in labels],
                 hovertemplate="%{customdata}<extra></extra>"))
         used_rows = max((r for r in rows if r is not None), default=0) + 1
-        if later:  # a row of its own, right-aligned above the line labels
+        if later:  # two rows of their own, right-aligned above the line labels (short lines fit a phone)
+            note = (_("1 later deadline, {first}, not drawn", first=fmt_day(later[0][0])) if len(later) == 1
+                    else _("{n} later deadlines, {first} to {last}, not drawn", n=len(later),
+                           first=fmt_day(later[0][0]), last=fmt_day(later[-1][0])))
             fig.add_annotation(
                 name="later-deadlines", xref="paper", yref="paper", x=1, y=1.0, xanchor="right", yanchor="bottom",
                 yshift=2 + LABEL_ROW_PX * used_rows, showarrow=False, font={"color": OKABE_ITO["blue"], "size": 12},
-                text=_esc(_("1 later deadline, {first}, not drawn", first=fmt_day(later[0][0])) if len(later) == 1
-                          else _("{n} later deadlines, {first} to {last}, not drawn", n=len(later),
-                                 first=fmt_day(later[0][0]), last=fmt_day(later[-1][0]))),
+                text=_esc(note).replace(", ", ",<br>", 1), align="right",
                 hovertext="<br>".join(_esc(f"{fmt_day(d)}: {label}") for d, label in later))
-            used_rows += 1
+            used_rows += 2
         ticks = date_ticks(x_start, x_end)
         heading = title or (_("Dispute timeline, order {order}", order=order_id) if order_id
                             else _("Dispute timeline"))
