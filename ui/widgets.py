@@ -88,7 +88,7 @@ def upload_hint(types=None) -> None:
 
 def txn_label(txn) -> str:
     """A statement line as its reader knows it: ``19 nov. 2026 · -27,35 € · ALIEXPRESS.COM ...``."""
-    return " · ".join(x for x in (fmt.day(txn.booking_date), fmt.money(txn.amount, txn.currency, nbsp=True),
+    return " · ".join(x for x in (fmt.day(txn.booking_date), fmt.money(txn.amount, txn.currency),
                                   txn.description or txn.counterparty or "") if x)
 
 
