@@ -41,8 +41,7 @@ c3.metric(_("Cases concerned"), int(detail["case"].nunique()))
 group = _(view.GROUP_LABELS[by])
 st.subheader(_("Missing refunds by {what}", what=group.lower()))
 shown = table if by == "month" else table.head(40)
-st.bar_chart(view.chart_frame(shown, by), x=by, y=[_("Overdue"), _("Pending")], color=["#d62728", "#ff7f0e"],
-             horizontal=by != "month", x_label=group if by == "month" else None, y_label=_("Euros"), stack=True)
+st.plotly_chart(view.bar_figure(shown, by), width="stretch", key="analyst_chart", config={"displaylogo": False})
 st.dataframe(view.group_table(paged(table, "analyst_table"), by), hide_index=True, width="stretch",
              column_config={group: st.column_config.TextColumn(group, width="large")})
 

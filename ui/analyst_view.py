@@ -86,12 +86,37 @@ def detail_table(detail: pd.DataFrame) -> pd.DataFrame:
     return readable(detail, DETAIL_COLUMNS)
 
 
-def chart_frame(table: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Euros per group for the bar chart, its two series named in the language shown."""
-    names = [payment_label(m) for m in table[by]] if by == "payment_method" else list(table[by])  # months: 2026-06, in order
-    frame = pd.DataFrame({by: names,
-                          _("Overdue"): table["overdue_eur_cents"] / 100, _("Pending"): table["pending_eur_cents"] / 100})
-    return frame
+def bar_figure(table: pd.DataFrame, by: str):
+    """Overdue and pending euros per group, stacked: months along the bottom in their order, stores
+    and payment methods as horizontal bars whose whole names fit (plotly's automargin); the same
+    red and orange as the rest of the page, hover amounts as money."""
+    import plotly.graph_objects as go
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from complaint.i18n import LOCALES, get_language
+
+    locale = LOCALES.get(get_language(), "en_BE")
+    separators = get_decimal_symbol(locale) + get_group_symbol(locale).replace("\u202f", "\xa0")
+    names = ([month_label(m) for m in table[by]] if by == "month" else
+             [payment_label(m) for m in table[by]] if by == "payment_method" else [str(s) for s in table[by]])
+    horizontal = by != "month"
+    fig = go.Figure()
+    for column, label, colour in (("overdue_eur_cents", _("Overdue"), "#d62728"),
+                                  ("pending_eur_cents", _("Pending"), "#ff7f0e")):
+        euros_ = [int(c) / 100 for c in table[column]]
+        money = [euros(c) for c in table[column]]
+        xy = {"x": euros_, "y": names, "orientation": "h"} if horizontal else {"x": names, "y": euros_}
+        fig.add_trace(go.Bar(name=label, marker_color=colour, customdata=money,
+                             hovertemplate=("%{y}" if horizontal else "%{x}") + ": %{customdata}<extra>" + label
+                             + "</extra>", **xy))
+    axis_group = {"title": {"text": _(GROUP_LABELS[by])}, "automargin": True, "type": "category"}
+    axis_euros = {"title": {"text": _("Euros")}, "rangemode": "tozero"}
+    fig.update_layout(barmode="stack", height=max(260, 60 + 28 * len(names)) if horizontal else 320,
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=separators,
+                      legend={"orientation": "h", "y": -0.25 if not horizontal else -0.35},
+                      xaxis=axis_euros if horizontal else axis_group,
+                      yaxis={**axis_group, "autorange": "reversed"} if horizontal else axis_euros)
+    return fig
 
 
 def detail_csv(detail: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
