@@ -4,16 +4,15 @@ from datetime import date
 
 import plotly.graph_objects as go
 import streamlit as st
-from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from complaint import api, fmt
 from complaint.errors import ComplaintError
-from complaint.i18n import LOCALES, _, get_language
+from complaint.i18n import _, get_language
 from complaint.records import OUTCOME_LABELS, Outcome, Problem
 from ui import state
 from ui.paging import paged
 from ui.safe import md_escape
-from ui.widgets import dossier_link, headers, open_dossier, score, show_error, txn_label
+from ui.widgets import dossier_link, headers, open_dossier, plotly_separators, score, show_error, txn_label
 
 st.title(_("Reconcile payments and refunds"))
 handle = state.handle()
@@ -39,14 +38,13 @@ labels = [(_("Paid"), "paid_eur"), (_("Refunds expected"), "refunds_expected_eur
 for col, (label, key) in zip(cols, labels, strict=True):
     col.metric(label, fmt.money(s[key], "EUR"))
 # the same Okabe-Ito colours as the timeline: expected grey, credited green, pending orange, overdue vermillion
-locale = LOCALES.get(get_language(), "en_BE")
 amounts = [fmt.money(s[k], "EUR") for _l, k in labels[1:]]
 fig = go.Figure(go.Bar(x=[label for label, _k in labels[1:]], y=[float(s[k]) for _l, k in labels[1:]],
                        marker_color=["#999999", "#009E73", "#E69F00", "#D55E00"], text=amounts,
                        textposition="outside", cliponaxis=False, customdata=amounts,
                        hovertemplate="%{x}: %{customdata}<extra></extra>"))
 fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                  separators=get_decimal_symbol(locale) + get_group_symbol(locale).replace("\u202f", "\xa0"),
+                  separators=plotly_separators(),
                   xaxis_title=_("Refunds"), yaxis_title=_("Amount in euro"), yaxis_rangemode="tozero")
 st.plotly_chart(fig, width="stretch", key="rec_chart")
 

@@ -91,12 +91,8 @@ def bar_figure(table: pd.DataFrame, by: str):
     and payment methods as horizontal bars whose whole names fit (plotly's automargin); the same
     red and orange as the rest of the page, hover amounts as money."""
     import plotly.graph_objects as go
-    from babel.numbers import get_decimal_symbol, get_group_symbol
 
-    from complaint.i18n import LOCALES, get_language
-
-    locale = LOCALES.get(get_language(), "en_BE")
-    separators = get_decimal_symbol(locale) + get_group_symbol(locale).replace("\u202f", "\xa0")
+    from ui.widgets import plotly_separators
     names = ([month_label(m) for m in table[by]] if by == "month" else
              [payment_label(m) for m in table[by]] if by == "payment_method" else [str(s) for s in table[by]])
     horizontal = by != "month"
@@ -112,7 +108,7 @@ def bar_figure(table: pd.DataFrame, by: str):
     axis_group = {"title": {"text": _(GROUP_LABELS[by])}, "automargin": True, "type": "category"}
     axis_euros = {"title": {"text": _("Euros")}, "rangemode": "tozero"}
     fig.update_layout(barmode="stack", height=max(260, 60 + 28 * len(names)) if horizontal else 320,
-                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=separators,
+                      margin={"l": 10, "r": 10, "t": 10, "b": 10}, separators=plotly_separators(),
                       legend={"orientation": "h", "y": -0.25 if not horizontal else -0.35},
                       xaxis=axis_euros if horizontal else axis_group,
                       yaxis={**axis_group, "autorange": "reversed"} if horizontal else axis_euros)

@@ -86,6 +86,16 @@ def upload_hint(types=None) -> None:
                      "from your photos or files). Up to {mb} MB per file.", mb=limit))
 
 
+def plotly_separators() -> str:
+    """plotly's ``separators`` (decimal mark, then group mark) in the language's Belgian format."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from complaint.i18n import LOCALES, get_language
+
+    locale = LOCALES.get(get_language(), "en_BE")
+    return get_decimal_symbol(locale) + get_group_symbol(locale).replace("\u202f", "\xa0")
+
+
 def txn_label(txn) -> str:
     """A statement line as its reader knows it: ``19 nov. 2026 · -27,35 € · ALIEXPRESS.COM ...``."""
     return " · ".join(x for x in (fmt.day(txn.booking_date), fmt.money(txn.amount, txn.currency),
