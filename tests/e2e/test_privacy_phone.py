@@ -93,6 +93,18 @@ def test_every_page_on_a_phone(browser, demo_server, lang):
             }""")
             assert wide[0] <= wide[1] + 1 and wide[2] <= wide[3] + 1, f"{lang}/{name} scrolls sideways: {wide}"
             shot(pg, f"phone-{lang}-{name}")
+        if lang == "fr":  # a photo picked from the phone's library goes into the case
+            photo = api.sample_files()["evidence"][0]
+            _open(pg, f"{demo_server}/evidence")
+            pg.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(photo))
+            pg.wait_for_timeout(800)
+            pg.get_by_role("button", name="Ajouter à l'affaire").first.click()
+            wait_idle(pg)
+            pg.wait_for_timeout(800)
+            wait_idle(pg)
+            _no_failure(pg, "fr/evidence upload")
+            assert "images ajoutées" in pg.locator("[data-testid='stMain']").inner_text()
+            shot(pg, "phone-fr-evidence-uploaded")
     finally:
         context.close()
 
