@@ -111,7 +111,7 @@ def _mapping_step(case: api.CaseHandle, upload, key: str):
                                 format_func=lambda d: d or _("detect"))
     mapping = api.make_mapping("bank", columns, {**mapping.options, "date_format": date_format, "decimal": decimal})
     if mapping.missing():
-        st.warning(_("Still to map: {fields}", fields=", ".join(mapping.missing())))
+        st.warning(_("Still to map: {fields}", fields=", ".join(api.field_label(f) or f for f in mapping.missing())))
         return None
     with st.form(f"{key}_save"):
         name = st.text_input(_("Save this mapping as"), key=f"{key}_pname")

@@ -139,7 +139,8 @@ def _mapping_editor(case: api.CaseHandle, upload, options: dict, key: str):
     mapping = api.make_mapping("orders", columns, {"date_format": date_format.strip(),
                                                    "decimal": "" if decimal == _AUTO else decimal})
     if mapping.missing():
-        st.warning(_("Choose a column for: {fields}", fields=", ".join(mapping.missing())))
+        st.warning(_("Choose a column for: {fields}",
+                     fields=", ".join(api.field_label(f) or f for f in mapping.missing())))
         return None
     with st.form(key + "_save"):
         name = st.text_input(_("Save this mapping as"), key=key + "_pname")
