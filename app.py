@@ -7,7 +7,7 @@ from complaint.i18n import LANGUAGES, _
 from ui import hosted, state
 from ui.sidebar import case_picker
 
-st.set_page_config(page_title="complaint-notebook", page_icon=":material/gavel:", layout="wide")
+st.set_page_config(page_title="complaint-notebook", page_icon="⚖️", layout="wide")
 lang = state.language()
 if state.hosted():  # a reload of the tab takes its session back from memory (ui/hosted.py)
     hosted.keep_session()

@@ -7,7 +7,7 @@ from complaint.errors import ComplaintError
 from complaint.i18n import _
 from ui import state
 from ui.safe import md_text
-from ui.widgets import profile_form, show_error
+from ui.widgets import profile_form, show_error, upload_hint
 
 st.title(_("Cases"))
 store = state.get_store()
@@ -27,6 +27,7 @@ if st.button(_("Open the sample case"), key="cases_sample"):
     state.set_case(api.open_sample(store).id)
     st.rerun()
 
+upload_hint(["zip"])
 uploaded = st.file_uploader(_("Open a case file (.zip made by 'Download this case')"), type=["zip"], key="case_file")
 if uploaded is not None and st.button(_("Open this case file"), key="open_case_file"):
     try:

@@ -9,7 +9,7 @@ from complaint.records import PROBLEM_LABELS, Problem
 from complaint.settings import SETTINGS
 from ui import state
 from ui.safe import md_escape
-from ui.widgets import show_error
+from ui.widgets import show_error, upload_hint
 
 PER_PAGE = 24
 _THUMBS = "_evidence_thumbs"  # per-session cache sha256 -> thumbnail bytes (never a global cache)
@@ -29,6 +29,7 @@ st.caption(_("Keep the original files from your phone: chat apps remove the capt
              "identified by its SHA-256; the original is never changed."))
 
 with st.form("evidence_upload", clear_on_submit=True):
+    upload_hint(["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "zip"])
     uploads = st.file_uploader(_("Photos, screenshots or a ZIP"), accept_multiple_files=True,
                                type=["jpg", "jpeg", "png", "webp", "tif", "tiff", "heic", "heif", "zip"])
     tz = st.text_input(_("Time zone for times without one"), value=str(SETTINGS.timezone))
@@ -75,11 +76,13 @@ problem_options = [""] + [p.value for p in Problem]
 gallery, table = st.tabs([_("Gallery"), _("Table")])
 with table:
     st.dataframe([{
-        _("File"): e.file_name, _("Taken"): api.capture_time_label(e),
-        _("Source"): e.time_source, _("Zone"): e.tz_source, _("Camera"): " ".join(
-            x for x in (e.camera_make, e.camera_model) if x) or None,
-        _("Order"): e.order_id, _("Problem"): e.problem, _("Duplicate of"): (e.duplicate_of or "")[:12] or None,
-        _("Warnings"): "; ".join(e.warnings) or None, "SHA-256": e.sha256} for e in shown],
+        _("File"): e.file_name, _("Taken"): api.capture_time_label(e) or "",
+        _("Time from"): api.time_source_label(e.time_source) if e.time_source else "",
+        _("Time zone"): api.zone_label(e.tz_source) if e.captured_at else "",
+        _("Camera"): " ".join(x for x in (e.camera_make, e.camera_model) if x),
+        _("Order"): e.order_id or "", _("Problem"): _(PROBLEM_LABELS[Problem(e.problem)]) if e.problem else "",
+        _("Duplicate of"): (e.duplicate_of or "")[:12], _("Warnings"): "; ".join(e.warnings),
+        "SHA-256": e.sha256} for e in shown],
         hide_index=True, width="stretch")
 
 with gallery:
@@ -94,7 +97,7 @@ with gallery:
             st.text(ev.file_name)
             if ev.captured_at:
                 st.caption(md_escape(_("Taken {when} — from {source}; zone: {tz}", when=api.capture_time_label(ev),
-                                       source=api.time_source_label(ev.time_source), tz=ev.tz_source or "?")))
+                                       source=api.time_source_label(ev.time_source), tz=api.zone_label(ev.tz_source))))
             else:
                 st.caption(_("Capture time unknown"))
             if ev.duplicate_of:

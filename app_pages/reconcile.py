@@ -4,16 +4,15 @@ from datetime import date
 
 import plotly.graph_objects as go
 import streamlit as st
-from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from complaint import api, fmt
 from complaint.errors import ComplaintError
-from complaint.i18n import LOCALES, _, get_language
+from complaint.i18n import _, get_language
 from complaint.records import OUTCOME_LABELS, Outcome, Problem
 from ui import state
 from ui.paging import paged
 from ui.safe import md_escape
-from ui.widgets import dossier_link, headers, open_dossier, show_error
+from ui.widgets import dossier_link, headers, open_dossier, plotly_separators, score, show_error, txn_label
 
 st.title(_("Reconcile payments and refunds"))
 handle = state.handle()
@@ -39,14 +38,13 @@ labels = [(_("Paid"), "paid_eur"), (_("Refunds expected"), "refunds_expected_eur
 for col, (label, key) in zip(cols, labels, strict=True):
     col.metric(label, fmt.money(s[key], "EUR"))
 # the same Okabe-Ito colours as the timeline: expected grey, credited green, pending orange, overdue vermillion
-locale = LOCALES.get(get_language(), "en_BE")
 amounts = [fmt.money(s[k], "EUR") for _l, k in labels[1:]]
 fig = go.Figure(go.Bar(x=[label for label, _k in labels[1:]], y=[float(s[k]) for _l, k in labels[1:]],
                        marker_color=["#999999", "#009E73", "#E69F00", "#D55E00"], text=amounts,
                        textposition="outside", cliponaxis=False, customdata=amounts,
                        hovertemplate="%{x}: %{customdata}<extra></extra>"))
 fig.update_layout(height=280, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                  separators=get_decimal_symbol(locale) + get_group_symbol(locale).replace("\u202f", "\xa0"),
+                  separators=plotly_separators(),
                   xaxis_title=_("Refunds"), yaxis_title=_("Amount in euro"), yaxis_rangemode="tozero")
 st.plotly_chart(fig, width="stretch", key="rec_chart")
 
@@ -90,26 +88,35 @@ def _choice(name: str, options: dict[str, str]) -> list[str]:
 
 
 f1, f2 = st.columns(2)
-pick_kinds = f1.multiselect(_("Kind"), list(kinds), default=_choice("rec_kinds", kinds), format_func=kinds.get,
+pick_kinds = f1.multiselect(_("Kind"), list(kinds), default=_choice("rec_kinds", kinds), format_func=kinds.get, placeholder=_("Choose one or more"),
                             key=f"rec_kinds_{lang}")
-pick_states = f2.multiselect(_("State"), list(states), default=_choice("rec_states", states),
+pick_states = f2.multiselect(_("State"), list(states), default=_choice("rec_states", states), placeholder=_("Choose one or more"),
                              format_func=states.get, key=f"rec_states_{lang}")
 st.session_state["rec_kinds_choice"], st.session_state["rec_states_choice"] = pick_kinds, pick_states
 shown = [m for m in rec.matches if m.kind in pick_kinds and (m.decision or "proposed") in pick_states]
 kind_names = {"payment": _("payment"), "refund": _("refund")}
 shown = paged(shown, "rec_matches")  # a page of matches at a time: the browser never gets 100,000 rows
-st.dataframe([{_("kind"): kind_names.get(m.kind, m.kind), _("orders"): ", ".join(m.order_ids),
-               _("transactions"): ", ".join(m.txn_ids), _("score"): m.score,
-               _("decision"): states.get(m.decision or "proposed", m.decision), _("why"): " | ".join(m.reasons)}
-              for m in shown], width="stretch", hide_index=True, key="rec_matches")
+txns = api.transactions_by_id(case, {t for m in shown for t in m.txn_ids})
+
+
+def _txns(match) -> str:
+    return "; ".join(txn_label(txns[t]) if t in txns else t for t in match.txn_ids)
+
+
+st.dataframe([{_("Kind"): kind_names.get(m.kind, m.kind), _("Orders"): ", ".join(m.order_ids),
+               _("Transactions"): _txns(m), _("Score"): score(m.score),
+               _("Decision"): states.get(m.decision or "proposed", m.decision), _("Why"): " · ".join(m.reasons)}
+              for m in shown], width="stretch", hide_index=True, key="rec_matches",
+             column_config={_("Transactions"): st.column_config.TextColumn(width="large"),
+                            _("Why"): st.column_config.TextColumn(width="large")})
 if shown:
     keys = [m.key for m in shown]
     before = st.session_state.get("rec_pick_choice")
     choice = st.selectbox(_("Review a match"), range(len(shown)), key=f"rec_pick_{lang}",
                           index=keys.index(before) if before in keys else 0,
                           format_func=lambda k: f"{kind_names.get(shown[k].kind, shown[k].kind)}: "
-                                                f"{', '.join(shown[k].order_ids)} ↔ {', '.join(shown[k].txn_ids)} "
-                                                f"({shown[k].score:.2f})")
+                                                f"{', '.join(shown[k].order_ids)} ↔ {_txns(shown[k])} "
+                                                f"({score(shown[k].score)})")
     m = shown[choice]
     st.session_state["rec_pick_choice"] = m.key
     for reason in m.reasons:
@@ -133,11 +140,11 @@ with st.expander(_("Link by hand")):
     with st.form("rec_link"):
         kind = st.radio(_("Kind"), ["payment", "refund"], horizontal=True,
                         format_func=lambda k: _("payment") if k == "payment" else _("refund"))
-        order_ids = st.multiselect(_("Order(s)"), [o.order_id for o in api.find_orders(case, order_query)])
-        txn_labels = {t.id: f"{fmt.day(t.booking_date)} · {fmt.money(t.amount, t.currency)} · "
-                            f"{t.description or t.counterparty or ''}"
-                      for t in api.find_transactions(case, txn_query, matchable=False)}
-        txn_ids = st.multiselect(_("Transaction(s)"), list(txn_labels), format_func=txn_labels.get)
+        order_ids = st.multiselect(_("Order(s)"), [o.order_id for o in api.find_orders(case, order_query)],
+                                   placeholder=_("Choose one or more"))
+        txn_labels = {t.id: txn_label(t) for t in api.find_transactions(case, txn_query, matchable=False)}
+        txn_ids = st.multiselect(_("Transaction(s)"), list(txn_labels), format_func=txn_labels.get,
+                                 placeholder=_("Choose one or more"))
         if st.form_submit_button(_("Link")):
             if not order_ids or not txn_ids:
                 st.error(_("Pick at least one order and one transaction."))

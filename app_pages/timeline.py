@@ -25,10 +25,14 @@ except ComplaintError as exc:
     st.stop()
 
 order_ids = [o.order_id for o in case.orders]
-all_label = _("All orders")
-picked = st.selectbox(_("Order"), [all_label, *order_ids], key="tl_order",
-                      format_func=lambda o: o if o == all_label else f"{o} · {(case.order(o).store or '')}")
-order_id = None if picked == all_label else picked
+open_ids = api.open_problem_orders(case, rec, as_of)
+OPEN, ALL = "open", "all"  # the two groups before the single orders; the page opens on the open problems
+choices = {OPEN: _("Orders with an open problem ({n})", n=len(open_ids)), ALL: _("All orders ({n})", n=len(order_ids))}
+picked = st.selectbox(_("Order"), [*([OPEN] if open_ids else []), ALL, *order_ids], key="tl_order",
+                      format_func=lambda o: choices.get(o) or f"{o} · {(case.order(o).store or '')}")
+order_id = None if picked in choices else picked
+if picked == OPEN:
+    events = [ev for ev in events if not set(ev.order_ids).isdisjoint(open_ids)]
 shown = api.chronology(case, rec, as_of, order_id=order_id) if order_id else events
 
 chart = api.timeline_chart(case, rec, as_of, order_id, events=events)
@@ -49,7 +53,8 @@ if flags:
 
 st.subheader(_("Chronology"))
 lanes = api.lanes()
-picked_lanes = st.multiselect(_("Sources"), list(lanes), default=list(lanes), format_func=lanes.get, key="tl_lanes")
+picked_lanes = st.multiselect(_("Sources"), list(lanes), default=list(lanes), format_func=lanes.get, key="tl_lanes",
+                              placeholder=_("Choose one or more"))
 table = api.build_timeline(case, events=shown, lanes=picked_lanes, human=True)
 st.dataframe(table[["when", "lane_label", "kind_label", "title", "order_ids", "evidence_ids", "source"]],
              hide_index=True, width="stretch",
@@ -81,7 +86,8 @@ with add_tab, st.form("tl_add", clear_on_submit=True):
     at_text = st.text_input(_("Time (HH:MM, Brussels time; empty if unknown)"), key="tl_add_time")
     title = st.text_input(_("Title"), key="tl_add_title")
     body = st.text_area(_("Details"), key="tl_add_body")
-    orders = st.multiselect(_("Orders"), order_ids, default=[order_id] if order_id else [], key="tl_add_orders")
+    orders = st.multiselect(_("Orders"), order_ids, default=[order_id] if order_id else [], key="tl_add_orders",
+                            placeholder=_("Choose one or more"))
     if st.form_submit_button(_("Add event")):
         try:
             added = api.add_event(handle, kind, day, title, time=at_text, body=body, order_ids=orders)

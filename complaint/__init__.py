@@ -42,6 +42,7 @@ API_NAMES = (
     "refund_table", "monthly_flows", "ANALYST_GROUPINGS", "ANALYST_GROUP_COLUMNS", "reconcile_frames",
     "merchant_rules", "DAY_EPOCH", "ecb_rates", "duckdb_candidates", "load_compiled_kernels", "find_orders",
     "find_transactions", "write_json", "write_json_array", "write_report", "MISSING_COLUMNS", "case_frames",
+    "zone_label", "transactions_by_id", "open_problem_orders",
 )
 _OTHER = {
     "CaseData": "complaint.case", "Store": "complaint.store.db", "Reconciliation": "complaint.reconciliation.reconcile",

@@ -186,6 +186,8 @@ def test_analyst_page(monkeypatch):
     assert not at.exception and not at.error
     assert at.title[0].value == "Analyst"
     shown = pd.concat([d.value for d in at.dataframe])
-    assert set(shown.get("store", pd.Series(dtype=object)).dropna()) >= {"DELI Tools Official Store"}
+    assert set(shown.get("Store / seller", pd.Series(dtype=object)).dropna()) >= {"DELI Tools Official Store"}
+    assert "14,90\xa0€" in set(shown["Overdue amount"])  # money, not 14.90
+    assert not [c for c in shown.columns if "_" in c]  # readable headers, never overdue_eur_cents
     at.radio(key="analyst_by").set_value("month").run()
-    assert not at.exception and "2026-06" in set(at.dataframe[0].value["month"])
+    assert not at.exception and "June 2026" in set(at.dataframe[0].value["Month"])

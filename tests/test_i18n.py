@@ -252,7 +252,7 @@ def test_decimal_comma(lang, expected):
 # 6. nothing bypasses the catalogue --------------------------------------------------------------
 
 # Streamlit calls whose first argument is not text for the user (a path, a key, code, a URL).
-NOT_LABEL = {"set_page_config", "get", "pop", "setdefault", "code", "json", "latex",
+NOT_LABEL = {"set_page_config", "get_option", "get", "pop", "setdefault", "code", "json", "latex",
              "html", "form", "container", "columns", "empty", "fragment", "image", "audio", "video", "cache_data", "cache_resource", "plotly_chart", "altair_chart",
              "pyplot", "map", "dataframe", "data_editor", "table"}
 # Streamlit calls whose first argument is a page path; their label/title keywords are still checked.

@@ -112,7 +112,7 @@ def test_match_filters(tmp_path):
     at.run()
     _no_problem(at)
     table = at.dataframe[0].value
-    assert len(table) == 2 and set(table["kind"]) == {"payment"}
+    assert len(table) == 2 and set(table["Kind"]) == {"payment"}
     assert at.multiselect(key="rec_kinds_en").options == ["payments", "refunds"]
     at.multiselect(key="rec_kinds_en").set_value(["refund"]).run()
     _no_problem(at)
@@ -122,7 +122,7 @@ def test_match_filters(tmp_path):
     at.multiselect(key="rec_states_en").set_value(["confirmed"]).run()
     assert len(at.dataframe[0].value) == 0  # nothing confirmed yet
     at.multiselect(key="rec_states_en").set_value(["proposed"]).run()
-    assert len(at.dataframe[0].value) == 2 and set(at.dataframe[0].value["decision"]) == {"proposed"}
+    assert len(at.dataframe[0].value) == 2 and set(at.dataframe[0].value["Decision"]) == {"proposed"}
     at.selectbox(key="rec_pick_en").set_value(1).run()
     # the choice survives a change of language (the options are codes, the labels are translated)
     at.session_state["_lang"] = "nl"
@@ -147,7 +147,7 @@ def test_confirm_link_and_promise(tmp_path):
     [decision] = store.load_case(cid).decisions
     assert decision.decision == "confirmed" and decision.order_ids == (target,)
     table = at.dataframe[0].value
-    assert "confirmed" in set(table["decision"])
+    assert "confirmed" in set(table["Decision"])
 
     # link the stray refund credit by hand to order 1002
     txn = next(m for m in at.multiselect if m.label == "Transaction(s)")
@@ -202,12 +202,12 @@ def test_a_large_case_is_shown_a_page_at_a_time(tmp_path):
     at.session_state["_case_id"] = cid
     at.run()
     _no_problem(at)
-    matches = next(d for d in at.dataframe if len(d.value) and "why" in " ".join(map(str, d.value.columns)))
+    matches = next(d for d in at.dataframe if len(d.value) and "Why" in " ".join(map(str, d.value.columns)))
     assert len(matches.value) == 200
     page = next(n for n in at.number_input if n.label == "Page")
     page.set_value(3).run()
     _no_problem(at)
-    assert len(next(d for d in at.dataframe if "why" in " ".join(map(str, d.value.columns))).value) == 50
+    assert len(next(d for d in at.dataframe if "Why" in " ".join(map(str, d.value.columns))).value) == 50
     picker = next(m for m in at.multiselect if m.label == "Transaction(s)")
     assert len(picker.options) == 200  # the newest 200 of 1,200 lines, until a search narrows them
     next(t for t in at.text_input if t.label.startswith("Find transactions")).input("bakery").run()

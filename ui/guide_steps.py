@@ -28,7 +28,7 @@ from complaint.records import (
 )
 from ui import state
 from ui.safe import md_escape, md_text
-from ui.widgets import day, money, show_error
+from ui.widgets import day, money, show_error, upload_hint
 
 P = "guide_"
 ORDER_TYPES = ["csv", "tsv", "txt", "json", "xlsx"]
@@ -218,6 +218,7 @@ def _add_files(results: list, label: str, key: str) -> None:
 def render_orders(case) -> None:
     st.write(_("Add the order export file (CSV, TSV, JSON or XLSX from an order exporter, or the AliExpress data "
                "download). No file? Enter the order by hand below."))
+    upload_hint(ORDER_TYPES)
     uploads = st.file_uploader(_("Order export files"), type=ORDER_TYPES, accept_multiple_files=True,
                                key=P + "order_files")
     _add_files(_file_results("orders", uploads), _("Add these orders to my case"), P + "add_orders")
@@ -267,6 +268,7 @@ def _manual_order_form(order_id: str | None) -> None:
 def render_bank(case) -> None:
     st.write(_("Add the statement of the account or card you paid with: CSV, CODA, camt.053, MT940 or OFX from "
                "your bank, or the PayPal activity CSV. It proves the payment, and whether the refund arrived."))
+    upload_hint()
     uploads = st.file_uploader(_("Bank or PayPal statement files"), accept_multiple_files=True, key=P + "bank_files")
     _add_files(_file_results("bank", uploads), _("Add these statements to my case"), P + "add_bank")
     case = state.load_case()
@@ -315,6 +317,7 @@ def render_photos(case) -> None:
     with st.container(border=True):
         st.markdown("**" + _("What helps for this problem") + "**")
         st.markdown("\n".join(f"- {md_escape(item)}" for item in api.evidence_checklist(problem)))
+    upload_hint(PHOTO_TYPES)
     uploads = st.file_uploader(_("Photos, screenshots or a ZIP of them"), type=PHOTO_TYPES, accept_multiple_files=True,
                                key=P + "photo_files")
     if uploads and st.button(_("Add {n} file(s) to my case", n=len(uploads)), type="primary", key=P + "add_photos",

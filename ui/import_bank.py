@@ -9,14 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from complaint import api
+from complaint import api, fmt
 from complaint.errors import AmbiguousFormat, ComplaintError, NotMyFormat
 from complaint.i18n import N_, _
 from ui import state
-from ui.import_read import preview, read_with_progress
+from ui.import_read import preview, read_with_progress, summary_line
 from ui.paging import paged
 from ui.safe import md_escape
-from ui.widgets import headers, show_error
+from ui.widgets import headers, money, readable_rows, show_error, upload_hint
 
 PREVIEW_ROWS = 200
 PREVIEW_COLUMNS = ("booking_date", "value_date", "amount", "currency", "counterparty", "description",
@@ -30,6 +30,7 @@ def render(case: api.CaseHandle) -> None:
     st.caption(_("KBC/CBC, BNP Paribas Fortis, Fintro, Hello bank!, ING, Belfius, Argenta, Crelan, Keytrade CSV "
                  "(and XLSX), CODA, camt.053, MT940, OFX and PayPal. Several files at once are fine: "
                  "overlapping statements are merged without double counting."))
+    upload_hint()
     uploads = st.file_uploader(_("Statement files"), accept_multiple_files=True, key="ib_upload", type=None)
     if not uploads:
         return
@@ -48,6 +49,14 @@ def _key(upload) -> str:
     return "ib_" + hashlib.sha256(upload.getvalue()).hexdigest()[:16]
 
 
+def render_file(case: api.CaseHandle, upload) -> None:
+    """One statement file read, shown and offered for the case (also for a file dropped on the Orders tab)."""
+    try:
+        _one_file(case, upload)
+    except ComplaintError as exc:
+        show_error(exc)
+
+
 def _one_file(case: api.CaseHandle, upload) -> None:
     key = _key(upload)
     try:
@@ -62,6 +71,14 @@ def _one_file(case: api.CaseHandle, upload) -> None:
             st.rerun()
         return
     except NotMyFormat as exc:
+        orders = api.file_layouts(upload, "orders")
+        if orders.found:  # dropped in the wrong tab: read it as what it is
+            from ui import import_orders
+
+            st.info(_("This is an order export ({layout}), not a statement: it is read as orders here "
+                      "(its place is the Orders tab).", layout=orders.found[0][1]))
+            import_orders.render_file(case, upload, key=key)
+            return
         show_error(exc, "info")
         report = _mapping_step(case, upload, key)
         if report is None:
@@ -98,7 +115,7 @@ def _mapping_step(case: api.CaseHandle, upload, key: str):
                                 format_func=lambda d: d or _("detect"))
     mapping = api.make_mapping("bank", columns, {**mapping.options, "date_format": date_format, "decimal": decimal})
     if mapping.missing():
-        st.warning(_("Still to map: {fields}", fields=", ".join(mapping.missing())))
+        st.warning(_("Still to map: {fields}", fields=", ".join(api.field_label(f) or f for f in mapping.missing())))
         return None
     with st.form(f"{key}_save"):
         name = st.text_input(_("Save this mapping as"), key=f"{key}_pname")
@@ -109,16 +126,17 @@ def _mapping_step(case: api.CaseHandle, upload, key: str):
 
 
 def _show_report(case: api.CaseHandle, report, key: str) -> None:
-    doc = report.to_json(records=False)
+    statement = report.result.statement
+    currency = (statement.currency if statement else None) or "EUR"
     if report.balance_check == "ok":
         st.success(_("Balance proof: opening {opening} + movements = closing {closing}",
-                     opening=doc["opening_balance"], closing=doc["closing_balance"]))
+                     opening=money(statement.opening_balance, currency), closing=money(statement.closing_balance, currency)))
     elif report.balance_check == "mismatch":
         st.error(_("Balance proof fails by {difference}: a movement may be missing from the file",
-                   difference=doc["balance_difference"]))
+                   difference=money(report.result.balance_check.difference, currency)))
     else:
         st.info(_("This file has no opening and closing balance to check the movements against."))
-    st.text(report.summary)
+    st.text(summary_line(report))
     cols = st.columns(3)
     cols[0].metric(_("Imported"), report.rows_imported)
     cols[1].metric(_("Rejected"), len(report.rejected))
@@ -126,14 +144,14 @@ def _show_report(case: api.CaseHandle, report, key: str) -> None:
     first = preview(report, PREVIEW_ROWS)
     if first:
         if report.rows_imported > PREVIEW_ROWS:
-            st.caption(_("The first {n} of {total} transactions:", n=PREVIEW_ROWS, total=f"{report.rows_imported:,}"))
-        preview_frame = pd.DataFrame([{c: t.get(c) for c in PREVIEW_COLUMNS} for t in first])
+            st.caption(_("The first {n} of {total} transactions:", n=PREVIEW_ROWS, total=fmt.number(report.rows_imported)))
+        preview_frame = pd.DataFrame(readable_rows(first, PREVIEW_COLUMNS))
         st.dataframe(preview_frame, hide_index=True, width="stretch", column_config=headers(preview_frame.columns),
                      key=f"{key}_preview")
     problems = report.problems()
     if problems:
-        shown = pd.DataFrame([{**p, "kind": _(KIND_LABELS[p["kind"]])} for p in paged(problems, f"{key}_problems")],
-                             columns=PROBLEM_COLUMNS)
+        shown = pd.DataFrame(readable_rows([{**p, "kind": _(KIND_LABELS[p["kind"]])}
+                                            for p in paged(problems, f"{key}_problems")], PROBLEM_COLUMNS))
         st.dataframe(shown, hide_index=True, width="stretch", column_config=headers(PROBLEM_COLUMNS),
                      key=f"{key}_problems")
         st.download_button(_("Download rejected rows (CSV)"), report.problems_csv().encode("utf-8"),
@@ -142,9 +160,10 @@ def _show_report(case: api.CaseHandle, report, key: str) -> None:
         with st.spinner(_("Adding {file} to the case…", file=report.file)):
             summary = api.add_file(case, report)
         state.invalidate()
-        st.toast(_("Statement saved in the case"), icon=":material/check:")
-        if summary.already_imported:
+        if summary.already_imported:  # the toast and the page say the same thing
+            st.toast(_("This file was already imported: nothing added."), icon=":material/info:")
             st.info(_("This file was already imported: nothing added."))
         else:
-            st.success(_("{added} added, {unchanged} already known", added=summary.added,
-                         unchanged=summary.unchanged))
+            done = _("{added} added, {unchanged} already known", added=summary.added, unchanged=summary.unchanged)
+            st.toast(_("Statement saved in the case") + ": " + done, icon=":material/check:")
+            st.success(done)

@@ -17,9 +17,9 @@ from complaint.errors import ComplaintError
 from complaint.i18n import _
 from complaint.records import STATUS_LABELS, OrderStatus
 from ui import state
-from ui.import_read import preview, read_with_progress
+from ui.import_read import preview, read_with_progress, summary_line
 from ui.paging import paged
-from ui.widgets import headers, show_error
+from ui.widgets import headers, readable_rows, show_error, upload_hint
 
 _P = "imp_o_"
 _AUTO = "auto"
@@ -31,6 +31,7 @@ def render(case: api.CaseHandle) -> None:
     st.subheader(_("Order exports"))
     st.caption(_("AliExpress Shopper Inventory (CSV/JSON), Order Exporter CSV, Bulk Order Exporter TSV, the "
                  "GDPR data backup (XLSX), or any CSV/XLSX with a column mapping."))
+    upload_hint(["csv", "tsv", "txt", "json", "xlsx"])
     files = st.file_uploader(_("Order files"), type=["csv", "tsv", "txt", "json", "xlsx"],
                              accept_multiple_files=True, key=_P + "files")
     with st.expander(_("Reading options")):
@@ -70,6 +71,14 @@ def _one_file(case: api.CaseHandle, upload, options: dict):
     elif layouts.ambiguous:
         st.warning(_("Several layouts match this file; choose the right one."))
     else:
+        bank = api.file_layouts(upload, "bank")
+        if bank.found:  # dropped in the wrong tab: read it as what it is
+            from ui import import_bank
+
+            st.info(_("This is a bank statement ({layout}), not an order export: it is read as a statement here "
+                      "(its place is the Bank and PayPal statements tab).", layout=bank.found[0][1]))
+            import_bank.render_file(case, upload)
+            return None
         st.info(_("No known layout: map the columns below."))
     chosen = st.radio(_("Layout"), names + [GENERIC], index=0, format_func=lambda n: labels[n], key=key + "_layout",
                       horizontal=False)
@@ -83,22 +92,23 @@ def _one_file(case: api.CaseHandle, upload, options: dict):
         show_error(exc)
         return None
     result = report.result
-    st.text(report.summary)
+    st.text(summary_line(report))
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(_("Rows"), result.rows_total)
     c2.metric(_("Imported"), result.rows_imported)
     c3.metric(_("Rejected"), len(result.rejected))
     c4.metric(_("Orders"), len(result.records))
-    first = [{k: v for k, v in row.items() if k != "items"} | {"items": len(row["items"])}
-             for row in preview(report, 200)]
+    first = readable_rows([{k: v for k, v in row.items() if k != "items"} | {"items": len(row["items"])}
+                           for row in preview(report, 200)])
     st.dataframe(first, hide_index=True, width="stretch", column_config=headers(first[0] if first else ()))
     if report.warnings:
         with st.expander(_("{n} remarks", n=len(report.warnings))):
-            st.dataframe([{"row": w["row"], "field": w["field"], "remark": w["reason"]}
-                          for w in paged(report.warnings, key + "_remarks")],
+            st.dataframe(readable_rows([{"row": w["row"], "field": w["field"], "remark": w["reason"]}
+                                        for w in paged(report.warnings, key + "_remarks")]),
                          hide_index=True, width="stretch", column_config=headers(["row", "field", "remark"]))
     if report.rejected or report.skipped:
-        st.dataframe(paged(report.rejected + report.skipped, key + "_rejected"), hide_index=True, width="stretch",
+        st.dataframe(readable_rows(paged(report.rejected + report.skipped, key + "_rejected"),
+                                   ["row", "field", "value", "reason"]), hide_index=True, width="stretch",
                      column_config=headers(["row", "field", "value", "reason"]))
     return report
 
@@ -133,7 +143,8 @@ def _mapping_editor(case: api.CaseHandle, upload, options: dict, key: str):
     mapping = api.make_mapping("orders", columns, {"date_format": date_format.strip(),
                                                    "decimal": "" if decimal == _AUTO else decimal})
     if mapping.missing():
-        st.warning(_("Choose a column for: {fields}", fields=", ".join(mapping.missing())))
+        st.warning(_("Choose a column for: {fields}",
+                     fields=", ".join(api.field_label(f) or f for f in mapping.missing())))
         return None
     with st.form(key + "_save"):
         name = st.text_input(_("Save this mapping as"), key=key + "_pname")
@@ -143,9 +154,16 @@ def _mapping_editor(case: api.CaseHandle, upload, options: dict, key: str):
     return mapping
 
 
-def _import_button(case: api.CaseHandle, reports: list) -> None:
+def render_file(case: api.CaseHandle, upload, key: str) -> None:
+    """One order file read, shown and offered for the case (also for a file dropped on the Statements tab)."""
+    report = _one_file(case, upload, {})
+    if report is not None:
+        _import_button(case, [report], key=key + "_orders")
+
+
+def _import_button(case: api.CaseHandle, reports: list, key: str = _P) -> None:
     c1, c2 = st.columns(2)
-    if c1.button(_("Import {n} file(s) into the case", n=len(reports)), type="primary", key=_P + "go"):
+    if c1.button(_("Import {n} file(s) into the case", n=len(reports)), type="primary", key=key + "go"):
         rows = []
         bar = st.progress(0.0, text=_("Adding the files to the case…"))
         for i, r in enumerate(reports, start=1):
@@ -155,12 +173,16 @@ def _import_button(case: api.CaseHandle, reports: list) -> None:
                          "rejected": len(r.rejected), "already imported": s.already_imported})
         state.invalidate()
         bar.empty()
-        st.toast(_("Orders saved in the case"), icon=":material/check:")
-        st.success(_("Imported."))
-        st.dataframe(rows, hide_index=True, width="stretch", column_config=headers(rows[0] if rows else ()))
+        if all(r["already imported"] for r in rows):  # the toast and the page say the same thing
+            st.toast(_("Already imported: nothing added."), icon=":material/info:")
+            st.info(_("Already imported: nothing added."))
+        else:
+            st.toast(_("Orders saved in the case"), icon=":material/check:")
+            st.success(_("Imported."))
+        st.dataframe(readable_rows(rows), hide_index=True, width="stretch", column_config=headers(rows[0] if rows else ()))
     if any(r.rejected or r.skipped for r in reports):
         c2.download_button(_("Download rejected rows (CSV)"), api.rejected_csv(reports), file_name="rejected_rows.csv",
-                           mime="text/csv", key=_P + "rej")
+                           mime="text/csv", key=key + "rej")
 
 
 def _manual_form(case: api.CaseHandle) -> None:

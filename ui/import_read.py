@@ -11,7 +11,8 @@ from itertools import islice
 
 import streamlit as st
 
-from complaint import api
+from complaint import api, fmt
+from complaint.i18n import _
 from ui.safe import md_text
 
 
@@ -26,8 +27,8 @@ def read_with_progress(upload, kind: str, key: str, **options) -> api.FileReport
 
     def tick(done: int, total: int, name: str) -> None:
         share = min(done / total, 1.0) if total else 1.0
-        bar.progress(share, text=md_text("{file}: {done} of about {total} rows read", file=name, done=f"{done:,}",
-                                         total=f"{total:,}"))
+        bar.progress(share, text=md_text("{file}: {done} of about {total} rows read", file=name,
+                                         done=fmt.number(done), total=fmt.number(total)))
 
     try:
         report = api.read_file(upload, kind, progress=tick, **options)
@@ -40,3 +41,13 @@ def read_with_progress(upload, kind: str, key: str, **options) -> api.FileReport
 def preview(report: api.FileReport, rows: int) -> list[dict]:
     """The first ``rows`` JSON rows of the file (records are built for those only)."""
     return list(islice(report.iter_records(), rows))
+
+
+def summary_line(report: api.FileReport) -> str:
+    """The report's one line with the format's name as the reader knows it (the CLI prints the
+    importer's code: ``bank.kbc_csv``); the balance proof has its own box above it."""
+    r = report.result
+    label = api.list_importers(report.kind).get(r.importer, r.importer or "")
+    return _("{file}: {format}, {n} of {rows} rows imported, {rejected} rejected, {skipped} skipped", file=r.file,
+             format=label, n=fmt.number(r.rows_imported), rows=fmt.number(r.rows_total), rejected=len(r.rejected),
+             skipped=len(r.skipped))

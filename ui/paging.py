@@ -10,6 +10,7 @@ import math
 
 import streamlit as st
 
+from complaint import fmt
 from complaint.i18n import _
 
 PAGE_ROWS = 200
@@ -25,5 +26,6 @@ def paged(rows, key: str, size: int = PAGE_ROWS):
     page = int(left.number_input(_("Page"), min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page"))
     start = (page - 1) * size
     stop = min(start + size, n)
-    right.caption(_("rows {first} to {last} of {n}", first=f"{start + 1:,}", last=f"{stop:,}", n=f"{n:,}"))
+    right.caption(_("rows {first} to {last} of {n}", first=fmt.number(start + 1), last=fmt.number(stop),
+                    n=fmt.number(n)))
     return rows.iloc[start:stop] if hasattr(rows, "iloc") else rows[start:stop]

@@ -32,6 +32,81 @@ COLUMN_LABELS: dict[str, str] = {
 }
 
 
+MONEY_FIELDS = {"amount": "currency", "total": "currency", "shipping": "currency", "paid_amount": "currency",
+                "refund_amount": "currency", "original_amount": "original_currency", "fee": "currency"}
+
+
+def readable_cell(name: str, value, row: dict):
+    """One cell of a JSON row as a reader reads it: money as ``14,90 €``, days as ``16 juil. 2026``,
+    yes/no for flags, nothing (never ``None``) for an empty value."""
+    from datetime import date, datetime
+
+    if value is None or value == "":
+        return ""
+    if name in MONEY_FIELDS:
+        try:
+            return fmt.money(Decimal(str(value)), row.get(MONEY_FIELDS[name]) or "EUR", nbsp=True)
+        except (ArithmeticError, ValueError):
+            return str(value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, str) and (name.endswith("_date") or name == "date"):
+        try:
+            return fmt.day(date.fromisoformat(value[:10]))
+        except ValueError:
+            return value
+    if isinstance(value, str) and name.endswith("_time"):
+        try:
+            return fmt.moment(datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
+def readable_rows(rows: list[dict], columns=None) -> list[dict]:
+    """JSON rows (the CLI's objects) with every cell made readable by :func:`readable_cell`."""
+    return [{k: readable_cell(k, row.get(k), row) for k in (columns or row)} for row in rows]
+
+
+def upload_hint(types=None) -> None:
+    """A caption in the user's language above a file uploader: Streamlit writes the uploader's own
+    words ("Upload", "50MB per file", "Drag and drop files here") in English and offers
+    no way to translate them (README, "Languages")."""
+    import streamlit as st
+
+    limit = st.get_option("server.maxUploadSize")
+    if types:
+        st.caption(_("Drop the files on the box below, or pick them with its “Upload” button (on a phone: "
+                     "from your photos or the camera). Accepted: {types}; up to {mb} MB per file.",
+                     types=", ".join(f".{t}" for t in types), mb=limit))
+    else:
+        st.caption(_("Drop the files on the box below, or pick them with its “Upload” button (on a phone: "
+                     "from your photos or files). Up to {mb} MB per file.", mb=limit))
+
+
+def plotly_separators() -> str:
+    """plotly's ``separators`` (decimal mark, then group mark) in the language's Belgian format."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from complaint.i18n import LOCALES, get_language
+
+    locale = LOCALES.get(get_language(), "en_BE")
+    return get_decimal_symbol(locale) + get_group_symbol(locale).replace("\u202f", "\xa0")
+
+
+def txn_label(txn) -> str:
+    """A statement line as its reader knows it: ``19 nov. 2026 · -27,35 € · ALIEXPRESS.COM ...``."""
+    return " · ".join(x for x in (fmt.day(txn.booking_date), fmt.money(txn.amount, txn.currency),
+                                  txn.description or txn.counterparty or "") if x)
+
+
+def score(value: float) -> str:
+    """A match score in the language's number format, as the reasons under the table write it."""
+    return fmt.number(round(value, 3))
+
+
 def headers(columns) -> dict[str, str]:
     """Translated headers for ``st.dataframe(column_config=headers(columns))``; unknown names are left as they are."""
     out = {}

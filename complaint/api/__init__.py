@@ -148,6 +148,7 @@ from .evidence import (
     remove_evidence,
     store_evidence,
     time_source_label,
+    zone_label,
 )
 from .imports import (
     FileReport,
@@ -181,6 +182,7 @@ from .views import (
     chronology_table,
     find_orders,
     find_transactions,
+    open_problem_orders,
     order_findings,
     orders,
     reconcile,
@@ -191,6 +193,7 @@ from .views import (
     timeline_html,
     timeline_png,
     transactions,
+    transactions_by_id,
     write_json,
     write_json_array,
     write_report,
@@ -214,12 +217,12 @@ __all__ = [
     "save_event_rows", "paste_conversation", "paste_tracking", "read_text",
     # pictures
     "EvidenceFile", "read_evidence", "store_evidence", "import_evidence", "evidence_row", "attach_evidence",
-    "detach_evidence", "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label",
+    "detach_evidence", "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label", "zone_label",
     "file_date_label", "confirm_capture_day", "time_source_label", "map_link", "picture_metadata",
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",
-    "chronology_table", "orders", "transactions", "find_orders", "find_transactions",
+    "chronology_table", "orders", "transactions", "find_orders", "find_transactions", "open_problem_orders", "transactions_by_id",
     "write_json", "write_json_array", "write_report", "MISSING_COLUMNS", "case_frames",
     # the dossier
     "case_view", "STEP_DONE", "STEP_TODO", "STEP_NOT_APPLICABLE", "guide", "evidence_checklist", "order_choices",

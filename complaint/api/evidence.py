@@ -352,6 +352,18 @@ def time_source_label(source: str | None) -> str:
     return _(TIME_SOURCE_LABELS.get(source or "", "?"))
 
 
+def zone_label(tz_source: str | None) -> str:
+    """Where the time zone of a capture time came from, in plain words.
+
+    >>> import complaint
+    >>> complaint.zone_label("assumed Europe/Brussels")
+    'guessed: Brussels time'
+    """
+    from ..evidence.ingest import zone_label as label
+
+    return label(tz_source)
+
+
 def map_link(ev: Evidence) -> str | None:
     """An OpenStreetMap link to where the picture was taken (nothing is fetched), None without GPS.
 

@@ -105,7 +105,7 @@ def order_findings(case: CaseLike, order_id: str, reconciliation=None, as_of: da
 # -- the chronology ---------------------------------------------------------------------------------
 
 def chronology(case: CaseLike, reconciliation=None, as_of: date | None = None, *, order_id: str | None = None,
-               lanes=None) -> list:
+               lanes=None, order_ids=None) -> list:
     """Every dated event of the case (derived from the files and the reconciliation, and the
     user's own), in order; only one order's or some lanes' when asked.
 
@@ -118,7 +118,25 @@ def chronology(case: CaseLike, reconciliation=None, as_of: date | None = None, *
 
     data = case_data(case)
     events = build_chronology(data, reconciliation, as_of=_today(data, as_of))
-    return filter_events(events, order_id=order_id, lanes=lanes) if (order_id or lanes) else events
+    if order_id or lanes or order_ids is not None:
+        return filter_events(events, order_id=order_id, lanes=lanes, order_ids=order_ids)
+    return events
+
+
+def open_problem_orders(case: CaseLike, reconciliation=None, as_of: date | None = None) -> list[str]:
+    """The orders with an open problem, newest first: a refund still missing (pending or overdue), or
+    a problem the user recorded whose dispute has no outcome yet.  The Timeline opens on them.
+
+    >>> import complaint
+    >>> "8116516504403817" in complaint.open_problem_orders(complaint.open_sample())
+    True
+    """
+    data = case_data(case)
+    rec = reconciliation if reconciliation is not None else reconcile(data, _today(data, as_of))
+    open_ids = {m.order_id for m in rec.missing_credits}
+    open_ids |= {oid for oid, ann in data.annotations.items() if ann.problem and not ann.outcome}
+    day = {o.order_id: o.order_date for o in data.orders if o.order_id in open_ids}
+    return sorted(open_ids, key=lambda oid: (day.get(oid) or date.min, oid), reverse=True)
 
 
 def build_timeline(case: CaseLike, reconciliation=None, as_of: date | None = None, order_id: str | None = None,
@@ -285,6 +303,21 @@ def transactions(case: CaseLike) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "booking_date", "amount", "amount_cents", "currency", "merchant",
                                        "payment_method", "description", "file"]).astype({"amount_cents": "int64"})
 
+
+
+def transactions_by_id(case: CaseLike, ids) -> dict:
+    """The case's transactions of ``ids``, by id (ids it does not have are left out), e.g. to show
+    a match's statement lines by day, amount and text.
+
+    >>> import complaint
+    >>> case = complaint.open_sample()
+    >>> txn = complaint.find_transactions(case, "aliexpress", limit=1)[0]
+    >>> complaint.transactions_by_id(case, [txn.id, "nope"]) == {txn.id: txn}
+    True
+    """
+    from ..reconciliation.frames import transactions_by_id as by_id
+
+    return by_id(case_data(case), ids)
 
 
 def find_transactions(case: CaseLike, text: str = "", *, limit: int = 200, matchable: bool = True) -> list:

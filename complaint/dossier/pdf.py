@@ -18,6 +18,7 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import XPos, YPos
 
 from ..calendar_be import BRUSSELS
+from ..evidence.chronology import TIME_SOURCE_LABELS, zone_label
 from ..fmt import day as fmt_day
 from ..fmt import moment
 from ..i18n import LANGUAGES, N_, _
@@ -334,7 +335,8 @@ def evidence(pdf: DossierPDF, ctx, thumb_mm: float = 42) -> None:
         lines = [item.file_name,
                  _("Order: {order}", order=item.order_id or _("not linked")),
                  _("Taken: {when}", when=when),
-                 _("Time from: {source}", source=", ".join(p for p in (item.time_source, item.tz_source) if p) or "-"),
+                 _("Time from: {source}", source=_(TIME_SOURCE_LABELS.get(item.time_source or "", "?"))),
+                 _("Time zone: {zone}", zone=zone_label(item.tz_source)),
                  "SHA-256: " + item.sha256[:32], "         " + item.sha256[32:]]
         if item.note:
             lines.append(item.note)

@@ -11,7 +11,7 @@ from ..calendar_be import BRUSSELS
 from ..i18n import N_, _
 from ..records import Event, Evidence, Lane
 
-__all__ = ["evidence_events", "is_screenshot", "date_only", "TIME_SOURCE_LABELS"]
+__all__ = ["evidence_events", "is_screenshot", "date_only", "TIME_SOURCE_LABELS", "ZONE_LABELS", "zone_label"]
 
 
 def date_only(ev: Evidence) -> bool:
@@ -30,13 +30,33 @@ def is_screenshot(ev: Evidence) -> bool:
 
 
 TIME_SOURCE_LABELS = {
-    "exif": N_("camera time (EXIF DateTimeOriginal)"),
-    "exif-digitized": N_("camera time (EXIF DateTimeDigitized)"),
+    "exif": N_("the camera's clock"),
+    "exif-digitized": N_("the camera's clock (when the picture was saved)"),
     "gps": N_("GPS time (UTC)"),
     "filename": N_("the file name"),
     "mtime": N_("the file modification time (weak)"),
     "user": N_("entered by the user"),
 }
+# where the time zone of a capture time came from (capture_time.py's tz_source), in plain words
+ZONE_LABELS = {
+    "exif-offset": N_("from the camera"),
+    "gps-utc": N_("UTC, from the GPS"),
+    "gps-delta": N_("worked out from the camera and GPS clocks"),
+    "epoch-utc": N_("UTC, from the file name"),
+    "file-mtime": N_("from the file's date"),
+}
+
+
+def zone_label(tz_source: str | None) -> str:
+    """``exif-offset`` -> "from the camera"; ``assumed Europe/Brussels`` -> "guessed: Brussels time"."""
+    if not tz_source:
+        return _("unknown")
+    if tz_source.startswith("assumed "):
+        zone = tz_source.removeprefix("assumed ")
+        return _("guessed: Brussels time") if zone == "Europe/Brussels" else _("guessed: {zone}", zone=zone)
+    return _(ZONE_LABELS[tz_source]) if tz_source in ZONE_LABELS else tz_source
+
+
 
 
 def evidence_events(evidence_list: Iterable[Evidence]) -> list[Event]:
@@ -57,7 +77,7 @@ def evidence_events(evidence_list: Iterable[Evidence]) -> list[Event]:
         title = (_("Screenshot taken: {name}", name=ev.file_name) if shot
                  else _("Photo taken: {name}", name=ev.file_name))
         body = [_("Time from {source}; zone: {tz}.", source=_(TIME_SOURCE_LABELS.get(ev.time_source or "", "?")),
-                  tz=ev.tz_source or "?")]
+                  tz=zone_label(ev.tz_source))]
         if ev.problem:
             from ..records import PROBLEM_LABELS, Problem
 

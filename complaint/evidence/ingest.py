@@ -41,7 +41,7 @@ from ..records import Evidence, Provenance
 from ..settings import SETTINGS
 from . import exiftool
 from .capture_time import RawTimes, capture_time, zone
-from .chronology import TIME_SOURCE_LABELS, date_only, evidence_events, is_screenshot
+from .chronology import TIME_SOURCE_LABELS, date_only, evidence_events, is_screenshot, zone_label
 from .duplicates import NEAR_DUPLICATE_BITS, mark_duplicates
 from .metadata import ImageUnreadable, inspect, map_links, short_reason, sniff, unpreviewable
 from .pixels import perceptual_hash, picture_hash, thumbnail
@@ -49,7 +49,7 @@ from .privacy import export_copy
 from .sources import ZIP_MAX_TOTAL_BYTES, Source, expand, member_mtime, open_zip, safe_member, zip_members
 
 __all__ = ["Ingested", "ingest_bytes", "ingest_paths", "ingest_upload", "mark_duplicates", "evidence_events", "thumbnail",
-           "export_copy", "map_links", "is_screenshot", "date_only", "NEAR_DUPLICATE_BITS", "TIME_SOURCE_LABELS",
+           "export_copy", "map_links", "is_screenshot", "date_only", "NEAR_DUPLICATE_BITS", "TIME_SOURCE_LABELS", "zone_label",
            "ZIP_MAX_TOTAL_BYTES", "default_workers", "read_one", "read_upload", "read_uploads", "run_in_order"]
 
 Progress = Callable[[int, int, str], None]

@@ -369,5 +369,22 @@ def search_transactions(case: CaseData, text: str, *, limit: int = 200, matchabl
                    "booking_date", "id", keep=(lambda t: bool(t.merchant)) if matchable else None)
 
 
+def transactions_by_id(case: CaseData, ids) -> dict:
+    """id -> BankTxn for the given ids (those the case has); a large case builds those rows only."""
+    wanted = {i for i in ids if i}
+    found: dict = {}
+    for part in case.transaction_parts():
+        if not wanted:
+            break
+        if isinstance(part, list):
+            found.update((t.id, t) for t in part if t.id in wanted)
+        else:
+            hit = pc.fill_null(pc.is_in(part.ids(), value_set=pa.array(sorted(wanted), pa.string())), False)
+            rows = np.flatnonzero(np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool))
+            found.update((t.id, t) for t in part.records(rows))
+        wanted -= found.keys()
+    return found
+
+
 def search_orders(case: CaseData, text: str, *, limit: int = 200) -> list:
     return _search(case.order_parts(), text, limit, ("order_id", "store"), "order_date", "order_id")

@@ -352,15 +352,17 @@ def timeline_figure(events: Iterable[Event], reconciliation=None, as_of: date | 
                                                                for _lane in labels],
                 hovertemplate="%{customdata}<extra></extra>"))
         used_rows = max((r for r in rows if r is not None), default=0) + 1
-        if later:  # a row of its own, right-aligned above the line labels
+        if later:  # two rows of their own, right-aligned above the line labels (short lines fit a phone)
+            note = (_("1 later deadline, {first}, not drawn", first=fmt_day(later[0][0])) if len(later) == 1
+                    else _("{n} later deadlines, {first} to {last}, not drawn", n=len(later),
+                           first=fmt_day(later[0][0]), last=fmt_day(later[-1][0])))
             fig.add_annotation(
                 name="later-deadlines", xref="paper", yref="paper", x=1, y=1.0, xanchor="right", yanchor="bottom",
                 yshift=2 + LABEL_ROW_PX * used_rows, showarrow=False, font={"color": OKABE_ITO["blue"], "size": 12},
-                text=_esc(_("1 later deadline, {first}, not drawn", first=fmt_day(later[0][0])) if len(later) == 1
-                          else _("{n} later deadlines, {first} to {last}, not drawn", n=len(later),
-                                 first=fmt_day(later[0][0]), last=fmt_day(later[-1][0]))),
+                text=_esc(note).replace(", ", ",<br>", 1), align="right",
                 hovertext="<br>".join(_esc(f"{fmt_day(d)}: {label}") for d, label in later))
-            used_rows += 1
+            used_rows += 2
+        ticks = date_ticks(x_start, x_end)
         heading = title or (_("Dispute timeline, order {order}", order=order_id) if order_id
                             else _("Dispute timeline"))
         fig.update_layout(
@@ -371,18 +373,61 @@ def timeline_figure(events: Iterable[Event], reconciliation=None, as_of: date | 
             legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 0.01, "x": 0,
                     "xanchor": "left", "font": {"size": 12}},
             hovermode="closest", hoverlabel={"align": "left"},
+            separators=number_separators(),
             xaxis={"type": "date", "title": {"text": _("Date (Brussels time)")}, "automargin": True,
-                   "range": [_day_start(x_start), _day_start(x_end)],
+                   "range": [_day_start(x_start), _day_start(x_end)], "tickmode": "array",
+                   "tickvals": ticks[0], "ticktext": ticks[1],
                    "showgrid": True, "gridcolor": "#e5e5e5"},
             yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels, "autorange": "reversed",
                    "title": {"text": _("Source")}, "automargin": True, "showgrid": True, "gridcolor": "#eeeeee",
                    "fixedrange": True},
         )
-        fig.layout.meta = {"as_of": as_of.isoformat(), "order_id": order_id, "lanes": list(LANES),
+        fig.layout.meta = {"as_of": as_of.isoformat(), "order_id": order_id, "lanes": list(LANES), "lang": get_language(),
                            "horizon_days": horizon_days,
                            "drawn_deadlines": [[d.isoformat(), label] for d, label in drawn],
                            "later_deadlines": [[d.isoformat(), label] for d, label in later]}
         return fig
+
+
+def date_ticks(x_start: date, x_end: date, lang: str | None = None) -> tuple[list[str], list[str]]:
+    """Tick positions and labels of the date axis, written by babel in the language's own month
+    names (``janv. 2026``, ``mrt 2026``, ``Mai 2026``), so every renderer (the app, the HTML file, the
+    PDF's picture) shows them in the language: a week apart on a short range, else one to twelve
+    months apart so that about eight fit."""
+    from babel.dates import format_date
+
+    from ..i18n import LOCALES
+
+    locale = LOCALES.get(lang or get_language(), "en_BE")
+    days = max(1, (x_end - x_start).days)
+    if days <= 45:
+        step = 7 if days > 14 else 1 if days <= 7 else 2
+        first = x_start + timedelta(days=(-x_start.weekday()) % 7 if step == 7 else 0)
+        ticks = [first + timedelta(days=k) for k in range(0, days + 1, step)]
+        return [_day_start(d) for d in ticks], [format_date(d, "d MMM", locale=locale) for d in ticks]
+    months = days / 30.4
+    step = next(m for m in (1, 2, 3, 4, 6, 12) if months / m <= 8 or m == 12)
+    year, month = x_start.year, x_start.month + 1  # the first month start inside the range
+    ticks = []
+    while True:
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+        d = date(year, month, 1)
+        if d > x_end:
+            break
+        if (d.year * 12 + d.month - 1) % step == 0:
+            ticks.append(d)
+        month += 1
+    return [_day_start(d) for d in ticks], [format_date(d, "MMM y", locale=locale) for d in ticks]
+
+
+def number_separators(lang: str | None = None) -> str:
+    """plotly's ``separators`` (decimal mark, then group mark) of the language's Belgian format."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    from ..i18n import LOCALES
+
+    locale = LOCALES.get(lang or get_language(), "en_BE")
+    return get_decimal_symbol(locale) + get_group_symbol(locale).replace("\u202f", "\xa0")
 
 
 def _add_vline(fig: go.Figure, day: date, label: str, full: str, colour: str, dash: str, row: int | None,

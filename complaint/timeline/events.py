@@ -303,12 +303,17 @@ def build_chronology(case, reconciliation=None, as_of: date | None = None) -> li
 
 
 def filter_events(events: Iterable[Event], order_id: str | None = None, lanes: Iterable[str] | None = None,
-                  start: date | None = None, end: date | None = None) -> list[Event]:
-    """Events of one order (plus events that name no order only when no order is asked), lanes, days."""
+                  start: date | None = None, end: date | None = None, order_ids: Iterable[str] | None = None
+                  ) -> list[Event]:
+    """Events of one order or of some orders (``order_ids``; events that name no order only when no
+    order is asked), lanes, days."""
     lane_set = {str(lane) for lane in lanes} if lanes is not None else None
+    some = set(order_ids) if order_ids is not None else None
     out = []
     for ev in events:
         if order_id is not None and order_id not in ev.order_ids:
+            continue
+        if some is not None and not some.intersection(ev.order_ids):
             continue
         if lane_set is not None and ev.lane not in lane_set:
             continue

@@ -22,6 +22,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import plotly.graph_objects as go
 
@@ -39,10 +40,30 @@ NO_PROXY = "http://127.0.0.1:9"
 BROWSER_NAMES = ("chromium", "chromium-browser", "chrome", "google-chrome", "google-chrome-stable")
 
 
-def timeline_html(fig: go.Figure, title: str | None = None) -> str:
-    """A complete HTML document showing ``fig``, which makes no network request."""
-    doc = fig.to_html(full_html=True, include_plotlyjs=True, include_mathjax=False, config=PRIVATE_CONFIG,
+LOCALE_DIR = Path(__file__).parent / "plotly_locales"
+
+
+def plotly_locale(lang: str | None) -> str | None:
+    """plotly.js's own locale bundle for ``lang`` (fr, nl, de) as a script that registers it; None for English."""
+    path = LOCALE_DIR / f"{lang}.js"
+    if not lang or lang == "en" or not path.exists():
+        return None
+    return ("(function(){var module={exports:{}};\n" + path.read_text(encoding="utf-8")
+            + "\nPlotly.register(module.exports);})();")
+
+
+def timeline_html(fig: go.Figure, title: str | None = None, lang: str | None = None) -> str:
+    """A complete HTML document showing ``fig``, which makes no network request; its plotly.js
+    speaks ``lang`` (by default the chart's own language) through plotly's locale bundle."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    lang = lang or meta.get("lang")
+    bundle = plotly_locale(lang)
+    config = {**PRIVATE_CONFIG, "locale": lang} if bundle else PRIVATE_CONFIG
+    doc = fig.to_html(full_html=True, include_plotlyjs=True, include_mathjax=False, config=config,
                       div_id="timeline")
+    if bundle:  # after plotly.js, before the chart is drawn
+        marker = '<div id="timeline"'
+        doc = doc.replace(marker, f"<script>{bundle}</script>\n{marker}", 1)
     head = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n<meta name="referrer" content="no-referrer">'
     if title:
         head += f"\n<title>{html.escape(title)}</title>"

@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 PAGES = {"": ("home", "Your case at a glance"), "guide": ("guide", "Guided help"),
          "import": ("import", "Import your files"), "reconcile": ("reconcile", None),
          "evidence": ("evidence", "Evidence photos and screenshots"), "timeline": ("timeline", None),
-         "dossier": ("dossier", "Dossier"), "cases": ("cases", "Cases")}
+         "dossier": ("dossier", "Dossier"), "cases": ("cases", "Cases"), "analyst": ("analyst", "Analyst")}
 
 
 def _select_language(pg, lang: str) -> None:
