@@ -147,6 +147,19 @@ from .evidence import (
     store_evidence,
     time_source_label,
 )
+from .screens import (
+    accept_suggestion,
+    is_screenshot,
+    keep_screen_readings,
+    ocr_status,
+    read_case_screens,
+    read_screen_text,
+    reject_suggestion,
+    screen_crop,
+    screen_reading,
+    screen_suggestions,
+    unread_screenshots,
+)
 from .imports import (
     FileReport,
     Layouts,
@@ -214,6 +227,9 @@ __all__ = [
     "EvidenceFile", "read_evidence", "store_evidence", "import_evidence", "evidence_row", "attach_evidence",
     "detach_evidence", "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label",
     "time_source_label", "map_link", "picture_metadata",
+    # text on screenshots
+    "ocr_status", "is_screenshot", "read_screen_text", "screen_reading", "keep_screen_readings", "unread_screenshots", "read_case_screens",
+    "screen_suggestions", "accept_suggestion", "reject_suggestion", "screen_crop",
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",
