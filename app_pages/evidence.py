@@ -53,6 +53,53 @@ if submitted and uploads:
             st.warning(md_escape(msg))
         case = state.load_case()
 
+# -- text on screenshots: read in the background (one screenshot per tick), then suggestions ----------
+ocr_note = api.ocr_status()
+unread = [] if ocr_note else api.unread_screenshots(handle)
+
+
+@st.fragment(run_every="1s")
+def read_screenshots() -> None:
+    todo = api.unread_screenshots(handle)
+    if not todo:
+        st.rerun(scope="app")  # all read: the page shows the suggestions
+    done = len(unread) - len(todo)
+    st.progress(min(1.0, done / max(len(unread), 1)),
+                text=_("Reading the text of screenshots: {done} of {total} ({file})", done=done, total=len(unread),
+                       file=todo[0].file_name))
+    api.screen_reading(handle, todo[0].sha256)
+
+
+if ocr_note and any(api.is_screenshot(e) for e in case.evidence):
+    st.caption(md_escape(ocr_note))
+elif unread:
+    read_screenshots()
+else:
+    suggested = api.screen_suggestions(handle)
+    if suggested:
+        st.subheader(_("What your screenshots show"))
+        st.caption(_("Read on your screenshots; nothing is added to the case until you accept it."))
+        names = {e.sha256: e.file_name for e in case.evidence}
+        for sug in suggested:
+            with st.container(border=True, key=f"sug_{sug.id}"):
+                left, right = st.columns([2, 3])
+                left.image(api.screen_crop(handle, sug.sha256, sug.box), width="stretch")
+                right.markdown("**" + md_escape(sug.title) + "**")
+                right.caption(md_escape(_("Read on {file}", file=names.get(sug.sha256, sug.sha256[:12]))))
+                ok, no = right.columns(2)
+                if ok.button(_("Accept"), key=f"sug_ok_{sug.id}", type="primary"):
+                    try:
+                        api.accept_suggestion(handle, sug.id)
+                    except ComplaintError as exc:
+                        show_error(exc)
+                    else:
+                        state.invalidate()
+                        st.rerun()
+                if no.button(_("Reject"), key=f"sug_no_{sug.id}"):
+                    api.reject_suggestion(handle, sug.id)
+                    state.invalidate()
+                    st.rerun()
+
 evidence = sorted(case.evidence, key=lambda e: (e.captured_at is None, e.captured_at.isoformat()
                                                   if e.captured_at else "", e.file_name))
 if not evidence:

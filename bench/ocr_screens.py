@@ -320,6 +320,17 @@ def screen_png(kind: str = "refund", lang: str = "en", seed: int = 1, *, theme: 
     return png(draw(s)), s.truth
 
 
+def refund_png(order_id: str, amount: str, day: date, lang: str = "en", *, theme: str = "light",
+               font: str = "DejaVu Sans", captured: datetime = datetime(2026, 11, 12, 10, 15)) -> bytes:
+    """A refund-detail screenshot of a given order, amount and day (for the browser test)."""
+    w = WORDS[lang]
+    s = Screen("refund", lang, theme, font, (1080, 2400), captured)
+    s.lines = [("title", w["refund"]), ("title", w["refund_ok"]), ("text", f"{w['amount']} {money(amount, lang)}"),
+               ("text", w["to"]), ("text", day_text(day, lang)), ("small", w["days"]),
+               ("text", f"{w['order_id']} {order_id}")]
+    return png(draw(s))
+
+
 def main(argv: list[str]) -> None:
     out = Path(argv[0] if argv else "bench/out/ocr_screens")
     count = int(argv[argv.index("--count") + 1]) if "--count" in argv else 48
@@ -336,4 +347,4 @@ if __name__ == "__main__":
     main(sys.argv[1:])
 
 
-__all__ = ["fixture_set", "screen_png", "tall_capture", "photographed", "fonts_available"]
+__all__ = ["fixture_set", "screen_png", "refund_png", "tall_capture", "photographed", "fonts_available"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from ...i18n import N_, _
 from ...records import Evidence
@@ -14,7 +15,7 @@ from .facts import Box, TextFact, union
 from .reading import Reading
 
 TITLES = {
-    "refund_promise": N_("refund promise of {amount} {currency} for order {order} on {day}"),
+    "refund_promise": N_("refund promise of {amount} for order {order} on {day}"),
     "tracking_events": N_("{n} tracking events"),
     "messages": N_("chat with the seller, {n} messages"),
     "attach": N_("this screenshot shows order {order}: attach it"),
@@ -33,7 +34,14 @@ class Suggestion:
 
     @property
     def title(self) -> str:
-        return _(TITLES[self.kind], **self.payload.get("title_args", {}))
+        """What it proposes, in the current language and the Belgian formats."""
+        from ...fmt import day, money
+
+        args = dict(self.payload.get("title_args", {}))
+        if self.kind == "refund_promise":
+            args = {**args, "amount": money(Decimal(args["amount"]), args["currency"]), "currency": "",
+                    "day": day(date.fromisoformat(args["day"]))}
+        return " ".join(_(TITLES[self.kind], **args).split())
 
     def as_dict(self) -> dict:
         return {"id": self.id, "kind": self.kind, "title": self.title, "sha256": self.sha256,
@@ -87,7 +95,7 @@ def suggestions(reading: Reading, ev: Evidence, orders=()) -> list[Suggestion]:
             payload = {"order_id": order_id, "amount": amount.value["amount"], "currency": amount.value["currency"],
                        "promised_on": day, "status": status.value if status else None,
                        "title_args": {"amount": amount.value["amount"], "currency": amount.value["currency"],
-                                      "order": order_id, "day": day}}
+                                      "order": order_id, "day": day}}  # formatted when shown
             out.append(Suggestion(_id(sha, "refund_promise", f"{order_id}:{amount.value['amount']}:{day}"),
                                   "refund_promise", sha, order_id, _box(used), payload, used))
     events = [f for f in facts if f.kind == "carrier_event"]
