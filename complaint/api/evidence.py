@@ -95,15 +95,23 @@ def read_evidence(*items, tz: str | None = None, progress=None, duplicates: bool
 
 
 def _read_text(files: list[EvidenceFile], progress=None) -> list[EvidenceFile]:
-    """Each file with the text of its screenshot read (two at a time: Tesseract uses a core each)."""
+    """Each file with the text of its screenshot read (two at a time: Tesseract uses a core each);
+    a camera photo's bytes are not even read again."""
     from ..evidence.ingest import run_in_order
-    from .screens import ocr_status, read_screen_text
+    from .screens import is_screenshot, ocr_status, read_screen_text
 
     if ocr_status() is not None:
         return files
-    jobs = ((f.evidence.file_name, (lambda f=f: replace(f, reading=read_screen_text(f.data(), f.evidence))
-                                    if not f.evidence.error else f)) for f in files)
-    return list(run_in_order(jobs, len(files), progress, workers=2))
+
+    def job(f: EvidenceFile) -> EvidenceFile:
+        data = f.data() if is_screenshot(f.evidence) else b""
+        return replace(f, reading=read_screen_text(data, f.evidence))
+
+    screens = [f for f in files if is_screenshot(f.evidence)]
+    done = iter(run_in_order(((f.evidence.file_name, (lambda f=f: job(f))) for f in screens), len(screens),
+                             progress, workers=2))
+    return [next(done) if is_screenshot(f.evidence) else replace(f, reading=read_screen_text(b"", f.evidence))
+            if not f.evidence.error else f for f in files]
 
 
 def store_evidence(case: CaseLike, files: list[EvidenceFile], *, order_id: str | None = None,

@@ -50,14 +50,27 @@ def is_screenshot(ev: Evidence) -> bool:
 
 def read_screen_text(data: bytes, ev: Evidence):
     """Read one picture's text (a :class:`~complaint.evidence.ocr.Reading`: ``status`` "read",
-    "not_screen", "refused" or "unavailable", ``screen``, ``text_facts()``, ``note``); nothing kept."""
+    "not_screen", "refused" or "unavailable", ``screen``, ``text_facts()``, ``note``); nothing kept.
+
+    >>> import complaint
+    >>> photo = complaint.read_evidence(complaint.sample_files()["evidence"][0])[0]
+    >>> complaint.read_screen_text(photo.data(), photo.evidence).status   # a camera photo is never read
+    'not_screen'
+    """
     from ..evidence.ocr import read_screen
 
     return read_screen(data, ev)
 
 
 def screen_reading(case: CaseLike, sha256: str, *, refresh: bool = False):
-    """The text of a kept screenshot, read once and kept in the case by file hash."""
+    """The text of a kept screenshot, read once and kept in the case by file hash.
+
+    >>> import complaint
+    >>> case = complaint.open_sample()
+    >>> shot = next(e for e in complaint.case_data(case).evidence if complaint.is_screenshot(e))
+    >>> complaint.screen_reading(case, shot.sha256).status in ("read", "unavailable")
+    True
+    """
     from ..evidence.ocr import ENGINE_VERSION, Reading
 
     case = handle(case)
@@ -74,7 +87,14 @@ def screen_reading(case: CaseLike, sha256: str, *, refresh: bool = False):
 
 def keep_screen_readings(case: CaseLike, files) -> int:
     """Keep in the case the text already read on files of :func:`read_evidence` (``ocr=True``), so
-    it is not read again; returns how many were kept."""
+    it is not read again; returns how many were kept.
+
+    >>> import complaint
+    >>> case = complaint.open_case("Mine")
+    >>> files = complaint.read_evidence(complaint.sample_files()["evidence"][0], ocr=True)
+    >>> complaint.store_evidence(case, files), complaint.keep_screen_readings(case, files)   # a photo: nothing
+    ([True], 0)
+    """
     case = handle(case)
     kept = 0
     for f in files:
@@ -86,7 +106,12 @@ def keep_screen_readings(case: CaseLike, files) -> int:
 
 
 def unread_screenshots(case: CaseLike) -> list[Evidence]:
-    """The case's screenshots whose text has not been read yet (what the app reads in the background)."""
+    """The case's screenshots whose text has not been read yet (what the app reads in the background).
+
+    >>> import complaint
+    >>> [e.file_name for e in complaint.unread_screenshots(complaint.open_sample())]
+    ['Screenshot_20260314-101500.png', 'Screenshot_20261029-214210.png']
+    """
     from ..evidence.ocr import ENGINE_VERSION
 
     case = handle(case)
@@ -99,8 +124,8 @@ def read_case_screens(case: CaseLike, progress=None) -> dict:
     sha256 -> Reading for the screenshots read now.
 
     >>> import complaint
-    >>> complaint.read_case_screens(complaint.open_sample())
-    {}
+    >>> len(complaint.read_case_screens(complaint.open_sample()))
+    2
     """
     from ..evidence.ingest import run_in_order
 
@@ -154,7 +179,21 @@ def _evidence(case, sha256: str) -> Evidence:
 def accept_suggestion(case: CaseLike, suggestion_id: str, *, order_id: str | None = None) -> list:
     """Accept a suggestion: it becomes a refund promise, tracking events or chat messages (with the
     screenshot and box they were read from), and the screenshot is attached to the order it shows
-    (or ``order_id``).  Returns the records made."""
+    (or ``order_id``).  Returns the records made.
+
+    >>> import complaint
+    >>> case = complaint.open_sample()
+    >>> _ = complaint.read_case_screens(case)
+    >>> [s.kind for s in complaint.screen_suggestions(case)] in ([], ["tracking_events"])  # [] without Tesseract
+    True
+    >>> [e.kind for s in complaint.screen_suggestions(case) for e in complaint.accept_suggestion(case, s.id)][:1]
+    ... # doctest: +SKIP
+    ['tracking']
+    >>> complaint.accept_suggestion(case, "0123456789abcdef")
+    Traceback (most recent call last):
+    ...
+    complaint.errors.ComplaintError: no suggestion 0123456789abcdef in this case (read the screenshots first)
+    """
     from .edits import check_order_id
 
     case = handle(case)
@@ -176,14 +215,30 @@ def accept_suggestion(case: CaseLike, suggestion_id: str, *, order_id: str | Non
 
 
 def reject_suggestion(case: CaseLike, suggestion_id: str) -> None:
-    """Reject a suggestion: nothing is added and it is not proposed again."""
+    """Reject a suggestion: nothing is added and it is not proposed again.
+
+    >>> import complaint
+    >>> case = complaint.open_sample()
+    >>> _ = complaint.read_case_screens(case)
+    >>> for s in complaint.screen_suggestions(case):
+    ...     complaint.reject_suggestion(case, s.id)
+    >>> complaint.screen_suggestions(case)
+    []
+    """
     case = handle(case)
     s = _suggestion(case, suggestion_id)
     case.store.decide_suggestion(case.id, s.id, s.sha256, "rejected", s.as_dict())
 
 
 def screen_crop(case: CaseLike, sha256: str, box, *, margin: int = 24, max_width: int = 900) -> bytes:
-    """A PNG of the part of a kept screenshot where a suggestion was read (``box``: x, y, w, h)."""
+    """A PNG of the part of a kept screenshot where a suggestion was read (``box``: x, y, w, h).
+
+    >>> import complaint
+    >>> case = complaint.open_sample()
+    >>> shot = next(e for e in complaint.case_data(case).evidence if complaint.is_screenshot(e))
+    >>> complaint.screen_crop(case, shot.sha256, (20, 60, 340, 40))[:4]
+    b'\\x89PNG'
+    """
     from PIL import Image
 
     case = handle(case)

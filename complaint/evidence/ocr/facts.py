@@ -151,6 +151,7 @@ ORDER_STATUS = {"completed": ("completed", "terminee", "voltooid", "abgeschlosse
                 "shipped": ("shipped", "expediee", "verzonden", "versandt"),
                 "closed": ("closed", "fermee", "gesloten", "geschlossen")}
 EVENT_WORDS = ("delivered", "delivery", "arrived", "departed", "accepted", "shipped", "customs", "sorting",
+               "received", "dispatch", "transit", "hub", "picked up",
                "livre", "livraison", "arrive", "parti", "pris en charge", "expedie", "douane",
                "bezorgd", "onderweg", "aangekomen", "vertrokken", "aangenomen", "verzonden",
                "zugestellt", "zustellung", "angekommen", "verlassen", "ubernommen", "versandt", "zoll")
@@ -173,7 +174,7 @@ def read_facts(words: list[Word], size: tuple[int, int], captured: datetime | No
     lines = lines_of(words)
     width = size[0]
     facts: list[TextFact] = []
-    dated: list[tuple[int, TextFact]] = []  # (line index, date fact) for events and messages
+    dated: list[tuple[int, TextFact, int]] = []  # (line index, date fact, its end) for events, messages
     for i, line in enumerate(lines):
         text = line.text
         folded = fold(text)
@@ -191,7 +192,7 @@ def read_facts(words: list[Word], size: tuple[int, int], captured: datetime | No
                 at = datetime.combine(day, clock)
                 fact = TextFact("datetime", at.isoformat(timespec="minutes"), words_text, conf, box)
             facts.append(fact)
-            dated.append((i, fact))
+            dated.append((i, fact, end))
         if any(label in folded for label in TRACKING_LABEL) or i > 0:
             for m in TRACKING.finditer(text):
                 if ORDER_ID.fullmatch(m.group(1)):
@@ -231,30 +232,38 @@ def _next_text(lines: list[Line], i: int, dated_lines: set[int]) -> Line | None:
     return None
 
 
-def _events(lines: list[Line], dated: list[tuple[int, TextFact]]) -> list[TextFact]:
-    """A carrier event: a date (with its time) and the status line below it ("Delivered — Brussels")."""
+def _events(lines: list[Line], dated: list[tuple[int, TextFact, int]]) -> list[TextFact]:
+    """A carrier event: a date (with its time) and its status, on the rest of the date's line
+    ("2026-10-14 06:12 Departed from sorting center") or on the line below ("Delivered — Brussels")."""
     out = []
-    dated_lines = {i for i, _ in dated}
-    for i, fact in dated:
-        nxt = _next_text(lines, i, dated_lines)
-        if nxt is None or not any(w in fold(nxt.text) for w in EVENT_WORDS):
+    dated_lines = {i for i, _f, _e in dated}
+    for i, fact, end in dated:
+        rest = lines[i].text[end:].strip(" -—–:")
+        used = [*lines[i].words]
+        if sum(c.isalpha() for c in rest) >= 4:
+            text = rest
+        else:
+            nxt = _next_text(lines, i, dated_lines)
+            if nxt is None:
+                continue
+            text = nxt.text
+            used += nxt.words
+        if not any(w in fold(text) for w in EVENT_WORDS):
             continue
-        status, _sep, place = re.split(r"\s[—–-]\s", nxt.text, maxsplit=1)[0], "", ""
-        parts = re.split(r"\s[—–-]\s", nxt.text, maxsplit=1)
-        if len(parts) == 2:
-            status, place = parts
+        parts = re.split(r"\s[—–-]\s", text, maxsplit=1)
+        status, place = (parts[0], parts[1]) if len(parts) == 2 else (text, "")
         value = {"at" if fact.kind == "datetime" else "on": fact.value, "status": status.strip(),
                  "place": place.strip() or None}
-        box = union([*lines[i].words, *nxt.words])
-        out.append(TextFact("carrier_event", value, f"{fact.text} {nxt.text}", min(fact.confidence, nxt.conf), box))
+        out.append(TextFact("carrier_event", value, " ".join(w.text for w in used),
+                            min(w.conf for w in used) / 100, union(used)))
     return out
 
 
-def _messages(lines: list[Line], dated: list[tuple[int, TextFact]], width: int) -> list[TextFact]:
+def _messages(lines: list[Line], dated: list[tuple[int, TextFact, int]], width: int) -> list[TextFact]:
     """A chat message: a time and the bubble below it; the buyer's bubbles are on the right."""
     out = []
-    dated_lines = {i for i, _ in dated}
-    for i, fact in dated:
+    dated_lines = {i for i, _f, _e in dated}
+    for i, fact, _end in dated:
         if fact.kind != "datetime":
             continue
         nxt = _next_text(lines, i, dated_lines)
@@ -263,6 +272,6 @@ def _messages(lines: list[Line], dated: list[tuple[int, TextFact]], width: int) 
         x, _y, w, _h = nxt.box
         sender = "buyer" if width - (x + w) < x else "seller"  # the buyer's bubbles are on the right
         value = {"at": fact.value, "sender": sender, "text": nxt.text}
-        out.append(TextFact("message", value, nxt.text, min(fact.confidence, nxt.conf), union([*lines[i].words,
-                                                                                               *nxt.words])))
+        out.append(TextFact("message", value, nxt.text, min(fact.confidence, nxt.conf),
+                            union([*lines[i].words, *nxt.words])))
     return out
