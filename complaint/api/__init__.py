@@ -147,19 +147,6 @@ from .evidence import (
     store_evidence,
     time_source_label,
 )
-from .screens import (
-    accept_suggestion,
-    is_screenshot,
-    keep_screen_readings,
-    ocr_status,
-    read_case_screens,
-    read_screen_text,
-    reject_suggestion,
-    screen_crop,
-    screen_reading,
-    screen_suggestions,
-    unread_screenshots,
-)
 from .imports import (
     FileReport,
     Layouts,
@@ -183,6 +170,19 @@ from .mapping import (
     save_mapping,
 )
 from .sample import open_sample, sample_files
+from .screens import (
+    accept_suggestion,
+    is_screenshot,
+    keep_screen_readings,
+    ocr_status,
+    read_case_screens,
+    read_screen_text,
+    reject_suggestion,
+    screen_crop,
+    screen_reading,
+    screen_suggestions,
+    unread_screenshots,
+)
 from .views import (
     MISSING_COLUMNS,
     TimelineChart,

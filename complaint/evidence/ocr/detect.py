@@ -24,7 +24,7 @@ def screen_shape(width: int | None, height: int | None) -> str | None:
         ratio = max(width, height) / min(width, height)
         if 1.5 < ratio <= 2.4 and width > height:
             return "desktop"
-        if 1.2 <= ratio <= 1.5:
+        if 1.2 <= ratio <= 1.5 and max(width, height) <= 2800:  # larger 4:3 pictures are cameras'
             return "tablet"
     return None
 

@@ -267,7 +267,7 @@ def _messages(lines: list[Line], dated: list[tuple[int, TextFact, int]], width: 
         if fact.kind != "datetime":
             continue
         nxt = _next_text(lines, i, dated_lines)
-        if nxt is None or ORDER_ID.search(nxt.text) or any(w in fold(nxt.text) for w in EVENT_WORDS):
+        if nxt is None or ORDER_ID.search(nxt.text):
             continue
         x, _y, w, _h = nxt.box
         sender = "buyer" if width - (x + w) < x else "seller"  # the buyer's bubbles are on the right
