@@ -266,3 +266,10 @@ def test_accepted_tracking_becomes_events_with_provenance_and_a_rejection_is_kep
         complaint.reject_suggestion(case2, s.id)
     assert complaint.screen_suggestions(case2) == []
     assert len(complaint.screen_suggestions(case2, decided=True)) >= 1
+
+
+def test_a_rejected_suggestion_stays_rejected_in_a_case_file_copy():
+    case = complaint.open_case("Screens")
+    case.store.decide_suggestion(case.id, "abc123", "f" * 64, "rejected", {"kind": "messages"})
+    copy = case.store.import_case(case.store.export_case(case.id), "Copy")
+    assert case.store.suggestion_decisions(copy.id)["abc123"]["decision"] == "rejected"

@@ -490,6 +490,8 @@ class Store:
         evidence = self._rows("SELECT sha256, payload, content FROM evidence WHERE case_id = ? ORDER BY rowid",
                               (case_id,))
         tables["evidence"] = [json.loads(p) for _s, p, _c in evidence]
+        # accepted and rejected screenshot suggestions: a rejected one stays rejected in the copy
+        tables["suggestion_decisions"] = [{"id": k, **v} for k, v in self.suggestion_decisions(case_id).items()]
         profile = self._profile(case_id)
         doc = {"format": CASE_FILE_FORMAT, "version": CASE_FILE_VERSION,
                "case": {"name": case.name, "created_at": case.created_at.isoformat(),
@@ -539,6 +541,9 @@ class Store:
                 "rejected_rows": [from_dict(Issue, d) for d in doc.get("rejected_rows", [])],
                 "evidence": [from_dict(Evidence, d) for d in doc.get("evidence", [])],
             }
+            suggestion_rows = [(str(sd["id"]), str(sd["sha256"]), str(sd["decision"]), str(sd["decided_at"]),
+                                json.dumps(sd.get("payload") or {}, ensure_ascii=False))
+                               for sd in doc.get("suggestion_decisions", [])]
             profile = doc.get("profile")
             if profile is not None and not isinstance(profile, dict):
                 raise TypeError("the profile is not an object")
@@ -570,6 +575,9 @@ class Store:
                           (cid, e.sha256, dumps(e), blobs[e.sha256]))
             if profile is not None:
                 c.execute(insert("profiles", ("case_id", "payload")), (cid, dumps(profile)))
+            for row in suggestion_rows:
+                c.execute(insert("suggestion_decisions", ("case_id", "suggestion_id", "sha256", "decision",
+                                                          "decided_at", "payload")), (cid, *row))
             for sf in doc.get("source_files", []):
                 c.execute(insert("source_files", ("case_id", "sha256", "name", "kind", "importer", "imported_at",
                                                   "summary")),
