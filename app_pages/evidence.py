@@ -56,18 +56,21 @@ if submitted and uploads:
 # -- text on screenshots: read in the background (one screenshot per tick), then suggestions ----------
 ocr_note = api.ocr_status()
 unread = [] if ocr_note else api.unread_screenshots(handle)
+_QUEUE = "_evidence_ocr_queue"  # this session's screenshots still to read (records, in order)
+st.session_state[_QUEUE] = list(unread)
 
 
 @st.fragment(run_every="1s")
 def read_screenshots() -> None:
-    todo = api.unread_screenshots(handle)
+    todo = st.session_state.get(_QUEUE) or []
     if not todo:
         st.rerun(scope="app")  # all read: the page shows the suggestions
     done = len(unread) - len(todo)
     st.progress(min(1.0, done / max(len(unread), 1)),
                 text=_("Reading the text of screenshots: {done} of {total} ({file})", done=done, total=len(unread),
                        file=todo[0].file_name))
-    api.screen_reading(handle, todo[0].sha256)
+    api.screen_reading(handle, todo[0].sha256, evidence=todo[0])
+    todo.pop(0)
 
 
 if ocr_note and any(api.is_screenshot(e) for e in case.evidence):
@@ -86,6 +89,8 @@ else:
                 left.image(api.screen_crop(handle, sug.sha256, sug.box), width="stretch")
                 right.markdown("**" + md_escape(sug.title) + "**")
                 right.caption(md_escape(_("Read on {file}", file=names.get(sug.sha256, sug.sha256[:12]))))
+                if sug.warning:
+                    right.warning(md_escape(sug.warning))
                 ok, no = right.columns(2)
                 if ok.button(_("Accept"), key=f"sug_ok_{sug.id}", type="primary"):
                     try:

@@ -273,3 +273,18 @@ def test_a_rejected_suggestion_stays_rejected_in_a_case_file_copy():
     case.store.decide_suggestion(case.id, "abc123", "f" * 64, "rejected", {"kind": "messages"})
     copy = case.store.import_case(case.store.export_case(case.id), "Copy")
     assert case.store.suggestion_decisions(copy.id)["abc123"]["decision"] == "rejected"
+
+
+def test_a_refund_for_an_order_the_case_lacks_is_proposed_with_a_warning():
+    from complaint.evidence.ocr import Reading, suggestions
+
+    screen = facts.read_facts(_words([(300, 60, "Refund successful"), (380, 60, "Refund amount: 14,90 €"),
+                                      (460, 60, "Order total: 29,80 €"), (540, 60, "18 Jun 2026"),
+                                      (620, 60, "Order ID: 8116516504403817")]), (1080, 2400), CAPTURED)
+    reading = Reading("f" * 64, "read", screen.type, screen.confidence, tuple(screen.facts))
+    ev = Evidence("f" * 64, "Screenshot_1.png", 1, media_type="image/png", width=1080, height=2400)
+    promise, = suggestions(reading, ev, orders={"3000000000000001"})
+    assert promise.payload["amount"] == "14.90"  # the amount nearest the refund status, not the order total
+    assert "not among this case's orders" in promise.warning
+    kinds = [s.kind for s in suggestions(reading, ev, orders={"8116516504403817"})]
+    assert kinds == ["refund_promise", "attach"]

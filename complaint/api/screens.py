@@ -62,8 +62,9 @@ def read_screen_text(data: bytes, ev: Evidence):
     return read_screen(data, ev)
 
 
-def screen_reading(case: CaseLike, sha256: str, *, refresh: bool = False):
-    """The text of a kept screenshot, read once and kept in the case by file hash.
+def screen_reading(case: CaseLike, sha256: str, *, refresh: bool = False, evidence: Evidence | None = None):
+    """The text of a kept screenshot, read once and kept in the case by file hash (``evidence``:
+    its record when the caller holds it, so the case is not loaded again).
 
     >>> import complaint
     >>> case = complaint.open_sample()
@@ -74,7 +75,7 @@ def screen_reading(case: CaseLike, sha256: str, *, refresh: bool = False):
     from ..evidence.ocr import ENGINE_VERSION, Reading
 
     case = handle(case)
-    ev = _evidence(case, sha256)
+    ev = evidence if evidence is not None and evidence.sha256 == sha256 else _evidence(case, sha256)
     if not refresh:
         cached = case.store.ocr_reading(case.id, ev.sha256, ENGINE_VERSION)
         if cached is not None:

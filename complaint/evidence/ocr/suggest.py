@@ -33,6 +33,13 @@ class Suggestion:
     facts: tuple[TextFact, ...] = ()
 
     @property
+    def warning(self) -> str | None:
+        """What the user should check before accepting (None: nothing)."""
+        if self.kind == "refund_promise" and not self.payload.get("order_in_case", True):
+            return _("order {order} is not among this case's orders: check the number read", order=self.order_id)
+        return None
+
+    @property
     def title(self) -> str:
         """What it proposes, in the current language and the Belgian formats."""
         from ...fmt import day, money
@@ -44,7 +51,7 @@ class Suggestion:
         return " ".join(_(TITLES[self.kind], **args).split())
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "kind": self.kind, "title": self.title, "sha256": self.sha256,
+        return {"id": self.id, "kind": self.kind, "title": self.title, "warning": self.warning, "sha256": self.sha256,
                 "order_id": self.order_id, "box": list(self.box),
                 "payload": {k: v for k, v in self.payload.items() if k != "title_args"},
                 "facts": [f.as_dict() for f in self.facts]}
@@ -87,13 +94,15 @@ def suggestions(reading: Reading, ev: Evidence, orders=()) -> list[Suggestion]:
         status = next((f for f in facts if f.kind == "refund_status"), None)
         days = [f for f in facts if f.kind in ("date", "datetime")]
         if amounts and order_id and (status is None or status.value != "rejected"):
-            amount = amounts[0]
+            # the refund's amount is the one nearest the refund's status (an order total may be shown too)
+            amount = min(amounts, key=lambda f: abs(f.box[1] - status.box[1])) if status else amounts[0]
             day_fact = days[0] if days else None
             day = (day_fact.value[:10] if day_fact else
                    (ev.captured_at.date().isoformat() if ev.captured_at else date.today().isoformat()))
             used = tuple(f for f in (amount, order_fact, day_fact, status) if f is not None)
             payload = {"order_id": order_id, "amount": amount.value["amount"], "currency": amount.value["currency"],
                        "promised_on": day, "status": status.value if status else None,
+                       "order_in_case": order_id in orders,
                        "title_args": {"amount": amount.value["amount"], "currency": amount.value["currency"],
                                       "order": order_id, "day": day}}  # formatted when shown
             out.append(Suggestion(_id(sha, "refund_promise", f"{order_id}:{amount.value['amount']}:{day}"),
