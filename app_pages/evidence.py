@@ -151,6 +151,10 @@ with gallery:
                 st.caption(_("Capture time unknown"))
             if ev.duplicate_of:
                 st.caption(md_escape(_("Duplicate of {sha}", sha=ev.duplicate_of[:12])))
+            if not ocr_note and not unread and api.is_screenshot(ev):
+                label = api.screen_label(api.screen_reading(handle, ev.sha256, evidence=ev))
+                if label:
+                    st.caption(md_escape(label))
             for w in ev.warnings:
                 st.warning(md_escape(w))
             if api.map_link(ev):

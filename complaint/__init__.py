@@ -31,7 +31,7 @@ API_NAMES = (
     "save_event_rows", "paste_conversation", "paste_tracking", "read_text", "EvidenceFile", "read_evidence",
     "store_evidence", "import_evidence", "evidence_row", "attach_evidence", "detach_evidence",
     "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label", "time_source_label",
-    "map_link", "picture_metadata", "ocr_status", "is_screenshot", "read_screen_text", "screen_reading",
+    "map_link", "picture_metadata", "ocr_status", "is_screenshot", "read_screen_text", "screen_label", "screen_reading",
     "keep_screen_readings", "unread_screenshots", "read_case_screens", "screen_suggestions", "accept_suggestion",
     "reject_suggestion", "screen_crop", "reconcile", "case_summary", "refresh_summary", "order_findings",
     "chronology", "build_timeline", "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html",

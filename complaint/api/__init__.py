@@ -179,6 +179,7 @@ from .screens import (
     read_screen_text,
     reject_suggestion,
     screen_crop,
+    screen_label,
     screen_reading,
     screen_suggestions,
     unread_screenshots,
@@ -228,7 +229,7 @@ __all__ = [
     "detach_evidence", "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label",
     "time_source_label", "map_link", "picture_metadata",
     # text on screenshots
-    "ocr_status", "is_screenshot", "read_screen_text", "screen_reading", "keep_screen_readings", "unread_screenshots", "read_case_screens",
+    "ocr_status", "is_screenshot", "read_screen_text", "screen_label", "screen_reading", "keep_screen_readings", "unread_screenshots", "read_case_screens",
     "screen_suggestions", "accept_suggestion", "reject_suggestion", "screen_crop",
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from ..errors import ComplaintError
-from ..i18n import _
+from ..i18n import N_, _
 from ..records import Event, Evidence, Lane, Provenance, RefundPromise
 from .cases import CaseLike, case_data, handle
 
@@ -84,6 +84,24 @@ def screen_reading(case: CaseLike, sha256: str, *, refresh: bool = False, eviden
     if reading.status in ("read", "refused"):  # "unavailable" is retried once Tesseract is installed
         case.store.save_ocr_reading(case.id, ev.sha256, ENGINE_VERSION, reading.as_dict())
     return reading
+
+
+SCREEN_TYPES = {"order": N_("order detail"), "refund": N_("refund detail"), "tracking": N_("tracking"),
+                "chat": N_("chat with the seller"), "bank": N_("bank app"), "other": N_("other screen")}
+
+
+def screen_label(reading) -> str | None:
+    """What a read screenshot shows, in one line of the current language (None when not read).
+
+    >>> import complaint
+    >>> photo = complaint.read_evidence(complaint.sample_files()["evidence"][0])[0]
+    >>> complaint.screen_label(complaint.read_screen_text(photo.data(), photo.evidence)) is None
+    True
+    """
+    if reading is None or reading.status != "read":
+        return None
+    return _("Screenshot read: {type} ({confidence} %), {n} facts", type=_(SCREEN_TYPES.get(reading.type, "?")),
+             confidence=round(100 * (reading.confidence or 0)), n=len(reading.facts))
 
 
 def keep_screen_readings(case: CaseLike, files) -> int:
