@@ -1,5 +1,7 @@
 """Evidence: upload photos and screenshots, see when they were taken, link them to orders."""
 
+import threading
+
 import streamlit as st
 
 from complaint import api
@@ -53,30 +55,46 @@ if submitted and uploads:
             st.warning(md_escape(msg))
         case = state.load_case()
 
-# -- text on screenshots: read in the background (one screenshot per tick), then suggestions ----------
+# -- text on screenshots: read on a background thread (the page stays free), then suggestions ---------
 ocr_note = api.ocr_status()
-unread = [] if ocr_note else api.unread_screenshots(handle)
-_QUEUE = "_evidence_ocr_queue"  # this session's screenshots still to read (records, in order)
-st.session_state[_QUEUE] = list(unread)
+_OCR = "_evidence_ocr"  # this session's reader: {"thread", "done", "total", "file", "tried"} (never calls st.*)
+_tried = st.session_state.get(_OCR, {}).get("tried", set())
+unread = [] if ocr_note else [e for e in api.unread_screenshots(handle) if e.sha256 not in _tried]
+
+
+def start_reading() -> dict:
+    job = st.session_state.get(_OCR)
+    if job is not None and job["thread"].is_alive():
+        return job
+    job = {"done": 0, "total": len(unread), "file": unread[0].file_name,
+           "tried": _tried | {e.sha256 for e in unread}}  # a screenshot that fails is not retried in a loop
+
+    def progress(done: int, total: int, name: str) -> None:
+        job.update(done=done, total=total, file=name)
+
+    # the store is thread-safe (one lock per store); the readings are kept in it by file hash
+    job["thread"] = threading.Thread(target=api.read_case_screens, args=(handle, progress), daemon=True,
+                                     name="evidence-ocr")
+    job["thread"].start()
+    st.session_state[_OCR] = job
+    return job
 
 
 @st.fragment(run_every="1s")
-def read_screenshots() -> None:
-    todo = st.session_state.get(_QUEUE) or []
-    if not todo:
+def reading_progress() -> None:
+    job = st.session_state.get(_OCR)
+    if job is None or not job["thread"].is_alive():
         st.rerun(scope="app")  # all read: the page shows the suggestions
-    done = len(unread) - len(todo)
-    st.progress(min(1.0, done / max(len(unread), 1)),
-                text=_("Reading the text of screenshots: {done} of {total} ({file})", done=done, total=len(unread),
-                       file=todo[0].file_name))
-    api.screen_reading(handle, todo[0].sha256, evidence=todo[0])
-    todo.pop(0)
+    st.progress(min(1.0, job["done"] / max(job["total"], 1)),
+                text=_("Reading the text of screenshots: {done} of {total} ({file})", done=job["done"],
+                       total=job["total"], file=job["file"]))
 
 
 if ocr_note and any(api.is_screenshot(e) for e in case.evidence):
     st.caption(md_escape(ocr_note))
 elif unread:
-    read_screenshots()
+    start_reading()
+    reading_progress()
 else:
     suggested = api.screen_suggestions(handle)
     if suggested:

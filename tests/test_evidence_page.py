@@ -74,8 +74,8 @@ def test_screenshot_suggestions_are_accepted_or_rejected_on_the_page():
         store.add_evidence(case.id, ingest_bytes(name, data), data)
     at = AppTest.from_file(PAGE, default_timeout=120)
     at.session_state["_case_id"] = case.id
-    at.run()  # the background reader starts: one screenshot per tick
-    api.read_case_screens(handle)  # (AppTest runs no timer: read them as the ticks would)
+    at.run()  # the background reader starts
+    at.session_state["_evidence_ocr"]["thread"].join(120)
     at.run()
     assert not at.exception and not at.error
     assert "What your screenshots show" in [h.value for h in at.subheader]

@@ -288,3 +288,11 @@ def test_a_refund_for_an_order_the_case_lacks_is_proposed_with_a_warning():
     assert "not among this case's orders" in promise.warning
     kinds = [s.kind for s in suggestions(reading, ev, orders={"8116516504403817"})]
     assert kinds == ["refund_promise", "attach"]
+
+
+@needs_tesseract
+def test_a_truncated_screenshot_is_refused_not_raised():
+    png, _truth = screen_png("refund", "en")
+    ev = Evidence("e" * 64, "Screenshot_1.png", len(png), media_type="image/png", width=1080, height=2400)
+    reading = api.read_screen_text(png[: len(png) // 2], ev)
+    assert reading.status == "refused" and "Screenshot_1.png" in reading.note

@@ -6,6 +6,8 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from PIL import Image
+
 from ...i18n import _
 from ...records import Evidence
 from .detect import is_screen
@@ -64,6 +66,9 @@ def read_screen(data: bytes, ev: Evidence) -> Reading:
         return Reading(ev.sha256, "unavailable", note=str(exc))
     except TooLarge as exc:
         return Reading(ev.sha256, "refused", note=str(exc))
+    except (OSError, ValueError, RuntimeError, Image.DecompressionBombError) as exc:  # Pillow or Tesseract failed
+        return Reading(ev.sha256, "refused", note=_("{file}: its text could not be read ({reason})",
+                                                     file=ev.file_name, reason=str(exc)[:120]))
     screen = read_facts(words, size, _local(ev))
     return Reading(ev.sha256, "read", screen.type, screen.confidence, tuple(screen.facts),
                    seconds=time.perf_counter() - started)
