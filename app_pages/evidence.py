@@ -1,5 +1,7 @@
 """Evidence: upload photos and screenshots, see when they were taken, link them to orders."""
 
+import threading
+
 import streamlit as st
 
 from complaint import api
@@ -54,6 +56,74 @@ if submitted and uploads:
             st.warning(md_escape(msg))
         case = state.load_case()
 
+# -- text on screenshots: read on a background thread (the page stays free), then suggestions ---------
+ocr_note = api.ocr_status()
+_OCR = "_evidence_ocr"  # this session's reader: {"thread", "done", "total", "file", "tried"} (never calls st.*)
+_tried = st.session_state.get(_OCR, {}).get("tried", set())
+unread = [] if ocr_note else [e for e in api.unread_screenshots(handle) if e.sha256 not in _tried]
+
+
+def start_reading() -> dict:
+    job = st.session_state.get(_OCR)
+    if job is not None and job["thread"].is_alive():
+        return job
+    job = {"done": 0, "total": len(unread), "file": unread[0].file_name,
+           "tried": _tried | {e.sha256 for e in unread}}  # a screenshot that fails is not retried in a loop
+
+    def progress(done: int, total: int, name: str) -> None:
+        job.update(done=done, total=total, file=name)
+
+    # the store is thread-safe (one lock per store); the readings are kept in it by file hash
+    job["thread"] = threading.Thread(target=api.read_case_screens, args=(handle, progress), daemon=True,
+                                     name="evidence-ocr")
+    job["thread"].start()
+    st.session_state[_OCR] = job
+    return job
+
+
+@st.fragment(run_every="1s")
+def reading_progress() -> None:
+    job = st.session_state.get(_OCR)
+    if job is None or not job["thread"].is_alive():
+        st.rerun(scope="app")  # all read: the page shows the suggestions
+    st.progress(min(1.0, job["done"] / max(job["total"], 1)),
+                text=_("Reading the text of screenshots: {done} of {total} ({file})", done=job["done"],
+                       total=job["total"], file=job["file"]))
+
+
+if ocr_note and any(api.is_screenshot(e) for e in case.evidence):
+    st.caption(md_escape(ocr_note))
+elif unread:
+    start_reading()
+    reading_progress()
+else:
+    suggested = api.screen_suggestions(handle)
+    if suggested:
+        st.subheader(_("What your screenshots show"))
+        st.caption(_("Read on your screenshots; nothing is added to the case until you accept it."))
+        names = {e.sha256: e.file_name for e in case.evidence}
+        for sug in suggested:
+            with st.container(border=True, key=f"sug_{sug.id}"):
+                left, right = st.columns([2, 3])
+                left.image(api.screen_crop(handle, sug.sha256, sug.box), width="stretch")
+                right.markdown("**" + md_escape(sug.title) + "**")
+                right.caption(md_escape(_("Read on {file}", file=names.get(sug.sha256, sug.sha256[:12]))))
+                if sug.warning:
+                    right.warning(md_escape(sug.warning))
+                ok, no = right.columns(2)
+                if ok.button(_("Accept"), key=f"sug_ok_{sug.id}", type="primary"):
+                    try:
+                        api.accept_suggestion(handle, sug.id)
+                    except ComplaintError as exc:
+                        show_error(exc)
+                    else:
+                        state.invalidate()
+                        st.rerun()
+                if no.button(_("Reject"), key=f"sug_no_{sug.id}"):
+                    api.reject_suggestion(handle, sug.id)
+                    state.invalidate()
+                    st.rerun()
+
 evidence = sorted(case.evidence, key=lambda e: (e.captured_at is None, e.captured_at.isoformat()
                                                   if e.captured_at else "", e.file_name))
 if not evidence:
@@ -102,6 +172,10 @@ with gallery:
                 st.caption(_("Capture time unknown"))
             if ev.duplicate_of:
                 st.caption(md_escape(_("Duplicate of {sha}", sha=ev.duplicate_of[:12])))
+            if not ocr_note and not unread and api.is_screenshot(ev):
+                label = api.screen_label(api.screen_reading(handle, ev.sha256, evidence=ev))
+                if label:
+                    st.caption(md_escape(label))
             for w in ev.warnings:
                 st.warning(md_escape(w))
             if api.map_link(ev):

@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 want_system=0
 [ "${1:-}" = "--system" ] && want_system=1
-apt_pkgs="chromium libimage-exiftool-perl poppler-utils fonts-dejavu-core postgresql strace nginx-light"
+# tesseract-ocr + language data: the text of screenshots (complaint.evidence.ocr); the fonts draw the
+# OCR fixtures (bench/ocr_screens.py); strace and nginx-light: the hosted-security tests
+apt_pkgs="chromium libimage-exiftool-perl poppler-utils fonts-dejavu-core postgresql strace nginx-light tesseract-ocr
+  tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-nld tesseract-ocr-deu fonts-liberation2 fonts-roboto-unhinted"
 if [ "$want_system" = 1 ]; then
   missing=""
   for p in $apt_pkgs; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done

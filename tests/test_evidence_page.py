@@ -51,3 +51,42 @@ def test_no_case_selected():
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.run()
     assert not at.exception and at.info
+
+
+def test_screenshot_suggestions_are_accepted_or_rejected_on_the_page():
+    from datetime import date
+
+    import pytest
+
+    from bench.ocr_screens import refund_png, screen_png
+    from complaint import api
+
+    if api.ocr_status() is not None:
+        pytest.skip("Tesseract is not installed")
+    store = Store.open(os.environ["COMPLAINT_DB"])
+    case = store.create_case("Screens")
+    handle = api.open_case(case.id, db=store, create=False)
+    api.add_order(handle, "8116516504403817", "2026-05-02", "14.90")
+    chat, _truth = screen_png("chat", "fr", seed=2)
+    items = [("Screenshot_20260620-090000.png", refund_png("8116516504403817", "14.90", date(2026, 6, 18))),
+             ("Screenshot_20260620-091000.png", chat)]
+    for name, data in items:
+        store.add_evidence(case.id, ingest_bytes(name, data), data)
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    at.session_state["_case_id"] = case.id
+    at.run()  # the background reader starts
+    at.session_state["_evidence_ocr"]["thread"].join(120)
+    at.run()
+    assert not at.exception and not at.error
+    assert "What your screenshots show" in [h.value for h in at.subheader]
+    assert any("Screenshot read" in c.value and "refund detail" in c.value for c in at.caption)
+    titles = [m.value for m in at.markdown]
+    promise = next(s for s in api.screen_suggestions(handle) if s.kind == "refund_promise")
+    messages = next(s for s in api.screen_suggestions(handle) if s.kind == "messages")
+    assert "**refund promise of 14\\,90 € for order 8116516504403817 on 18 Jun 2026**" in titles  # escaped
+    at.button(key=f"sug_ok_{promise.id}").click().run()
+    assert not at.exception and not at.error
+    assert [(p.order_id, str(p.amount)) for p in api.promises(handle)] == [("8116516504403817", "14.90")]
+    at.button(key=f"sug_no_{messages.id}").click().run()
+    assert not at.exception
+    assert api.screen_suggestions(handle) == []

@@ -192,7 +192,7 @@ def test_migration_from_previous_schema_version(tmp_path):
     conn.close()
     store = Store.open(path)
     assert migrations.current_version(store.conn) == migrations.LATEST
-    assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3, 4, 5]
+    assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3, 4, 5, 6]
     assert store.get_case("Old case").name == "Old case"
     assert store.case_owner(store.get_case("Old case").id) is None
     store.save_profile(MappingProfile("p", "orders", (("order_id", "Nr"),)))

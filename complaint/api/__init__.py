@@ -173,6 +173,20 @@ from .mapping import (
     save_mapping,
 )
 from .sample import open_sample, sample_files
+from .screens import (
+    accept_suggestion,
+    is_screenshot,
+    keep_screen_readings,
+    ocr_status,
+    read_case_screens,
+    read_screen_text,
+    reject_suggestion,
+    screen_crop,
+    screen_label,
+    screen_reading,
+    screen_suggestions,
+    unread_screenshots,
+)
 from .views import (
     MISSING_COLUMNS,
     TimelineChart,
@@ -219,6 +233,10 @@ __all__ = [
     "EvidenceFile", "read_evidence", "store_evidence", "import_evidence", "evidence_row", "attach_evidence",
     "detach_evidence", "remove_evidence", "evidence_bytes", "evidence_thumbnail", "capture_time_label", "zone_label",
     "file_date_label", "confirm_capture_day", "time_source_label", "map_link", "picture_metadata",
+    # text on screenshots
+    "ocr_status", "is_screenshot", "read_screen_text", "screen_label", "screen_reading", "keep_screen_readings",
+    "unread_screenshots", "read_case_screens", "screen_suggestions", "accept_suggestion", "reject_suggestion",
+    "screen_crop",
     # what a case shows
     "reconcile", "case_summary", "refresh_summary", "order_findings", "chronology", "build_timeline",
     "TimelineChart", "timeline_chart", "timeline_figure", "timeline_html", "timeline_png", "timeline_flags",

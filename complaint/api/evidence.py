@@ -32,18 +32,22 @@ class EvidenceFile:
     # where the perceptual hash came from: "pixels", "exif-thumbnail" or "heif-thumbnail" (an
     # estimate from the thumbnail the camera stored; the pixels decide every close call)
     hash_source: str | None = None
+    # the text read on it (complaint.evidence.ocr.Reading) when read_evidence(ocr=True)
+    reading: object | None = None
 
     def data(self) -> bytes:
         return self.read()
 
 
 def read_evidence(*items, tz: str | None = None, progress=None, duplicates: bool = True,
-                  known: list[Evidence] | tuple = ()) -> list[EvidenceFile]:
+                  known: list[Evidence] | tuple = (), ocr: bool = False) -> list[EvidenceFile]:
     """Read pictures (paths of images, folders or ZIPs; or uploads/file objects with a ``name``),
     nothing stored.  Times without a zone are read in ``tz`` (default Europe/Brussels).  With
     ``duplicates`` each copy of a picture (same bytes, or the same picture resized) gets
     ``duplicate_of``, also against the ``known`` pictures of the case.  A file that cannot be
     read gets an ``error`` and the others go on.  ``progress(done, total, name)``.
+
+    With ``ocr`` the text of each screenshot is read too (``reading``; see :func:`read_screen_text`).
 
     Each file is read once, on a few threads; a photo's perceptual hash comes from the thumbnail
     its camera stored when there is one, and its pixels are decoded only for a close call.
@@ -86,8 +90,29 @@ def read_evidence(*items, tz: str | None = None, progress=None, duplicates: bool
         known = list(known)
         estimated = {len(known) + k: i.pixel_hash for k, i in enumerate(read) if i.estimated}
         evidence = mark_duplicates(known + evidence, estimated=estimated)[len(known):]
-    return [EvidenceFile(ev, i.path, i.data, "pixels" if ev.perceptual_hash != i.evidence.perceptual_hash
-                         else i.hash_source) for ev, i in zip(evidence, read, strict=True)]
+    files = [EvidenceFile(ev, i.path, i.data, "pixels" if ev.perceptual_hash != i.evidence.perceptual_hash
+                          else i.hash_source) for ev, i in zip(evidence, read, strict=True)]
+    return _read_text(files, progress) if ocr else files
+
+
+def _read_text(files: list[EvidenceFile], progress=None) -> list[EvidenceFile]:
+    """Each file with the text of its screenshot read (two at a time: Tesseract uses a core each);
+    a camera photo's bytes are not even read again."""
+    from ..evidence.ingest import run_in_order
+    from .screens import is_screenshot, ocr_status, read_screen_text
+
+    if ocr_status() is not None:
+        return files
+
+    def job(f: EvidenceFile) -> EvidenceFile:
+        data = f.data() if is_screenshot(f.evidence) else b""
+        return replace(f, reading=read_screen_text(data, f.evidence))
+
+    screens = [f for f in files if is_screenshot(f.evidence)]
+    done = iter(run_in_order(((f.evidence.file_name, (lambda f=f: job(f))) for f in screens), len(screens),
+                             progress, workers=2))
+    return [next(done) if is_screenshot(f.evidence) else replace(f, reading=read_screen_text(b"", f.evidence))
+            if not f.evidence.error else f for f in files]
 
 
 def store_evidence(case: CaseLike, files: list[EvidenceFile], *, order_id: str | None = None,
@@ -165,7 +190,18 @@ def evidence_row(item: EvidenceFile) -> dict:
         "width": ev.width, "height": ev.height, "orientation": ev.orientation,
         "perceptual_hash": ev.perceptual_hash, "hash_source": item.hash_source, "duplicate_of": ev.duplicate_of,
         "warnings": list(ev.warnings), "error": ev.error,
+        **_text_fields(item.reading),
     }
+
+
+def _text_fields(reading) -> dict:
+    """``screen`` and ``text_facts`` of a read picture (absent when its text was not read)."""
+    if reading is None or reading.status == "unavailable":
+        return {}
+    fields = {"screen": reading.screen, "text_facts": reading.text_facts()}
+    if reading.status == "refused":
+        fields["text_note"] = reading.note
+    return fields
 
 
 def _find(case: CaseLike, sha256: str) -> Evidence:

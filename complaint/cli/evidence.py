@@ -29,12 +29,15 @@ COLUMNS = ["path", "sha256", "captured_at", "time_source", "tz_source", "camera"
 @click.option("--tz", "tz", default=None, metavar="ZONE",
               help="Zone for times without an offset (default Europe/Brussels, COMPLAINT_TZ).")
 @click.option("--no-duplicates", is_flag=True, help="Skip perceptual hashing and near-duplicate detection (faster).")
+@click.option("--no-ocr", is_flag=True, help="Do not read the text of screenshots (screen, text_facts).")
 @click.option("--strict", is_flag=True, help="Exit 1 when any file could not be read.")
 @db_option
 @click.option("--case", "case_name", metavar="NAME", help="Also store the pictures in this case (with --db).")
-def command(paths: tuple[str, ...], fmt: str, tz: str | None, no_duplicates: bool, strict: bool,
+def command(paths: tuple[str, ...], fmt: str, tz: str | None, no_duplicates: bool, no_ocr: bool, strict: bool,
             db: str | None, case_name: str | None) -> None:
-    """Read photos and screenshots: capture time (and its source), camera, GPS, size, SHA-256.
+    """Read photos and screenshots: capture time (and its source), camera, GPS, size, SHA-256;
+    and the text of screenshots (never of camera photos): the screen's type and the facts read,
+    each with its words, box and confidence (Tesseract; --no-ocr skips it).
 
     PATH may be an image (JPEG, PNG, WebP, TIFF, HEIC), a folder (read recursively) or a ZIP.
     A file that cannot be read gets an "error" and the others go on.
@@ -42,15 +45,22 @@ def command(paths: tuple[str, ...], fmt: str, tz: str | None, no_duplicates: boo
     \b
     Examples:
       complaint evidence IMG_20260314_101500.jpg --format json
+      complaint evidence Screenshot_20260618-101500.png --format json   # screen, text_facts
       complaint evidence ~/Pictures/parcel/ photos.zip --format csv --tz Europe/Brussels
       complaint evidence unboxing/ --db cases.sqlite --case "Sofa 2026"
     """
     case = stored_case(db, case_name) if case_name else None
     known = api.case_data(case).evidence if case is not None else []
-    files = api.read_evidence(*paths, tz=tz, progress=progress_callback, duplicates=not no_duplicates, known=known)
+    ocr = not no_ocr
+    if ocr and api.ocr_status():
+        progress(api.ocr_status())  # one line: why the screenshots' text is not read
+        ocr = False
+    files = api.read_evidence(*paths, tz=tz, progress=progress_callback, duplicates=not no_duplicates, known=known,
+                              ocr=ocr)
     if case is not None:
         added = sum(api.store_evidence(case, files))
         progress(_("{n} new pictures stored in case {case}", n=added, case=case.name))
+        api.keep_screen_readings(case, files)
     emit([api.evidence_row(f) for f in files], fmt, None if fmt == "json" else COLUMNS)
     failed = sum(1 for f in files if f.evidence.error)
     progress(_("{n} files read, {failed} unreadable", n=len(files), failed=failed))

@@ -409,6 +409,44 @@ class Store:
     def delete_evidence(self, case_id: int, sha256: str) -> None:
         self._delete("evidence", "sha256", case_id, sha256)
 
+    # -- screenshot text (SQLite migration 6, PostgreSQL 5) ----------------------------------
+    def ocr_reading(self, case_id: int, sha256: str, engine: str) -> dict | None:
+        """The text read on a kept screenshot by reader version ``engine`` (None: not read yet)."""
+        rows = self._rows("SELECT payload FROM ocr_readings WHERE case_id = ? AND sha256 = ? AND engine = ?",
+                          (case_id, sha256, engine))
+        return json.loads(rows[0][0]) if rows else None
+
+    def save_ocr_reading(self, case_id: int, sha256: str, engine: str, payload: dict) -> None:
+        with self._tx() as c:
+            c.execute(upsert("ocr_readings", ("case_id", "sha256", "engine", "payload"),
+                             ("case_id", "sha256", "engine")),
+                      (case_id, sha256, engine, json.dumps(payload, ensure_ascii=False)))
+
+    def suggestion_decisions(self, case_id: int) -> dict[str, dict]:
+        """suggestion id -> {decision, sha256, decided_at, payload} for every decided suggestion."""
+        rows = self._rows("SELECT suggestion_id, sha256, decision, decided_at, payload FROM suggestion_decisions "
+                          "WHERE case_id = ? ORDER BY rowid", (case_id,))
+        return {r[0]: {"sha256": r[1], "decision": r[2], "decided_at": r[3], "payload": json.loads(r[4])}
+                for r in rows}
+
+    def decide_suggestion(self, case_id: int, suggestion_id: str, sha256: str, decision: str, payload: dict,
+                          put: tuple | list = ()) -> None:
+        """Record an accepted or rejected suggestion, with the records an acceptance makes, in one
+        transaction."""
+        for record in put:
+            if type(record) not in _KEYED:
+                raise TypeError(f"Store.decide_suggestion cannot keep a {type(record).__name__}")
+        with self._tx() as c:
+            for record in put:
+                table, key_col, attr = _KEYED[type(record)]
+                c.execute(upsert(table, ("case_id", key_col, "payload"), ("case_id", key_col)),
+                          (case_id, getattr(record, attr), dumps(record)))
+            c.execute(upsert("suggestion_decisions", ("case_id", "suggestion_id", "sha256", "decision",
+                                                      "decided_at", "payload"), ("case_id", "suggestion_id")),
+                      (case_id, suggestion_id, sha256, decision, datetime.now(UTC).isoformat(),
+                       json.dumps(payload, ensure_ascii=False)))
+            self._bump(c, case_id)
+
     # -- mapping profiles --------------------------------------------------------------------
     def _profile_owner(self, owner: str | None) -> None:
         if owner is not None and not self.dialect.owner_profiles:
@@ -453,6 +491,8 @@ class Store:
         evidence = self._rows("SELECT sha256, payload, content FROM evidence WHERE case_id = ? ORDER BY rowid",
                               (case_id,))
         tables["evidence"] = [json.loads(p) for _s, p, _c in evidence]
+        # accepted and rejected screenshot suggestions: a rejected one stays rejected in the copy
+        tables["suggestion_decisions"] = [{"id": k, **v} for k, v in self.suggestion_decisions(case_id).items()]
         profile = self._profile(case_id)
         doc = {"format": CASE_FILE_FORMAT, "version": CASE_FILE_VERSION,
                "case": {"name": case.name, "created_at": case.created_at.isoformat(),
@@ -520,6 +560,9 @@ class Store:
                 "rejected_rows": [from_dict(Issue, d) for d in doc.get("rejected_rows", [])],
                 "evidence": [from_dict(Evidence, d) for d in doc.get("evidence", [])],
             }
+            suggestion_rows = [(str(sd["id"]), str(sd["sha256"]), str(sd["decision"]), str(sd["decided_at"]),
+                                json.dumps(sd.get("payload") or {}, ensure_ascii=False))
+                               for sd in doc.get("suggestion_decisions", [])]
             profile = doc.get("profile")
             if profile is not None and not isinstance(profile, dict):
                 raise TypeError("the profile is not an object")
@@ -553,6 +596,9 @@ class Store:
                           (cid, e.sha256, dumps(e), blobs[e.sha256]))
             if profile is not None:
                 c.execute(insert("profiles", ("case_id", "payload")), (cid, dumps(profile)))
+            for row in suggestion_rows:
+                c.execute(insert("suggestion_decisions", ("case_id", "suggestion_id", "sha256", "decision",
+                                                          "decided_at", "payload")), (cid, *row))
             for sf in doc.get("source_files", []):
                 c.execute(insert("source_files", ("case_id", "sha256", "name", "kind", "importer", "imported_at",
                                                   "summary")),

@@ -116,6 +116,26 @@ MIGRATIONS: list[tuple[int, str, str]] = [
             PRIMARY KEY (case_id, file_sha256, kind)
         );
     """),
+    # text read on screenshots (complaint.evidence.ocr), by file hash and reader version, and what
+    # the user said of each suggestion made of it (accepted or rejected: never proposed again)
+    (6, "screenshot text and suggestion decisions", """
+        CREATE TABLE ocr_readings (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL,
+            engine TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, sha256, engine)
+        );
+        CREATE TABLE suggestion_decisions (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            suggestion_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            decision TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            PRIMARY KEY (case_id, suggestion_id)
+        );
+    """),
 ]
 
 LATEST = MIGRATIONS[-1][0]

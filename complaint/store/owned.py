@@ -23,7 +23,8 @@ CASE_METHODS = frozenset({
     "add_transaction", "add_event", "delete_event", "add_promise", "delete_promise", "set_annotation",
     "set_decision", "clear_decision", "add_evidence", "update_evidence", "evidence_bytes", "delete_evidence",
     "export_case", "raw_table", "has_records", "case_revision", "case_snapshot", "save_case_snapshot",
-    "write", "set_buyer_profile", "buyer_profile", "block_rows",
+    "write", "set_buyer_profile", "buyer_profile", "block_rows", "ocr_reading", "save_ocr_reading",
+    "suggestion_decisions", "decide_suggestion",
 })
 
 

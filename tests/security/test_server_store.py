@@ -136,7 +136,7 @@ def test_a_database_of_the_first_schema_gets_the_revision_counter(pg_url, monkey
         assert store.case_revision(old.id) == 0 and store.case_snapshot(old.id, "home/en") is None
         store.add_order(old.id, ts.order())
         assert store.case_revision(old.id) == 1
-        assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3, 4]
+        assert [r[0] for r in store.conn.execute("SELECT id FROM _migrations ORDER BY id")] == [1, 2, 3, 4, 5]
     finally:
         store.close()
 
@@ -266,6 +266,10 @@ def _all_case_calls(store, cid: int, blob: bytes):
         "write": lambda: store.write(cid, put=[ts.OrderAnnotation("1", problem="x")], delete=[(Event, "e1")]),
         "set_buyer_profile": lambda: store.set_buyer_profile(cid, ts.BuyerProfile(name="Bob")),
         "buyer_profile": lambda: store.buyer_profile(cid),
+        "ocr_reading": lambda: store.ocr_reading(cid, "c" * 64, "v1"),
+        "save_ocr_reading": lambda: store.save_ocr_reading(cid, "c" * 64, "v1", {"mine": True}),
+        "suggestion_decisions": lambda: store.suggestion_decisions(cid),
+        "decide_suggestion": lambda: store.decide_suggestion(cid, "s1", "c" * 64, "rejected", {}),
     }
 
 
