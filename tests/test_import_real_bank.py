@@ -210,3 +210,20 @@ def test_the_fingerprint_reads_the_own_account_never_a_counterparty():
     assert all(i.name != "bank.crelan_csv" for i, _c in
                __import__("complaint.importers.base", fromlist=["candidates"]).candidates(
                    Source("k.csv", kbc_paying_crelan.encode())))
+
+
+def test_a_workbook_without_sheets_is_a_clear_error():
+    from complaint.importers.xlsx import read_sheet
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                    'content-types"><Override PartName="/xl/workbook.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+        zf.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                    'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        zf.writestr("xl/workbook.xml", '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                    '2006/main"><sheets/></workbook>')
+    with pytest.raises(ComplaintError):
+        read_sheet(Source("empty.xlsx", buf.getvalue()))

@@ -112,6 +112,8 @@ def read_sheet(source: Source, sheet: str | None = None, *, max_rows: int | None
     wb = _open(source)
     try:
         if sheet is None:
+            if not wb.worksheets:
+                raise ParseError(_("the workbook has no sheet"), file=source.name)
             ws = wb.worksheets[0]
         else:
             match = [n for n in wb.sheetnames if n.strip().lower() == sheet.strip().lower()]
