@@ -94,7 +94,7 @@ class Archive:
                 NotImplementedError) as exc:
             self._fh.close()
             raise ParseError(_("not a readable ZIP archive ({reason})", reason=_reason(exc)), file=self.label) from exc
-        self.infos = [i for i in self._zf.infolist() if not i.is_dir()]
+        self.infos = [i for i in self._zf.infolist() if not i.filename.endswith("/")]  # is_dir() fails on ""
         if len(self.infos) > self.limits.members:
             self.close()
             raise LimitExceeded(_("{file}: {n} files in the ZIP, the limit is {limit}", file=self.label,

@@ -57,11 +57,13 @@ def test_closed_sessions_leave_no_case_store_behind(browser, tmp_path):
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 120  # a loaded machine starts the server slowly
+        while True:
             try:
                 urllib.request.urlopen(url + "/_stcore/health", timeout=2).read()
                 break
             except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.3)
         contexts = []
         for _ in range(3):
