@@ -10,7 +10,7 @@ from complaint.i18n import _
 from complaint.records import PROBLEM_LABELS, Problem
 from complaint.settings import SETTINGS
 from ui import state
-from ui.safe import md_escape
+from ui.safe import md_escape, md_text
 from ui.widgets import show_error, upload_hint
 
 PER_PAGE = 24
@@ -87,8 +87,8 @@ def reading_progress() -> None:
     if job is None or not job["thread"].is_alive():
         st.rerun(scope="app")  # all read: the page shows the suggestions
     st.progress(min(1.0, job["done"] / max(job["total"], 1)),
-                text=_("Reading the text of screenshots: {done} of {total} ({file})", done=job["done"],
-                       total=job["total"], file=job["file"]))
+                text=md_text("Reading the text of screenshots: {done} of {total} ({file})", done=job["done"],
+                             total=job["total"], file=job["file"]))
 
 
 if ocr_note and any(api.is_screenshot(e) for e in case.evidence):
@@ -170,6 +170,23 @@ with gallery:
                                        source=api.time_source_label(ev.time_source), tz=api.zone_label(ev.tz_source))))
             else:
                 st.caption(_("Capture time unknown"))
+                file_date = api.file_date_label(ev)
+                if file_date:
+                    st.caption(md_escape(file_date))
+            if ev.time_source in (None, "user"):
+                with st.expander(_("On which day was it taken?")):
+                    with st.form(f"evday_{ev.sha256}"):
+                        when = st.date_input(_("Day the picture was taken"), value=ev.captured_at.date()
+                                             if ev.captured_at else None, format="DD/MM/YYYY")
+                        place, clear = st.columns(2)
+                        if place.form_submit_button(_("Place on this day")) and when:
+                            api.confirm_capture_day(handle, ev.sha256, when)
+                            state.invalidate()
+                            st.rerun()
+                        if ev.time_source == "user" and clear.form_submit_button(_("Withdraw the day")):
+                            api.confirm_capture_day(handle, ev.sha256, None)
+                            state.invalidate()
+                            st.rerun()
             if ev.duplicate_of:
                 st.caption(md_escape(_("Duplicate of {sha}", sha=ev.duplicate_of[:12])))
             if not ocr_note and not unread and api.is_screenshot(ev):

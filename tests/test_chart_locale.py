@@ -44,7 +44,7 @@ def test_the_figure_and_its_html_speak_french():
     assert "Plotly.register(module.exports)" in html and "'Janvier'" in html  # plotly's own fr bundle
     assert html.index("Plotly.register") < html.index("Plotly.newPlot")
     assert '"locale": "fr"' in html or '"locale":"fr"' in html
-    assert "cdn.plot.ly" not in html  # plotly.js itself is inlined too
+    assert 'src="https://cdn.plot.ly' not in html and "<script src=" not in html  # plotly.js itself is inlined too
 
 
 def test_english_needs_no_bundle():

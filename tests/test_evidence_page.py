@@ -90,3 +90,27 @@ def test_screenshot_suggestions_are_accepted_or_rejected_on_the_page():
     at.button(key=f"sug_no_{messages.id}").click().run()
     assert not at.exception
     assert api.screen_suggestions(handle) == []
+
+
+def test_a_picture_without_capture_time_is_placed_on_the_day_the_user_confirms():
+    """No camera time, no dated file name: "capture time unknown"; the user's day places it (issue 18)."""
+    from datetime import date
+
+    store = Store.open(os.environ["COMPLAINT_DB"])
+    case = store.create_case("Undated")
+    data = encode(picture((320, 240), seed=5), "JPEG", quality=80)
+    ev = ingest_bytes("parcel.jpg", data)
+    assert ev.captured_at is None
+    store.add_evidence(case.id, ev, data)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["_case_id"] = case.id
+    at.session_state["_evidence_ocr"] = {"tried": {ev.sha256}}  # no OCR run in this test
+    at.run()
+    assert not at.exception and not at.error
+    assert any(c.value == "Capture time unknown" for c in at.caption)
+    day_input = next(d for d in at.date_input if d.label == "Day the picture was taken")
+    day_input.set_value(date(2026, 6, 9))
+    at.button(key=f"FormSubmitter:evday_{ev.sha256}-Place on this day").click().run()
+    assert not at.exception and not at.error
+    saved = Store.open(os.environ["COMPLAINT_DB"]).load_case(case.id).evidence[0]
+    assert saved.time_source == "user" and saved.captured_at.date() == date(2026, 6, 9)
