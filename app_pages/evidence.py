@@ -73,9 +73,14 @@ def start_reading() -> dict:
     def progress(done: int, total: int, name: str) -> None:
         job.update(done=done, total=total, file=name)
 
+    def run() -> None:
+        try:
+            api.read_case_screens(handle, progress)
+        except BaseException as exc:  # handed to the page, which raises it: a thread's error is never lost
+            job["error"] = exc
+
     # the store is thread-safe (one lock per store); the readings are kept in it by file hash
-    job["thread"] = threading.Thread(target=api.read_case_screens, args=(handle, progress), daemon=True,
-                                     name="evidence-ocr")
+    job["thread"] = threading.Thread(target=run, daemon=True, name="evidence-ocr")
     job["thread"].start()
     st.session_state[_OCR] = job
     return job
@@ -84,6 +89,8 @@ def start_reading() -> dict:
 @st.fragment(run_every="1s")
 def reading_progress() -> None:
     job = st.session_state.get(_OCR)
+    if job is not None and job.get("error") is not None:
+        raise job.pop("error")
     if job is None or not job["thread"].is_alive():
         st.rerun(scope="app")  # all read: the page shows the suggestions
     st.progress(min(1.0, job["done"] / max(job["total"], 1)),
@@ -93,8 +100,9 @@ def reading_progress() -> None:
 
 if ocr_note and any(api.is_screenshot(e) for e in case.evidence):
     st.caption(md_escape(ocr_note))
-elif unread:
-    start_reading()
+elif unread or (_OCR in st.session_state and st.session_state[_OCR]["thread"].is_alive()):
+    if unread:
+        start_reading()  # or the reader already running; what it did not take is read after it
     reading_progress()
 else:
     suggested = api.screen_suggestions(handle)
