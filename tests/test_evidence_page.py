@@ -104,7 +104,6 @@ def test_a_picture_without_capture_time_is_placed_on_the_day_the_user_confirms()
     store.add_evidence(case.id, ev, data)
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.session_state["_case_id"] = case.id
-    at.session_state["_evidence_ocr"] = {"tried": {ev.sha256}}  # no OCR run in this test
     at.run()
     assert not at.exception and not at.error
     assert any(c.value == "Capture time unknown" for c in at.caption)
