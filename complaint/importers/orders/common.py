@@ -83,6 +83,13 @@ def sniff_header(source: Source, delimiter: str | None = None, max_bytes: int = 
     return [c.strip().strip('"').strip() for c in first]
 
 
+def json_head(source: Source, max_bytes: int = 65536) -> bytes | None:
+    """The first bytes of a JSON document (byte-order mark and leading blanks removed), or None
+    when the file does not start like one: what the JSON exporters' ``identify`` look into."""
+    head = source.data[:max_bytes].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head if head.startswith((b"[", b"{")) else None
+
+
 def provenance(source: Source, importer: str, line_no: int | None, locator: str | None = None) -> Provenance:
     return Provenance(source.name, source.sha256, importer, line_no, locator)
 

@@ -214,8 +214,8 @@ class OrdersExporterJsonImporter:
     label = N_("AliExpress orders exporter (JSON backup)")
 
     def identify(self, source: Source) -> float:
-        head = source.data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not head.startswith((b"[", b"{")):
+        head = _orders.json_head(source)
+        if head is None:
             return 0.0
         text = head.decode("utf-8", "replace")
         return 0.9 if all(f'"{k}"' in text for k in JSON_KEYS) and '"priceAmount"' in text else 0.0

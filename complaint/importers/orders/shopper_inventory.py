@@ -181,8 +181,8 @@ class ShopperInventoryJsonImporter:
     label = N_("AliExpress Shopper Inventory (JSON)")
 
     def identify(self, source: Source) -> float:
-        head = source.data[:65536].lstrip(b"\xef\xbb\xbf \t\r\n")
-        if not head.startswith((b"[", b"{")):
+        head = _orders.json_head(source)
+        if head is None:
             return 0.0
         found = sum(1 for k in JSON_KEYS if f'"{k}"'.encode() in head)
         return 0.95 if found >= 4 else 0.0
